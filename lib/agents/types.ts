@@ -1,0 +1,111 @@
+/**
+ * The agent interface: every backend (acp, command, openai, demo) implements `AgentBackend`.
+ *
+ * Glossary:
+ * - task: one prompt for one agent in one working directory; a step attempt runs one task.
+ * - event: what the agent did while working, streamed in order (AgentEvent).
+ * - result: how the task ended. A backend *returns* a result for normal ends (including a
+ *   refusal or max_tokens) and *throws* AgentError for failures (crash, protocol error,
+ *   non-zero exit, HTTP error); cancellation via `signal` ends with stopReason "cancelled".
+ *
+ * Backend-specific settings arrive through `options` (the node's `options` bag merged over
+ * the profile's config), never by widening this interface.
+ */
+
+export interface Usage {
+  inputTokens?: number;
+  outputTokens?: number;
+  totalTokens?: number;
+  costUsd?: number;
+}
+
+export type ToolCallStatus = "pending" | "in_progress" | "completed" | "failed";
+export type ToolKind = "read" | "edit" | "delete" | "move" | "search" | "execute" | "think" | "fetch" | "other";
+
+export interface ToolCallContentDiff {
+  type: "diff";
+  path: string;
+  oldText?: string | null;
+  newText: string;
+}
+export interface ToolCallContentText {
+  type: "text";
+  text: string;
+}
+export type ToolCallContent = ToolCallContentDiff | ToolCallContentText;
+
+export type AgentEvent =
+  | { type: "text-chunk"; text: string }
+  | { type: "thought-chunk"; text: string }
+  | {
+      type: "tool-call";
+      toolCallId: string;
+      title: string;
+      kind: ToolKind;
+      status: ToolCallStatus;
+      locations?: string[];
+      content?: ToolCallContent[];
+      rawInput?: unknown;
+    }
+  | {
+      type: "tool-call-update";
+      toolCallId: string;
+      title?: string;
+      status?: ToolCallStatus;
+      locations?: string[];
+      content?: ToolCallContent[];
+      rawOutput?: unknown;
+    }
+  | { type: "plan"; entries: Array<{ content: string; status: string; priority?: string }> }
+  | { type: "log-line"; stream: "stderr" | "stdout" | "info"; text: string }
+  | { type: "usage-report"; usage: Usage };
+
+export type StopReason = "end_turn" | "max_tokens" | "max_turn_requests" | "refusal" | "cancelled";
+
+export interface AgentResult {
+  output: string;
+  stopReason: StopReason;
+  usage: Usage;
+}
+
+export interface AgentTask {
+  prompt: string;
+  /** Absolute working directory (the step's worktree), or null for workspace "none". */
+  cwd: string | null;
+  model?: string;
+  /** Extra environment for the agent process (resolved secrets included). */
+  env: Record<string, string>;
+  signal: AbortSignal;
+  /** Milliseconds; the backend ends the task with AgentError("timeout") past it. */
+  timeoutMs?: number;
+  /** The profile config merged with the node's options. */
+  options: Record<string, unknown>;
+  /** Identifies the attempt, e.g. for demo's failTimes: fail while attempt <= failTimes. */
+  attempt: number;
+  /** Called for every event, in order. May return a promise; backends need not await it. */
+  onEvent(event: AgentEvent): void;
+}
+
+export class AgentError extends Error {
+  constructor(
+    readonly code: "crash" | "protocol" | "exit" | "http" | "timeout" | "unavailable" | "scripted" | "invalid",
+    message: string,
+    readonly detail: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = "AgentError";
+  }
+}
+
+export interface Availability {
+  available: boolean;
+  /** Why not, or what was found ("claude-agent-acp 0.4.1 on PATH"). */
+  reason: string;
+}
+
+export interface AgentBackend {
+  readonly id: "acp" | "command" | "openai" | "demo";
+  run(task: AgentTask): Promise<AgentResult>;
+  /** Cheap check for the settings page and for failing a step at once. */
+  availability(config: Record<string, unknown>): Promise<Availability>;
+}

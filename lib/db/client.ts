@@ -1,0 +1,116 @@
+/**
+ * The only module that opens database connections.
+ *
+ * Two drivers, one drizzle schema:
+ * - PGlite (embedded default): Postgres in WASM, one instance per data dir per process.
+ * - A Postgres server when DATABASE_URL is set: a pg Pool, plus one dedicated LISTEN client
+ *   opened by the notifier (lib/db/notify.ts).
+ *
+ * Invariants:
+ * - Nothing connects at import time (`next build` imports route modules); `getDb()` opens
+ *   lazily and caches the promise on globalThis, because Next's dev server and HMR evaluate
+ *   modules more than once and PGlite must not be opened twice on one data dir.
+ * - Every query function in lib/ takes a `Db` as its first argument, so tests pass their
+ *   own (a fresh PGlite or a throwaway Postgres schema) and production the shared one.
+ */
+import path from "node:path";
+import fs from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { SQL } from "drizzle-orm";
+import * as schema from "./schema";
+import { migrateOrThrow } from "./migrate";
+
+export type Schema = typeof schema;
+export type Orm = PgDatabase<PgQueryResultHKT, Schema>;
+
+/** A drizzle database or transaction: anything that can run a query. */
+export type Executor = Pick<Orm, "execute" | "select" | "insert" | "update" | "delete" | "query">;
+
+export interface Db {
+  readonly driver: "pglite" | "postgres";
+  readonly orm: Orm;
+  /** Raw handles for the notifier and the benches; query code uses `orm`. */
+  readonly pglite?: PGlite;
+  readonly pool?: pg.Pool;
+  /** The connection string, when on a Postgres server (the notifier opens its own client). */
+  readonly url?: string;
+  close(): Promise<void>;
+}
+
+/** Runs hand-written SQL and returns its rows, on either driver. */
+export async function rows<T>(executor: Pick<Orm, "execute">, query: SQL): Promise<T[]> {
+  const result = (await executor.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+export function dataDir(): string {
+  return path.resolve(process.env.BATON_DATA_DIR ?? ".baton");
+}
+
+export interface OpenOptions {
+  /** Postgres connection string; absent → PGlite in `dataDir`. */
+  url?: string;
+  /** PGlite directory; `memory://` for an in-memory database. */
+  dataDir?: string;
+  poolSize?: number;
+  migrate?: boolean;
+}
+
+export async function openDb(options: OpenOptions = {}): Promise<Db> {
+  const db = options.url ? await openPostgres(options.url, options) : await openPglite(options);
+  if (options.migrate !== false) await migrateOrThrow(db);
+  return db;
+}
+
+async function openPglite(options: OpenOptions): Promise<Db> {
+  const dir = options.dataDir ?? path.join(dataDir(), "pgdata");
+  if (!dir.startsWith("memory://")) fs.mkdirSync(dir, { recursive: true });
+  const client = await PGlite.create(dir);
+  const orm = drizzlePglite(client, { schema }) as unknown as Orm;
+  return {
+    driver: "pglite",
+    orm,
+    pglite: client,
+    close: () => client.close(),
+  };
+}
+
+async function openPostgres(url: string, options: OpenOptions): Promise<Db> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    // A restarted server must not leave the pool holding dead sockets forever.
+    idleTimeoutMillis: 10_000,
+    connectionTimeoutMillis: 10_000,
+  });
+  // Without a listener an idle client's socket error would crash the process
+  // (e.g. when Postgres restarts); the pool drops the client and reconnects on demand.
+  pool.on("error", () => {});
+  const orm = drizzlePg(pool, { schema }) as unknown as Orm;
+  return {
+    driver: "postgres",
+    orm,
+    pool,
+    url,
+    close: () => pool.end(),
+  };
+}
+
+type Shared = { db?: Promise<Db> };
+const shared = globalThis as unknown as { __batonDb?: Shared };
+
+/** The process-wide database, opened (and migrated) on first use. */
+export function getDb(): Promise<Db> {
+  const holder = (shared.__batonDb ??= {});
+  if (!holder.db) {
+    holder.db = openDb({ url: process.env.DATABASE_URL || undefined }).catch((error: unknown) => {
+      holder.db = undefined;
+      throw error;
+    });
+  }
+  return holder.db;
+}

@@ -1,0 +1,271 @@
+/**
+ * The database schema: one source for PGlite (embedded default) and a Postgres server.
+ *
+ * Glossary (see shared/DESIGN.md):
+ * - flow: a named graph; every save appends an immutable row to flow_versions.
+ * - run: one execution of one flow version; pinned to (flow_id, flow_version).
+ * - step: one node of one run (arena: one per contestant + one select step). The row holds
+ *   the *current* attempt; every finished attempt is copied to step_attempts, so history
+ *   survives re-runs.
+ * - step_events: append-only log of what steps did; the bigserial id is the SSE event id.
+ *
+ * States are text columns guarded by CHECK constraints (not pg enums) so a new state is a
+ * one-line migration and never an ALTER TYPE inside a transaction.
+ */
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+
+export const RUN_STATUSES = ["pending", "running", "waiting", "succeeded", "failed", "canceled"] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const STEP_STATES = [
+  "pending",
+  "ready",
+  "running",
+  "waiting",
+  "succeeded",
+  "failed",
+  "canceled",
+  "skipped",
+] as const;
+export type StepState = (typeof STEP_STATES)[number];
+
+const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(", "));
+
+export const flows = pgTable(
+  "flows",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    latestVersion: integer("latest_version").notNull().default(1),
+    // Soft delete: runs keep pointing at their flow version, so history stays readable.
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check("flows_name_not_empty", sql`length(trim(${t.name})) > 0`)],
+);
+export type FlowRow = typeof flows.$inferSelect;
+
+export const flowVersions = pgTable(
+  "flow_versions",
+  {
+    flowId: text("flow_id")
+      .notNull()
+      .references(() => flows.id),
+    version: integer("version").notNull(),
+    // The validated flow document (lib/flow/document.ts) exactly as saved. Never updated.
+    document: jsonb("document").notNull(),
+    message: text("message").notNull().default(""),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.flowId, t.version] }),
+    check("flow_versions_version_positive", sql`${t.version} >= 1`),
+  ],
+);
+export type FlowVersionRow = typeof flowVersions.$inferSelect;
+
+export const AGENT_BACKENDS = ["acp", "command", "openai", "demo"] as const;
+
+export const agentProfiles = pgTable(
+  "agent_profiles",
+  {
+    id: text("id").primaryKey(),
+    backend: text("backend").notNull(),
+    label: text("label").notNull().default(""),
+    // Backend settings. Secrets are stored only as env-var references ("$OPENAI_API_KEY").
+    config: jsonb("config").notNull().default({}),
+    enabled: boolean("enabled").notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check("agent_profiles_backend", sql`${t.backend} in (${inList(AGENT_BACKENDS)})`)],
+);
+export type AgentProfileRow = typeof agentProfiles.$inferSelect;
+
+export const runs = pgTable(
+  "runs",
+  {
+    id: text("id").primaryKey(),
+    flowId: text("flow_id").notNull(),
+    flowVersion: integer("flow_version").notNull(),
+    status: text("status").$type<RunStatus>().notNull().default("pending"),
+    inputs: jsonb("inputs").notNull().default({}),
+    repo: text("repo"),
+    baseRef: text("base_ref"),
+    baseCommit: text("base_commit"),
+    // The run this one re-runs as a whole (POST /api/runs/:id/rerun), if any.
+    parentRunId: text("parent_run_id"),
+    // Where the run came from: "ui", "api", "mcp".
+    origin: text("origin").notNull().default("api"),
+    keepWorktrees: boolean("keep_worktrees").notNull().default(false),
+    error: text("error"),
+    // Summed over steps when a step finishes: {inputTokens, outputTokens, costUsd}.
+    usage: jsonb("usage").notNull().default({}),
+    createdAt: createdAt(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check("runs_status", sql`${t.status} in (${inList(RUN_STATUSES)})`),
+    index("runs_flow_created_idx").on(t.flowId, t.createdAt),
+    index("runs_status_created_idx").on(t.status, t.createdAt),
+    index("runs_created_idx").on(t.createdAt),
+  ],
+);
+export type RunRow = typeof runs.$inferSelect;
+
+export const steps = pgTable(
+  "steps",
+  {
+    id: text("id").primaryKey(),
+    runId: text("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    nodeId: text("node_id").notNull(),
+    // Unique within a run: the node id for agent/fold/check/approval nodes and for an arena's
+    // select step (so downstream steps depend on node ids uniformly); "<node>#<i>" for arena
+    // contestant i.
+    key: text("key").notNull(),
+    kind: text("kind").notNull(),
+    role: text("role").notNull().default("node"),
+    state: text("state").$type<StepState>().notNull().default("pending"),
+    // Keys of the steps this one waits for (the engine's dependency edges).
+    dependsOn: jsonb("depends_on").$type<string[]>().notNull().default([]),
+    // Immutable per attempt: what the step runs (node config + any re-run override).
+    spec: jsonb("spec").notNull().default({}),
+    attempt: integer("attempt").notNull().default(0),
+    maxAttempts: integer("max_attempts").notNull().default(1),
+    timeoutMs: integer("timeout_ms"),
+    // Worker tags a claimant must have (e.g. "profile:claude", "repo:/src/app").
+    requiredTags: jsonb("required_tags").$type<string[]>().notNull().default([]),
+    // Lease: set by claim, renewed by heartbeat. A worker may only write while
+    // fence = the value its claim returned; every claim increments it.
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
+    fence: bigint("fence", { mode: "number" }).notNull().default(0),
+    cancelRequested: boolean("cancel_requested").notNull().default(false),
+    prompt: text("prompt"),
+    output: text("output"),
+    outputTruncated: boolean("output_truncated").notNull().default(false),
+    summary: text("summary"),
+    error: text("error"),
+    // Exit code / stop reason / stderr tail, backend specific.
+    detail: jsonb("detail").notNull().default({}),
+    worktree: text("worktree"),
+    branch: text("branch"),
+    startCommit: text("start_commit"),
+    resultCommit: text("result_commit"),
+    diff: text("diff"),
+    diffStats: jsonb("diff_stats"),
+    usage: jsonb("usage").notNull().default({}),
+    // For select steps: the winning contestant's key.
+    winner: text("winner"),
+    readyAt: timestamp("ready_at", { withTimezone: true }),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check("steps_state", sql`${t.state} in (${inList(STEP_STATES)})`),
+    check("steps_role", sql`${t.role} in ('node', 'contestant', 'select')`),
+    check("steps_attempt_nonnegative", sql`${t.attempt} >= 0`),
+    check("steps_max_attempts_positive", sql`${t.maxAttempts} >= 1`),
+    check(
+      "steps_running_has_lease",
+      sql`${t.state} <> 'running' or (${t.leaseOwner} is not null and ${t.leaseExpiresAt} is not null)`,
+    ),
+    uniqueIndex("steps_run_key_idx").on(t.runId, t.key),
+    // The claim query scans ready steps oldest first.
+    index("steps_ready_idx")
+      .on(t.readyAt)
+      .where(sql`${t.state} = 'ready'`),
+    index("steps_running_lease_idx")
+      .on(t.leaseExpiresAt)
+      .where(sql`${t.state} = 'running'`),
+  ],
+);
+export type StepRow = typeof steps.$inferSelect;
+
+/** One row per finished attempt of a step; the steps row only holds the latest. */
+export const stepAttempts = pgTable(
+  "step_attempts",
+  {
+    stepId: text("step_id")
+      .notNull()
+      .references(() => steps.id, { onDelete: "cascade" }),
+    attempt: integer("attempt").notNull(),
+    runId: text("run_id").notNull(),
+    state: text("state").$type<StepState>().notNull(),
+    workerId: text("worker_id"),
+    prompt: text("prompt"),
+    output: text("output"),
+    outputTruncated: boolean("output_truncated").notNull().default(false),
+    error: text("error"),
+    detail: jsonb("detail").notNull().default({}),
+    branch: text("branch"),
+    startCommit: text("start_commit"),
+    resultCommit: text("result_commit"),
+    diff: text("diff"),
+    diffStats: jsonb("diff_stats"),
+    usage: jsonb("usage").notNull().default({}),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.stepId, t.attempt] }),
+    index("step_attempts_run_idx").on(t.runId),
+  ],
+);
+export type StepAttemptRow = typeof stepAttempts.$inferSelect;
+
+export const stepEvents = pgTable(
+  "step_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    runId: text("run_id").notNull(),
+    stepId: text("step_id"),
+    attempt: integer("attempt").notNull().default(0),
+    // noun-verb: step-state, text-chunk, thought-chunk, tool-call, tool-call-update, plan,
+    // log-line, usage-report, diff-update, run-state.
+    type: text("type").notNull(),
+    data: jsonb("data").notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index("step_events_run_id_idx").on(t.runId, t.id)],
+);
+export type StepEventRow = typeof stepEvents.$inferSelect;
+
+export const workers = pgTable("workers", {
+  id: text("id").primaryKey(),
+  host: text("host").notNull(),
+  pid: integer("pid").notNull(),
+  tags: jsonb("tags").$type<string[]>().notNull().default([]),
+  concurrency: integer("concurrency").notNull(),
+  // "embedded" (inside the Next.js server) or "standalone" (npm run worker).
+  mode: text("mode").notNull(),
+  startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+  heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }).notNull().defaultNow(),
+  stoppedAt: timestamp("stopped_at", { withTimezone: true }),
+});
+export type WorkerRow = typeof workers.$inferSelect;

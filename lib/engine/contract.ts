@@ -1,0 +1,107 @@
+/**
+ * The seam between the dispatcher (lib/dispatch: claims, leases, heartbeats, NOTIFY,
+ * workers) and the engine (lib/engine: planning, the reducer, what a step does).
+ *
+ * Lifecycle of one step attempt:
+ *   1. dispatch claims a ready step (SKIP LOCKED), bumping `fence`, and gets a ClaimedStep.
+ *   2. dispatch calls engine `executeStep(context)`; the engine runs the node (agent, check,
+ *      fold, select…) and returns a StepOutcome. It streams events through `context.emit`.
+ *   3. dispatch opens ONE transaction: fenced update of the step row to the outcome
+ *      (0 rows → the lease was lost: roll back, write nothing), archive the attempt,
+ *      then engine `advanceRun(tx, runId)` applies the reducer and persists what it decided
+ *      (dependents → ready, descendants → skipped, run status), then dispatch sends
+ *      pg_notify for every step id that became ready, and commits.
+ *
+ * Invariant: a step's completion and the promotion of its dependents commit together.
+ */
+import type { Executor } from "../db/client";
+import type { StepRow } from "../db/schema";
+import type { Usage } from "../agents/types";
+
+/** A step as the claiming worker sees it: the row after the claim (state "running"). */
+export type ClaimedStep = StepRow;
+
+/** Event types appended to step_events (noun-verb). */
+export type StepEventType =
+  | "step-state"
+  | "text-chunk"
+  | "thought-chunk"
+  | "tool-call"
+  | "tool-call-update"
+  | "plan"
+  | "log-line"
+  | "usage-report"
+  | "diff-update"
+  | "run-state";
+
+export interface StepEventInput {
+  type: StepEventType;
+  data: Record<string, unknown>;
+}
+
+export interface DiffStats {
+  files: number;
+  additions: number;
+  deletions: number;
+}
+
+export type StepOutcome =
+  | {
+      state: "succeeded";
+      output: string;
+      outputTruncated?: boolean;
+      summary?: string;
+      usage?: Usage;
+      detail?: Record<string, unknown>;
+      /** Code steps (issue 4 fills these). */
+      startCommit?: string;
+      resultCommit?: string;
+      branch?: string;
+      worktree?: string;
+      diff?: string;
+      diffStats?: DiffStats;
+      /** Select steps: the winning contestant's key. */
+      winner?: string;
+    }
+  | {
+      state: "failed";
+      error: string;
+      output?: string;
+      usage?: Usage;
+      detail?: Record<string, unknown>;
+      /** False for failures a retry can't fix (bad config, unavailable profile). */
+      retryable: boolean;
+      startCommit?: string;
+      branch?: string;
+      worktree?: string;
+    }
+  /** Cancellation was requested while it ran. */
+  | { state: "canceled"; output?: string; usage?: Usage }
+  /** Approval steps and manual selects: park until a person acts (API approve/select). */
+  | { state: "waiting"; detail?: Record<string, unknown> };
+
+export interface StepContext {
+  db: Executor;
+  step: ClaimedStep;
+  /** Aborted on cancel request, timeout, lease loss or worker shutdown. */
+  signal: AbortSignal;
+  /** Appends an event (coalesced/batched by the dispatcher); never throws. */
+  emit(event: StepEventInput): void;
+  /** The data dir, for worktrees and logs. */
+  dataDir: string;
+}
+
+/** Implemented by lib/engine. */
+export interface Engine {
+  executeStep(context: StepContext): Promise<StepOutcome>;
+  /**
+   * Inside the caller's transaction: load the run's step states, apply the reducer,
+   * persist its decisions. Returns ids of steps that became ready (to NOTIFY).
+   */
+  advanceRun(tx: Executor, runId: string): Promise<{ readyStepIds: string[] }>;
+}
+
+/** NOTIFY channel for "a step became ready"; payload = step id only (8000-byte limit). */
+export const STEP_READY_CHANNEL = "baton_step_ready";
+/** NOTIFY channel for "events appended"; payload = run id only. */
+export const RUN_EVENTS_CHANNEL = "baton_run_events";

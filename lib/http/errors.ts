@@ -1,0 +1,47 @@
+/**
+ * One error type for everything a route can answer with a 4xx. Anything else that escapes a
+ * handler is logged server-side and answered with a generic 500 carrying a request id:
+ * no stack traces or SQL errors reach the client.
+ */
+export type ErrorCode =
+  | "bad_request"
+  | "validation_failed"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "payload_too_large"
+  | "unsupported_media_type";
+
+const STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  validation_failed: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+};
+
+export interface Issue {
+  path: string;
+  message: string;
+  nodeId?: string;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues: Issue[] = [],
+  ) {
+    super(message);
+    this.name = "HttpError";
+  }
+  get status(): number {
+    return STATUS[this.code];
+  }
+}
+
+export const notFound = (what: string) => new HttpError("not_found", `${what} not found`);

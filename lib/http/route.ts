@@ -1,0 +1,32 @@
+/**
+ * Wraps a route handler: turns HttpError into its status with `{error, issues}`, and any
+ * other throw into a 500 with a request id (the details go to the server log only).
+ */
+import crypto from "node:crypto";
+import { HttpError } from "./errors";
+
+export type RouteContext<P> = { params: Promise<P> };
+type Handler<P> = (request: Request, context: RouteContext<P>) => Promise<Response>;
+
+export function json(data: unknown, init: ResponseInit = {}): Response {
+  return Response.json(data, { ...init, headers: { "cache-control": "no-store", ...(init.headers ?? {}) } });
+}
+
+export function errorResponse(error: unknown): Response {
+  if (error instanceof HttpError) {
+    return json({ error: error.message, code: error.code, issues: error.issues }, { status: error.status });
+  }
+  const requestId = crypto.randomUUID();
+  console.error(`[baton] request ${requestId} failed:`, error);
+  return json({ error: "internal error", code: "internal", requestId }, { status: 500 });
+}
+
+export function route<P = Record<string, never>>(handler: Handler<P>): Handler<P> {
+  return async (request, context) => {
+    try {
+      return await handler(request, context);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
