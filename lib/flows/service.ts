@@ -38,12 +38,16 @@ export async function validateOrThrow(db: Executor, input: unknown): Promise<Flo
 
 export async function createFlowOrThrow(db: Db, input: unknown, message = "created"): Promise<FlowDetail> {
   const document = await validateOrThrow(db.orm, input);
-  const id = newId("flow");
-  await db.orm.transaction(async (tx) => {
-    await repo.insertFlow(tx, { id, name: document.name, description: document.description ?? "" });
-    await repo.insertVersion(tx, { flowId: id, version: 1, document, message });
-  });
+  const id = await db.orm.transaction((tx) => insertNewFlow(tx, document, message));
   return getFlowOrThrow(db.orm, id);
+}
+
+/** Inside the caller's transaction: a validated document becomes flow + version 1. */
+export async function insertNewFlow(tx: Executor, document: FlowDocument, message: string): Promise<string> {
+  const id = newId("flow");
+  await repo.insertFlow(tx, { id, name: document.name, description: document.description ?? "" });
+  await repo.insertVersion(tx, { flowId: id, version: 1, document, message });
+  return id;
 }
 
 export async function getFlowOrThrow(db: Executor, id: string): Promise<FlowDetail> {
