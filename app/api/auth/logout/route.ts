@@ -1,0 +1,6 @@
+import { logout } from "@/lib/auth/login";
+import { route } from "@/lib/http/route";
+
+export const dynamic = "force-dynamic";
+
+export const POST = route(async (request) => logout(request));
