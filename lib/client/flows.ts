@@ -1,0 +1,104 @@
+/**
+ * Browser-side calls to the flows API. Errors come back as ApiError carrying the server's
+ * code and issues, so the editor can show exactly what was refused and why.
+ */
+import type { FlowDocument } from "../flow/document";
+import type { ValidationIssue } from "../flow/validate";
+
+export interface FlowSummaryDto {
+  id: string;
+  name: string;
+  description: string;
+  latestVersion: number;
+  nodeCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface FlowDetailDto {
+  id: string;
+  name: string;
+  description: string;
+  latestVersion: number;
+  version: number;
+  document: FlowDocument;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface VersionSummaryDto {
+  version: number;
+  message: string;
+  createdAt: string;
+  nodeCount: number;
+}
+
+export interface VersionDetailDto {
+  version: number;
+  document: FlowDocument;
+  message: string;
+  createdAt: string;
+}
+
+export interface ProfileDto {
+  id: string;
+  backend: string;
+  label: string;
+  enabled: boolean;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues: ValidationIssue[] = [],
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(path, {
+    ...init,
+    headers: { ...(init.body ? { "content-type": "application/json" } : {}), ...(init.headers ?? {}) },
+  });
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let body: unknown = undefined;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (!response.ok) {
+    const error = (body ?? {}) as { error?: string; code?: string; issues?: ValidationIssue[] };
+    throw new ApiError(response.status, error.code ?? "http_error", error.error ?? `HTTP ${response.status}`, error.issues ?? []);
+  }
+  return body as T;
+}
+
+export const flowKeys = {
+  all: ["flows"] as const,
+  list: () => ["flows", "list"] as const,
+  detail: (id: string) => ["flows", "detail", id] as const,
+  versions: (id: string) => ["flows", "versions", id] as const,
+  version: (id: string, n: number) => ["flows", "version", id, n] as const,
+  profiles: ["profiles"] as const,
+};
+
+export const listFlows = () => request<{ flows: FlowSummaryDto[] }>("/api/flows").then((r) => r.flows);
+export const getFlow = (id: string) => request<FlowDetailDto>(`/api/flows/${encodeURIComponent(id)}`);
+export const createFlow = (doc: unknown) =>
+  request<FlowDetailDto>("/api/flows", { method: "POST", body: JSON.stringify(doc) });
+export const saveFlow = (id: string, body: { document: FlowDocument; baseVersion: number; message?: string }) =>
+  request<FlowDetailDto>(`/api/flows/${encodeURIComponent(id)}`, { method: "PUT", body: JSON.stringify(body) });
+export const renameFlow = (id: string, name: string) =>
+  request<FlowDetailDto>(`/api/flows/${encodeURIComponent(id)}`, { method: "PATCH", body: JSON.stringify({ name }) });
+export const deleteFlow = (id: string) => request<void>(`/api/flows/${encodeURIComponent(id)}`, { method: "DELETE" });
+export const listVersions = (id: string) =>
+  request<{ versions: VersionSummaryDto[] }>(`/api/flows/${encodeURIComponent(id)}/versions`).then((r) => r.versions);
+export const getVersion = (id: string, n: number) =>
+  request<VersionDetailDto>(`/api/flows/${encodeURIComponent(id)}/versions/${n}`);
+export const listProfiles = () => request<{ profiles: ProfileDto[] }>("/api/profiles").then((r) => r.profiles);

@@ -1,0 +1,271 @@
+/**
+ * The editor's one state and its reducer. Pure: (state, action) → state.
+ *
+ * Invariants:
+ * - `doc` is the only thing saved; `nodes`/`edges` are its canvas view (view-model.ts).
+ * - Undo history holds document snapshots. Every action that changes the document pushes the
+ *   document it replaces, except consecutive edits with the same `coalesceKey` (typing in one
+ *   field) and position changes after the first of one drag.
+ * - `dirty` is `doc !== savedDoc`: snapshots are immutable, so undoing back to the saved
+ *   document makes the editor clean again.
+ * - Issues are recomputed whenever the document changes other than by moving nodes
+ *   (positions don't affect validity).
+ */
+import type { NodeChange, EdgeChange } from "@xyflow/react";
+import type { FlowDocument, FlowInput, FlowNode, NodeKind } from "../flow/document";
+import { validateFlow, type ValidationIssue } from "../flow/validate";
+import * as ops from "./document-ops";
+import type { CanvasEdge, CanvasNode, Size } from "./types";
+import { edgeId, stableIssuesByNode, toCanvasEdges, toCanvasNodes, withPositions } from "./view-model";
+
+export const HISTORY_LIMIT = 200;
+
+export interface EditorState {
+  doc: FlowDocument;
+  savedDoc: FlowDocument;
+  /** The server version the document is based on (sent as baseVersion on save). */
+  baseVersion: number;
+  past: FlowDocument[];
+  future: FlowDocument[];
+  lastCoalesceKey: string | null;
+  profiles: ReadonlySet<string> | undefined;
+  issues: ValidationIssue[];
+  issuesByNode: ReadonlyMap<string, readonly ValidationIssue[]>;
+  selectedNodes: ReadonlySet<string>;
+  selectedEdges: ReadonlySet<string>;
+  measured: ReadonlyMap<string, Size>;
+  dragging: ReadonlySet<string>;
+  nodes: CanvasNode[];
+  edges: CanvasEdge[];
+}
+
+export type EditorAction =
+  | { type: "load"; doc: FlowDocument; version: number }
+  | { type: "replace-document"; doc: FlowDocument }
+  | { type: "mark-saved"; doc: FlowDocument; version: number }
+  | { type: "set-profiles"; profiles: ReadonlySet<string> }
+  | { type: "add-node"; kind: NodeKind; position: { x: number; y: number } }
+  | { type: "set-node-config"; id: string; config: FlowNode["config"]; coalesceKey?: string }
+  | { type: "set-node-label"; id: string; label: string }
+  | { type: "rename-node"; from: string; to: string }
+  | { type: "set-flow-name"; name: string }
+  | { type: "set-flow-description"; description: string }
+  | { type: "set-inputs"; inputs: FlowInput[]; coalesceKey?: string }
+  | { type: "connect"; from: string; to: string }
+  | { type: "delete"; nodeIds: string[]; edgeIds: string[] }
+  | { type: "delete-selection" }
+  | { type: "apply-positions"; positions: ReadonlyMap<string, { x: number; y: number }> }
+  | { type: "node-changes"; changes: NodeChange<CanvasNode>[] }
+  | { type: "edge-changes"; changes: EdgeChange<CanvasEdge>[] }
+  | { type: "select-node"; id: string | null }
+  | { type: "undo" }
+  | { type: "redo" };
+
+const EMPTY_SET: ReadonlySet<string> = new Set();
+
+function withIssues(state: EditorState): EditorState {
+  const result = validateFlow(state.doc, { profiles: state.profiles });
+  const issues = result.ok ? [] : result.issues;
+  return { ...state, issues, issuesByNode: stableIssuesByNode(issues, state.issuesByNode) };
+}
+
+/** Recomputes the canvas view, reusing every unchanged node and edge object. */
+function withCanvas(state: EditorState): EditorState {
+  const nodes = toCanvasNodes(state.doc, state.issuesByNode, state, state.nodes);
+  const edges = toCanvasEdges(state.doc.edges, state.selectedEdges, state.edges);
+  return { ...state, nodes, edges };
+}
+
+export function initialEditorState(doc: FlowDocument, version: number, profiles?: ReadonlySet<string>): EditorState {
+  const state: EditorState = {
+    doc,
+    savedDoc: doc,
+    baseVersion: version,
+    past: [],
+    future: [],
+    lastCoalesceKey: null,
+    profiles,
+    issues: [],
+    issuesByNode: new Map(),
+    selectedNodes: EMPTY_SET,
+    selectedEdges: EMPTY_SET,
+    measured: new Map(),
+    dragging: EMPTY_SET,
+    nodes: [],
+    edges: [],
+  };
+  return withCanvas(withIssues(state));
+}
+
+export function isDirty(state: EditorState): boolean {
+  return state.doc !== state.savedDoc;
+}
+
+/** Replaces the document, recording the previous one for undo. */
+function commit(state: EditorState, doc: FlowDocument, coalesceKey: string | null = null, validate = true): EditorState {
+  if (doc === state.doc) return state;
+  const coalesce = coalesceKey !== null && coalesceKey === state.lastCoalesceKey;
+  const past = coalesce ? state.past : [...state.past, state.doc].slice(-HISTORY_LIMIT);
+  const next: EditorState = { ...state, doc, past, future: [], lastCoalesceKey: coalesceKey };
+  return withCanvas(validate ? withIssues(next) : next);
+}
+
+/** Drops selection/size/drag entries of nodes and edges that no longer exist. */
+function pruneUi(state: EditorState): EditorState {
+  const nodeIds = new Set(state.doc.nodes.map((n) => n.id));
+  const edgeIds = new Set(state.doc.edges.map(edgeId));
+  const keep = (set: ReadonlySet<string>, alive: Set<string>) => {
+    for (const id of set) if (!alive.has(id)) return new Set([...set].filter((x) => alive.has(x)));
+    return set;
+  };
+  return {
+    ...state,
+    selectedNodes: keep(state.selectedNodes, nodeIds),
+    selectedEdges: keep(state.selectedEdges, edgeIds),
+    dragging: keep(state.dragging, nodeIds),
+  };
+}
+
+function applyNodeChanges(state: EditorState, changes: NodeChange<CanvasNode>[]): EditorState {
+  let selected: Set<string> | null = null;
+  let measured: Map<string, Size> | null = null;
+  let dragging: Set<string> | null = null;
+  const positions = new Map<string, { x: number; y: number }>();
+  let dragStarted = false;
+  for (const change of changes) {
+    if (change.type === "select") {
+      selected ??= new Set(state.selectedNodes);
+      if (change.selected) selected.add(change.id);
+      else selected.delete(change.id);
+    } else if (change.type === "dimensions" && change.dimensions) {
+      const before = state.measured.get(change.id);
+      if (before && before.width === change.dimensions.width && before.height === change.dimensions.height) continue;
+      measured ??= new Map(state.measured);
+      measured.set(change.id, { width: change.dimensions.width, height: change.dimensions.height });
+    } else if (change.type === "position") {
+      if (change.position) positions.set(change.id, change.position);
+      const isDragging = change.dragging === true;
+      if (isDragging !== state.dragging.has(change.id)) {
+        dragging ??= new Set(state.dragging);
+        if (isDragging) {
+          dragging.add(change.id);
+          if (state.dragging.size === 0) dragStarted = true;
+        } else dragging.delete(change.id);
+      }
+    }
+    // "remove" is handled by the "delete" action (one undo step for nodes and their edges);
+    // "add"/"replace" never come from React Flow in controlled mode.
+  }
+  let next: EditorState = {
+    ...state,
+    selectedNodes: selected ?? state.selectedNodes,
+    measured: measured ?? state.measured,
+    dragging: dragging ?? state.dragging,
+  };
+  if (positions.size > 0) {
+    const doc = withPositions(state.doc, positions);
+    if (doc !== state.doc) {
+      // One undo step per drag: record the document from before the drag began.
+      const past = dragStarted || state.dragging.size === 0 ? [...state.past, state.doc].slice(-HISTORY_LIMIT) : state.past;
+      next = { ...next, doc, past, future: dragStarted || state.dragging.size === 0 ? [] : state.future, lastCoalesceKey: null };
+    }
+  }
+  if (next.selectedNodes === state.selectedNodes && next.measured === state.measured && next.dragging === state.dragging && next.doc === state.doc) {
+    return state;
+  }
+  return withCanvas(next);
+}
+
+function applyEdgeChanges(state: EditorState, changes: EdgeChange<CanvasEdge>[]): EditorState {
+  let selected: Set<string> | null = null;
+  for (const change of changes) {
+    if (change.type !== "select") continue;
+    selected ??= new Set(state.selectedEdges);
+    if (change.selected) selected.add(change.id);
+    else selected.delete(change.id);
+  }
+  return selected ? withCanvas({ ...state, selectedEdges: selected }) : state;
+}
+
+export function editorReducer(state: EditorState, action: EditorAction): EditorState {
+  switch (action.type) {
+    case "load":
+      return initialEditorState(action.doc, action.version, state.profiles);
+    case "replace-document":
+      return withCanvas(pruneUi(commit(state, action.doc)));
+    case "mark-saved":
+      // `action.doc` is the document that was sent: edits made while the save was in flight
+      // keep the editor dirty.
+      return { ...state, savedDoc: action.doc, baseVersion: action.version };
+    case "set-profiles":
+      return withCanvas(withIssues({ ...state, profiles: action.profiles }));
+    case "add-node": {
+      const id = ops.nextNodeId(state.doc, action.kind);
+      const node = ops.createNode(action.kind, id, { x: Math.round(action.position.x), y: Math.round(action.position.y) });
+      const next = commit(state, ops.addNode(state.doc, node));
+      return withCanvas({ ...next, selectedNodes: new Set([id]), selectedEdges: EMPTY_SET });
+    }
+    case "set-node-config":
+      return commit(state, ops.setNodeConfig(state.doc, action.id, action.config), action.coalesceKey ?? null);
+    case "set-node-label":
+      return commit(state, ops.setNodeLabel(state.doc, action.id, action.label), `label:${action.id}`);
+    case "rename-node": {
+      const doc = ops.renameNode(state.doc, action.from, action.to);
+      if (doc === state.doc) return state;
+      const rename = (set: ReadonlySet<string>) =>
+        set.has(action.from) ? new Set([...set].map((id) => (id === action.from ? action.to : id))) : set;
+      const measured = new Map(state.measured);
+      const size = measured.get(action.from);
+      if (size) measured.set(action.to, size);
+      const next = commit({ ...state, selectedNodes: rename(state.selectedNodes), measured }, doc);
+      return withCanvas(pruneUi(next));
+    }
+    case "set-flow-name":
+      return commit(state, { ...state.doc, name: action.name }, "flow-name");
+    case "set-flow-description": {
+      const doc = { ...state.doc };
+      if (action.description) doc.description = action.description;
+      else delete doc.description;
+      return commit(state, doc, "flow-description");
+    }
+    case "set-inputs":
+      return commit(state, ops.setInputs(state.doc, action.inputs), action.coalesceKey ?? null);
+    case "connect":
+      return commit(state, ops.connect(state.doc, action.from, action.to));
+    case "delete": {
+      const doc = ops.removeElements(state.doc, new Set(action.nodeIds), new Set(action.edgeIds), edgeId);
+      return withCanvas(pruneUi(commit(state, doc)));
+    }
+    case "delete-selection":
+      return editorReducer(state, { type: "delete", nodeIds: [...state.selectedNodes], edgeIds: [...state.selectedEdges] });
+    case "apply-positions":
+      return commit(state, withPositions(state.doc, action.positions), null, false);
+    case "node-changes":
+      return applyNodeChanges(state, action.changes);
+    case "edge-changes":
+      return applyEdgeChanges(state, action.changes);
+    case "select-node": {
+      const selectedNodes = action.id ? new Set([action.id]) : EMPTY_SET;
+      return withCanvas({ ...state, selectedNodes, selectedEdges: EMPTY_SET });
+    }
+    case "undo": {
+      const previous = state.past[state.past.length - 1];
+      if (!previous) return state;
+      const next = { ...state, doc: previous, past: state.past.slice(0, -1), future: [state.doc, ...state.future], lastCoalesceKey: null };
+      return withCanvas(pruneUi(withIssues(next)));
+    }
+    case "redo": {
+      const [following, ...rest] = state.future;
+      if (!following) return state;
+      const next = { ...state, doc: following, past: [...state.past, state.doc], future: rest, lastCoalesceKey: null };
+      return withCanvas(pruneUi(withIssues(next)));
+    }
+  }
+}
+
+/** The single selected node, if exactly one is selected. */
+export function selectedNode(state: EditorState): FlowNode | undefined {
+  if (state.selectedNodes.size !== 1) return undefined;
+  const [id] = state.selectedNodes;
+  return state.doc.nodes.find((n) => n.id === id);
+}

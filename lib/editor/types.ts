@@ -1,0 +1,43 @@
+/**
+ * The canvas view model: what React Flow renders. It is derived from the saved model
+ * (FlowDocument) by view-model.ts and never saved itself; validation issues and run status
+ * are fields here so node views only render them.
+ */
+import type { Edge, Node } from "@xyflow/react";
+import type { FlowNode, NodeKind } from "../flow/document";
+import type { ValidationIssue } from "../flow/validate";
+
+/** Live run state of a node, shown by the run page over the same node views. */
+export interface NodeStatusOverlay {
+  state: string;
+  attempt?: number;
+  elapsedMs?: number;
+}
+
+export interface CanvasNodeData extends Record<string, unknown> {
+  node: FlowNode;
+  issues: readonly ValidationIssue[];
+  status?: NodeStatusOverlay;
+}
+
+export type CanvasNode = Node<CanvasNodeData, NodeKind>;
+
+export interface CanvasEdgeData extends Record<string, unknown> {
+  from: string;
+  to: string;
+}
+
+export type CanvasEdge = Edge<CanvasEdgeData>;
+
+export interface Size {
+  width: number;
+  height: number;
+}
+
+/** The per-node UI state that is not part of the document. */
+export interface CanvasUiState {
+  selectedNodes: ReadonlySet<string>;
+  selectedEdges: ReadonlySet<string>;
+  measured: ReadonlyMap<string, Size>;
+  dragging: ReadonlySet<string>;
+}

@@ -1,0 +1,117 @@
+/**
+ * Document → canvas mapping. Pure, with structural sharing: a canvas node object is reused
+ * when its document node, its issues, its selection, size and drag state are all unchanged,
+ * so React Flow and the memoized node views re-render only the nodes that changed.
+ */
+import type { FlowDocument, FlowEdge } from "../flow/document";
+import type { ValidationIssue } from "../flow/validate";
+import type { CanvasEdge, CanvasNode, CanvasUiState } from "./types";
+
+const NO_ISSUES: readonly ValidationIssue[] = Object.freeze([]);
+
+export function edgeId(edge: FlowEdge): string {
+  // Node ids never contain ">" (NODE_ID_PATTERN), so this key is unambiguous.
+  return `${edge.from}->${edge.to}`;
+}
+
+function sameIssues(a: readonly ValidationIssue[], b: readonly ValidationIssue[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((issue, i) => issue.path === b[i].path && issue.message === b[i].message);
+}
+
+/**
+ * Groups issues by node and reuses the previous array for a node whose issues did not
+ * change, so the node's data keeps its identity across re-validation.
+ */
+export function stableIssuesByNode(
+  issues: readonly ValidationIssue[],
+  previous: ReadonlyMap<string, readonly ValidationIssue[]> = new Map(),
+): Map<string, readonly ValidationIssue[]> {
+  const grouped = new Map<string, ValidationIssue[]>();
+  for (const issue of issues) {
+    if (!issue.nodeId) continue;
+    const list = grouped.get(issue.nodeId);
+    if (list) list.push(issue);
+    else grouped.set(issue.nodeId, [issue]);
+  }
+  const out = new Map<string, readonly ValidationIssue[]>();
+  for (const [id, list] of grouped) {
+    const before = previous.get(id);
+    out.set(id, before && sameIssues(before, list) ? before : list);
+  }
+  return out;
+}
+
+export function toCanvasNodes(
+  doc: FlowDocument,
+  issuesByNode: ReadonlyMap<string, readonly ValidationIssue[]>,
+  ui: CanvasUiState,
+  previous: readonly CanvasNode[] = [],
+): CanvasNode[] {
+  const before = new Map(previous.map((n) => [n.id, n]));
+  return doc.nodes.map((node) => {
+    const issues = issuesByNode.get(node.id) ?? NO_ISSUES;
+    const selected = ui.selectedNodes.has(node.id);
+    const dragging = ui.dragging.has(node.id);
+    const measured = ui.measured.get(node.id);
+    const prev = before.get(node.id);
+    if (
+      prev &&
+      prev.data.node === node &&
+      prev.data.issues === issues &&
+      prev.selected === selected &&
+      prev.dragging === dragging &&
+      prev.measured === measured
+    ) {
+      return prev;
+    }
+    const canvasNode: CanvasNode = {
+      id: node.id,
+      type: node.kind,
+      position: node.position ?? { x: 0, y: 0 },
+      data: { node, issues },
+      selected,
+      dragging,
+    };
+    if (measured) canvasNode.measured = measured;
+    return canvasNode;
+  });
+}
+
+export function toCanvasEdges(
+  edges: readonly FlowEdge[],
+  selectedEdges: ReadonlySet<string>,
+  previous: readonly CanvasEdge[] = [],
+): CanvasEdge[] {
+  const before = new Map(previous.map((e) => [e.id, e]));
+  return edges.map((edge) => {
+    const id = edgeId(edge);
+    const selected = selectedEdges.has(id);
+    const prev = before.get(id);
+    if (prev && prev.selected === selected) return prev;
+    return { id, source: edge.from, target: edge.to, selected, data: { from: edge.from, to: edge.to } };
+  });
+}
+
+/** Canvas → document: the edges a set of canvas edges stands for. */
+export function fromCanvasEdges(edges: readonly CanvasEdge[]): FlowEdge[] {
+  return edges.map((e) => ({ from: e.source, to: e.target }));
+}
+
+/** Canvas → document: node positions written back (rounded; the document keeps integers). */
+export function withPositions(
+  doc: FlowDocument,
+  positions: ReadonlyMap<string, { x: number; y: number }>,
+): FlowDocument {
+  if (positions.size === 0) return doc;
+  return {
+    ...doc,
+    nodes: doc.nodes.map((node) => {
+      const p = positions.get(node.id);
+      if (!p) return node;
+      const position = { x: Math.round(p.x), y: Math.round(p.y) };
+      if (node.position && node.position.x === position.x && node.position.y === position.y) return node;
+      return { ...node, position };
+    }),
+  };
+}
