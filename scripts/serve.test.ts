@@ -6,9 +6,12 @@ const root = path.resolve(import.meta.dirname, "..");
 
 function runServe(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
+    const childEnv: NodeJS.ProcessEnv = { ...process.env };
+    for (const name of ["BATON_TOKEN", "BATON_HOST", "BATON_PORT", "PORT"]) delete childEnv[name];
+    Object.assign(childEnv, env);
     const child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "scripts/serve.ts", "start"], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+      env: childEnv,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";

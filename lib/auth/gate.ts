@@ -140,7 +140,7 @@ export function decideRequest(facts: RequestFacts, config: GateConfig): GateDeci
 }
 
 /** `BATON_ALLOWED_ORIGINS`: comma-separated origins, e.g. `https://baton.example.com`. */
-export function allowedOriginsFrom(env: NodeJS.ProcessEnv = process.env): string[] {
+export function allowedOriginsFrom(env: Record<string, string | undefined> = process.env): string[] {
   return (env.BATON_ALLOWED_ORIGINS ?? "")
     .split(",")
     .map((value) => value.trim())

@@ -42,7 +42,7 @@ export function bearerTokenOf(authorization: string | null): string | null {
 }
 
 /** The configured token, or null when auth is off. Blank counts as unset. */
-export function configuredToken(env: NodeJS.ProcessEnv = process.env): string | null {
+export function configuredToken(env: Record<string, string | undefined> = process.env): string | null {
   const token = env.BATON_TOKEN?.trim();
   return token ? token : null;
 }
