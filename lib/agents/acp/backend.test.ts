@@ -1,0 +1,276 @@
+/**
+ * End-to-end tests of the acp backend against the fake agent, a real subprocess speaking
+ * ACP through the SDK's agent side (fake-agent.ts).
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, test, vi } from "vitest";
+import { fakeAgentCommand } from "../testing/fake-acp";
+import { recordedTask, waitForEvent } from "../testing/task";
+import { AgentError } from "../types";
+import { acpBackend } from "./backend";
+
+const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "baton-acp-test-")));
+afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
+let counter = 0;
+function worktree(): string {
+  const dir = path.join(base, `wt-${++counter}`);
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, "README.md"), "hello\nworld\n");
+  return dir;
+}
+
+/** Alive and not a zombie (a zombie has exited; only its parent hasn't reaped it yet). */
+function alive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+async function runExpectingError(run: Promise<unknown>): Promise<AgentError> {
+  const error = await run.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AgentError);
+  return error as AgentError;
+}
+
+describe("acp backend with the fake agent", () => {
+  test("streams chunks, thoughts, tool calls, plans and usage; writes through fs and to disk", async () => {
+    const cwd = worktree();
+    const r = recordedTask({
+      cwd,
+      prompt: "make the change",
+      env: { BATON_TEST_TASK_VAR: "from-task" },
+      options: {
+        command: fakeAgentCommand({
+          steps: [
+            { op: "thought", text: "thinking…" },
+            { op: "plan", entries: [{ content: "edit", status: "in_progress" }] },
+            { op: "chunk", text: "Editing. " },
+            { op: "tool-call", id: "t1", title: "Edit a.ts", kind: "edit", locations: ["src/a.ts"], diff: { path: "src/a.ts", oldText: null, newText: "export const a = 1;\n" } },
+            { op: "write", path: "src/a.ts", content: "export const a = 1;\n" },
+            { op: "tool-update", id: "t1", status: "completed" },
+            { op: "disk-write", path: "direct.txt", content: "written directly\n" },
+            { op: "read", path: "README.md", line: 2, limit: 1 },
+            { op: "env", name: "BATON_TEST_TASK_VAR" },
+            { op: "env", name: "BATON_TEST_PROFILE_VAR" },
+            { op: "stderr", text: "agent log line" },
+            { op: "usage", used: 1200, size: 100000, costUsd: 0.02 },
+            { op: "unknown-update" },
+            { op: "chunk", text: "Done." },
+          ],
+          promptUsage: { inputTokens: 1000, outputTokens: 200, totalTokens: 1200 },
+        }),
+        mode: "yolo",
+        env: { BATON_TEST_PROFILE_VAR: "$HOME" },
+      },
+    });
+    const result = await acpBackend.run(r.task);
+
+    expect(result.stopReason).toBe("end_turn");
+    expect(result.usage).toEqual({ inputTokens: 1000, outputTokens: 200, totalTokens: 1200, costUsd: 0.02 });
+    expect(result.output).toBe(
+      `[mode yolo]Editing. [write src/a.ts: ok][disk-write direct.txt: ok][read README.md: ok "world"]` +
+        `[env BATON_TEST_TASK_VAR: ok from-task][env BATON_TEST_PROFILE_VAR: ok ${process.env.HOME}]Done.`,
+    );
+    expect(fs.readFileSync(path.join(cwd, "src/a.ts"), "utf8")).toBe("export const a = 1;\n");
+    expect(fs.readFileSync(path.join(cwd, "direct.txt"), "utf8")).toBe("written directly\n");
+
+    const types = r.events.filter((e) => e.type !== "log-line" && e.type !== "text-chunk").map((e) => e.type);
+    expect(types).toEqual(["thought-chunk", "plan", "tool-call", "tool-call-update", "usage-report"]);
+    expect(r.events.find((e) => e.type === "tool-call")).toEqual({
+      type: "tool-call",
+      toolCallId: "t1",
+      title: "Edit a.ts",
+      kind: "edit",
+      status: "pending",
+      locations: [path.join(cwd, "src/a.ts")],
+      content: [{ type: "diff", path: path.join(cwd, "src/a.ts"), oldText: null, newText: "export const a = 1;\n" }],
+      rawInput: { locations: ["src/a.ts"] },
+    });
+    expect(r.logs("stderr")).toContain("agent log line");
+    // The prompt echo (user_message_chunk) is not agent output.
+    expect(r.text()).not.toContain("make the change");
+  });
+
+  test("refuses reads and writes outside the worktree, including symlink escapes", async () => {
+    const cwd = worktree();
+    const outside = path.join(base, `outside-${counter}`);
+    fs.mkdirSync(outside);
+    const r = recordedTask({
+      cwd,
+      options: {
+        command: fakeAgentCommand({
+          steps: [
+            { op: "read", path: "/etc/passwd" },
+            { op: "write", path: "../escaped.txt", content: "x" },
+            { op: "symlink", path: "sneaky", target: outside },
+            { op: "write", path: "sneaky/through-link.txt", content: "x" },
+            { op: "symlink", path: "passwd-link", target: "/etc/passwd" },
+            { op: "read", path: "passwd-link" },
+            { op: "write", path: "inside.txt", content: "fine" },
+          ],
+        }),
+      },
+    });
+    const result = await acpBackend.run(r.task);
+
+    expect(result.output).toMatch(/\[read \/etc\/passwd: error [^\]]*outside the worktree/);
+    expect(result.output).toMatch(/\[write \.\.\/escaped\.txt: error [^\]]*outside the worktree/);
+    expect(result.output).toMatch(/\[write sneaky\/through-link\.txt: error [^\]]*outside the worktree/);
+    expect(result.output).toMatch(/\[read passwd-link: error [^\]]*resolves to \/etc\/passwd/);
+    expect(result.output).toContain("[write inside.txt: ok]");
+    expect(result.output).not.toContain("root:");
+    expect(fs.existsSync(path.join(base, "escaped.txt"))).toBe(false);
+    expect(fs.readdirSync(outside)).toEqual([]);
+    expect(r.logs("info").filter((l) => l.includes("refused"))).toHaveLength(4);
+  });
+
+  test("answers permission requests by policy, choosing options by kind", async () => {
+    const steps = [
+      { op: "permission" as const, id: "inside", title: "edit inside", locations: ["src/x.ts"] },
+      { op: "permission" as const, id: "outside", title: "edit outside", locations: ["../x.ts"] },
+      { op: "permission" as const, id: "shell", title: "run rm -rf", locations: [] },
+    ];
+    const worktreePolicy = await acpBackend.run(recordedTask({ cwd: worktree(), options: { command: fakeAgentCommand({ steps }) } }).task);
+    expect(worktreePolicy.output).toBe("[permission inside: ok zz-yes][permission outside: ok zz-no][permission shell: ok zz-no]");
+
+    const allowAll = await acpBackend.run(
+      recordedTask({ cwd: worktree(), options: { command: fakeAgentCommand({ steps }), permissionPolicy: "allow" } }).task,
+    );
+    expect(allowAll.output).toBe("[permission inside: ok zz-yes][permission outside: ok zz-yes][permission shell: ok zz-yes]");
+  });
+
+  test("returns refusal and other stop reasons as results", async () => {
+    const r = recordedTask({ cwd: worktree(), options: { command: fakeAgentCommand({ steps: [{ op: "chunk", text: "no" }], stopReason: "refusal" }) } });
+    expect(await acpBackend.run(r.task)).toEqual({ output: "no", stopReason: "refusal", usage: {} });
+  });
+
+  test("runs without a worktree (workspace none) in a scratch directory", async () => {
+    const r = recordedTask({ cwd: null, options: { command: fakeAgentCommand({ steps: [{ op: "write", path: "scratch.txt", content: "x" }] }) } });
+    expect((await acpBackend.run(r.task)).output).toBe("[write scratch.txt: ok]");
+  });
+
+  test("a crash mid-prompt fails with the exit code and stderr tail", async () => {
+    const r = recordedTask({
+      cwd: worktree(),
+      options: { command: fakeAgentCommand({ steps: [{ op: "chunk", text: "partial" }, { op: "stderr", text: "about to fail" }, { op: "crash", code: 3 }] }) },
+    });
+    const error = await runExpectingError(acpBackend.run(r.task));
+    expect(error.code).toBe("crash");
+    expect(error.message).toContain("exited with code 3 during session/prompt");
+    expect(error.message).toContain("fake agent crashing with code 3");
+    expect(error.detail.exitCode).toBe(3);
+    expect(String(error.detail.stderrTail)).toContain("about to fail");
+    expect(r.text()).toBe("partial");
+  });
+
+  test("a crash during initialize fails with the reason", async () => {
+    const r = recordedTask({ cwd: worktree(), options: { command: fakeAgentCommand({ initialize: "crash" }) } });
+    const error = await runExpectingError(acpBackend.run(r.task));
+    expect(error.code).toBe("crash");
+    expect(error.message).toContain("exited with code 7 during initialize");
+    expect(error.message).toContain("fake agent failed to start");
+  });
+
+  test("an error answer to session/prompt is a protocol error", async () => {
+    const r = recordedTask({ cwd: worktree(), options: { command: fakeAgentCommand({ promptError: "model overloaded" }) } });
+    const error = await runExpectingError(acpBackend.run(r.task));
+    expect(error.code).toBe("protocol");
+    expect(error.message).toContain("session/prompt failed");
+    expect(error.message).toContain("model overloaded");
+  });
+
+  test("a missing program is reported as unavailable", async () => {
+    const r = recordedTask({ cwd: worktree(), options: { command: ["/nonexistent/baton-agent-xyz", "acp"] } });
+    const error = await runExpectingError(acpBackend.run(r.task));
+    expect(error.code).toBe("unavailable");
+    expect(error.message).toContain("ENOENT");
+  });
+
+  test("invalid config is rejected before spawning", async () => {
+    const error = await runExpectingError(acpBackend.run(recordedTask({ cwd: worktree(), options: { command: [] } }).task));
+    expect(error.code).toBe("invalid");
+    expect(error.message).toContain("command");
+  });
+
+  test("cancel sends session/cancel; an agent that honours it ends with cancelled", async () => {
+    const r = recordedTask({
+      cwd: worktree(),
+      options: { command: fakeAgentCommand({ steps: [{ op: "chunk", text: "[ready]" }, { op: "hang", ignoreCancel: false }] }) },
+    });
+    const running = acpBackend.run(r.task);
+    await waitForEvent(r, (e) => e.type === "text-chunk" && e.text === "[ready]");
+    r.controller.abort();
+    expect(await running).toEqual({ output: "[ready]", stopReason: "cancelled", usage: {} });
+  });
+
+  test("an agent that ignores cancel is killed with its whole process group after the grace period", async () => {
+    const cwd = worktree();
+    const r = recordedTask({
+      cwd,
+      options: {
+        command: fakeAgentCommand({ steps: [{ op: "spawn-child", pidFile: "child.pid" }, { op: "chunk", text: "[ready]" }, { op: "hang", ignoreCancel: true }] }),
+        cancelGraceMs: 300,
+      },
+    });
+    const running = acpBackend.run(r.task);
+    await waitForEvent(r, (e) => e.type === "text-chunk" && e.text === "[ready]");
+    const childPid = Number(fs.readFileSync(path.join(cwd, "child.pid"), "utf8"));
+    expect(alive(childPid)).toBe(true);
+    r.controller.abort();
+    expect((await running).stopReason).toBe("cancelled");
+    await vi.waitFor(() => expect(alive(childPid)).toBe(false), { timeout: 5000 });
+  });
+
+  test("the watchdog turns a hang into a timeout error", async () => {
+    const r = recordedTask({
+      cwd: worktree(),
+      timeoutMs: 1500,
+      options: { command: fakeAgentCommand({ steps: [{ op: "hang", ignoreCancel: true }] }), cancelGraceMs: 200 },
+    });
+    const error = await runExpectingError(acpBackend.run(r.task));
+    expect(error.code).toBe("timeout");
+    expect(error.message).toContain("1500 ms");
+  });
+
+  test("an abort before the prompt starts ends the process at once", async () => {
+    const r = recordedTask({ cwd: worktree(), options: { command: fakeAgentCommand({ initialize: "hang" }) } });
+    const running = acpBackend.run(r.task);
+    r.controller.abort();
+    expect((await running).stopReason).toBe("cancelled");
+  });
+});
+
+describe("acp availability", () => {
+  test("available when the program answers initialize", async () => {
+    const availability = await acpBackend.availability({ command: fakeAgentCommand({}) });
+    expect(availability.available).toBe(true);
+    expect(availability.reason).toContain("fake-agent 1.0.0 answers initialize");
+  });
+
+  test("unavailable when the program is missing", async () => {
+    expect(await acpBackend.availability({ command: ["baton-no-such-agent-xyz"] })).toEqual({
+      available: false,
+      reason: "baton-no-such-agent-xyz not found on PATH",
+    });
+  });
+
+  test("unavailable when initialize hangs or the agent dies", async () => {
+    const hang = await acpBackend.availability({ command: fakeAgentCommand({ initialize: "hang" }), availabilityTimeoutMs: 1500 });
+    expect(hang).toEqual({ available: false, reason: expect.stringContaining("did not answer initialize within 1500 ms") });
+    const crash = await acpBackend.availability({ command: fakeAgentCommand({ initialize: "crash" }) });
+    expect(crash.available).toBe(false);
+    expect(crash.reason).toContain("exited with code 7 before answering initialize: fake agent failed to start");
+  });
+
+  test("unavailable with a reason when the config is invalid", async () => {
+    expect((await acpBackend.availability({ command: "claude" })).reason).toMatch(/^invalid config/);
+  });
+});

@@ -1,0 +1,209 @@
+/**
+ * A fake ACP agent for tests: a real subprocess speaking ACP through the SDK's agent side.
+ * Usage: `tsx fake-agent.ts <script.json>` (see fake-script.ts). Never used in production.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { Readable, Writable } from "node:stream";
+import * as acp from "@agentclientprotocol/sdk";
+import { fakeScriptSchema, type FakeStep } from "./fake-script";
+
+const script = fakeScriptSchema.parse(JSON.parse(fs.readFileSync(process.argv[2] ?? "", "utf8")));
+const SESSION_ID = "fake-session-1";
+let sessionCwd = process.cwd();
+let mode = "default";
+let cancelled = false;
+let onCancel: () => void = () => {};
+
+const never = new Promise<never>(() => {});
+
+function resolvePath(p: string): string {
+  return path.isAbsolute(p) ? p : path.resolve(sessionCwd, p);
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === "object" && error !== null && "message" in error) return String(error.message);
+  return String(error);
+}
+
+async function runStep(client: acp.AgentContext, step: FakeStep): Promise<"continue" | "cancelled"> {
+  const update = (u: acp.SessionUpdate) => client.notify(acp.methods.client.session.update, { sessionId: SESSION_ID, update: u });
+  const report = (text: string) => update({ sessionUpdate: "agent_message_chunk", content: { type: "text", text } });
+  switch (step.op) {
+    case "chunk":
+      await report(step.text);
+      break;
+    case "thought":
+      await update({ sessionUpdate: "agent_thought_chunk", content: { type: "text", text: step.text } });
+      break;
+    case "tool-call":
+      await update({
+        sessionUpdate: "tool_call",
+        toolCallId: step.id,
+        title: step.title,
+        kind: step.kind,
+        status: step.status,
+        locations: step.locations.map((p) => ({ path: resolvePath(p) })),
+        content: step.diff ? [{ type: "diff", path: resolvePath(step.diff.path), oldText: step.diff.oldText, newText: step.diff.newText }] : [],
+        rawInput: { locations: step.locations },
+      });
+      break;
+    case "tool-update":
+      await update({ sessionUpdate: "tool_call_update", toolCallId: step.id, status: step.status });
+      break;
+    case "plan":
+      await update({
+        sessionUpdate: "plan",
+        entries: step.entries.map((e) => ({ content: e.content, status: e.status as acp.PlanEntryStatus, priority: "medium" })),
+      });
+      break;
+    case "write":
+      try {
+        await client.request(acp.methods.client.fs.writeTextFile, { sessionId: SESSION_ID, path: resolvePath(step.path), content: step.content });
+        await report(`[write ${step.path}: ok]`);
+      } catch (error) {
+        await report(`[write ${step.path}: error ${errorText(error)}]`);
+      }
+      break;
+    case "read":
+      try {
+        const result = await client.request(acp.methods.client.fs.readTextFile, {
+          sessionId: SESSION_ID,
+          path: resolvePath(step.path),
+          line: step.line,
+          limit: step.limit,
+        });
+        await report(`[read ${step.path}: ok ${JSON.stringify(result.content)}]`);
+      } catch (error) {
+        await report(`[read ${step.path}: error ${errorText(error)}]`);
+      }
+      break;
+    case "disk-write":
+      fs.mkdirSync(path.dirname(resolvePath(step.path)), { recursive: true });
+      fs.writeFileSync(resolvePath(step.path), step.content);
+      await report(`[disk-write ${step.path}: ok]`);
+      break;
+    case "symlink":
+      fs.symlinkSync(step.target, resolvePath(step.path));
+      await report(`[symlink ${step.path}: ok]`);
+      break;
+    case "permission": {
+      const request: acp.RequestPermissionRequest = {
+        sessionId: SESSION_ID,
+        toolCall: { toolCallId: step.id, title: step.title, locations: step.locations.map((p) => ({ path: resolvePath(p) })) },
+        // Deliberately odd ids: the client must choose by kind.
+        options: [
+          { optionId: "zz-yes-forever", name: "Always allow", kind: "allow_always" },
+          { optionId: "zz-yes", name: "Allow", kind: "allow_once" },
+          { optionId: "zz-no", name: "Reject", kind: "reject_once" },
+        ],
+      };
+      const answer = await client.request(acp.methods.client.session.requestPermission, request);
+      const outcome = answer.outcome.outcome === "selected" ? answer.outcome.optionId : "cancelled";
+      await report(`[permission ${step.id}: ok ${outcome}]`);
+      break;
+    }
+    case "usage":
+      await update({
+        sessionUpdate: "usage_update",
+        used: step.used,
+        size: step.size,
+        cost: step.costUsd === undefined ? null : { amount: step.costUsd, currency: "USD" },
+      });
+      break;
+    case "stderr":
+      process.stderr.write(step.text + "\n");
+      break;
+    case "env":
+      await report(`[env ${step.name}: ok ${process.env[step.name] ?? "(unset)"}]`);
+      break;
+    case "unknown-update":
+      await client.notify("session/update" as string, {
+        sessionId: SESSION_ID,
+        update: { sessionUpdate: "hologram_update", beam: 42 },
+      });
+      break;
+    case "spawn-child": {
+      const child = spawn("sleep", ["600"], { stdio: "ignore" });
+      fs.writeFileSync(resolvePath(step.pidFile), String(child.pid));
+      break;
+    }
+    case "sleep":
+      await new Promise((resolve) => setTimeout(resolve, step.ms));
+      break;
+    case "crash":
+      process.stderr.write(`fake agent crashing with code ${step.code}\n`);
+      process.exit(step.code);
+      break;
+    case "hang":
+      if (step.ignoreCancel) await never;
+      if (!cancelled) await new Promise<void>((resolve) => (onCancel = resolve));
+      return "cancelled";
+    case "garbage":
+      process.stdout.write("this is not json-rpc\n");
+      break;
+  }
+  return cancelled ? "cancelled" : "continue";
+}
+
+const app = acp
+  .agent({ name: "fake-agent" })
+  .onRequest(acp.methods.agent.initialize, async () => {
+    if (script.initialize === "hang") await never;
+    if (script.initialize === "crash") {
+      process.stderr.write("fake agent failed to start\n");
+      process.exit(7);
+    }
+    return {
+      protocolVersion: acp.PROTOCOL_VERSION,
+      agentCapabilities: {},
+      authMethods: [],
+      agentInfo: { name: "fake-agent", version: "1.0.0" },
+    };
+  })
+  .onRequest(acp.methods.agent.session.new, async ({ params }) => {
+    sessionCwd = params.cwd;
+    return {
+      sessionId: SESSION_ID,
+      modes: {
+        currentModeId: mode,
+        availableModes: [
+          { id: "default", name: "Default" },
+          { id: "yolo", name: "Yolo" },
+        ],
+      },
+    };
+  })
+  .onRequest(acp.methods.agent.session.setMode, async ({ params }) => {
+    mode = params.modeId;
+    return {};
+  })
+  .onRequest(acp.methods.agent.session.prompt, async ({ client, params }) => {
+    const promptText = params.prompt.map((b) => (b.type === "text" ? b.text : "")).join("");
+    await client.notify(acp.methods.client.session.update, {
+      sessionId: SESSION_ID,
+      update: { sessionUpdate: "user_message_chunk", content: { type: "text", text: promptText } },
+    });
+    if (mode !== "default") {
+      await client.notify(acp.methods.client.session.update, {
+        sessionId: SESSION_ID,
+        update: { sessionUpdate: "agent_message_chunk", content: { type: "text", text: `[mode ${mode}]` } },
+      });
+    }
+    for (const step of script.steps) {
+      if ((await runStep(client, step)) === "cancelled") return { stopReason: "cancelled" };
+    }
+    if (script.promptError) throw acp.RequestError.internalError({ reason: script.promptError }, script.promptError);
+    const response: acp.PromptResponse & { usage?: unknown } = { stopReason: script.stopReason };
+    if (script.promptUsage) response.usage = script.promptUsage;
+    return response;
+  })
+  .onNotification(acp.methods.agent.session.cancel, async () => {
+    cancelled = true;
+    onCancel();
+  });
+
+const connection = app.connect(acp.ndJsonStream(Writable.toWeb(process.stdout), Readable.toWeb(process.stdin) as ReadableStream<Uint8Array>));
+await connection.closed;
