@@ -1,0 +1,111 @@
+/**
+ * The per-attempt event buffer between `context.emit` and append-events.
+ *
+ * Invariants:
+ * - Emission order is kept: events are appended in the order emitted; consecutive text
+ *   (or thought) chunks are merged into one event, never reordered around other events.
+ * - One append in flight per step at a time, so batches land in order.
+ * - `emit` never throws and never blocks the agent; a batch is written at most
+ *   `coalesceMs` (~50 ms) after its first event.
+ * - A failed append (database unreachable) keeps its events at the front of the buffer and
+ *   retries: nothing is dropped while the lease holds. Only the fence can drop events:
+ *   a worker that lost its lease has no right to append.
+ */
+import type { StepEventInput } from "../engine/contract";
+
+const MERGEABLE = new Set(["text-chunk", "thought-chunk"]);
+
+/** Pure: appends `event` to `buffer`, merging it into the last event when both are chunks. */
+export function coalesce(buffer: StepEventInput[], event: StepEventInput): void {
+  const last = buffer[buffer.length - 1];
+  if (
+    last &&
+    last.type === event.type &&
+    MERGEABLE.has(event.type) &&
+    typeof last.data.text === "string" &&
+    typeof event.data.text === "string" &&
+    Object.keys(event.data).length === 1 &&
+    Object.keys(last.data).length === 1
+  ) {
+    buffer[buffer.length - 1] = { type: last.type, data: { text: last.data.text + event.data.text } };
+    return;
+  }
+  buffer.push({ type: event.type, data: { ...event.data } });
+}
+
+export interface EventBufferOptions {
+  coalesceMs: number;
+  /** Appends one batch; resolves to the number of rows written (0 = fenced out). */
+  append(events: StepEventInput[]): Promise<number>;
+  retryMs?: number;
+}
+
+export class EventBuffer {
+  private pending: StepEventInput[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private inFlight: Promise<void> | null = null;
+  private fencedOut = false;
+  /** Events written so far (for tests and diagnostics). */
+  written = 0;
+
+  constructor(private readonly options: EventBufferOptions) {}
+
+  emit(event: StepEventInput): void {
+    if (this.fencedOut) return;
+    coalesce(this.pending, event);
+    this.schedule(this.options.coalesceMs);
+  }
+
+  /** Writes everything buffered; retries failed appends up to `deadlineMs` from now. */
+  async drain(deadlineMs: number): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const deadline = Date.now() + deadlineMs;
+    while (!this.fencedOut && (this.pending.length > 0 || this.inFlight)) {
+      if (this.inFlight) {
+        await this.inFlight;
+        continue;
+      }
+      const ok = await this.flushOnce();
+      if (!ok) {
+        if (Date.now() >= deadline) return;
+        await new Promise((resolve) => setTimeout(resolve, this.options.retryMs ?? 250));
+      }
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer || this.inFlight) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.flushOnce().then((ok) => {
+        if (this.pending.length > 0) this.schedule(ok ? this.options.coalesceMs : (this.options.retryMs ?? 250));
+      });
+    }, delayMs);
+  }
+
+  /** One append of the whole buffer; false when it failed (events kept for a retry). */
+  private async flushOnce(): Promise<boolean> {
+    if (this.pending.length === 0 || this.fencedOut) return true;
+    const batch = this.pending;
+    this.pending = [];
+    let ok = true;
+    const run = (async () => {
+      try {
+        const n = await this.options.append(batch);
+        if (n === 0) this.fencedOut = true;
+        this.written += n;
+      } catch {
+        ok = false;
+        // Put the batch back in front of anything emitted meanwhile, re-merging the seam.
+        const later = this.pending;
+        this.pending = [];
+        for (const event of [...batch, ...later]) coalesce(this.pending, event);
+      }
+    })();
+    this.inFlight = run;
+    await run;
+    this.inFlight = null;
+    return ok;
+  }
+}

@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { rows, type Db } from "../db/client";
+import { openTestPostgres } from "../testing/postgres";
+import { appendEvents } from "./append-events";
+import { claimSteps } from "./claim-steps";
+import { completeStep } from "./complete-step";
+import { heartbeat } from "./heartbeat";
+import { describeWorker } from "./register-worker";
+import { releaseSteps } from "./release-steps";
+import { Rescuer } from "./rescuer";
+import { createTestEngine } from "./testing/test-engine";
+import { insertRun, runStatus, stepsOf } from "./testing/fixtures";
+
+let db: Db;
+const engine = createTestEngine();
+beforeAll(async () => {
+  db = await openTestPostgres();
+});
+afterAll(async () => {
+  await db.close();
+});
+
+// Tests share one database: each isolates its steps behind a tag only its claims carry.
+let tagCounter = 0;
+function isolate(): { tag: string[] } {
+  return { tag: [`test:${++tagCounter}`] };
+}
+
+async function expireLeases(runId: string): Promise<void> {
+  await rows(db.orm, sql`update steps set lease_expires_at = now() - interval '1 second' where run_id = ${runId} and state = 'running'`);
+}
+
+async function attemptsOf(stepId: string) {
+  return rows<{ attempt: number; state: string; error: string | null; worker_id: string | null }>(
+    db.orm,
+    sql`select attempt, state, error, worker_id from step_attempts where step_id = ${stepId} order by attempt`,
+  );
+}
+
+describe("leases, the rescuer and fencing", () => {
+  it("returns an expired step to ready, and fences the old worker out of every write", async () => {
+    const T = isolate();
+    const { runId, stepIds } = await insertRun(db.orm, [{ requiredTags: T.tag, key: "a", maxAttempts: 3 }, { requiredTags: T.tag, key: "b", dependsOn: ["a"] }]);
+    const [first] = await claimSteps(db.orm, { workerId: "wkr_old", tags: T.tag, limit: 1, leaseMs: 60_000 });
+    expect(first.id).toBe(stepIds.a);
+
+    // A lease that is still valid is not rescued.
+    const rescuer = new Rescuer({ db, engine });
+    expect(await rescuer.runOnce()).toEqual({ retried: [], ended: [] });
+
+    await expireLeases(runId);
+    expect((await rescuer.runOnce()).retried).toEqual([stepIds.a]);
+    let [a] = await stepsOf(db.orm, runId);
+    expect(a).toMatchObject({ state: "ready", attempt: 1, fence: 1 });
+    expect(await attemptsOf(stepIds.a)).toEqual([{ attempt: 1, state: "failed", error: "lease expired", worker_id: "wkr_old" }]);
+
+    const [second] = await claimSteps(db.orm, { workerId: "wkr_new", tags: T.tag, limit: 1, leaseMs: 60_000 });
+    expect(second).toMatchObject({ id: stepIds.a, attempt: 2, fence: 2 });
+
+    // The old worker's writes all bounce off the fence.
+    const oldWorker = describeWorker({ id: "wkr_old", tags: [], concurrency: 1, mode: "standalone" });
+    const beat = await heartbeat(db.orm, { worker: oldWorker, held: [{ id: stepIds.a, fence: 1 }], leaseMs: 60_000 });
+    expect(beat).toEqual({ renewed: [], cancelRequested: [], lost: [stepIds.a] });
+    expect(await appendEvents(db.orm, { stepId: stepIds.a, fence: 1, events: [{ type: "text-chunk", data: { text: "stale" } }] })).toBe(0);
+    const stale = await completeStep(db.orm, engine, {
+      stepId: stepIds.a,
+      fence: 1,
+      workerId: "wkr_old",
+      outcome: { state: "succeeded", output: "from the old worker" },
+    });
+    expect(stale).toEqual({ completed: false, readyStepIds: [] });
+    expect(await releaseSteps(db.orm, "wkr_old", [{ id: stepIds.a, fence: 1 }])).toEqual([]);
+
+    // The new owner's writes land, and completion readies the dependent in the same transaction.
+    expect(await appendEvents(db.orm, { stepId: stepIds.a, fence: 2, events: [{ type: "text-chunk", data: { text: "fresh" } }] })).toBe(1);
+    const done = await completeStep(db.orm, engine, {
+      stepId: stepIds.a,
+      fence: 2,
+      workerId: "wkr_new",
+      outcome: { state: "succeeded", output: "from the new worker" },
+    });
+    expect(done).toEqual({ completed: true, state: "succeeded", readyStepIds: [stepIds.b] });
+    [a] = await stepsOf(db.orm, runId);
+    expect(a).toMatchObject({ state: "succeeded", attempt: 2, output: "from the new worker" });
+    expect((await attemptsOf(stepIds.a)).map((r) => [r.attempt, r.state])).toEqual([
+      [1, "failed"],
+      [2, "succeeded"],
+    ]);
+    const texts = await rows<{ text: string }>(
+      db.orm,
+      sql`select data->>'text' as text from step_events where step_id = ${stepIds.a} and type = 'text-chunk' order by id`,
+    );
+    expect(texts.map((t) => t.text)).toEqual(["fresh"]);
+  });
+
+  it("fails a step whose last attempt's lease expired, and advances its run", async () => {
+    const T = isolate();
+    const { runId, stepIds } = await insertRun(db.orm, [{ requiredTags: T.tag, key: "a", maxAttempts: 1 }, { requiredTags: T.tag, key: "b", dependsOn: ["a"] }]);
+    await claimSteps(db.orm, { workerId: "wkr_dead", tags: T.tag, limit: 1, leaseMs: 60_000 });
+    await expireLeases(runId);
+    const result = await new Rescuer({ db, engine }).runOnce();
+    expect(result).toEqual({ retried: [], ended: [stepIds.a] });
+    const [a, b] = await stepsOf(db.orm, runId);
+    expect(a).toMatchObject({ state: "failed", error: "lease expired after 1 attempts" });
+    expect(b.state).toBe("skipped");
+    expect(await runStatus(db.orm, runId)).toBe("failed");
+  });
+
+  it("cancels instead of retrying an expired step whose cancellation was requested", async () => {
+    const T = isolate();
+    const { runId, stepIds } = await insertRun(db.orm, [{ requiredTags: T.tag, key: "a", maxAttempts: 5 }]);
+    await claimSteps(db.orm, { workerId: "wkr_gone", tags: T.tag, limit: 1, leaseMs: 60_000 });
+    await rows(db.orm, sql`update steps set cancel_requested = true where id = ${stepIds.a}`);
+    await expireLeases(runId);
+    expect(await new Rescuer({ db, engine }).runOnce()).toEqual({ retried: [], ended: [stepIds.a] });
+    const [a] = await stepsOf(db.orm, runId);
+    expect(a.state).toBe("canceled");
+  });
+
+  it("heartbeat renews held leases and reports cancel requests", async () => {
+    const T = isolate();
+    const { stepIds } = await insertRun(db.orm, [{ requiredTags: T.tag, key: "a" }, { requiredTags: T.tag, key: "b" }]);
+    const worker = describeWorker({ id: "wkr_beat", tags: [], concurrency: 2, mode: "standalone" });
+    const claimed = await claimSteps(db.orm, { workerId: worker.id, tags: T.tag, limit: 2, leaseMs: 1_000 });
+    await rows(db.orm, sql`update steps set cancel_requested = true where id = ${stepIds.b}`);
+    const before = await rows<{ id: string; expires: Date }>(
+      db.orm,
+      sql`select id, lease_expires_at as expires from steps where id in (${stepIds.a}, ${stepIds.b})`,
+    );
+    const result = await heartbeat(db.orm, {
+      worker,
+      held: claimed.map((s) => ({ id: s.id, fence: s.fence })),
+      leaseMs: 120_000,
+    });
+    expect(result.renewed.sort()).toEqual([stepIds.a, stepIds.b].sort());
+    expect(result.cancelRequested).toEqual([stepIds.b]);
+    const after = await rows<{ later: boolean }>(
+      db.orm,
+      sql`select bool_and(lease_expires_at > now() + interval '60 seconds') as later from steps where id in (${stepIds.a}, ${stepIds.b})`,
+    );
+    expect(before).toHaveLength(2);
+    expect(after[0].later).toBe(true);
+    const [row] = await rows<{ n: number }>(db.orm, sql`select count(*)::int as n from workers where id = ${worker.id}`);
+    expect(row.n).toBe(1);
+  });
+
+  it("release hands a running step back without consuming an attempt", async () => {
+    const T = isolate();
+    const { runId, stepIds } = await insertRun(db.orm, [{ requiredTags: T.tag, key: "a" }]);
+    const [claimed] = await claimSteps(db.orm, { workerId: "wkr_leaving", tags: T.tag, limit: 1, leaseMs: 60_000 });
+    expect(await releaseSteps(db.orm, "wkr_leaving", [{ id: claimed.id, fence: claimed.fence }])).toEqual([stepIds.a]);
+    const [a] = await stepsOf(db.orm, runId);
+    expect(a).toMatchObject({ state: "ready", attempt: 0, fence: 1 });
+    const [again] = await claimSteps(db.orm, { workerId: "wkr_next", tags: T.tag, limit: 1, leaseMs: 60_000 });
+    expect(again).toMatchObject({ id: stepIds.a, attempt: 1, fence: 2 });
+  });
+
+  it("retries a retryable failure while attempts remain, archiving each attempt", async () => {
+    const T = isolate();
+    const { runId, stepIds } = await insertRun(db.orm, [{ requiredTags: T.tag, key: "a", maxAttempts: 2 }]);
+    const failed = { state: "failed" as const, error: "flaky", retryable: true };
+    let [claimed] = await claimSteps(db.orm, { workerId: "wkr_r", tags: T.tag, limit: 1, leaseMs: 60_000 });
+    const first = await completeStep(db.orm, engine, { stepId: claimed.id, fence: claimed.fence, workerId: "wkr_r", outcome: failed });
+    expect(first).toEqual({ completed: true, state: "ready", readyStepIds: [stepIds.a] });
+    [claimed] = await claimSteps(db.orm, { workerId: "wkr_r", tags: T.tag, limit: 1, leaseMs: 60_000 });
+    expect(claimed.attempt).toBe(2);
+    expect(claimed.error).toBeNull();
+    const second = await completeStep(db.orm, engine, { stepId: claimed.id, fence: claimed.fence, workerId: "wkr_r", outcome: failed });
+    expect(second.state).toBe("failed");
+    expect((await attemptsOf(stepIds.a)).map((r) => [r.attempt, r.state, r.error])).toEqual([
+      [1, "failed", "flaky"],
+      [2, "failed", "flaky"],
+    ]);
+    expect(await runStatus(db.orm, runId)).toBe("failed");
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * rescue-expired: return steps whose lease expired (their worker died, hung, or lost the
+ * database) to "ready", or end them when no attempt remains.
+ *
+ * In ONE transaction:
+ * - expired running rows are locked with SKIP LOCKED, so two rescuers (every worker
+ *   process runs one) never rescue the same row twice and never wait on each other;
+ * - `attempt < max_attempts` → "ready" (attempt untouched: the next claim makes it the next
+ *   attempt, see claim-steps); otherwise → "failed" with "lease expired after N attempts";
+ *   a step whose cancellation was requested → "canceled" instead of retried;
+ * - the expired attempt is archived (state "failed", error "lease expired") so history
+ *   shows it, and a "step-state" event is appended;
+ * - `fence` is NOT bumped here: the next claim bumps it, and the lost worker is already
+ *   fenced out because every write it makes requires state = 'running' at its fence;
+ * - for each run with a step that ended (failed/canceled) `engine.advanceRun` runs in the
+ *   same transaction, and every step that became ready (rescued ones included) is NOTIFYed.
+ */
+import { sql } from "drizzle-orm";
+import { rows, type Orm } from "../db/client";
+import { RUN_EVENTS_CHANNEL, type Engine } from "../engine/contract";
+import { notifyReady } from "./notify-ready";
+
+export interface RescueResult {
+  /** Steps returned to "ready". */
+  retried: string[];
+  /** Steps ended because no attempt remained (or cancellation was requested). */
+  ended: string[];
+}
+
+export async function rescueExpired(db: Orm, engine: Engine, limit = 100): Promise<RescueResult> {
+  return db.transaction(async (tx) => {
+    const rescued = await rows<{ id: string; run_id: string; state: string }>(
+      tx,
+      sql`
+        with expired as (
+          select id, lease_owner
+          from steps
+          where state = 'running' and lease_expires_at < now()
+          order by lease_expires_at
+          limit ${limit}
+          for update skip locked
+        ),
+        rescued as (
+          update steps s
+          set state = case
+                when s.cancel_requested then 'canceled'
+                when s.attempt < s.max_attempts then 'ready'
+                else 'failed'
+              end,
+              ready_at = case when not s.cancel_requested and s.attempt < s.max_attempts then now() else s.ready_at end,
+              finished_at = case when s.cancel_requested or s.attempt >= s.max_attempts then now() else null end,
+              error = case
+                when s.cancel_requested then 'canceled'
+                when s.attempt < s.max_attempts then null
+                else 'lease expired after ' || s.attempt || ' attempts'
+              end,
+              lease_owner = null,
+              lease_expires_at = null,
+              updated_at = now()
+          from expired e
+          where s.id = e.id
+          returning s.*, e.lease_owner as expired_owner
+        ),
+        archived as (
+          insert into step_attempts (step_id, attempt, run_id, state, worker_id, prompt, output,
+            output_truncated, error, detail, branch, start_commit, usage, started_at, finished_at)
+          select id, attempt, run_id, case when cancel_requested then 'canceled' else 'failed' end,
+            expired_owner, prompt, output, output_truncated, 'lease expired', detail, branch,
+            start_commit, usage, started_at, now()
+          from rescued
+          on conflict (step_id, attempt) do nothing
+        ),
+        announced as (
+          insert into step_events (run_id, step_id, attempt, type, data)
+          select run_id, id, attempt, 'step-state',
+                 jsonb_build_object('state', state, 'attempt', attempt, 'reason', 'lease-expire')
+          from rescued
+          returning pg_notify(${RUN_EVENTS_CHANNEL}, run_id)
+        )
+        select id, run_id, state from rescued
+      `,
+    );
+    const retried = rescued.filter((r) => r.state === "ready").map((r) => r.id);
+    const ended = rescued.filter((r) => r.state !== "ready");
+    const readied = [...retried];
+    for (const runId of new Set(ended.map((r) => r.run_id))) {
+      const advanced = await engine.advanceRun(tx, runId);
+      readied.push(...advanced.readyStepIds);
+    }
+    await notifyReady(tx, readied);
+    return { retried, ended: ended.map((r) => r.id) };
+  });
+}

@@ -1,0 +1,125 @@
+/**
+ * A small Engine for the dispatcher's own tests and process tests: what matters there is
+ * Postgres concurrency, not node semantics, so steps are scripted through their `spec`:
+ *   { delayMs?: number, chunks?: number, hang?: boolean, fail?: "retryable" | "fatal" }
+ * executeStep emits `chunks` text chunks ("<key>:<i>;"), waits `delayMs` in total, and
+ * succeeds with the concatenated text as output (so events can be checked against it).
+ * advanceRun: a pending step whose dependencies all succeeded → ready; one with a
+ * failed/skipped/canceled dependency → skipped; the run ends when every step is terminal.
+ */
+import { sql } from "drizzle-orm";
+import { rows, type Executor } from "../../db/client";
+import type { Engine, StepContext, StepOutcome } from "../../engine/contract";
+
+export interface TestStepSpec {
+  delayMs?: number;
+  chunks?: number;
+  hang?: boolean;
+  fail?: "retryable" | "fatal";
+}
+
+export interface TestEngineStats {
+  executions: number;
+  concurrent: number;
+  maxConcurrent: number;
+}
+
+export function expectedOutput(key: string, chunks: number): string {
+  let out = "";
+  for (let i = 0; i < chunks; i++) out += `${key}:${i};`;
+  return out;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done);
+  });
+}
+
+export function createTestEngine(): Engine & { stats: TestEngineStats } {
+  const stats: TestEngineStats = { executions: 0, concurrent: 0, maxConcurrent: 0 };
+  return {
+    stats,
+    async executeStep(context: StepContext): Promise<StepOutcome> {
+      const { step, signal } = context;
+      const spec = step.spec as TestStepSpec;
+      stats.executions += 1;
+      stats.concurrent += 1;
+      stats.maxConcurrent = Math.max(stats.maxConcurrent, stats.concurrent);
+      try {
+        const chunks = spec.chunks ?? 0;
+        const pause = chunks > 0 ? (spec.delayMs ?? 0) / chunks : (spec.delayMs ?? 0);
+        let output = "";
+        if (chunks === 0 && pause > 0) await sleep(pause, signal);
+        for (let i = 0; i < chunks && !signal.aborted; i++) {
+          const text = `${step.key}:${i};`;
+          output += text;
+          context.emit({ type: "text-chunk", data: { text } });
+          if (pause > 0) await sleep(pause, signal);
+        }
+        if (spec.hang) await sleep(24 * 3600_000, signal);
+        if (signal.aborted) return { state: "canceled", output };
+        if (spec.fail) return { state: "failed", error: "scripted failure", retryable: spec.fail === "retryable", output };
+        return { state: "succeeded", output };
+      } finally {
+        stats.concurrent -= 1;
+      }
+    },
+    advanceRun: advanceTestRun,
+  };
+}
+
+export async function advanceTestRun(tx: Executor, runId: string): Promise<{ readyStepIds: string[] }> {
+  // Skips propagate one level per pass; loop to the fixpoint.
+  for (;;) {
+    const skipped = await rows<{ id: string }>(
+      tx,
+      sql`
+        update steps s set state = 'skipped', finished_at = now(), updated_at = now()
+        where s.run_id = ${runId} and s.state = 'pending' and exists (
+          select 1 from jsonb_array_elements_text(s.depends_on) d(key)
+          join steps p on p.run_id = s.run_id and p.key = d.key
+          where p.state in ('failed', 'skipped', 'canceled'))
+        returning s.id
+      `,
+    );
+    if (skipped.length === 0) break;
+  }
+  const ready = await rows<{ id: string }>(
+    tx,
+    sql`
+      update steps s set state = 'ready', ready_at = now(), updated_at = now()
+      where s.run_id = ${runId} and s.state = 'pending' and not exists (
+        select 1 from jsonb_array_elements_text(s.depends_on) d(key)
+        join steps p on p.run_id = s.run_id and p.key = d.key
+        where p.state <> 'succeeded')
+      returning s.id
+    `,
+  );
+  await rows(
+    tx,
+    sql`
+      update runs r set
+        status = case
+          when c.open > 0 then 'running'
+          when c.bad > 0 then 'failed'
+          else 'succeeded' end,
+        finished_at = case when c.open > 0 then null else now() end,
+        updated_at = now()
+      from (
+        select count(*) filter (where state in ('pending', 'ready', 'running', 'waiting')) as open,
+               count(*) filter (where state in ('failed', 'canceled', 'skipped')) as bad
+        from steps where run_id = ${runId}
+      ) c
+      where r.id = ${runId}
+    `,
+  );
+  return { readyStepIds: ready.map((r) => r.id) };
+}

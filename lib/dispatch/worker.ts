@@ -1,0 +1,314 @@
+/**
+ * The worker: claims ready steps, runs them through the Engine, completes them.
+ *
+ * Glossary:
+ * - slot: room for one running step; `concurrency` slots per worker.
+ * - lease: the claim's right to write a step, renewed by the heartbeat timer; `fence`
+ *   (from the claim) guards every write.
+ * - wake: a reason to claim now — a NOTIFY on STEP_READY_CHANNEL, the notifier
+ *   (re)connecting, a slot freeing up, or the poll timer (the fallback that makes lost
+ *   notifications harmless).
+ *
+ * Modes (explicit, one at a time):
+ * - "manual": nothing runs by itself; tests call `runOnce()` (claim up to the free slots,
+ *   execute, complete, resolve when those steps are done).
+ * - "loop": `start()` registers the worker row and runs until `stop()`.
+ * Lifecycle: idle → running (loop) → stopping → stopped.
+ *
+ * Invariants:
+ * - Never more than `concurrency` steps in flight; claims ask for free slots only.
+ * - Only steps whose required_tags ⊆ `tags` are claimed.
+ * - An attempt ends in exactly one of: completed (complete-step), fenced out (lease lost:
+ *   nothing written), released (graceful shutdown past the grace period).
+ * - Cancel requests (seen by the heartbeat), timeouts and lease loss abort the step's
+ *   signal; the reason decides the outcome written (canceled / failed "timed out" / none).
+ */
+import { dataDir as defaultDataDir, type Db } from "../db/client";
+import type { StepRow } from "../db/schema";
+import { STEP_READY_CHANNEL, type Engine, type StepOutcome } from "../engine/contract";
+import { notifierFor } from "../db/notify";
+import { appendEvents } from "./append-events";
+import { claimSteps } from "./claim-steps";
+import { completeStep } from "./complete-step";
+import { deregisterWorker } from "./deregister-worker";
+import { EventBuffer } from "./event-buffer";
+import { heartbeat } from "./heartbeat";
+import { describeWorker, registerWorker, type WorkerInfo, type WorkerMode } from "./register-worker";
+import { releaseSteps } from "./release-steps";
+import { settleOutcome, type AbortCause } from "./settle-outcome";
+
+export interface WorkerOptions {
+  db: Db;
+  engine: Engine;
+  mode: WorkerMode;
+  id?: string;
+  tags?: string[];
+  concurrency?: number;
+  /** Poll interval: the fallback when a NOTIFY is missed (or `listen` is off). */
+  pollIntervalMs?: number;
+  /** Wake on NOTIFY (default true). Off = polling only (bench comparison). */
+  listen?: boolean;
+  leaseMs?: number;
+  heartbeatIntervalMs?: number;
+  /** Text chunks are merged and appended at most this long after emission. */
+  coalesceMs?: number;
+  dataDir?: string;
+  log?: (message: string, error?: unknown) => void;
+}
+
+interface Running {
+  step: StepRow;
+  controller: AbortController;
+  cause: AbortCause | null;
+  done: Promise<void>;
+  timeout: NodeJS.Timeout | null;
+}
+
+export type WorkerState = "idle" | "running" | "stopping" | "stopped";
+
+export class Worker {
+  readonly info: WorkerInfo;
+  private readonly db: Db;
+  private readonly engine: Engine;
+  private readonly pollIntervalMs: number;
+  private readonly listen: boolean;
+  private readonly leaseMs: number;
+  private readonly heartbeatIntervalMs: number;
+  private readonly coalesceMs: number;
+  private readonly dataDir: string;
+  private readonly log: (message: string, error?: unknown) => void;
+  private readonly running = new Map<string, Running>();
+  private claiming: Promise<void> | null = null;
+  private claimAgain = false;
+  private timers: NodeJS.Timeout[] = [];
+  private unsubscribes: Array<() => void> = [];
+  private lastClaimError = 0;
+  state: WorkerState = "idle";
+  /** Attempts this worker completed (written), for tests and diagnostics. */
+  completedCount = 0;
+
+  constructor(options: WorkerOptions) {
+    this.db = options.db;
+    this.engine = options.engine;
+    this.info = describeWorker({
+      id: options.id,
+      tags: options.tags ?? [],
+      concurrency: options.concurrency ?? 4,
+      mode: options.mode,
+    });
+    this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.listen = options.listen ?? true;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1_000;
+    this.coalesceMs = options.coalesceMs ?? 50;
+    this.dataDir = options.dataDir ?? defaultDataDir();
+    this.log = options.log ?? ((message, error) => console.error(`[baton worker ${this.info.id}] ${message}`, error ?? ""));
+  }
+
+  get id(): string {
+    return this.info.id;
+  }
+
+  get freeSlots(): number {
+    return this.info.concurrency - this.running.size;
+  }
+
+  /** Manual mode: claim up to the free slots, run them, resolve when they are completed. */
+  async runOnce(): Promise<number> {
+    const claimed = await claimSteps(this.db.orm, {
+      workerId: this.id,
+      tags: this.info.tags,
+      limit: this.freeSlots,
+      leaseMs: this.leaseMs,
+    });
+    const done = claimed.map((step) => this.launch(step));
+    await Promise.all(done);
+    return claimed.length;
+  }
+
+  /** Loop mode: register, listen, poll and beat until `stop()`. */
+  async start(): Promise<void> {
+    if (this.state !== "idle") throw new Error(`worker ${this.id} is ${this.state}`);
+    this.state = "running";
+    await registerWorker(this.db.orm, this.info).catch((error) => this.log("register failed (heartbeat retries)", error));
+    if (this.listen) {
+      const notifier = notifierFor(this.db);
+      this.unsubscribes.push(notifier.subscribe(STEP_READY_CHANNEL, () => this.wake()));
+      // Notifications sent while LISTEN was down are lost: claim on every (re)connect.
+      this.unsubscribes.push(notifier.onListening(() => this.wake()));
+    }
+    this.every(this.pollIntervalMs, () => this.wake());
+    this.every(this.heartbeatIntervalMs, () => void this.beat());
+    this.wake();
+  }
+
+  /**
+   * Graceful shutdown: stop claiming, let running steps finish within `graceMs`, then
+   * release the rest back to "ready" (no attempt consumed) and abort them.
+   */
+  async stop(graceMs = 10_000): Promise<void> {
+    if (this.state === "stopped" || this.state === "stopping") return;
+    const wasRunning = this.state === "running";
+    this.state = "stopping";
+    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
+    // Keep leases alive while we wait out the grace period.
+    const beat = setInterval(() => void this.beat(), this.heartbeatIntervalMs);
+    try {
+      if (this.claiming) await this.claiming;
+      await withTimeout(this.allDone(), graceMs);
+      const left = [...this.running.values()];
+      if (left.length > 0) {
+        const released = await releaseSteps(
+          this.db.orm,
+          this.id,
+          left.map((r) => ({ id: r.step.id, fence: r.step.fence })),
+        ).catch((error): string[] => {
+          this.log("release failed (the rescuer will retry them after lease expiry)", error);
+          return [];
+        });
+        for (const r of left) this.abort(r, released.includes(r.step.id) ? "shutdown" : "lease-lost");
+        await withTimeout(this.allDone(), 5_000);
+      }
+    } finally {
+      clearInterval(beat);
+      if (wasRunning) await deregisterWorker(this.db.orm, this.id).catch(() => {});
+      this.state = "stopped";
+    }
+  }
+
+  /** Claims as soon as possible; coalesces concurrent wake-ups into one extra round. */
+  wake(): void {
+    if (this.state !== "running") return;
+    if (this.claiming) {
+      this.claimAgain = true;
+      return;
+    }
+    this.claiming = this.claimLoop().finally(() => {
+      this.claiming = null;
+    });
+  }
+
+  private async claimLoop(): Promise<void> {
+    do {
+      this.claimAgain = false;
+      while (this.state === "running" && this.freeSlots > 0) {
+        const limit = this.freeSlots;
+        let claimed: StepRow[];
+        try {
+          claimed = await claimSteps(this.db.orm, { workerId: this.id, tags: this.info.tags, limit, leaseMs: this.leaseMs });
+        } catch (error) {
+          if (Date.now() - this.lastClaimError > 10_000) this.log("claim failed (will retry on next poll)", error);
+          this.lastClaimError = Date.now();
+          return;
+        }
+        for (const step of claimed) void this.launch(step);
+        if (claimed.length < limit) break;
+      }
+    } while (this.claimAgain && this.state === "running");
+  }
+
+  private launch(step: StepRow): Promise<void> {
+    const controller = new AbortController();
+    const entry: Running = { step, controller, cause: null, done: Promise.resolve(), timeout: null };
+    if (step.timeoutMs && step.timeoutMs > 0) {
+      entry.timeout = setTimeout(() => this.abort(entry, "timeout"), step.timeoutMs);
+    }
+    this.running.set(step.id, entry);
+    entry.done = this.execute(entry).finally(() => {
+      if (entry.timeout) clearTimeout(entry.timeout);
+      this.running.delete(step.id);
+      this.wake();
+    });
+    return entry.done;
+  }
+
+  private abort(entry: Running, cause: AbortCause): void {
+    if (entry.cause) return;
+    entry.cause = cause;
+    entry.controller.abort(new Error(`step ${cause}`));
+  }
+
+  private async execute(entry: Running): Promise<void> {
+    const { step } = entry;
+    const buffer = new EventBuffer({
+      coalesceMs: this.coalesceMs,
+      append: (events) => appendEvents(this.db.orm, { stepId: step.id, fence: step.fence, events }),
+    });
+    let outcome: StepOutcome | null = null;
+    let thrown: unknown = null;
+    try {
+      outcome = await this.engine.executeStep({
+        db: this.db.orm,
+        step,
+        signal: entry.controller.signal,
+        emit: (event) => buffer.emit(event),
+        dataDir: this.dataDir,
+      });
+    } catch (error) {
+      thrown = error;
+    }
+    if (entry.cause === "lease-lost" || entry.cause === "shutdown") return;
+    const final = settleOutcome({ outcome, thrown, cause: entry.cause, timeoutMs: step.timeoutMs });
+    await buffer.drain(this.leaseMs);
+    await this.completeWithRetry(entry, final);
+  }
+
+  /** Completion survives a database blip: retried until written, fenced out, or lease time passes. */
+  private async completeWithRetry(entry: Running, outcome: StepOutcome): Promise<void> {
+    const deadline = Date.now() + this.leaseMs;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+      try {
+        const result = await completeStep(this.db.orm, this.engine, {
+          stepId: entry.step.id,
+          fence: entry.step.fence,
+          workerId: this.id,
+          outcome,
+        });
+        if (result.completed) this.completedCount += 1;
+        return;
+      } catch (error) {
+        if (Date.now() + delay > deadline) {
+          this.log(`completing ${entry.step.id} failed; the rescuer will retry the step`, error);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private async beat(): Promise<void> {
+    const held = [...this.running.values()].map((r) => ({ id: r.step.id, fence: r.step.fence }));
+    try {
+      const result = await heartbeat(this.db.orm, { worker: this.info, held, leaseMs: this.leaseMs });
+      for (const id of result.lost) {
+        const entry = this.running.get(id);
+        if (entry) this.abort(entry, "lease-lost");
+      }
+      for (const id of result.cancelRequested) {
+        const entry = this.running.get(id);
+        if (entry) this.abort(entry, "cancel");
+      }
+    } catch (error) {
+      // The database is unreachable: leases keep running until expiry; nothing to abort yet.
+      if (Date.now() - this.lastClaimError > 10_000) this.log("heartbeat failed", error);
+    }
+  }
+
+  private allDone(): Promise<void> {
+    return Promise.all([...this.running.values()].map((r) => r.done)).then(() => undefined);
+  }
+
+  private every(ms: number, fn: () => void): void {
+    const timer = setInterval(fn, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+}
+
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() =>
+    clearTimeout(timer),
+  );
+}
