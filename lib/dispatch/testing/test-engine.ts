@@ -77,6 +77,10 @@ export function createTestEngine(): Engine & { stats: TestEngineStats } {
 }
 
 export async function advanceTestRun(tx: Executor, runId: string): Promise<{ readyStepIds: string[] }> {
+  // Serialise concurrent completions of one run: without this lock two transactions each
+  // see the other's step still running (READ COMMITTED snapshots) and both leave the run
+  // "running" forever. After the lock, each statement's snapshot sees the other's commit.
+  await rows(tx, sql`select id from runs where id = ${runId} for update`);
   // Skips propagate one level per pass; loop to the fixpoint.
   for (;;) {
     const skipped = await rows<{ id: string }>(

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { rows, type Db } from "../db/client";
+import { closeNotifier, notifierFor } from "../db/notify";
+import { openTestPostgres } from "../testing/postgres";
+import { Worker } from "./worker";
+import { createTestEngine, expectedOutput } from "./testing/test-engine";
+import { insertRun, runStatus, stepsOf, waitFor } from "./testing/fixtures";
+
+let db: Db;
+beforeAll(async () => {
+  db = await openTestPostgres();
+});
+afterAll(async () => {
+  await closeNotifier(db);
+  await db.close();
+});
+
+let tagCounter = 0;
+const uniqueTag = () => [`worker-test:${++tagCounter}`];
+
+describe("worker on Postgres", () => {
+  it("runOnce claims, executes and completes a chain step by step, with coalesced events", async () => {
+    const tags = uniqueTag();
+    const engine = createTestEngine();
+    const { runId, stepIds } = await insertRun(db.orm, [
+      { key: "a", requiredTags: tags, spec: { chunks: 20 } },
+      { key: "b", requiredTags: tags, dependsOn: ["a"], spec: { chunks: 3 } },
+      { key: "c", requiredTags: tags, dependsOn: ["b"] },
+    ]);
+    const worker = new Worker({ db, engine, mode: "standalone", tags, concurrency: 2 });
+    expect(await worker.runOnce()).toBe(1);
+    expect(await worker.runOnce()).toBe(1);
+    expect(await worker.runOnce()).toBe(1);
+    expect(await worker.runOnce()).toBe(0);
+    expect(await runStatus(db.orm, runId)).toBe("succeeded");
+    const steps = await stepsOf(db.orm, runId);
+    expect(steps.map((s) => [s.key, s.state, s.attempt])).toEqual([
+      ["a", "succeeded", 1],
+      ["b", "succeeded", 1],
+      ["c", "succeeded", 1],
+    ]);
+    expect(steps[0].output).toBe(expectedOutput("a", 20));
+    // 20 chunks emitted back to back are merged into fewer rows, in order, losing nothing.
+    const texts = await rows<{ text: string }>(
+      db.orm,
+      sql`select data->>'text' as text from step_events where step_id = ${stepIds.a} and type = 'text-chunk' order by id`,
+    );
+    expect(texts.length).toBeLessThan(20);
+    expect(texts.map((t) => t.text).join("")).toBe(expectedOutput("a", 20));
+  });
+
+  it("never runs more steps at once than its concurrency", async () => {
+    const tags = uniqueTag();
+    const engine = createTestEngine();
+    const { runId } = await insertRun(
+      db.orm,
+      Array.from({ length: 12 }, (_, i) => ({ key: `s${i}`, requiredTags: tags, spec: { delayMs: 30 } })),
+    );
+    const worker = new Worker({ db, engine, mode: "standalone", tags, concurrency: 3, pollIntervalMs: 50 });
+    await worker.start();
+    await waitFor(async () => (await runStatus(db.orm, runId)) === "succeeded", 30_000, "run to succeed");
+    await worker.stop();
+    expect(engine.stats.executions).toBe(12);
+    expect(engine.stats.maxConcurrent).toBeLessThanOrEqual(3);
+  });
+
+  it("is woken by NOTIFY when idle (polling effectively off)", async () => {
+    const tags = uniqueTag();
+    const engine = createTestEngine();
+    const worker = new Worker({ db, engine, mode: "standalone", tags, pollIntervalMs: 3_600_000 });
+    await worker.start();
+    const notifier = notifierFor(db);
+    await waitFor(async () => notifier.listening, 10_000, "LISTEN");
+    // The start-up claim found nothing; only a notification can wake the worker now.
+    await waitFor(async () => worker.freeSlots === worker.info.concurrency && engine.stats.executions === 0, 5_000, "idle");
+    const { runId } = await insertRun(db.orm, [{ key: "a", requiredTags: tags }, { key: "b", requiredTags: tags, dependsOn: ["a"] }]);
+    await waitFor(async () => (await runStatus(db.orm, runId)) === "succeeded", 20_000, "run to succeed via NOTIFY");
+    await worker.stop();
+    expect(engine.stats.executions).toBe(2);
+  });
+
+  it("aborts a step whose cancellation is requested and records it canceled", async () => {
+    const tags = uniqueTag();
+    const engine = createTestEngine();
+    const { runId, stepIds } = await insertRun(db.orm, [{ key: "a", requiredTags: tags, spec: { hang: true } }]);
+    const worker = new Worker({ db, engine, mode: "standalone", tags, heartbeatIntervalMs: 100, pollIntervalMs: 50 });
+    await worker.start();
+    await waitFor(async () => (await stepsOf(db.orm, runId))[0].state === "running", 10_000, "running");
+    await rows(db.orm, sql`update steps set cancel_requested = true where id = ${stepIds.a}`);
+    await waitFor(async () => (await stepsOf(db.orm, runId))[0].state === "canceled", 10_000, "canceled");
+    await worker.stop();
+    expect(await runStatus(db.orm, runId)).toBe("failed");
+  });
+
+  it("fails a step past its timeout and retries it while attempts remain", async () => {
+    const tags = uniqueTag();
+    const engine = createTestEngine();
+    const { runId } = await insertRun(db.orm, [{ key: "a", requiredTags: tags, timeoutMs: 100, maxAttempts: 2, spec: { hang: true } }]);
+    const worker = new Worker({ db, engine, mode: "standalone", tags, pollIntervalMs: 50 });
+    await worker.start();
+    await waitFor(async () => (await runStatus(db.orm, runId)) === "failed", 20_000, "failed run");
+    await worker.stop();
+    const [a] = await stepsOf(db.orm, runId);
+    expect(a).toMatchObject({ state: "failed", attempt: 2, error: "timed out after 100 ms" });
+  });
+
+  it("graceful shutdown releases a step that outlives the grace period, without consuming an attempt", async () => {
+    const tags = uniqueTag();
+    const engine = createTestEngine();
+    const { runId } = await insertRun(db.orm, [{ key: "a", requiredTags: tags, spec: { hang: true } }, { key: "b", requiredTags: tags, spec: { delayMs: 20 } }]);
+    const worker = new Worker({ db, engine, mode: "standalone", tags, pollIntervalMs: 50 });
+    await worker.start();
+    await waitFor(async () => {
+      const steps = await stepsOf(db.orm, runId);
+      return steps[0].state === "running" && steps[1].state === "succeeded";
+    }, 10_000, "a running, b done");
+    await worker.stop(100);
+    expect(worker.state).toBe("stopped");
+    const [a, b] = await stepsOf(db.orm, runId);
+    expect(a).toMatchObject({ state: "ready", attempt: 0, fence: 1 });
+    expect(b).toMatchObject({ state: "succeeded", attempt: 1 });
+    const [row] = await rows<{ stopped: boolean }>(db.orm, sql`select stopped_at is not null as stopped from workers where id = ${worker.id}`);
+    expect(row.stopped).toBe(true);
+  });
+});
