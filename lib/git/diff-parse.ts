@@ -56,7 +56,12 @@ export function parseRawNumstat(output: string): DiffFile[] {
       }
       continue;
     }
-    const [added, deleted, inlinePath] = token.split("\t");
+    // Paths may contain tabs: only the first two separate fields.
+    const firstTab = token.indexOf("\t");
+    const secondTab = token.indexOf("\t", firstTab + 1);
+    const added = token.slice(0, firstTab);
+    const deleted = token.slice(firstTab + 1, secondTab);
+    const inlinePath = token.slice(secondTab + 1);
     const binary = added === "-" || deleted === "-";
     const entry = { additions: binary ? 0 : Number(added), deletions: binary ? 0 : Number(deleted), binary };
     if (inlinePath === "") {
