@@ -24,3 +24,27 @@ export async function insertMissingProfiles(db: Executor, profiles: NewProfile[]
   if (profiles.length === 0) return;
   await db.insert(agentProfiles).values(profiles).onConflictDoNothing({ target: agentProfiles.id });
 }
+
+/** Inserts one profile; returns undefined when the id is taken. */
+export async function insertProfile(db: Executor, profile: NewProfile & { enabled: boolean }): Promise<AgentProfileRow | undefined> {
+  const [row] = await db.insert(agentProfiles).values(profile).onConflictDoNothing({ target: agentProfiles.id }).returning();
+  return row;
+}
+
+export async function updateProfile(
+  db: Executor,
+  id: string,
+  patch: Partial<Pick<AgentProfileRow, "backend" | "label" | "config" | "enabled">>,
+): Promise<AgentProfileRow | undefined> {
+  const [row] = await db
+    .update(agentProfiles)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(eq(agentProfiles.id, id))
+    .returning();
+  return row;
+}
+
+export async function deleteProfile(db: Executor, id: string): Promise<boolean> {
+  const rows = await db.delete(agentProfiles).where(eq(agentProfiles.id, id)).returning({ id: agentProfiles.id });
+  return rows.length > 0;
+}
