@@ -32,6 +32,7 @@ import { claimSteps } from "./claim-steps";
 import { completeStep } from "./complete-step";
 import { deregisterWorker } from "./deregister-worker";
 import { EventBuffer } from "./event-buffer";
+import { guardPoolClients } from "./guard-pool";
 import { heartbeat } from "./heartbeat";
 import { describeWorker, registerWorker, type WorkerInfo, type WorkerMode } from "./register-worker";
 import { releaseSteps } from "./release-steps";
@@ -130,6 +131,7 @@ export class Worker {
   async start(): Promise<void> {
     if (this.state !== "idle") throw new Error(`worker ${this.id} is ${this.state}`);
     this.state = "running";
+    guardPoolClients(this.db);
     await registerWorker(this.db.orm, this.info).catch((error) => this.log("register failed (heartbeat retries)", error));
     if (this.listen) {
       const notifier = notifierFor(this.db);
