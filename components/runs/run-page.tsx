@@ -1,0 +1,164 @@
+"use client";
+/**
+ * The run page: header with run actions, the live graph, the timeline and the step panel.
+ * Server state comes only from TanStack Query (run detail + live stream state); the one SSE
+ * hook keeps both current.
+ */
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useCallback, useMemo, useState } from "react";
+import type { FlowDocument } from "@/lib/flow/document";
+import { cancelRun, getRun, rerunRun, runKeys } from "@/lib/client/runs";
+import { emptyLiveRun } from "@/lib/client/run-events";
+import { TERMINAL_RUN, type LiveRun, type RunDetail, type StepDto } from "@/lib/client/run-types";
+import { formatDuration } from "@/lib/timeline/lanes";
+import { nodeOverlays } from "@/lib/timeline/node-status";
+import { buttonClass, ErrorNote } from "./dialog";
+import { RunGraph } from "./run-graph";
+import { RunTimeline, type TimelineSelection } from "./run-timeline";
+import { formatCost, formatTokens, StateBadge } from "./status";
+import { StepPanel } from "./step-panel";
+import { useNow } from "./use-now";
+import { useRunAction } from "./use-run-action";
+import { useRunEvents } from "./use-run-events";
+
+const ATTENTION = ["failed", "waiting", "running"] as const;
+
+/** The step to show first: the one needing attention, else the first. */
+function defaultStep(steps: readonly StepDto[]): StepDto | undefined {
+  for (const state of ATTENTION) {
+    const found = steps.find((s) => s.state === state);
+    if (found) return found;
+  }
+  return steps[0];
+}
+
+/** The step a click on a node means: an arena's waiting select, else its first contestant. */
+function stepForNode(steps: readonly StepDto[], nodeId: string): StepDto | undefined {
+  const nodeSteps = steps.filter((s) => s.nodeId === nodeId);
+  return nodeSteps.find((s) => s.state === "waiting") ?? nodeSteps.find((s) => s.role !== "select") ?? nodeSteps[0];
+}
+
+function isFlowDocument(value: unknown): value is FlowDocument {
+  const doc = value as FlowDocument | null;
+  return !!doc && Array.isArray(doc.nodes) && Array.isArray(doc.edges);
+}
+
+function RunHeader({ run, now }: { run: RunDetail; now: number }) {
+  const router = useRouter();
+  const cancel = useRunAction(run.id, () => cancelRun(run.id));
+  const rerun = useRunAction(run.id, () => rerunRun(run.id));
+  const terminal = TERMINAL_RUN.includes(run.status);
+  const started = run.startedAt ? Date.parse(run.startedAt) : null;
+  const duration = started ? (run.finishedAt ? Date.parse(run.finishedAt) : now) - started : null;
+  return (
+    <div className="flex flex-wrap items-center gap-3 border-b border-zinc-200 bg-white px-4 py-2">
+      <Link href={`/flows/${encodeURIComponent(run.flowId)}`} className="font-semibold text-zinc-900 hover:underline" data-testid="run-flow-link">
+        {run.flowName || run.flowId}
+      </Link>
+      <span className="text-[12px] text-zinc-500">v{run.flowVersion}</span>
+      <span data-testid="run-status" data-status={run.status}>
+        <StateBadge state={run.status} />
+      </span>
+      <span className="font-mono text-[11px] text-zinc-400">{run.id}</span>
+      <span className="text-[12px] tabular-nums text-zinc-600">{duration !== null ? formatDuration(duration) : "not started"}</span>
+      <span className="text-[12px] text-zinc-600">
+        tokens {formatTokens(run.usage)} · cost {formatCost(run.usage.costUsd)}
+      </span>
+      {run.error ? <span className="max-w-md truncate text-[12px] text-red-700" title={run.error}>{run.error}</span> : null}
+      <div className="ml-auto flex items-center gap-2">
+        <ErrorNote error={cancel.error ?? rerun.error} />
+        {!terminal ? (
+          <button type="button" className={buttonClass.danger} disabled={cancel.isPending} onClick={() => cancel.mutate(undefined)} data-testid="cancel-run">
+            Cancel run
+          </button>
+        ) : (
+          <button
+            type="button"
+            className={buttonClass.secondary}
+            disabled={rerun.isPending}
+            onClick={() => rerun.mutate(undefined, { onSuccess: (created) => router.push(`/runs/${encodeURIComponent(created.id)}`) })}
+            data-testid="rerun-run"
+          >
+            Re-run whole run
+          </button>
+        )}
+        <Link href={`/runs?flowId=${encodeURIComponent(run.flowId)}`} className="text-[12px] text-zinc-500 hover:text-zinc-900">
+          All runs of this flow
+        </Link>
+      </div>
+    </div>
+  );
+}
+
+export function RunPage({ runId }: { runId: string }) {
+  const detail = useQuery({ queryKey: runKeys.detail(runId), queryFn: () => getRun(runId) });
+  const queryClient = useQueryClient();
+  // Written only by useRunEvents; the queryFn returns what is cached, so a refetch never wipes it.
+  const live = useQuery<LiveRun>({
+    queryKey: runKeys.live(runId),
+    queryFn: () => queryClient.getQueryData<LiveRun>(runKeys.live(runId)) ?? emptyLiveRun(),
+    staleTime: Infinity,
+    gcTime: 10 * 60_000,
+  });
+  useRunEvents(runId, detail.isSuccess);
+  const run = detail.data;
+  const active = !!run && (!TERMINAL_RUN.includes(run.status) || run.steps.some((s) => s.state === "running"));
+  const now = useNow(active, 250);
+  const [selection, setSelection] = useState<{ stepId: string; attempt: number | null } | null>(null);
+
+  const doc = run && isFlowDocument(run.document) ? run.document : null;
+  const nodeOrder = useMemo(() => doc?.nodes.map((n) => n.id) ?? [], [doc]);
+  const overlays = useMemo(() => nodeOverlays(run?.steps ?? [], now), [run?.steps, now]);
+  const selectedStep = run ? (run.steps.find((s) => s.id === selection?.stepId) ?? defaultStep(run.steps)) : undefined;
+  const selectedAttempt = selectedStep ? (selection?.stepId === selectedStep.id && selection.attempt !== null ? selection.attempt : selectedStep.attempt) : 0;
+  const onSelectBar = useCallback((s: TimelineSelection) => setSelection(s), []);
+  const onSelectNode = useCallback(
+    (nodeId: string) => {
+      const step = run ? stepForNode(run.steps, nodeId) : undefined;
+      if (step) setSelection({ stepId: step.id, attempt: null });
+    },
+    [run],
+  );
+  const timelineSelection = useMemo(
+    () => (selectedStep ? { stepId: selectedStep.id, attempt: selectedAttempt } : null),
+    [selectedStep, selectedAttempt],
+  );
+
+  if (detail.isPending) return <div className="p-6 text-[13px] text-zinc-500">Loading run…</div>;
+  if (detail.isError || !run) return <div className="p-6"><ErrorNote error={detail.error ?? new Error("run not found")} /></div>;
+  return (
+    <div className="flex h-full min-h-0 flex-col" data-testid="run-page">
+      <RunHeader run={run} now={now} />
+      <div className="flex min-h-0 flex-1">
+        <div className="flex min-w-0 flex-1 flex-col border-r border-zinc-200">
+          <div className="h-[42%] min-h-[200px] border-b border-zinc-200 bg-zinc-50" data-testid="run-graph">
+            {doc ? (
+              <RunGraph doc={doc} overlays={overlays} selectedNodeId={selectedStep?.nodeId ?? null} onSelectNode={onSelectNode} />
+            ) : (
+              <div className="p-4 text-[12px] text-zinc-400">The flow graph is not available for this run.</div>
+            )}
+          </div>
+          <div className="min-h-0 flex-1 overflow-auto p-3">
+            <RunTimeline steps={run.steps} attempts={run.attempts} now={now} nodeOrder={nodeOrder} selected={timelineSelection} onSelect={onSelectBar} />
+          </div>
+        </div>
+        <div className="w-[44%] min-w-[360px] overflow-auto bg-white">
+          {selectedStep ? (
+            <StepPanel
+              run={run}
+              step={selectedStep}
+              attempt={selectedAttempt}
+              live={live.data}
+              now={now}
+              onSelectAttempt={(attempt) => setSelection({ stepId: selectedStep.id, attempt })}
+            />
+          ) : (
+            <div className="p-4 text-[12px] text-zinc-400">No steps.</div>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,113 @@
+"use client";
+/**
+ * The run's timeline: one lane per node, a bar per attempt (live bars grow with `now`), arena
+ * contestants as sub-lanes, the winner starred, +/− counts on code steps' bars and the failure
+ * reason beside failed bars. Hover shows details; click selects the step and attempt.
+ */
+import { memo, useMemo } from "react";
+import type { AttemptDto, StepDto } from "@/lib/client/run-types";
+import { buildTimeline, formatDuration, timeScale, type TimelineBar } from "@/lib/timeline/lanes";
+import { lookOf } from "./status";
+
+export interface TimelineSelection {
+  stepId: string;
+  attempt: number;
+}
+
+interface Props {
+  steps: readonly StepDto[];
+  attempts: readonly AttemptDto[];
+  now: number;
+  nodeOrder: readonly string[];
+  selected: TimelineSelection | null;
+  onSelect(selection: TimelineSelection): void;
+}
+
+function barTitle(bar: TimelineBar): string {
+  const lines = [
+    `${bar.key} · attempt ${bar.attempt} · ${bar.state}${bar.winner ? " · winner" : ""}`,
+    `${new Date(bar.start).toLocaleTimeString()} → ${bar.live ? "now" : new Date(bar.end).toLocaleTimeString()} (${formatDuration(bar.end - bar.start)})`,
+  ];
+  if (bar.additions !== null) lines.push(`+${bar.additions} −${bar.deletions ?? 0}`);
+  if (bar.failure) lines.push(bar.failure);
+  return lines.join("\n");
+}
+
+export const RunTimeline = memo(function RunTimeline({ steps, attempts, now, nodeOrder, selected, onSelect }: Props) {
+  const timeline = useMemo(() => buildTimeline(steps, attempts, now, nodeOrder), [steps, attempts, now, nodeOrder]);
+  // Percent positions: the track is fluid, so the scale maps onto 0..100.
+  const scale = timeScale(timeline.start, timeline.end, 100, 0.4);
+  const ticks = scale.ticks(6);
+  return (
+    <div className="select-none text-[12px]" data-testid="timeline">
+      <div className="flex">
+        <div className="w-44 shrink-0" />
+        <div className="relative h-5 flex-1 border-b border-zinc-200">
+          {ticks.map((tick) => (
+            <span key={tick.t} className="absolute top-0 -translate-x-1/2 text-[10px] text-zinc-400" style={{ left: `${tick.x}%` }}>
+              {tick.label}
+            </span>
+          ))}
+        </div>
+      </div>
+      {timeline.lanes.map((lane) => (
+        <div key={lane.nodeId} className="border-b border-zinc-100 py-1" data-testid="timeline-lane" data-node={lane.nodeId}>
+          {lane.subLanes.map((sub, i) => (
+            <div key={sub.key} className="flex h-6 items-center">
+              <div className="flex w-44 shrink-0 items-center gap-1 truncate pr-2">
+                {i === 0 ? <span className="font-medium text-zinc-800">{lane.nodeId}</span> : <span className="pl-3 text-zinc-400">└</span>}
+                {sub.role !== "node" ? <span className="truncate text-zinc-500">{sub.label}</span> : null}
+                {sub.winner ? (
+                  <span className="text-amber-500" title="winner" data-testid="timeline-winner">
+                    ★
+                  </span>
+                ) : null}
+              </div>
+              <div className="relative h-full flex-1">
+                {ticks.map((tick) => (
+                  <span key={tick.t} className="absolute inset-y-0 w-px bg-zinc-100" style={{ left: `${tick.x}%` }} />
+                ))}
+                {sub.bars.map((bar) => {
+                  const left = scale.x(bar.start);
+                  const width = scale.width(bar.start, bar.end);
+                  const isSelected = selected?.stepId === bar.stepId && selected.attempt === bar.attempt;
+                  return (
+                    <button
+                      key={bar.attempt}
+                      type="button"
+                      title={barTitle(bar)}
+                      onClick={() => onSelect({ stepId: bar.stepId, attempt: bar.attempt })}
+                      data-testid="timeline-bar"
+                      data-step-key={bar.key}
+                      data-attempt={bar.attempt}
+                      data-state={bar.state}
+                      data-live={bar.live ? "true" : "false"}
+                      className={`absolute top-1 flex h-4 items-center overflow-visible rounded-sm text-[10px] text-white ${lookOf(bar.state).bar} ${
+                        bar.live ? "animate-pulse" : ""
+                      } ${isSelected ? "ring-2 ring-zinc-900 ring-offset-1" : "hover:ring-2 hover:ring-zinc-400"}`}
+                      style={{ left: `${left}%`, width: `${width}%` }}
+                    >
+                      <span className="pointer-events-none absolute left-full ml-1 flex items-center gap-1 whitespace-nowrap text-zinc-600">
+                        {bar.attempt > 1 ? <span className="text-zinc-400">#{bar.attempt}</span> : null}
+                        {bar.additions !== null ? (
+                          <span data-testid="timeline-diffstat">
+                            <span className="text-emerald-700">+{bar.additions}</span> <span className="text-red-700">−{bar.deletions ?? 0}</span>
+                          </span>
+                        ) : null}
+                        {bar.failure ? (
+                          <span className="max-w-[18rem] truncate text-red-700" data-testid="timeline-failure">
+                            {bar.failure}
+                          </span>
+                        ) : null}
+                      </span>
+                    </button>
+                  );
+                })}
+              </div>
+            </div>
+          ))}
+        </div>
+      ))}
+    </div>
+  );
+});

@@ -1,0 +1,150 @@
+"use client";
+/**
+ * Runs history: every run, newest first, with flow + version, status, start, duration, step
+ * counts, tokens and cost; filters by flow and status live in the URL (?flowId=&status=&page=).
+ * Refetches every 2 s while a run on the page is still going, so statuses update in place.
+ */
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { RUN_STATUSES } from "@/lib/db/schema";
+import { flowKeys, listFlows } from "@/lib/client/flows";
+import { listRuns, runKeys, type RunFilters } from "@/lib/client/runs";
+import { TERMINAL_RUN, type RunSummary } from "@/lib/client/run-types";
+import { formatDuration } from "@/lib/timeline/lanes";
+import { buttonClass, ErrorNote } from "./dialog";
+import { formatCost, formatTokens, StateBadge } from "./status";
+import { useNow } from "./use-now";
+
+const PAGE_SIZE = 25;
+
+function duration(run: RunSummary, now: number): string {
+  if (!run.startedAt) return "—";
+  const end = run.finishedAt ? Date.parse(run.finishedAt) : now;
+  return formatDuration(end - Date.parse(run.startedAt));
+}
+
+export function RunsPage() {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const filters: RunFilters = {
+    flowId: params.get("flowId") || undefined,
+    status: params.get("status") || undefined,
+    page: Math.max(1, Number(params.get("page")) || 1),
+    pageSize: PAGE_SIZE,
+  };
+  const flows = useQuery({ queryKey: flowKeys.list(), queryFn: listFlows });
+  const runs = useQuery({
+    queryKey: runKeys.list(filters),
+    queryFn: () => listRuns(filters),
+    placeholderData: keepPreviousData,
+    refetchInterval: (query) => (query.state.data?.runs.some((r) => !TERMINAL_RUN.includes(r.status)) ? 2_000 : 10_000),
+  });
+  const anyActive = runs.data?.runs.some((r) => !TERMINAL_RUN.includes(r.status)) ?? false;
+  const now = useNow(anyActive, 1000);
+
+  const setParam = (name: string, value: string | undefined) => {
+    const next = new URLSearchParams(params.toString());
+    if (value) next.set(name, value);
+    else next.delete(name);
+    if (name !== "page") next.delete("page");
+    router.replace(`${pathname}${next.size > 0 ? `?${next}` : ""}`);
+  };
+
+  return (
+    <div className="mx-auto max-w-6xl space-y-3 p-4" data-testid="runs-page">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-base font-semibold text-zinc-900">Runs</h1>
+        <label className="flex items-center gap-1 text-[12px] text-zinc-600">
+          Flow
+          <select className="rounded border border-zinc-300 bg-white px-1 py-0.5" value={filters.flowId ?? ""} onChange={(e) => setParam("flowId", e.target.value || undefined)} data-testid="filter-flow">
+            <option value="">All flows</option>
+            {(flows.data ?? []).map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.name}
+              </option>
+            ))}
+            {filters.flowId && !(flows.data ?? []).some((f) => f.id === filters.flowId) ? <option value={filters.flowId}>{filters.flowId}</option> : null}
+          </select>
+        </label>
+        <label className="flex items-center gap-1 text-[12px] text-zinc-600">
+          Status
+          <select className="rounded border border-zinc-300 bg-white px-1 py-0.5" value={filters.status ?? ""} onChange={(e) => setParam("status", e.target.value || undefined)} data-testid="filter-status">
+            <option value="">Any status</option>
+            {RUN_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        {runs.isFetching ? <span className="text-[11px] text-zinc-400">updating…</span> : null}
+      </div>
+      <ErrorNote error={runs.error} />
+      <div className="overflow-x-auto rounded border border-zinc-200 bg-white">
+        <table className="w-full text-left text-[12px]" data-testid="runs-table">
+          <thead className="border-b border-zinc-200 bg-zinc-50 text-[11px] uppercase tracking-wide text-zinc-500">
+            <tr>
+              <th className="px-3 py-1.5">Flow</th>
+              <th className="px-3 py-1.5">Status</th>
+              <th className="px-3 py-1.5">Started</th>
+              <th className="px-3 py-1.5">Duration</th>
+              <th className="px-3 py-1.5">Steps ok / failed / total</th>
+              <th className="px-3 py-1.5">Tokens</th>
+              <th className="px-3 py-1.5">Cost</th>
+              <th className="px-3 py-1.5" />
+            </tr>
+          </thead>
+          <tbody>
+            {(runs.data?.runs ?? []).map((run) => (
+              <tr key={run.id} className="border-b border-zinc-100 hover:bg-zinc-50" data-testid="run-row" data-run-id={run.id} data-status={run.status}>
+                <td className="px-3 py-1.5">
+                  <Link href={`/runs/${encodeURIComponent(run.id)}`} className="font-medium text-zinc-900 hover:underline" data-testid="run-link">
+                    {run.flowName || run.flowId}
+                  </Link>{" "}
+                  <span className="text-zinc-400">v{run.flowVersion}</span>
+                </td>
+                <td className="px-3 py-1.5">
+                  <StateBadge state={run.status} />
+                </td>
+                <td className="px-3 py-1.5 text-zinc-600">{new Date(run.startedAt ?? run.createdAt).toLocaleString()}</td>
+                <td className="px-3 py-1.5 tabular-nums text-zinc-600">{duration(run, now)}</td>
+                <td className="px-3 py-1.5 tabular-nums">
+                  <span className="text-emerald-700">{run.stepsSucceeded}</span> / <span className={run.stepsFailed ? "text-red-700" : "text-zinc-500"}>{run.stepsFailed}</span> /{" "}
+                  <span className="text-zinc-600">{run.stepsTotal}</span>
+                </td>
+                <td className="px-3 py-1.5 tabular-nums text-zinc-600">{formatTokens(run.usage)}</td>
+                <td className="px-3 py-1.5 tabular-nums text-zinc-600">{formatCost(run.usage.costUsd)}</td>
+                <td className="px-3 py-1.5 text-right">
+                  <Link href={`/runs/${encodeURIComponent(run.id)}`} className="text-sky-700 hover:underline">
+                    open →
+                  </Link>
+                </td>
+              </tr>
+            ))}
+            {runs.data && runs.data.runs.length === 0 ? (
+              <tr>
+                <td colSpan={8} className="px-3 py-6 text-center text-zinc-400">
+                  No runs{filters.flowId || filters.status ? " match these filters" : " yet"}.
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+      <div className="flex items-center gap-2 text-[12px] text-zinc-600">
+        <button type="button" className={buttonClass.secondary} disabled={filters.page <= 1} onClick={() => setParam("page", String(filters.page - 1))} data-testid="page-prev">
+          ← Newer
+        </button>
+        <span>
+          page {filters.page}
+          {runs.data?.total !== null && runs.data?.total !== undefined ? ` of ${Math.max(1, Math.ceil(runs.data.total / PAGE_SIZE))}` : ""}
+        </span>
+        <button type="button" className={buttonClass.secondary} disabled={!runs.data?.hasMore} onClick={() => setParam("page", String(filters.page + 1))} data-testid="page-next">
+          Older →
+        </button>
+      </div>
+    </div>
+  );
+}

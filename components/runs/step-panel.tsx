@@ -1,0 +1,171 @@
+"use client";
+/**
+ * The selected step: state and attempt (earlier attempts selectable), actions, the rendered
+ * prompt, live output as markdown, tool calls, the diff (live while running), error and
+ * stderr, usage. The current attempt merges the stored row with what the stream has shown.
+ */
+import { memo, type ReactNode } from "react";
+import { liveKey, type AttemptDto, type LiveRun, type RunDetail, type StepDto } from "@/lib/client/run-types";
+import { formatDuration } from "@/lib/timeline/lanes";
+import { DiffViewer } from "./diff-viewer";
+import { Markdown } from "./markdown";
+import { formatCost, formatTokens, StateBadge } from "./status";
+import { StepActions } from "./step-actions";
+import { ToolCalls } from "./tool-calls";
+
+interface AttemptView {
+  attempt: number;
+  state: string;
+  prompt: string | null;
+  output: string;
+  error: string | null;
+  detail: Record<string, unknown>;
+  diff: string | null;
+  usage: AttemptDto["usage"];
+  startedAt: string | null;
+  finishedAt: string | null;
+  branch: string | null;
+  resultCommit: string | null;
+}
+
+function attemptView(step: StepDto, attempts: readonly AttemptDto[], live: LiveRun | undefined, attempt: number): AttemptView {
+  const streamed = live?.attempts[liveKey(step.id, attempt)];
+  const archived = attempts.find((a) => a.stepId === step.id && a.attempt === attempt);
+  const source = attempt === step.attempt ? step : archived;
+  return {
+    attempt,
+    state: source?.state ?? "pending",
+    prompt: source?.prompt ?? null,
+    // Stored output wins once the attempt ends; while it runs, the stream is all there is.
+    output: source?.output ?? streamed?.text ?? "",
+    error: source?.error ?? null,
+    detail: source?.detail ?? {},
+    diff: source?.diff ?? streamed?.diff ?? null,
+    usage: source && Object.keys(source.usage).length > 0 ? source.usage : (streamed?.usage ?? {}),
+    startedAt: source?.startedAt ?? null,
+    finishedAt: source?.finishedAt ?? null,
+    branch: source?.branch ?? null,
+    resultCommit: source?.resultCommit ?? null,
+  };
+}
+
+function Section({ title, children, testId }: { title: string; children: ReactNode; testId?: string }) {
+  return (
+    <section className="space-y-1" data-testid={testId}>
+      <h3 className="text-[11px] font-semibold uppercase tracking-wide text-zinc-500">{title}</h3>
+      {children}
+    </section>
+  );
+}
+
+const text = (value: unknown) => (typeof value === "string" && value ? value : null);
+
+interface Props {
+  run: RunDetail;
+  step: StepDto;
+  attempt: number;
+  live: LiveRun | undefined;
+  now: number;
+  onSelectAttempt(attempt: number): void;
+}
+
+export const StepPanel = memo(function StepPanel({ run, step, attempt, live, now, onSelectAttempt }: Props) {
+  const view = attemptView(step, run.attempts, live, attempt);
+  const streamed = live?.attempts[liveKey(step.id, attempt)];
+  const running = view.state === "running";
+  const attemptNumbers = [...new Set([...run.attempts.filter((a) => a.stepId === step.id).map((a) => a.attempt), ...(step.attempt > 0 ? [step.attempt] : [])])].sort(
+    (a, b) => a - b,
+  );
+  const started = view.startedAt ? Date.parse(view.startedAt) : null;
+  const elapsed = started ? (view.finishedAt ? Date.parse(view.finishedAt) : now) - started : null;
+  const stderr = text(view.detail.stderr) ?? text(view.detail.stderrTail);
+  const exitCode = typeof view.detail.exitCode === "number" ? view.detail.exitCode : null;
+  const stopReason = text(view.detail.stopReason);
+  const logs = streamed?.logs ?? [];
+  return (
+    <div className="space-y-4 p-3" data-testid="step-panel" data-step-key={step.key} data-attempt={attempt}>
+      <div className="flex flex-wrap items-center gap-2">
+        <span className="font-mono text-sm font-semibold text-zinc-900">{step.key}</span>
+        <span className="text-[12px] text-zinc-500">{step.kind}{step.role !== "node" ? ` · ${step.role}` : ""}</span>
+        <StateBadge state={view.state} />
+        {elapsed !== null ? <span className="text-[12px] tabular-nums text-zinc-500">{formatDuration(elapsed)}</span> : null}
+        {attemptNumbers.length > 0 ? (
+          <div className="ml-auto flex items-center gap-1 text-[12px]" data-testid="attempt-picker">
+            <span className="text-zinc-500">attempt</span>
+            {attemptNumbers.map((n) => (
+              <button
+                key={n}
+                type="button"
+                onClick={() => onSelectAttempt(n)}
+                data-testid={`attempt-${n}`}
+                className={`rounded px-1.5 ${n === attempt ? "bg-zinc-900 text-white" : "bg-zinc-100 text-zinc-700 hover:bg-zinc-200"}`}
+              >
+                {n}
+              </button>
+            ))}
+          </div>
+        ) : null}
+      </div>
+      {attempt === step.attempt ? <StepActions run={run} step={step} live={live} /> : null}
+      {view.error || stderr || exitCode !== null ? (
+        <Section title="Error" testId="step-error">
+          {view.error ? <div className="whitespace-pre-wrap rounded bg-red-50 p-2 text-[12px] text-red-800">{view.error}</div> : null}
+          <div className="flex gap-3 text-[12px] text-zinc-600">
+            {exitCode !== null ? <span>exit code {exitCode}</span> : null}
+            {stopReason ? <span>stop reason {stopReason}</span> : null}
+          </div>
+          {stderr ? <pre className="max-h-48 overflow-auto whitespace-pre-wrap rounded bg-zinc-900 p-2 font-mono text-[11px] text-zinc-100">{stderr}</pre> : null}
+        </Section>
+      ) : null}
+      {view.prompt ? (
+        <Section title="Prompt">
+          <details className="rounded border border-zinc-200 bg-zinc-50 p-2">
+            <summary className="cursor-pointer truncate text-[12px] text-zinc-600">{view.prompt.split("\n")[0]}</summary>
+            <pre className="mt-2 whitespace-pre-wrap font-mono text-[12px] text-zinc-800" data-testid="step-prompt">
+              {view.prompt}
+            </pre>
+          </details>
+        </Section>
+      ) : null}
+      <Section title={running ? "Output (live)" : "Output"} testId="step-output-section">
+        {view.output ? <Markdown text={view.output} testId="step-output" /> : <div className="text-[12px] text-zinc-400">{running ? "Waiting for output…" : "No output."}</div>}
+        {step.outputTruncated && attempt === step.attempt ? <div className="text-[11px] text-amber-700">Output truncated at the storage limit.</div> : null}
+      </Section>
+      {streamed && streamed.toolCalls.length > 0 ? (
+        <Section title="Tool calls">
+          <ToolCalls calls={streamed.toolCalls} />
+        </Section>
+      ) : null}
+      {view.diff ? (
+        <Section title="Changes" testId="step-diff">
+          <DiffViewer diff={view.diff} live={running} />
+        </Section>
+      ) : null}
+      {logs.length > 0 ? (
+        <Section title="Log">
+          <pre className="max-h-48 overflow-auto whitespace-pre-wrap rounded bg-zinc-50 p-2 font-mono text-[11px]">
+            {logs.map((l, i) => (
+              <div key={i} className={l.stream === "stderr" ? "text-red-700" : "text-zinc-700"}>
+                {l.text}
+              </div>
+            ))}
+          </pre>
+        </Section>
+      ) : null}
+      <Section title="Usage">
+        <div className="flex gap-4 text-[12px] text-zinc-700" data-testid="step-usage">
+          <span>in {view.usage.inputTokens ?? "—"}</span>
+          <span>out {view.usage.outputTokens ?? "—"}</span>
+          <span>tokens {formatTokens(view.usage)}</span>
+          <span>cost {formatCost(view.usage.costUsd)}</span>
+        </div>
+        {view.branch ? (
+          <div className="font-mono text-[11px] text-zinc-500">
+            {view.branch}
+            {view.resultCommit ? ` @ ${view.resultCommit.slice(0, 10)}` : ""}
+          </div>
+        ) : null}
+      </Section>
+    </div>
+  );
+});

@@ -1,0 +1,93 @@
+"use client";
+/**
+ * The one place SSE events enter the client: opens an EventSource for a run and folds its
+ * events into the TanStack Query cache — the run detail (states, usage, diff stats) and the
+ * live stream state (text, tool calls, logs, live diff) — through the pure reducers.
+ *
+ * Invariants:
+ * - Events are applied in batches once per animation frame, so ten streaming steps cost one
+ *   render per frame, not one per event.
+ * - Reconnects resume after the last applied id: EventSource sends Last-Event-ID itself; a
+ *   fresh mount passes the cached live state's lastEventId as `?lastEventId=`.
+ * - The reducers ignore ids already applied, so overlaps never double text.
+ * - A step reaching a new state refetches the run detail (trailing, throttled) so stored
+ *   output, prompt and diff replace the streamed approximation.
+ */
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { applyLiveEvents, applyRunEvents, emptyLiveRun, parseRunEvent } from "@/lib/client/run-events";
+import { runKeys } from "@/lib/client/runs";
+import { TERMINAL_RUN, type LiveRun, type RunDetail, type RunEvent } from "@/lib/client/run-types";
+
+export const RUN_EVENT_TYPES = [
+  "step-state",
+  "text-chunk",
+  "thought-chunk",
+  "tool-call",
+  "tool-call-update",
+  "plan",
+  "log-line",
+  "usage-report",
+  "diff-update",
+  "run-state",
+] as const;
+
+const REFETCH_AFTER_MS = 250;
+
+export function useRunEvents(runId: string, enabled: boolean): void {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (!enabled) return;
+    const cached = queryClient.getQueryData<LiveRun>(runKeys.live(runId));
+    const after = cached?.lastEventId ?? 0;
+    const source = new EventSource(`/api/runs/${encodeURIComponent(runId)}/events${after > 0 ? `?lastEventId=${after}` : ""}`);
+    let queue: RunEvent[] = [];
+    let frame: number | null = null;
+    let refetchTimer: ReturnType<typeof setTimeout> | null = null;
+
+    const refetchSoon = () => {
+      if (refetchTimer) clearTimeout(refetchTimer);
+      refetchTimer = setTimeout(() => {
+        refetchTimer = null;
+        void queryClient.invalidateQueries({ queryKey: runKeys.detail(runId) });
+        void queryClient.invalidateQueries({ queryKey: ["runs", "list"], refetchType: "none" });
+      }, REFETCH_AFTER_MS);
+    };
+
+    const flush = () => {
+      frame = null;
+      const batch = queue;
+      queue = [];
+      if (batch.length === 0) return;
+      queryClient.setQueryData<LiveRun>(runKeys.live(runId), (live) => applyLiveEvents(live ?? emptyLiveRun(), batch));
+      queryClient.setQueryData<RunDetail>(runKeys.detail(runId), (detail) => (detail ? applyRunEvents(detail, batch) : detail));
+      if (batch.some((e) => e.type === "step-state" || e.type === "run-state")) refetchSoon();
+    };
+
+    const onEvent = (message: MessageEvent<string>) => {
+      const event = parseRunEvent(message.data);
+      if (!event) return;
+      queue.push(event);
+      if (frame !== null) return;
+      // Hidden tabs get no animation frames; a timer keeps the cache current there.
+      frame = document.hidden ? window.setTimeout(flush, 100) : window.requestAnimationFrame(flush);
+    };
+
+    for (const type of RUN_EVENT_TYPES) source.addEventListener(type, onEvent);
+    source.onerror = () => {
+      // The server ends the stream once the run is over; don't let EventSource reconnect forever.
+      const detail = queryClient.getQueryData<RunDetail>(runKeys.detail(runId));
+      if (detail && TERMINAL_RUN.includes(detail.status)) source.close();
+    };
+
+    return () => {
+      source.close();
+      if (frame !== null) {
+        window.cancelAnimationFrame(frame);
+        window.clearTimeout(frame);
+      }
+      flush();
+      if (refetchTimer) clearTimeout(refetchTimer);
+    };
+  }, [runId, enabled, queryClient]);
+}
