@@ -14,7 +14,7 @@ export interface ProfileAvailability extends Availability {
   checkedAt: string;
 }
 
-export type BackendLookup = (backend: AgentBackend["id"]) => AgentBackend;
+export type BackendLookup = (backend: AgentBackend["id"]) => Pick<AgentBackend, "availability">;
 type ProfileLike = Pick<AgentProfileRow, "id" | "backend" | "config" | "enabled">;
 
 interface Entry {

@@ -44,10 +44,14 @@ function crashError(info: ExitInfo, stderr: string, phase: string, spawnError?: 
   });
 }
 
-function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === "object" && error !== null && "message" in error) return String(error.message);
-  return String(error);
+/** The error's message plus its JSON-RPC `data` (where agents put the actual reason). */
+export function messageOf(error: unknown): string {
+  const message =
+    error instanceof Error ? error.message : typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error);
+  if (typeof error !== "object" || error === null || !("data" in error) || error.data == null) return message;
+  const data = error.data;
+  const detail = typeof data === "string" ? data : typeof data === "object" && "details" in data ? String(data.details) : JSON.stringify(data);
+  return detail && !message.includes(detail) ? `${message}: ${detail.slice(0, 500)}` : message;
 }
 
 async function runAcp(task: AgentTask): Promise<AgentResult> {

@@ -1,0 +1,160 @@
+"use client";
+/**
+ * Settings → Agents: every profile with its backend, what it runs, and whether it is
+ * available right now; create, edit, disable and delete profiles.
+ */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Fragment, useState } from "react";
+import { AvailabilityBadge } from "./availability-badge";
+import { ProfileForm } from "./profile-form";
+import { deleteProfile, listProfiles, profileKeys, type ProfileDto } from "./profiles-api";
+import { buttonClass, dangerButtonClass, primaryButtonClass } from "./ui";
+
+const BACKEND_STYLE: Record<string, string> = {
+  acp: "bg-violet-50 text-violet-700",
+  command: "bg-sky-50 text-sky-700",
+  openai: "bg-amber-50 text-amber-800",
+  demo: "bg-zinc-100 text-zinc-600",
+};
+
+/** What the profile runs, in one line. */
+export function profileSummary(profile: ProfileDto): string {
+  const c = profile.config;
+  if (Array.isArray(c.command)) return c.command.map(String).join(" ");
+  if (typeof c.baseURL === "string") return `${c.model ? `${String(c.model)} @ ` : ""}${c.baseURL}`;
+  return profile.backend === "demo" ? "built in, offline" : "";
+}
+
+function ProfileRow({ profile, editing, onEdit, onDone }: { profile: ProfileDto; editing: boolean; onEdit: () => void; onDone: () => void }) {
+  const queryClient = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const remove = useMutation({
+    mutationFn: () => deleteProfile(profile.id),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: profileKeys.all }),
+  });
+  return (
+    <Fragment>
+      <tr className={`group border-b border-zinc-100 hover:bg-zinc-50/70 ${profile.enabled ? "" : "text-zinc-400"}`} data-testid="profile-row" data-profile-id={profile.id}>
+        <td className="px-3 py-1.5 align-top">
+          <div className="font-mono text-[12.5px] font-medium text-zinc-900" data-testid="profile-id">
+            {profile.id}
+          </div>
+          <div className="text-[11.5px] text-zinc-500">{profile.label}</div>
+        </td>
+        <td className="px-3 py-1.5 align-top">
+          <span className={`rounded px-1.5 py-px font-mono text-[11px] ${BACKEND_STYLE[profile.backend] ?? ""}`} data-testid="profile-backend">
+            {profile.backend}
+          </span>
+          {!profile.enabled ? <span className="ml-1 rounded bg-zinc-100 px-1.5 py-px text-[11px] text-zinc-500" data-testid="profile-disabled">disabled</span> : null}
+        </td>
+        <td className="max-w-[22rem] px-3 py-1.5 align-top">
+          <div className="truncate font-mono text-[11.5px] text-zinc-600" title={profileSummary(profile)} data-testid="profile-summary">
+            {profileSummary(profile)}
+          </div>
+        </td>
+        <td className="max-w-[26rem] px-3 py-1.5 align-top">
+          <AvailabilityBadge profile={profile} />
+        </td>
+        <td className="whitespace-nowrap px-3 py-1.5 text-right align-top">
+          {confirming ? (
+            <span className="inline-flex items-center gap-1.5" data-testid="profile-delete-confirm">
+              <span className="text-[12px] text-red-700">Delete {profile.id}?</span>
+              <button type="button" className={dangerButtonClass} onClick={() => remove.mutate()} disabled={remove.isPending} data-testid="profile-delete-yes">
+                Delete
+              </button>
+              <button type="button" className={buttonClass} onClick={() => setConfirming(false)}>
+                Keep
+              </button>
+            </span>
+          ) : (
+            <span className="inline-flex gap-1 opacity-70 group-hover:opacity-100">
+              <button type="button" className={buttonClass} onClick={onEdit} disabled={editing} data-testid="profile-edit">
+                Edit
+              </button>
+              {!profile.builtIn ? (
+                <button type="button" className={`${buttonClass} hover:border-red-300 hover:text-red-700`} onClick={() => setConfirming(true)} data-testid="profile-delete">
+                  Delete
+                </button>
+              ) : null}
+            </span>
+          )}
+          {remove.error ? <div className="text-[11px] text-red-600">{remove.error.message}</div> : null}
+        </td>
+      </tr>
+      {editing ? (
+        <tr>
+          <td colSpan={5} className="p-0">
+            <ProfileForm profile={profile} onDone={onDone} />
+          </td>
+        </tr>
+      ) : null}
+    </Fragment>
+  );
+}
+
+export function AgentProfilesPage() {
+  const profiles = useQuery({ queryKey: profileKeys.list(), queryFn: listProfiles });
+  const [editing, setEditing] = useState<string | null>(null);
+  const creating = editing === "";
+
+  return (
+    <div className="mx-auto max-w-6xl px-6 py-5" data-testid="agent-profiles-page">
+      <div className="mb-1 flex items-center gap-2">
+        <h1 className="text-[15px] font-semibold text-zinc-900">Agent profiles</h1>
+        {profiles.data ? <span className="text-[12px] text-zinc-500">{profiles.data.length}</span> : null}
+        <div className="ml-auto">
+          <button type="button" className={primaryButtonClass} onClick={() => setEditing("")} disabled={creating} data-testid="profile-new">
+            + New profile
+          </button>
+        </div>
+      </div>
+      <p className="mb-3 text-[12px] text-zinc-500">
+        A profile is a named, configured agent backend that flow nodes refer to. Secrets are stored only as <code className="font-mono">$ENV_VAR</code> references and read from Baton&apos;s environment when a step starts.
+      </p>
+      <div className="overflow-hidden rounded-md border border-zinc-200 bg-white">
+        {creating ? (
+          <div data-testid="profile-create">
+            <div className="px-3 pt-2 text-[12px] font-semibold text-zinc-700">New profile</div>
+            <ProfileForm profile={null} onDone={() => setEditing(null)} />
+          </div>
+        ) : null}
+        <table className="w-full border-collapse text-[12.5px]" data-testid="profiles-table">
+          <thead>
+            <tr className="border-b border-zinc-200 bg-zinc-50 text-left text-[11px] font-semibold uppercase tracking-wide text-zinc-500">
+              <th className="w-48 px-3 py-1.5">Profile</th>
+              <th className="w-32 px-3 py-1.5">Backend</th>
+              <th className="px-3 py-1.5">Runs</th>
+              <th className="px-3 py-1.5">Availability</th>
+              <th className="w-40 px-3 py-1.5" />
+            </tr>
+          </thead>
+          <tbody>
+            {profiles.isPending ? (
+              <tr>
+                <td colSpan={5} className="px-3 py-6 text-center text-zinc-400">
+                  Loading…
+                </td>
+              </tr>
+            ) : null}
+            {profiles.error ? (
+              <tr>
+                <td colSpan={5} className="px-3 py-6 text-center text-red-600" data-testid="profiles-error">
+                  {profiles.error.message}
+                </td>
+              </tr>
+            ) : null}
+            {profiles.data?.map((profile) => (
+              <ProfileRow
+                key={profile.id}
+                profile={profile}
+                editing={editing === profile.id}
+                onEdit={() => setEditing(profile.id)}
+                onDone={() => setEditing(null)}
+              />
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
