@@ -1,0 +1,182 @@
+/**
+ * apply-commands: persist what the reducer decided, in the caller's transaction.
+ *
+ * At most three statements whatever the number of changes:
+ *   1. every step transition in one UPDATE from a jsonb recordset, with its "step-state"
+ *      event rows and the archive of attempts that ended while waiting (the dispatcher
+ *      archives every other attempt when it completes it);
+ *   2. cancel requests for running steps (the dispatcher's heartbeat sees the flag and
+ *      aborts the step);
+ *   3. the run row: status, error, timestamps and usage summed over every attempt, with a
+ *      "run-state" event when the status changed, and a NOTIFY (run id) for listeners.
+ * Returns the ids of steps that became ready; the caller NOTIFYs them in this transaction.
+ */
+import { sql } from "drizzle-orm";
+import { rows, type Executor } from "../db/client";
+import { RUN_EVENTS_CHANNEL } from "./contract";
+import type { Command } from "./reducer";
+import type { RunState } from "./run-state";
+
+type StepCommand = Extract<Command, { type: "step-state" }>;
+
+export async function applyCommands(tx: Executor, runId: string, state: RunState, commands: readonly Command[]): Promise<string[]> {
+  const idOf = new Map(state.steps.map((s) => [s.key, s.id]));
+  // Several commands may touch one step in one reduction (e.g. reset, then ready): the last wins.
+  const finalByKey = new Map<string, StepCommand & { first: StepCommand }>();
+  for (const command of commands) {
+    if (command.type !== "step-state") continue;
+    const earlier = finalByKey.get(command.key);
+    finalByKey.set(command.key, {
+      ...(earlier ?? {}),
+      ...command,
+      reset: Boolean(command.reset || earlier?.reset),
+      first: earlier?.first ?? command,
+    });
+  }
+  const transitions = [...finalByKey.values()].map((c) => ({
+    id: idOf.get(c.key)!,
+    from: c.first.from,
+    state: c.to,
+    set_error: c.error !== undefined,
+    error: c.error ?? null,
+    reset: c.reset ?? false,
+    max_attempts: c.maxAttempts ?? null,
+    winner: c.winner ?? null,
+    retryable: c.retryable ?? null,
+  }));
+  const ready = transitions.filter((t) => t.state === "ready").map((t) => t.id);
+  if (transitions.length > 0) {
+    await rows(
+      tx,
+      sql`
+        with v as (
+          select * from jsonb_to_recordset(${JSON.stringify(transitions)}::jsonb) as v(
+            id text, "from" text, state text, set_error boolean, error text, reset boolean,
+            max_attempts int, winner text, retryable boolean)
+        ),
+        updated as (
+          update steps s set
+            state = v.state,
+            error = case when v.set_error or v.reset then v.error else s.error end,
+            ready_at = case when v.state = 'ready' then now() else s.ready_at end,
+            started_at = case when v.reset then null else s.started_at end,
+            finished_at = case
+              when v.state in ('succeeded', 'failed', 'canceled', 'skipped') then now()
+              when v.reset then null else s.finished_at end,
+            output = case
+              when v.winner is not null then (select w.output from steps w where w.run_id = s.run_id and w.key = v.winner)
+              when s.kind = 'approval' and v."from" = 'waiting' and v.state = 'succeeded' then 'approved'
+              when v.reset then null else s.output end,
+            output_truncated = case when v.reset then false else s.output_truncated end,
+            summary = case when v.reset then null else s.summary end,
+            diff = case
+              when v.winner is not null then (select w.diff from steps w where w.run_id = s.run_id and w.key = v.winner)
+              when v.reset then null else s.diff end,
+            diff_stats = case
+              when v.winner is not null then (select w.diff_stats from steps w where w.run_id = s.run_id and w.key = v.winner)
+              when v.reset then null else s.diff_stats end,
+            result_commit = case
+              when v.winner is not null then (select w.result_commit from steps w where w.run_id = s.run_id and w.key = v.winner)
+              when v.reset then null else s.result_commit end,
+            worktree = case
+              when v.winner is not null then (select w.worktree from steps w where w.run_id = s.run_id and w.key = v.winner)
+              else s.worktree end,
+            usage = case when v.reset then '{}'::jsonb else s.usage end,
+            winner = case when v.winner is not null then v.winner when v.reset then null else s.winner end,
+            detail = case
+              when v.reset then '{}'::jsonb
+              when v.retryable is not null then s.detail || jsonb_build_object('retryable', v.retryable)
+              else s.detail end,
+            max_attempts = coalesce(v.max_attempts, s.max_attempts),
+            cancel_requested = case when v.reset then false else s.cancel_requested end,
+            lease_owner = null,
+            lease_expires_at = null,
+            updated_at = now()
+          from v
+          where s.id = v.id and s.run_id = ${runId}
+          returning s.*, v."from" as from_state
+        ),
+        archived as (
+          insert into step_attempts (step_id, attempt, run_id, state, prompt, output, output_truncated,
+            error, detail, branch, start_commit, result_commit, diff, diff_stats, usage, started_at, finished_at)
+          select id, attempt, run_id, state, prompt, output, output_truncated, error, detail, branch,
+            start_commit, result_commit, diff, diff_stats, usage, started_at, finished_at
+          from updated
+          where from_state = 'waiting' and attempt > 0
+          on conflict (step_id, attempt) do update set state = excluded.state, output = excluded.output,
+            error = excluded.error, finished_at = excluded.finished_at
+        )
+        insert into step_events (run_id, step_id, attempt, type, data)
+        select run_id, id, attempt, 'step-state',
+               jsonb_strip_nulls(jsonb_build_object('state', state, 'from', from_state, 'error', error, 'winner', winner))
+        from updated
+      `,
+    );
+  }
+  const cancels = commands.filter((c) => c.type === "step-cancel-request").map((c) => idOf.get(c.key)!);
+  if (cancels.length > 0) {
+    await rows(
+      tx,
+      sql`
+        update steps set cancel_requested = true, updated_at = now()
+        where run_id = ${runId} and state = 'running'
+          and id in (select jsonb_array_elements_text(${JSON.stringify(cancels)}::jsonb))
+      `,
+    );
+  }
+  const runCommand = commands.findLast((c) => c.type === "run-state");
+  await updateRun(tx, runId, runCommand, transitions.length > 0 || cancels.length > 0);
+  return ready;
+}
+
+async function updateRun(
+  tx: Executor,
+  runId: string,
+  command: Extract<Command, { type: "run-state" }> | undefined,
+  stepsChanged: boolean,
+): Promise<void> {
+  const status = command?.to ?? null;
+  const finished = command?.finished ?? null;
+  await rows(
+    tx,
+    sql`
+      with usage_rows as (
+        select usage as u from step_attempts where run_id = ${runId}
+        union all
+        -- The current attempt of a step the dispatcher did not archive (none today; cheap insurance).
+        select s.usage from steps s
+        where s.run_id = ${runId} and s.attempt > 0 and s.state in ('succeeded', 'failed', 'canceled')
+          and not exists (select 1 from step_attempts a where a.step_id = s.id and a.attempt = s.attempt)
+      ),
+      total as (
+        select jsonb_strip_nulls(jsonb_build_object(
+          'inputTokens', sum((u->>'inputTokens')::numeric),
+          'outputTokens', sum((u->>'outputTokens')::numeric),
+          'totalTokens', sum((u->>'totalTokens')::numeric),
+          'costUsd', sum((u->>'costUsd')::numeric))) as usage
+        from usage_rows
+      ),
+      updated as (
+        update runs r set
+          usage = total.usage,
+          status = coalesce(${status}::text, r.status),
+          error = case when ${status}::text is null then r.error else ${command?.error ?? null}::text end,
+          finished_at = case
+            when ${finished}::boolean is null then r.finished_at
+            when ${finished}::boolean then coalesce(r.finished_at, now())
+            else null end,
+          updated_at = now()
+        from total
+        where r.id = ${runId}
+        returning r.id, r.status, r.error, r.finished_at
+      ),
+      announced as (
+        insert into step_events (run_id, step_id, attempt, type, data)
+        select id, null, 0, 'run-state',
+               jsonb_strip_nulls(jsonb_build_object('status', status, 'error', error, 'finished', finished_at is not null))
+        from updated where ${command !== undefined}::boolean
+      )
+      select pg_notify(${RUN_EVENTS_CHANNEL}, id) from updated where ${command !== undefined || stepsChanged}::boolean
+    `,
+  );
+}

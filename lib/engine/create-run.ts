@@ -1,0 +1,105 @@
+/**
+ * create-run: insert a run and all of its planned steps in ONE transaction, with the roots
+ * already ready and announced (pg_notify in the same transaction, so a worker woken by it
+ * finds committed rows). Initial readiness comes from the same reducer as every later
+ * change, so an empty flow is simply born succeeded.
+ */
+import { sql } from "drizzle-orm";
+import { rows, type Orm } from "../db/client";
+import { newId } from "../ids";
+import { RUN_EVENTS_CHANNEL } from "./contract";
+import { initialRunState } from "./initial-state";
+import { notifyReadySteps } from "./notify-ready-steps";
+import { reduce } from "./reducer";
+import type { Plan } from "./spec";
+
+export interface NewRun {
+  flowId: string;
+  flowVersion: number;
+  plan: Plan;
+  repo?: string | null;
+  baseRef?: string | null;
+  origin: string;
+  parentRunId?: string | null;
+}
+
+export interface CreatedRun {
+  runId: string;
+  /** Step id by step key. */
+  stepIds: Record<string, string>;
+  readyStepIds: string[];
+}
+
+export async function createRunOrThrow(db: Pick<Orm, "transaction">, input: NewRun): Promise<CreatedRun> {
+  const runId = newId("run");
+  const ids = input.plan.steps.map(() => newId("step"));
+  const { state } = reduce(initialRunState(input.plan, ids), { type: "settle" });
+  const records = input.plan.steps.map((step, i) => ({
+    id: ids[i],
+    node_id: step.nodeId,
+    key: step.key,
+    kind: step.kind,
+    role: step.role,
+    state: state.steps[i].state,
+    error: state.steps[i].error,
+    depends_on: step.dependsOn,
+    spec: step.spec,
+    max_attempts: step.maxAttempts,
+    timeout_ms: step.timeoutMs,
+    required_tags: step.requiredTags,
+  }));
+  const finished = state.finished;
+  await db.transaction(async (tx) => {
+    await rows(
+      tx,
+      sql`
+        insert into runs (id, flow_id, flow_version, status, inputs, repo, base_ref, origin, parent_run_id, started_at, finished_at)
+        values (${runId}, ${input.flowId}, ${input.flowVersion}, ${state.status}, ${JSON.stringify(input.plan.inputs)}::jsonb,
+                ${input.repo ?? null}, ${input.baseRef ?? null}, ${input.origin}, ${input.parentRunId ?? null},
+                now(), case when ${finished}::boolean then now() else null end)
+      `,
+    );
+    if (records.length > 0) {
+      await rows(
+        tx,
+        sql`
+          with v as (
+            select * from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(
+              id text, node_id text, key text, kind text, role text, state text, error text,
+              depends_on jsonb, spec jsonb, max_attempts int, timeout_ms int, required_tags jsonb)
+          ),
+          inserted as (
+            insert into steps (id, run_id, node_id, key, kind, role, state, error, depends_on, spec,
+                               max_attempts, timeout_ms, required_tags, ready_at)
+            select id, ${runId}, node_id, key, kind, role, state, error, depends_on, spec,
+                   max_attempts, timeout_ms, required_tags, case when state = 'ready' then now() else null end
+            from v
+            returning id, state
+          )
+          insert into step_events (run_id, step_id, attempt, type, data)
+          select ${runId}, id, 0, 'step-state', jsonb_build_object('state', state)
+          from inserted where state <> 'pending'
+        `,
+      );
+    }
+    await rows(
+      tx,
+      sql`
+        with announced as (
+          insert into step_events (run_id, step_id, attempt, type, data)
+          values (${runId}, null, 0, 'run-state', jsonb_build_object('status', ${state.status}::text, 'finished', ${finished}::boolean))
+        )
+        select pg_notify(${RUN_EVENTS_CHANNEL}, ${runId})
+      `,
+    );
+    await notifyReadySteps(
+      tx,
+      records.filter((r) => r.state === "ready").map((r) => r.id),
+    );
+  });
+  return {
+    runId,
+    stepIds: Object.fromEntries(records.map((r) => [r.key, r.id])),
+    readyStepIds: records.filter((r) => r.state === "ready").map((r) => r.id),
+  };
+}
