@@ -145,8 +145,8 @@ describe("applyRunEvent", () => {
     expect(detail.steps[0]).toMatchObject({ state: "ready", attempt: 2, error: null, output: null, diff: null, finishedAt: null });
     detail = applyRunEvent(detail, event("step-state", { state: "running" }, { attempt: 2, createdAt: "2026-01-01T00:00:03.000Z" }));
     expect(detail.steps[0]).toMatchObject({ state: "running", startedAt: "2026-01-01T00:00:03.000Z" });
-    detail = applyRunEvent(detail, event("step-state", { state: "succeeded" }, { attempt: 2, createdAt: "2026-01-01T00:00:04.000Z" }));
-    expect(detail.steps[0]).toMatchObject({ state: "succeeded", finishedAt: "2026-01-01T00:00:04.000Z" });
+    detail = applyRunEvent(detail, event("step-state", { state: "succeeded", from: "running", winner: "build#1" }, { attempt: 2, createdAt: "2026-01-01T00:00:04.000Z" }));
+    expect(detail.steps[0]).toMatchObject({ state: "succeeded", finishedAt: "2026-01-01T00:00:04.000Z", winner: "build#1" });
   });
 
   it("ignores events from older attempts and unknown steps", () => {

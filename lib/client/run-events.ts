@@ -38,7 +38,7 @@ const usageSchema = z
 const diffStatsSchema = z.object({ files: z.number(), additions: z.number(), deletions: z.number() });
 
 const stepStateData = z
-  .object({ state: z.enum(STEP_STATES), attempt: z.number().int().optional(), error: z.string().nullish() })
+  .object({ state: z.enum(STEP_STATES), attempt: z.number().int().optional(), error: z.string().nullish(), winner: z.string().nullish() })
   .loose();
 const runStateData = z.object({ status: z.enum(RUN_STATUSES), error: z.string().nullish() }).loose();
 const textData = z.object({ text: z.string() }).loose();
@@ -225,6 +225,7 @@ export function applyRunEvent(run: RunDetail, event: RunEvent): RunDetail {
       if (state === "running") next = { ...next, startedAt: newAttempt ? event.createdAt : (next.startedAt ?? event.createdAt), finishedAt: null };
       if (TERMINAL_STEP.includes(state)) next = { ...next, finishedAt: next.finishedAt ?? event.createdAt };
       if (parsed.data.error) next = { ...next, error: parsed.data.error };
+      if (parsed.data.winner) next = { ...next, winner: parsed.data.winner };
       break;
     }
     case "usage-report": {
