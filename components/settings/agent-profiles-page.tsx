@@ -39,7 +39,9 @@ function ProfileRow({ profile, editing, onEdit, onDone }: { profile: ProfileDto;
           <div className="font-mono text-[12.5px] font-medium text-zinc-900" data-testid="profile-id">
             {profile.id}
           </div>
-          <div className="text-[11.5px] text-zinc-500">{profile.label}</div>
+          <div className="max-w-[15rem] truncate text-[11.5px] text-zinc-500" title={profile.label}>
+            {profile.label}
+          </div>
         </td>
         <td className="px-3 py-1.5 align-top">
           <span className={`rounded px-1.5 py-px font-mono text-[11px] ${BACKEND_STYLE[profile.backend] ?? ""}`} data-testid="profile-backend">
@@ -121,8 +123,8 @@ export function AgentProfilesPage() {
         <table className="w-full border-collapse text-[12.5px]" data-testid="profiles-table">
           <thead>
             <tr className="border-b border-zinc-200 bg-zinc-50 text-left text-[11px] font-semibold uppercase tracking-wide text-zinc-500">
-              <th className="w-48 px-3 py-1.5">Profile</th>
-              <th className="w-32 px-3 py-1.5">Backend</th>
+              <th className="w-64 px-3 py-1.5">Profile</th>
+              <th className="w-28 px-3 py-1.5">Backend</th>
               <th className="px-3 py-1.5">Runs</th>
               <th className="px-3 py-1.5">Availability</th>
               <th className="w-40 px-3 py-1.5" />

@@ -34,6 +34,11 @@ describe("profile config validation", () => {
     expect(issues[0].message).toContain("store a reference");
   });
 
+  test("demo: its own options, strictly", () => {
+    expect(validateProfileConfig("demo", { delayMs: 50, failTimes: 1 })).toEqual([]);
+    expect(validateProfileConfig("demo", { delay: 50 })[0]?.message).toContain("delay");
+  });
+
   test("publicConfig masks any literal secret that predates validation", () => {
     expect(publicConfig({ apiKey: "sk-live", env: { API_TOKEN: "x", A: "$B", LEVEL: "debug" } })).toEqual({
       apiKey: "[redacted]",

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { acpConfigSchema } from "../agents/acp/config";
 import { commandConfigSchema } from "../agents/command/config";
+import { demoOptionsSchema } from "../agents/demo/backend";
 import { openaiConfigSchema } from "../agents/openai/config";
 import { AGENT_BACKENDS } from "../db/schema";
 import { envReferenceName } from "./env";
@@ -53,8 +54,8 @@ export const profileConfigSchemas = {
   acp: acpConfigSchema.strict().superRefine((c, ctx) => refuseLiteralSecretsInEnv(c.env, ctx)),
   command: commandConfigSchema.strict().superRefine((c, ctx) => refuseLiteralSecretsInEnv(c.env, ctx)),
   openai: openaiWrite,
-  // The demo backend's knobs (scripted failures, delays) belong to its own module.
-  demo: z.record(z.string(), z.unknown()),
+  // The demo backend's knobs (scripted failures, delays) are defined by its own module.
+  demo: demoOptionsSchema.strict(),
 } satisfies Record<BackendId, z.ZodType>;
 
 export interface ConfigIssue {
