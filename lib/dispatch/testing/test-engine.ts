@@ -81,29 +81,33 @@ export async function advanceTestRun(tx: Executor, runId: string): Promise<{ rea
   // see the other's step still running (READ COMMITTED snapshots) and both leave the run
   // "running" forever. After the lock, each statement's snapshot sees the other's commit.
   await rows(tx, sql`select id from runs where id = ${runId} for update`);
-  // Skips propagate one level per pass; loop to the fixpoint.
+  // Skips propagate one level per pass; loop to the fixpoint (only when something failed).
   for (;;) {
     const skipped = await rows<{ id: string }>(
       tx,
       sql`
+        with bad as (
+          select array_agg(key) as keys from steps
+          where run_id = ${runId} and state in ('failed', 'skipped', 'canceled')
+        )
         update steps s set state = 'skipped', finished_at = now(), updated_at = now()
-        where s.run_id = ${runId} and s.state = 'pending' and exists (
-          select 1 from jsonb_array_elements_text(s.depends_on) d(key)
-          join steps p on p.run_id = s.run_id and p.key = d.key
-          where p.state in ('failed', 'skipped', 'canceled'))
+        from bad
+        where s.run_id = ${runId} and s.state = 'pending' and bad.keys is not null and s.depends_on ?| bad.keys
         returning s.id
       `,
     );
     if (skipped.length === 0) break;
   }
+  // A pending step is ready when its dependency keys ⊆ the run's succeeded keys.
   const ready = await rows<{ id: string }>(
     tx,
     sql`
+      with done as (
+        select coalesce(jsonb_agg(key), '[]'::jsonb) as keys from steps where run_id = ${runId} and state = 'succeeded'
+      )
       update steps s set state = 'ready', ready_at = now(), updated_at = now()
-      where s.run_id = ${runId} and s.state = 'pending' and not exists (
-        select 1 from jsonb_array_elements_text(s.depends_on) d(key)
-        join steps p on p.run_id = s.run_id and p.key = d.key
-        where p.state <> 'succeeded')
+      from done
+      where s.run_id = ${runId} and s.state = 'pending' and s.depends_on <@ done.keys
       returning s.id
     `,
   );

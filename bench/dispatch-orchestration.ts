@@ -1,0 +1,67 @@
+/**
+ * Orchestration figures on one database per scenario:
+ * - chain: N no-op steps in a chain; per-step overhead = wall time from creating the run to
+ *   the last step's execution ending, ÷ N (claim + execute + complete + advanceRun + NOTIFY
+ *   + wake, N times in sequence);
+ * - throughput: M independent no-op steps created up front, one worker with C slots
+ *   started; steps/s = M ÷ (last finished_at − first started_at).
+ */
+import { sql } from "drizzle-orm";
+import { rows, type Db } from "../lib/db/client";
+import { notifierFor } from "../lib/db/notify";
+import type { Engine } from "../lib/engine/contract";
+import { Worker } from "../lib/dispatch/worker";
+import { waitFor } from "../lib/dispatch/testing/fixtures";
+import type { BenchWork } from "./dispatch-work";
+
+export async function measureChain(db: Db, work: BenchWork, length: number): Promise<{ totalMs: number; perStepMs: number }> {
+  let lastDone: (() => void) | null = null;
+  let lastKey = "";
+  const engine: Engine = {
+    advanceRun: work.engine.advanceRun,
+    async executeStep(context) {
+      const outcome = await work.engine.executeStep(context);
+      if (context.step.key === lastKey) lastDone?.();
+      return outcome;
+    },
+  };
+  const worker = new Worker({ db, engine, mode: "standalone", concurrency: 4 });
+  await worker.start();
+  await waitFor(async () => notifierFor(db).listening, 10_000, "LISTEN");
+  const finished = new Promise<void>((resolve) => (lastDone = resolve));
+  const started = performance.now();
+  const chain = await work.createChain(db, length);
+  lastKey = chain.lastKey;
+  await finished;
+  const totalMs = performance.now() - started;
+  await worker.stop();
+  return { totalMs, perStepMs: totalMs / length };
+}
+
+export async function measureThroughput(
+  db: Db,
+  work: BenchWork,
+  count: number,
+  concurrency: number,
+): Promise<{ stepsPerSecond: number; seconds: number }> {
+  const runIds = await work.createIndependent(db, count);
+  const worker = new Worker({ db, engine: work.engine, mode: "standalone", concurrency, pollIntervalMs: 200 });
+  await worker.start();
+  const done = async () => {
+    const [row] = await rows<{ n: number }>(
+      db.orm,
+      sql`select count(*)::int as n from steps where state = 'succeeded'
+          and run_id in (select jsonb_array_elements_text(${JSON.stringify(runIds)}::jsonb))`,
+    );
+    return row.n >= count;
+  };
+  await waitFor(done, 600_000, "all steps");
+  await worker.stop();
+  const [span] = await rows<{ seconds: number }>(
+    db.orm,
+    sql`select extract(epoch from (max(finished_at) - min(started_at))) as seconds from steps
+        where run_id in (select jsonb_array_elements_text(${JSON.stringify(runIds)}::jsonb))`,
+  );
+  const seconds = Number(span.seconds);
+  return { stepsPerSecond: count / seconds, seconds };
+}

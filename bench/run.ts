@@ -1,0 +1,101 @@
+/**
+ * `npm run bench`: the dispatcher's figures on a real Postgres server, in one run.
+ * Creates (and drops) its own databases on BATON_TEST_DATABASE_URL's server (default local).
+ *
+ *   dispatch latency ready→started, NOTIFY path and NOTIFY off (polling)
+ *   per-step orchestration overhead: a 200-step chain of no-op steps, total ÷ 200
+ *   throughput: 2000 independent no-op steps with 1, 4 and 8 slots
+ *   the same chain as graphile-worker jobs, as a ratio
+ *   idle worker RSS
+ */
+import { openDb, type Db } from "../lib/db/client";
+import { closeNotifier } from "../lib/db/notify";
+import { createTestDatabase } from "../lib/testing/postgres";
+import { measureDispatchLatency } from "./dispatch-latency";
+import { measureChain, measureThroughput } from "./dispatch-orchestration";
+import { measureGraphileChain } from "./dispatch-graphile";
+import { measureIdleWorkerRss } from "./dispatch-rss";
+import { round } from "./dispatch-stats";
+import { benchWork, workerEntry } from "./dispatch-engine";
+
+const CHAIN = 200;
+const INDEPENDENT = 2000;
+
+async function withDatabase<T>(fn: (db: Db, url: string) => Promise<T>): Promise<T> {
+  const database = await createTestDatabase("baton_bench");
+  const db = await openDb({ url: database.url, poolSize: 16 });
+  try {
+    return await fn(db, database.url);
+  } finally {
+    await closeNotifier(db);
+    await db.close();
+    await database.drop();
+  }
+}
+
+function line(label: string, value: string, target: string, ok: boolean): void {
+  console.log(`${label.padEnd(44)} ${value.padEnd(34)} target ${target.padEnd(14)} ${ok ? "OK" : "MISSED"}`);
+}
+
+async function main(): Promise<void> {
+  const work = await benchWork();
+  console.log(`baton dispatch bench — orchestration measured with: ${work.label}`);
+  console.log(`node ${process.version}, ${new Date().toISOString()}\n`);
+
+  const notify = await withDatabase((db) =>
+    measureDispatchLatency(db, { listen: true, samples: 300, pollIntervalMs: 1_000, maxGapMs: 20 }),
+  );
+  line(
+    "dispatch latency, NOTIFY (ms)",
+    `p50 ${round(notify.p50)}  p95 ${round(notify.p95)}  p99 ${round(notify.p99)}  (n=${notify.n})`,
+    "p50≤5 p99≤20",
+    notify.p50 <= 5 && notify.p99 <= 20,
+  );
+  const polling = await withDatabase((db) =>
+    measureDispatchLatency(db, { listen: false, samples: 40, pollIntervalMs: 1_000, maxGapMs: 1_000 }),
+  );
+  line(
+    "dispatch latency, NOTIFY off, poll 1 s (ms)",
+    `p50 ${round(polling.p50)}  p95 ${round(polling.p95)}  p99 ${round(polling.p99)}  (n=${polling.n})`,
+    "(reference)",
+    true,
+  );
+
+  const chain = await withDatabase((db) => measureChain(db, work, CHAIN));
+  line(
+    `orchestration overhead, ${CHAIN}-step chain`,
+    `${round(chain.perStepMs)} ms/step (total ${round(chain.totalMs, 0)} ms)`,
+    "≤10 ms/step",
+    chain.perStepMs <= 10,
+  );
+
+  for (const slots of [1, 4, 8]) {
+    const result = await withDatabase((db) => measureThroughput(db, work, INDEPENDENT, slots));
+    line(
+      `throughput, ${INDEPENDENT} independent steps, ${slots} slot${slots > 1 ? "s" : ""}`,
+      `${round(result.stepsPerSecond, 0)} steps/s (${round(result.seconds)} s)`,
+      slots === 8 ? "≥1000 steps/s" : "(reference)",
+      slots !== 8 || result.stepsPerSecond >= 1000,
+    );
+  }
+
+  const graphile = await withDatabase((_db, url) => measureGraphileChain(url, CHAIN));
+  const ratio = chain.perStepMs / graphile.perStepMs;
+  line(
+    `graphile-worker ${CHAIN}-job chain`,
+    `${round(graphile.perStepMs)} ms/step; baton/graphile ${round(ratio)}×`,
+    "≤1.5×",
+    ratio <= 1.5,
+  );
+
+  const rss = await withDatabase((_db, url) => measureIdleWorkerRss(workerEntry(), url));
+  line("idle worker RSS", `${round(rss, 1)} MB`, "≤150 MB", rss <= 150);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
