@@ -15,7 +15,8 @@ describe("plan", () => {
     ]);
     const contestant = result.steps[2];
     expect(contestant.spec).toMatchObject({ profile: "demo", options: { delayMs: 90 }, contestantIndex: 1, workspace: "code" });
-    expect(contestant.requiredTags).toEqual(["profile:demo"]);
+    expect(contestant.requiredTags).toEqual([]);
+    expect(plan(EXAMPLE_FLOW, { task: "greet" }, { profileTags: true }).steps[2].requiredTags).toEqual(["profile:demo"]);
     expect(result.steps[3].spec.select).toEqual({ mode: "first" });
   });
 
@@ -36,6 +37,7 @@ describe("plan", () => {
         edges: [],
       },
       {},
+      { profileTags: true },
     );
     expect(result.steps[0]).toMatchObject({ maxAttempts: 3, timeoutMs: 5000, spec: { workspace: "none", retries: 2 } });
     expect(result.steps.find((s) => s.key === "b")!.requiredTags).toEqual(["profile:judge"]);

@@ -5,7 +5,10 @@
  * - arena: one step per contestant ("<node>#<i>", depending on the arena's upstream nodes)
  *   plus a select step keyed by the node id that depends on every contestant. Downstream
  *   nodes depend on the node id, i.e. on the select step, and so see the winner.
- * - maxAttempts = retries + 1; requiredTags name the agent profile a worker must serve.
+ * - maxAttempts = retries + 1.
+ * - requiredTags: with `profileTags`, "profile:<id>" for the agent profile a step runs, so only
+ *   workers advertising that profile claim it. Off by default: workers advertise no tags
+ *   unless configured (BATON_WORKER_TAGS), and a required tag no worker has strands the step.
  */
 import type { FlowDocument, FlowNode } from "../flow/document";
 import { predecessors, topologicalOrder } from "../flow/graph";
@@ -24,7 +27,11 @@ export class PlanError extends Error {
 
 const timeoutMsOf = (timeoutSec: number | undefined) => (timeoutSec === undefined ? null : timeoutSec * 1000);
 
-export function plan(flow: FlowDocument, given: Record<string, unknown>): Plan {
+export interface PlanOptions {
+  profileTags?: boolean;
+}
+
+export function plan(flow: FlowDocument, given: Record<string, unknown>, options: PlanOptions = {}): Plan {
   const resolved = resolveInputs(flow, given);
   if (!resolved.ok) {
     throw new PlanError(`invalid inputs: ${resolved.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, resolved.issues);
@@ -36,6 +43,7 @@ export function plan(flow: FlowDocument, given: Record<string, unknown>): Plan {
   if (order.length !== ids.length) throw new PlanError("the flow has a cycle");
   const steps: PlannedStep[] = [];
   for (const id of order) steps.push(...planNode(byId.get(id)!, parents.get(id) ?? []));
+  if (!options.profileTags) for (const step of steps) step.requiredTags = [];
   return { inputs: resolved.inputs, steps };
 }
 

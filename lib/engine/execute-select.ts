@@ -1,0 +1,79 @@
+/**
+ * An arena's select step: picks the winner among the contestants that succeeded.
+ * - first: the contestant that finished first;
+ * - check: the argv command per contestant (in its worktree, else the run's repo, else a
+ *   scratch dir), contestants in index order; the first whose command exits 0 wins;
+ * - judge: the judge profile answers with a contestant id (see judge.ts);
+ * - manual: waits for a person (POST …/select).
+ * The outcome carries the winner's output, diff and worktree, so downstream steps reading
+ * {{steps.<arena>.output}} see the winner.
+ */
+import type { StepContext, StepOutcome } from "./contract";
+import { judgePrompt, parseVerdict } from "./judge";
+import { runAgent, recordPrompt } from "./run-agent";
+import { runCommand, tail } from "./run-command";
+import type { StepSpec } from "./spec";
+import type { LoadedStep, RunInfo } from "./step-data";
+import { scratchDir } from "./workspace";
+
+function won(winner: LoadedStep, detail: Record<string, unknown>): Extract<StepOutcome, { state: "succeeded" }> {
+  return {
+    state: "succeeded",
+    output: winner.output ?? "",
+    summary: `winner: ${winner.key}`,
+    winner: winner.key,
+    detail,
+    ...(winner.diff ? { diff: winner.diff } : {}),
+    ...(winner.worktree ? { worktree: winner.worktree } : {}),
+    ...(winner.resultCommit ? { resultCommit: winner.resultCommit } : {}),
+  };
+}
+
+export async function executeSelect(
+  context: StepContext,
+  spec: StepSpec,
+  run: RunInfo,
+  contestants: LoadedStep[],
+): Promise<StepOutcome> {
+  const select = spec.select!;
+  const eligible = contestants.filter((c) => c.state === "succeeded");
+  if (eligible.length === 0) {
+    return { state: "failed", error: `no contestant of "${spec.nodeId}" succeeded`, retryable: false, detail: { retryable: false } };
+  }
+  switch (select.mode) {
+    case "first": {
+      const first = [...eligible].sort((a, b) => (a.finishedAt?.getTime() ?? 0) - (b.finishedAt?.getTime() ?? 0))[0];
+      return won(first, { mode: "first" });
+    }
+    case "manual":
+      return { state: "waiting", detail: { mode: "manual", eligible: eligible.map((c) => c.key) } };
+    case "check": {
+      const checks: Array<Record<string, unknown>> = [];
+      for (const contestant of eligible) {
+        const cwd = contestant.worktree ?? run.repo ?? (await scratchDir(context.dataDir, context.step.runId, `${spec.nodeId}-check`));
+        context.emit({ type: "log-line", data: { stream: "info", text: `checking ${contestant.key} in ${cwd}: ${select.command!.join(" ")}` } });
+        const result = await runCommand(select.command!, { cwd, signal: context.signal, emit: context.emit });
+        if (result.aborted) return { state: "canceled" };
+        checks.push({ contestant: contestant.key, exitCode: result.exitCode, signal: result.signal, error: result.spawnError, stderr: tail(result.stderr, 500) });
+        if (result.spawnError) {
+          return { state: "failed", error: `check command failed to start: ${result.spawnError}`, retryable: false, detail: { checks, retryable: false } };
+        }
+        if (result.exitCode === 0) return won(contestant, { mode: "check", checks });
+      }
+      const summary = checks.map((c) => `${c.contestant} exited ${c.exitCode ?? c.signal}`).join(", ");
+      return { state: "failed", error: `no contestant passed the check (${summary})`, retryable: true, detail: { checks, retryable: true } };
+    }
+    case "judge": {
+      const prompt = judgePrompt({ task: eligible[0].prompt, ...(select.prompt ? { instructions: select.prompt } : {}), contestants: eligible });
+      await recordPrompt(context, prompt);
+      const answer = await runAgent(context, { profile: select.profile!, ...(select.model ? { model: select.model } : {}), prompt, options: {}, cwd: null });
+      if (answer.state !== "succeeded") return answer;
+      const verdict = parseVerdict(answer.output, eligible.map((c) => c.key));
+      if (!verdict.ok) {
+        return { state: "failed", error: verdict.error, output: answer.output, usage: answer.usage, retryable: true, detail: { mode: "judge", retryable: true } };
+      }
+      const winner = eligible.find((c) => c.key === verdict.winner)!;
+      return { ...won(winner, { mode: "judge", verdict: answer.output }), usage: answer.usage };
+    }
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Runs one agent task for a step through the agent interface: resolves the profile from
+ * agent_profiles, finds its backend in the registry, maps the backend's events to step
+ * events, and turns the result (or AgentError) into a StepOutcome.
+ *
+ * Failures a retry can't fix (unknown/disabled profile, backend not in this build, not
+ * available, invalid options, refusal) are `retryable: false`; crashes, protocol and HTTP
+ * errors and timeouts are retryable within the node's retry limit.
+ */
+import { sql } from "drizzle-orm";
+import { rows } from "../db/client";
+import { AgentError, type AgentEvent } from "../agents/types";
+import { backendFor } from "../agents/registry";
+import { findProfile } from "../profiles/repository";
+import { truncationMarker } from "../flow/template";
+import type { StepContext, StepEventInput, StepOutcome } from "./contract";
+
+/** A step's stored output is cut past this many characters, with a visible marker. */
+export const OUTPUT_LIMIT = 5_000_000;
+
+export interface AgentRun {
+  profile: string;
+  model?: string;
+  prompt: string;
+  /** Node options, merged over the profile's config. */
+  options: Record<string, unknown>;
+  cwd: string | null;
+}
+
+export function mapAgentEvent(event: AgentEvent): StepEventInput {
+  const { type, ...data } = event;
+  return { type, data };
+}
+
+export function limitOutput(output: string): { output: string; outputTruncated: boolean } {
+  if (output.length <= OUTPUT_LIMIT) return { output, outputTruncated: false };
+  return { output: output.slice(0, OUTPUT_LIMIT) + truncationMarker(output.length - OUTPUT_LIMIT), outputTruncated: true };
+}
+
+export function summaryOf(output: string): string {
+  const line = output.split("\n").find((l) => l.trim().length > 0)?.trim() ?? "";
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}
+
+/** Profile env values like "$OPENAI_API_KEY" are references to this process's environment. */
+export function resolveEnv(config: Record<string, unknown>, environment: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env = config.env;
+  if (!env || typeof env !== "object") return {};
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env as Record<string, unknown>)) {
+    if (typeof value !== "string") continue;
+    out[name] = value.startsWith("$") ? (environment[value.slice(1)] ?? "") : value;
+  }
+  return out;
+}
+
+const fail = (error: string, retryable: boolean, detail: Record<string, unknown> = {}): Extract<StepOutcome, { state: "failed" }> => ({
+  state: "failed",
+  error,
+  retryable,
+  detail: { ...detail, retryable },
+});
+
+/** Records the rendered prompt on the running attempt (fenced: a lost lease writes nothing). */
+export async function recordPrompt(context: StepContext, prompt: string): Promise<void> {
+  await rows(
+    context.db,
+    sql`update steps set prompt = ${prompt}, updated_at = now()
+        where id = ${context.step.id} and fence = ${context.step.fence} and state = 'running'`,
+  );
+}
+
+export async function runAgent(context: StepContext, run: AgentRun): Promise<StepOutcome> {
+  const profile = await findProfile(context.db, run.profile);
+  if (!profile) return fail(`agent profile "${run.profile}" does not exist`, false);
+  if (!profile.enabled) return fail(`agent profile "${run.profile}" is disabled`, false);
+  const backend = backendFor(profile.backend);
+  if (!backend) return fail(`backend "${profile.backend}" (profile "${run.profile}") is not available in this build`, false);
+  const config = (profile.config ?? {}) as Record<string, unknown>;
+  const availability = await backend.availability(config);
+  if (!availability.available) {
+    return fail(`profile "${run.profile}" is unavailable: ${availability.reason}`, false, { backend: profile.backend });
+  }
+  let streamed = "";
+  try {
+    const result = await backend.run({
+      prompt: run.prompt,
+      cwd: run.cwd,
+      ...(run.model ? { model: run.model } : {}),
+      env: resolveEnv(config),
+      signal: context.signal,
+      ...(context.step.timeoutMs ? { timeoutMs: context.step.timeoutMs } : {}),
+      options: { ...config, ...run.options },
+      attempt: context.step.attempt,
+      onEvent(event) {
+        if (event.type === "text-chunk") streamed += event.text;
+        context.emit(mapAgentEvent(event));
+      },
+    });
+    const limited = limitOutput(result.output);
+    const detail = { stopReason: result.stopReason, profile: run.profile, backend: profile.backend };
+    if (result.stopReason === "cancelled" || context.signal.aborted) {
+      return { state: "canceled", output: limited.output, usage: result.usage };
+    }
+    if (result.stopReason === "refusal") {
+      return { ...fail(`the agent refused the task`, false, detail), output: limited.output, usage: result.usage };
+    }
+    return {
+      state: "succeeded",
+      ...limited,
+      summary: summaryOf(limited.output),
+      usage: result.usage,
+      detail,
+      ...(run.cwd ? { worktree: run.cwd } : {}),
+    };
+  } catch (error) {
+    if (context.signal.aborted) return { state: "canceled", output: streamed };
+    if (error instanceof AgentError) {
+      const retryable = !["invalid", "unavailable"].includes(error.code);
+      return { ...fail(error.message, retryable, { code: error.code, ...error.detail }), output: streamed };
+    }
+    return { ...fail(`agent crashed: ${error instanceof Error ? error.message : String(error)}`, true), output: streamed };
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * What people do to a run: cancel it, re-run one step (optionally with another prompt or
+ * profile), approve a waiting approval, pick an arena's winner. Each is ONE transaction:
+ * the reducer decides (or refuses with a reason → 409), the decisions are written, and
+ * steps that became ready are NOTIFYed before commit.
+ */
+import { sql } from "drizzle-orm";
+import { rows, type Db, type Executor } from "../db/client";
+import { applyRunEvent } from "../engine/apply-run-event";
+import { notifyReadySteps } from "../engine/notify-ready-steps";
+import type { RunEvent } from "../engine/reducer";
+import { contestantKey, profileTag, type StepSpec } from "../engine/spec";
+import { parseTemplate } from "../flow/template";
+import { HttpError, notFound } from "../http/errors";
+import { findProfile } from "../profiles/repository";
+import { getRunOrThrow, type RunDetail } from "./queries";
+import type { RerunStepBody } from "./schemas";
+
+interface StepRef {
+  id: string;
+  key: string;
+  nodeId: string;
+  kind: string;
+  role: string;
+  spec: StepSpec;
+  requiredTags: string[];
+}
+
+const json = <T>(value: unknown): T => (typeof value === "string" ? JSON.parse(value) : value) as T;
+
+/** A step of the run by id, or by key ("build#1") for callers that only know the flow. */
+async function findStepOrThrow(tx: Executor, runId: string, stepIdOrKey: string): Promise<StepRef> {
+  const [raw] = await rows<{ id: string; key: string; node_id: string; kind: string; role: string; spec: unknown; required_tags: unknown }>(
+    tx,
+    sql`select id, key, node_id, kind, role, spec, required_tags from steps
+        where run_id = ${runId} and (id = ${stepIdOrKey} or key = ${stepIdOrKey})
+        order by (id = ${stepIdOrKey}) desc limit 1`,
+  );
+  if (!raw) {
+    const [run] = await rows<{ id: string }>(tx, sql`select id from runs where id = ${runId}`);
+    throw notFound(run ? `step "${stepIdOrKey}" in run "${runId}"` : `run "${runId}"`);
+  }
+  return {
+    id: raw.id,
+    key: raw.key,
+    nodeId: raw.node_id,
+    kind: raw.kind,
+    role: raw.role,
+    spec: json<StepSpec>(raw.spec),
+    requiredTags: json<string[]>(raw.required_tags),
+  };
+}
+
+async function applyOrThrow(tx: Executor, runId: string, event: RunEvent): Promise<void> {
+  const result = await applyRunEvent(tx, runId, event);
+  if (!result.ok) {
+    throw result.reason === "not-found" ? notFound(`run "${runId}"`) : new HttpError("conflict", result.message);
+  }
+  await notifyReadySteps(tx, result.readyStepIds);
+}
+
+export async function cancelRunOrThrow(db: Db, runId: string): Promise<RunDetail> {
+  await db.orm.transaction((tx) => applyOrThrow(tx, runId, { type: "cancel-run" }));
+  return getRunOrThrow(db.orm, runId);
+}
+
+export async function approveStepOrThrow(db: Db, runId: string, stepId: string): Promise<RunDetail> {
+  await db.orm.transaction(async (tx) => {
+    const step = await findStepOrThrow(tx, runId, stepId);
+    await applyOrThrow(tx, runId, { type: "approve", key: step.key });
+  });
+  return getRunOrThrow(db.orm, runId);
+}
+
+/** `winner`: a contestant key ("build#1") or its index (1). */
+export async function selectWinnerOrThrow(db: Db, runId: string, stepId: string, winner: string | number): Promise<RunDetail> {
+  await db.orm.transaction(async (tx) => {
+    const step = await findStepOrThrow(tx, runId, stepId);
+    if (step.role !== "select") throw new HttpError("conflict", `step "${step.key}" is not an arena's select step`);
+    const key = typeof winner === "number" || /^\d+$/.test(winner) ? contestantKey(step.nodeId, Number(winner)) : winner;
+    if (!key.startsWith(`${step.nodeId}#`)) {
+      throw new HttpError("validation_failed", `invalid body: winner: "${winner}" is not a contestant of "${step.key}"`, [
+        { path: "winner", message: `not a contestant of "${step.key}"` },
+      ]);
+    }
+    await applyOrThrow(tx, runId, { type: "select-winner", key: step.key, winner: key });
+  });
+  return getRunOrThrow(db.orm, runId);
+}
+
+function invalid(field: string, message: string): HttpError {
+  return new HttpError("validation_failed", `invalid body: ${field}: ${message}`, [{ path: field, message }]);
+}
+
+/** The step's spec with a re-run's prompt/profile override applied (validated). */
+async function overriddenSpecOrThrow(tx: Executor, runId: string, step: StepRef, body: RerunStepBody): Promise<StepSpec | null> {
+  if (body.prompt === undefined && body.profile === undefined) return null;
+  const judge = step.role === "select" && step.spec.select?.mode === "judge";
+  const takesPrompt = step.spec.prompt !== undefined || judge;
+  if (!takesPrompt) {
+    const field = body.prompt !== undefined ? "prompt" : "profile";
+    throw invalid(field, `step "${step.key}" (${step.kind}${step.role === "select" ? ` select ${step.spec.select?.mode}` : ""}) runs no agent prompt`);
+  }
+  if (body.profile !== undefined && !(await findProfile(tx, body.profile))) throw invalid("profile", `unknown profile "${body.profile}"`);
+  if (body.prompt !== undefined) {
+    const { refs, errors } = parseTemplate(body.prompt);
+    if (errors.length > 0) throw invalid("prompt", errors[0].message);
+    const [run] = await rows<{ inputs: unknown; nodes: unknown }>(
+      tx,
+      sql`select r.inputs, (select jsonb_agg(distinct node_id) from steps where run_id = r.id) as nodes from runs r where r.id = ${runId}`,
+    );
+    const inputs = json<Record<string, string>>(run.inputs);
+    const nodes = new Set(json<string[]>(run.nodes));
+    for (const ref of refs) {
+      if (ref.kind === "input" && !(ref.name in inputs)) throw invalid("prompt", `${ref.raw} refers to unknown input "${ref.name}"`);
+      if (ref.kind === "step" && (!nodes.has(ref.nodeId) || ref.nodeId === step.nodeId)) {
+        throw invalid("prompt", `${ref.raw} refers to "${ref.nodeId}", which is not another step of this run`);
+      }
+    }
+  }
+  if (judge) {
+    const select = { ...step.spec.select!, ...(body.profile ? { profile: body.profile } : {}), ...(body.prompt ? { prompt: body.prompt } : {}) };
+    return { ...step.spec, select, ...(body.profile ? { profile: body.profile } : {}) };
+  }
+  return { ...step.spec, ...(body.profile ? { profile: body.profile } : {}), ...(body.prompt ? { prompt: body.prompt } : {}) };
+}
+
+/**
+ * Re-runs one finished step as a new attempt, then everything downstream of it; upstream
+ * results are reused as they are. Earlier attempts stay in step_attempts.
+ */
+export async function rerunStepOrThrow(db: Db, runId: string, stepId: string, body: RerunStepBody = {}): Promise<RunDetail> {
+  await db.orm.transaction(async (tx) => {
+    const step = await findStepOrThrow(tx, runId, stepId);
+    const spec = await overriddenSpecOrThrow(tx, runId, step, body);
+    await applyOrThrow(tx, runId, { type: "rerun-step", key: step.key });
+    if (spec) {
+      const tags = step.requiredTags.some((t) => t.startsWith("profile:")) && spec.profile
+        ? [...step.requiredTags.filter((t) => !t.startsWith("profile:")), profileTag(spec.profile)]
+        : step.requiredTags;
+      await rows(
+        tx,
+        sql`update steps set spec = ${JSON.stringify(spec)}::jsonb, required_tags = ${JSON.stringify(tags)}::jsonb, updated_at = now()
+            where id = ${step.id}`,
+      );
+    }
+  });
+  return getRunOrThrow(db.orm, runId);
+}

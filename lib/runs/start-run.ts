@@ -1,0 +1,93 @@
+/**
+ * Starting runs: a new run of a flow version (pinned: the version is resolved now and stored),
+ * or a whole re-run of an earlier run on its original or the flow's current version.
+ */
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { Db } from "../db/client";
+import { createRunOrThrow } from "../engine/create-run";
+import { resolveInputs } from "../engine/inputs";
+import { plan } from "../engine/plan";
+import { findFlow, findVersion } from "../flows/repository";
+import { HttpError, notFound } from "../http/errors";
+import { getRunOrThrow, type RunDetail } from "./queries";
+
+export interface StartRunInput {
+  flowId: string;
+  inputs: Record<string, unknown>;
+  version?: number;
+  repo?: string | null;
+  baseRef?: string | null;
+  /** "ui", "api" or "mcp". */
+  origin: string;
+  parentRunId?: string;
+}
+
+/** Steps require "profile:<id>" worker tags only when asked to (see engine/plan.ts). */
+const profileTags = () => process.env.BATON_REQUIRE_PROFILE_TAGS === "1";
+
+async function checkRepoOrThrow(repo: string): Promise<void> {
+  if (!path.isAbsolute(repo)) throw new HttpError("validation_failed", `invalid body: repo: must be an absolute path (got "${repo}")`, [{ path: "repo", message: "must be an absolute path" }]);
+  const stat = await fs.stat(repo).catch(() => null);
+  if (!stat?.isDirectory()) {
+    throw new HttpError("validation_failed", `invalid body: repo: "${repo}" is not a directory`, [{ path: "repo", message: "is not a directory" }]);
+  }
+}
+
+export async function startRunOrThrow(db: Db, input: StartRunInput): Promise<RunDetail> {
+  const flow = await findFlow(db.orm, input.flowId);
+  if (!flow) throw notFound(`flow "${input.flowId}"`);
+  const versionNumber = input.version ?? flow.latestVersion;
+  const version = await findVersion(db.orm, input.flowId, versionNumber);
+  if (!version) throw notFound(`flow "${input.flowId}" version ${versionNumber}`);
+  const resolved = resolveInputs(version.document, input.inputs);
+  if (!resolved.ok) {
+    throw new HttpError(
+      "validation_failed",
+      `invalid inputs: ${resolved.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+      resolved.issues,
+    );
+  }
+  if (input.repo) await checkRepoOrThrow(input.repo);
+  const planned = plan(version.document, input.inputs, { profileTags: profileTags() });
+  const created = await createRunOrThrow(db.orm, {
+    flowId: input.flowId,
+    flowVersion: versionNumber,
+    plan: planned,
+    repo: input.repo ?? null,
+    baseRef: input.baseRef ?? null,
+    origin: input.origin,
+    parentRunId: input.parentRunId ?? null,
+  });
+  return getRunOrThrow(db.orm, created.runId);
+}
+
+/** Runs an earlier run again from scratch, with its inputs, on its original or the current version. */
+export async function rerunRunOrThrow(db: Db, runId: string, options: { version?: "original" | "current" } = {}): Promise<RunDetail> {
+  const previous = await getRunOrThrow(db.orm, runId);
+  let version = previous.flowVersion;
+  if (options.version === "current") {
+    const flow = await findFlow(db.orm, previous.flowId);
+    if (!flow) throw new HttpError("conflict", `flow "${previous.flowId}" was deleted; re-run on the original version instead`);
+    version = flow.latestVersion;
+  }
+  const document = (await findVersion(db.orm, previous.flowId, version))?.document;
+  if (!document) throw notFound(`flow "${previous.flowId}" version ${version}`);
+  // The current version may declare different inputs: carry over the ones it still declares.
+  const declared = new Set(document.inputs.map((i) => i.name));
+  const inputs = Object.fromEntries(Object.entries(previous.inputs).filter(([name]) => declared.has(name)));
+  const resolved = resolveInputs(document, inputs);
+  if (!resolved.ok) {
+    throw new HttpError("conflict", `version ${version} needs inputs the original run lacks: ${resolved.issues.map((i) => i.message).join("; ")}`, resolved.issues);
+  }
+  const created = await createRunOrThrow(db.orm, {
+    flowId: previous.flowId,
+    flowVersion: version,
+    plan: plan(document, inputs, { profileTags: profileTags() }),
+    repo: previous.repo,
+    baseRef: previous.baseRef,
+    origin: previous.origin,
+    parentRunId: previous.id,
+  });
+  return getRunOrThrow(db.orm, created.runId);
+}
