@@ -35,8 +35,9 @@ function barTitle(bar: TimelineBar): string {
 
 export const RunTimeline = memo(function RunTimeline({ steps, attempts, now, nodeOrder, selected, onSelect }: Props) {
   const timeline = useMemo(() => buildTimeline(steps, attempts, now, nodeOrder), [steps, attempts, now, nodeOrder]);
-  // Percent positions: the track is fluid, so the scale maps onto 0..100.
-  const scale = timeScale(timeline.start, timeline.end, 100, 0.4);
+  // Percent positions on a fluid track; bars use the first 78 %, leaving room after the
+  // last bar of a lane for its +/− counts and failure reason.
+  const scale = timeScale(timeline.start, timeline.end, 78, 0.4);
   const ticks = scale.ticks(6);
   return (
     <div className="select-none text-[12px]" data-testid="timeline">
@@ -53,7 +54,7 @@ export const RunTimeline = memo(function RunTimeline({ steps, attempts, now, nod
       {timeline.lanes.map((lane) => (
         <div key={lane.nodeId} className="border-b border-zinc-100 py-1" data-testid="timeline-lane" data-node={lane.nodeId}>
           {lane.subLanes.map((sub, i) => (
-            <div key={sub.key} className="flex h-6 items-center">
+            <div key={sub.key} className="flex h-7 items-center">
               <div className="flex w-44 shrink-0 items-center gap-1 truncate pr-2">
                 {i === 0 ? <span className="font-medium text-zinc-800">{lane.nodeId}</span> : <span className="pl-3 text-zinc-400">└</span>}
                 {sub.role !== "node" ? <span className="truncate text-zinc-500">{sub.label}</span> : null}
@@ -67,10 +68,29 @@ export const RunTimeline = memo(function RunTimeline({ steps, attempts, now, nod
                 {ticks.map((tick) => (
                   <span key={tick.t} className="absolute inset-y-0 w-px bg-zinc-100" style={{ left: `${tick.x}%` }} />
                 ))}
-                {sub.bars.map((bar) => {
+                {sub.bars.map((bar, index) => {
                   const left = scale.x(bar.start);
                   const width = scale.width(bar.start, bar.end);
                   const isSelected = selected?.stepId === bar.stepId && selected.attempt === bar.attempt;
+                  // Only a lane's last bar has free space after it; earlier bars keep their
+                  // notes inside (clipped) and in the hover title.
+                  const last = index === sub.bars.length - 1;
+                  const notes = (
+                    <>
+                      {bar.attempt > 1 ? <span className={last ? "text-zinc-400" : ""}>#{bar.attempt}</span> : null}
+                      {bar.additions !== null ? (
+                        <span data-testid="timeline-diffstat">
+                          <span className={last ? "text-emerald-700" : ""}>+{bar.additions}</span>{" "}
+                          <span className={last ? "text-red-700" : ""}>−{bar.deletions ?? 0}</span>
+                        </span>
+                      ) : null}
+                      {bar.failure ? (
+                        <span className={`truncate ${last ? "max-w-[18rem] text-red-700" : ""}`} data-testid="timeline-failure">
+                          {bar.failure}
+                        </span>
+                      ) : null}
+                    </>
+                  );
                   return (
                     <button
                       key={bar.attempt}
@@ -82,24 +102,16 @@ export const RunTimeline = memo(function RunTimeline({ steps, attempts, now, nod
                       data-attempt={bar.attempt}
                       data-state={bar.state}
                       data-live={bar.live ? "true" : "false"}
-                      className={`absolute top-1 flex h-4 items-center overflow-visible rounded-sm text-[10px] text-white ${lookOf(bar.state).bar} ${
+                      className={`absolute top-1.5 flex h-4 items-center rounded-sm text-[10px] text-white ${lookOf(bar.state).bar} ${
                         bar.live ? "animate-pulse" : ""
-                      } ${isSelected ? "ring-2 ring-zinc-900 ring-offset-1" : "hover:ring-2 hover:ring-zinc-400"}`}
+                      } ${isSelected ? "ring-2 ring-zinc-900 ring-offset-1" : "hover:ring-2 hover:ring-zinc-400"} ${last ? "overflow-visible" : "overflow-hidden"}`}
                       style={{ left: `${left}%`, width: `${width}%` }}
                     >
-                      <span className="pointer-events-none absolute left-full ml-1 flex items-center gap-1 whitespace-nowrap text-zinc-600">
-                        {bar.attempt > 1 ? <span className="text-zinc-400">#{bar.attempt}</span> : null}
-                        {bar.additions !== null ? (
-                          <span data-testid="timeline-diffstat">
-                            <span className="text-emerald-700">+{bar.additions}</span> <span className="text-red-700">−{bar.deletions ?? 0}</span>
-                          </span>
-                        ) : null}
-                        {bar.failure ? (
-                          <span className="max-w-[18rem] truncate text-red-700" data-testid="timeline-failure">
-                            {bar.failure}
-                          </span>
-                        ) : null}
-                      </span>
+                      {last ? (
+                        <span className="pointer-events-none absolute left-full ml-1 flex items-center gap-1 whitespace-nowrap text-zinc-600">{notes}</span>
+                      ) : (
+                        <span className="pointer-events-none flex min-w-0 items-center gap-1 whitespace-nowrap px-1">{notes}</span>
+                      )}
                     </button>
                   );
                 })}
