@@ -1,0 +1,179 @@
+/**
+ * Flow tools: list_flows, run_flow, get_run, wait_for_run, rerun_step, cancel_run.
+ * Handlers stay thin: validate (zod, by the SDK), call the run service or a read query,
+ * shape the answer.
+ */
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import { PROFILE_ID_PATTERN } from "../flow/document";
+import { getFlowOrThrow } from "../flows/service";
+import { listFlows } from "../flows/repository";
+import { HttpError } from "../http/errors";
+import { cancelRunOrThrow, rerunStepOrThrow, startRunOrThrow } from "../runs/service";
+import { AGENT_FLOW_DESCRIPTION } from "./agents";
+import type { ToolContext } from "./context";
+import { DEFAULT_WAIT_SEC, MAX_WAIT_SEC, waitForRunOrThrow } from "./run-wait";
+import { describeRun, loadRunViewOrThrow, type RunView } from "./run-view";
+import { guarded, ok } from "./tool-result";
+
+const id = (what: string) => z.string().trim().min(1, `${what} is required`).max(200);
+
+export const runIdShape = { runId: id("runId").describe("A run id, as returned by run_flow or list_runs") };
+
+const runFlowShape = {
+  flowId: id("flowId").describe("The flow to run (see list_flows)"),
+  inputs: z
+    .record(z.string(), z.string().max(200_000))
+    .default({})
+    .describe("Values for the flow's declared inputs, e.g. {\"task\": \"…\"}"),
+  version: z.number().int().min(1).optional().describe("Flow version; default the latest"),
+  repo: z.string().max(4096).optional().describe("Absolute path of the git repository code steps work in"),
+  baseRef: z.string().max(256).optional().describe("Commit, branch or tag to start from; default HEAD"),
+};
+
+const waitShape = {
+  ...runIdShape,
+  timeoutSec: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_WAIT_SEC)
+    .default(DEFAULT_WAIT_SEC)
+    .describe(`Longest wait in seconds (default ${DEFAULT_WAIT_SEC}); on timedOut, call again to keep waiting`),
+};
+
+const rerunShape = {
+  ...runIdShape,
+  stepId: id("stepId").describe("The step's id, or its key / node id as shown by get_run"),
+  prompt: z.string().min(1).max(200_000).optional().describe("Replacement prompt for this attempt"),
+  profile: z.string().regex(PROFILE_ID_PATTERN, "must be a profile id").optional().describe("Run this attempt with another agent profile"),
+};
+
+function runResult(view: RunView, extra: Record<string, unknown> = {}) {
+  const structured = { ...view, ...extra };
+  const header = "timedOut" in extra ? (extra.timedOut ? "still running (timed out waiting; call wait_for_run again)\n" : "") : "";
+  return ok(structured, `${header}${describeRun(view)}`);
+}
+
+/** Accepts a step id, key or node id: models read keys off get_run and pass them back. */
+function stepIdIn(view: RunView, wanted: string): string {
+  const step = view.steps.find((candidate) => candidate.stepId === wanted) ??
+    view.steps.find((candidate) => candidate.key === wanted) ??
+    view.steps.find((candidate) => candidate.nodeId === wanted);
+  if (!step) {
+    throw new HttpError("not_found", `stepId: no step "${wanted}" in run ${view.runId} (steps: ${view.steps.map((s) => s.key).join(", ")})`);
+  }
+  return step.stepId;
+}
+
+export function registerFlowTools(server: McpServer, context: ToolContext): void {
+  const { log } = context;
+
+  server.registerTool(
+    "list_flows",
+    {
+      title: "List flows",
+      description: "Saved flows you can run with run_flow, with the inputs each one declares.",
+      inputSchema: {},
+      annotations: { readOnlyHint: true },
+    },
+    async () =>
+      guarded(async () => {
+        const db = await context.db();
+        const summaries = (await listFlows(db.orm)).filter((flow) => flow.description !== AGENT_FLOW_DESCRIPTION);
+        const flows = [];
+        for (const summary of summaries.slice(0, 200)) {
+          const detail = await getFlowOrThrow(db.orm, summary.id);
+          flows.push({
+            flowId: detail.id,
+            name: detail.name,
+            description: detail.description,
+            latestVersion: detail.latestVersion,
+            inputs: detail.document.inputs,
+            nodes: detail.document.nodes.map((node) => ({ id: node.id, kind: node.kind })),
+          });
+        }
+        return ok({ flows });
+      }, log),
+  );
+
+  server.registerTool(
+    "run_flow",
+    {
+      title: "Run a flow",
+      description:
+        "Starts a run of a flow (an ordinary run: visible in Baton's Runs page). Returns at once with the run id; use wait_for_run to wait for it.",
+      inputSchema: runFlowShape,
+    },
+    async (args) =>
+      guarded(async () => {
+        const db = await context.db();
+        const run = await startRunOrThrow(db, { ...args, origin: "mcp" });
+        const view = await loadRunViewOrThrow(db.orm, run.id);
+        return runResult(view, { ui: `/runs/${run.id}` });
+      }, log),
+  );
+
+  server.registerTool(
+    "get_run",
+    {
+      title: "Get a run",
+      description: "A run's status and every step's state, summary, error and (capped) output.",
+      inputSchema: runIdShape,
+      annotations: { readOnlyHint: true },
+    },
+    async ({ runId }) => guarded(async () => runResult(await loadRunViewOrThrow((await context.db()).orm, runId)), log),
+  );
+
+  server.registerTool(
+    "wait_for_run",
+    {
+      title: "Wait for a run",
+      description:
+        "Waits until the run ends or timeoutSec passes, then returns its state. timedOut: true means it is still going — call again. Sends progress notifications when given a progressToken.",
+      inputSchema: waitShape,
+      annotations: { readOnlyHint: true },
+    },
+    async ({ runId, timeoutSec }, extra) =>
+      guarded(async () => {
+        const db = await context.db();
+        const waited = await waitForRunOrThrow(db, runId, timeoutSec, extra);
+        const view = await loadRunViewOrThrow(db.orm, runId);
+        return runResult(view, { timedOut: waited.timedOut && !view.done, waitedSec: waited.waitedSec });
+      }, log),
+  );
+
+  server.registerTool(
+    "rerun_step",
+    {
+      title: "Re-run a step",
+      description:
+        "Re-runs one step of a run (typically a failed one) from its recorded start, optionally with an edited prompt or another agent profile; downstream steps run again after it.",
+      inputSchema: rerunShape,
+    },
+    async ({ runId, stepId, prompt, profile }) =>
+      guarded(async () => {
+        const db = await context.db();
+        const target = stepIdIn(await loadRunViewOrThrow(db.orm, runId), stepId);
+        await rerunStepOrThrow(db, runId, target, { prompt, profile });
+        return runResult(await loadRunViewOrThrow(db.orm, runId), { rerunStepId: target });
+      }, log),
+  );
+
+  server.registerTool(
+    "cancel_run",
+    {
+      title: "Cancel a run",
+      description: "Cancels a run: running steps are stopped, pending ones never start.",
+      inputSchema: runIdShape,
+      annotations: { destructiveHint: true },
+    },
+    async ({ runId }) =>
+      guarded(async () => {
+        const db = await context.db();
+        await cancelRunOrThrow(db, runId);
+        return runResult(await loadRunViewOrThrow(db.orm, runId));
+      }, log),
+  );
+}
+

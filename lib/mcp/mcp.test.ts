@@ -1,0 +1,207 @@
+/**
+ * Conductor mode end to end, in process: the SDK's own Client over Streamable HTTP (the
+ * route's handler as its fetch), against a PGlite database with a real embedded worker
+ * running the real engine and the demo agent.
+ */
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "../db/client";
+import { startWorkerHost, type WorkerHost } from "../dispatch/host";
+import { engine } from "../engine/engine";
+import { createFlowOrThrow } from "../flows/service";
+import { insertMissingProfiles } from "../profiles/repository";
+import { listRuns } from "../runs/service";
+import { seedOrThrow } from "../seed";
+import { openTestPglite } from "../testing/postgres";
+import type { ToolContext } from "./context";
+import { handleMcpPost } from "./http";
+
+let db: Db;
+let host: WorkerHost;
+let client: Client;
+const logged: unknown[] = [];
+
+const TOOL_NAMES = [
+  "archive_agent",
+  "cancel_agent",
+  "cancel_run",
+  "create_agent",
+  "get_agent_status",
+  "get_run",
+  "list_agents",
+  "list_flows",
+  "list_providers",
+  "rerun_step",
+  "run_flow",
+  "wait_for_agent",
+  "wait_for_run",
+];
+
+beforeAll(async () => {
+  db = await openTestPglite();
+  await seedOrThrow(db);
+  // A demo profile whose agent hangs until cancelled: what cancel_agent is for.
+  await insertMissingProfiles(db.orm, [{ id: "demo-hang", backend: "demo", label: "hangs", config: { hang: true } }]);
+  host = await startWorkerHost(db, engine, "embedded", {
+    tags: [],
+    concurrency: 4,
+    pollIntervalMs: 100,
+    listen: true,
+    leaseMs: 30_000,
+    heartbeatIntervalMs: 100,
+    graceMs: 1000,
+    rescuerIntervalMs: 5000,
+  });
+  const context: ToolContext = { db: async () => db, log: (message, error) => logged.push([message, error]) };
+  client = new Client({ name: "baton-test", version: "1.0.0" });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL("http://127.0.0.1/api/mcp"), {
+      fetch: (url, init) => handleMcpPost(new Request(url, init), context),
+    }),
+  );
+});
+
+afterAll(async () => {
+  await client?.close();
+  await host?.stop();
+  await db?.close();
+});
+
+async function call(name: string, args: Record<string, unknown> = {}) {
+  return (await client.callTool({ name, arguments: args })) as CallToolResult;
+}
+
+function textOf(result: CallToolResult): string {
+  return result.content.map((part) => (part.type === "text" ? part.text : "")).join("\n");
+}
+
+function structured<T = Record<string, unknown>>(result: CallToolResult): T {
+  expect(result.isError ?? false, textOf(result)).toBe(false);
+  return result.structuredContent as T;
+}
+
+async function failingFlowId(): Promise<string> {
+  const flow = await createFlowOrThrow(db, {
+    name: "Write then check",
+    inputs: [{ name: "task", required: true }],
+    nodes: [
+      {
+        id: "write",
+        kind: "agent",
+        config: { profile: "demo", prompt: "{{inputs.task}}", workspace: "none", retries: 0, options: { failTimes: 1 } },
+      },
+      { id: "summarize", kind: "agent", config: { profile: "demo", prompt: "Summarize: {{steps.write.output}}", workspace: "none" } },
+    ],
+    edges: [{ from: "write", to: "summarize" }],
+  });
+  return flow.id;
+}
+
+describe("MCP over Streamable HTTP", () => {
+  it("lists every tool with an input schema", async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(TOOL_NAMES);
+    for (const tool of tools) expect(tool.inputSchema.type).toBe("object");
+    const createAgent = tools.find((tool) => tool.name === "create_agent");
+    expect(createAgent?.inputSchema.required).toEqual(expect.arrayContaining(["title", "provider", "initialPrompt"]));
+  });
+
+  it("runs a flow, waits, re-runs the failed step, and the run is an ordinary one", async () => {
+    const flowId = await failingFlowId();
+    const listed = structured<{ flows: { flowId: string; inputs: { name: string }[] }[] }>(await call("list_flows"));
+    expect(listed.flows.find((flow) => flow.flowId === flowId)?.inputs.map((input) => input.name)).toEqual(["task"]);
+
+    const started = structured<{ runId: string; status: string }>(await call("run_flow", { flowId, inputs: { task: "add a README" } }));
+    const progress: number[] = [];
+    const waited = (await client.callTool({ name: "wait_for_run", arguments: { runId: started.runId, timeoutSec: 60 } }, undefined, {
+      onprogress: (notification) => progress.push(notification.progress),
+      resetTimeoutOnProgress: true,
+    })) as CallToolResult;
+    const failed = structured<{ status: string; timedOut: boolean; steps: { key: string; state: string; error: string | null }[] }>(waited);
+    expect(failed).toMatchObject({ status: "failed", timedOut: false });
+    expect(failed.steps.find((step) => step.key === "write")).toMatchObject({ state: "failed" });
+    expect(failed.steps.find((step) => step.key === "write")?.error).toMatch(/scripted failure/);
+    expect(failed.steps.find((step) => step.key === "summarize")?.state).toBe("skipped");
+    for (let i = 1; i < progress.length; i++) expect(progress[i]).toBeGreaterThan(progress[i - 1]);
+
+    structured(await call("rerun_step", { runId: started.runId, stepId: "write" }));
+    const rerun = structured<{ status: string; steps: { key: string; state: string; attempt: number; output: string | null }[] }>(
+      await call("wait_for_run", { runId: started.runId, timeoutSec: 60 }),
+    );
+    expect(rerun.status).toBe("succeeded");
+    expect(rerun.steps.find((step) => step.key === "write")).toMatchObject({ state: "succeeded", attempt: 2 });
+    expect(rerun.steps.find((step) => step.key === "summarize")?.output).toBeTruthy();
+
+    const { runs } = await listRuns(db.orm, { flow: flowId });
+    expect(runs.map((run) => run.id)).toContain(started.runId);
+  });
+
+  it("says timedOut explicitly when a wait runs out, and cancels a run", async () => {
+    const agent = structured<{ agentId: string }>(
+      await call("create_agent", { title: "Hang around", provider: "demo-hang", initialPrompt: "wait forever" }),
+    );
+    const waited = structured<{ timedOut: boolean; status: string }>(await call("wait_for_run", { runId: agent.agentId, timeoutSec: 1 }));
+    expect(waited.timedOut).toBe(true);
+    expect(["pending", "running"]).toContain(waited.status);
+    structured(await call("cancel_run", { runId: agent.agentId }));
+    const ended = structured<{ status: string; timedOut: boolean }>(await call("wait_for_run", { runId: agent.agentId, timeoutSec: 60 }));
+    expect(ended).toMatchObject({ status: "canceled", timedOut: false });
+  });
+
+  it("creates an agent, waits for its last message, lists and archives it", async () => {
+    const providers = structured<{ providers: { provider: string }[] }>(await call("list_providers"));
+    expect(providers.providers.map((p) => p.provider)).toContain("demo");
+
+    const created = structured<{ agentId: string; status: string }>(
+      await call("create_agent", { title: "Explain", provider: "demo", initialPrompt: "Explain the repository layout" }),
+    );
+    const done = structured<{ status: string; lastMessage: string; timedOut: boolean }>(
+      await call("wait_for_agent", { agentId: created.agentId, timeoutSec: 60 }),
+    );
+    expect(done).toMatchObject({ status: "idle", timedOut: false });
+    expect(done.lastMessage.length).toBeGreaterThan(0);
+
+    const status = structured<{ status: string; runStatus: string }>(await call("get_agent_status", { agentId: created.agentId }));
+    expect(status).toMatchObject({ status: "idle", runStatus: "succeeded" });
+
+    const listed = structured<{ agents: { agentId: string }[] }>(await call("list_agents"));
+    expect(listed.agents.map((a) => a.agentId)).toContain(created.agentId);
+    structured(await call("archive_agent", { agentId: created.agentId }));
+    const after = structured<{ agents: { agentId: string }[] }>(await call("list_agents"));
+    expect(after.agents.map((a) => a.agentId)).not.toContain(created.agentId);
+
+    // An agent is an ordinary run: the run service knows it, with origin "mcp".
+    const { runs } = await listRuns(db.orm, {});
+    expect(runs.find((run) => run.id === created.agentId)).toMatchObject({ origin: "mcp" });
+  });
+
+  it("cancels a running agent", async () => {
+    const created = structured<{ agentId: string }>(await call("create_agent", { title: "Stuck", provider: "demo-hang", initialPrompt: "hang" }));
+    structured(await call("cancel_agent", { agentId: created.agentId }));
+    const done = structured<{ status: string; timedOut: boolean }>(await call("wait_for_agent", { agentId: created.agentId, timeoutSec: 60 }));
+    expect(done).toMatchObject({ status: "closed", timedOut: false });
+  });
+
+  it("answers bad arguments and unknown ids with isError naming the problem", async () => {
+    const badProvider = await call("create_agent", { title: "x", provider: "No Such", initialPrompt: "y" });
+    expect(badProvider.isError).toBe(true);
+    expect(textOf(badProvider)).toMatch(/provider/);
+
+    const unknownProfile = await call("create_agent", { title: "x", provider: "nope/model", initialPrompt: "y" });
+    expect(unknownProfile.isError).toBe(true);
+    expect(textOf(unknownProfile)).toMatch(/unknown agent profile "nope"/);
+
+    const missing = await call("get_run", { runId: "run_does_not_exist" });
+    expect(missing.isError).toBe(true);
+    expect(textOf(missing)).toMatch(/not found/);
+
+    const invalid = await call("wait_for_run", { runId: "x", timeoutSec: -5 });
+    expect(invalid.isError).toBe(true);
+
+    const notAgent = await call("wait_for_agent", { agentId: "run_does_not_exist" });
+    expect(notAgent.isError).toBe(true);
+    expect(logged).toEqual([]);
+  });
+});

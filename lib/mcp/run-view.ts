@@ -1,0 +1,101 @@
+/**
+ * What the MCP tools say about a run: status, each step's state, summary, error and capped
+ * output, and where the full record is. Read-only queries over runs/steps plus a pure
+ * mapping; starting, cancelling and re-running go through the run service.
+ */
+import { asc, eq } from "drizzle-orm";
+import type { Executor } from "../db/client";
+import { runs, steps, type RunRow, type StepRow } from "../db/schema";
+import { notFound } from "../http/errors";
+import { capText, isTerminalRunStatus, runPointer } from "./format";
+
+/** Per-step output cap in get_run/wait_for_run; a run can have many steps. */
+export const STEP_OUTPUT_CAP = 1500;
+
+export interface StepView {
+  stepId: string;
+  nodeId: string;
+  key: string;
+  kind: string;
+  state: string;
+  attempt: number;
+  summary: string | null;
+  error: string | null;
+  output: string | null;
+  outputTruncated: boolean;
+  branch: string | null;
+  resultCommit: string | null;
+  diffStats: unknown;
+}
+
+export interface RunView {
+  runId: string;
+  flowId: string;
+  flowVersion: number;
+  status: string;
+  done: boolean;
+  origin: string;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  /** The full run (outputs, diffs, events) over HTTP. */
+  fullOutput: string;
+  steps: StepView[];
+}
+
+export function toRunView(run: RunRow, stepRows: StepRow[], outputCap = STEP_OUTPUT_CAP): RunView {
+  const pointer = runPointer(run.id);
+  return {
+    runId: run.id,
+    flowId: run.flowId,
+    flowVersion: run.flowVersion,
+    status: run.status,
+    done: isTerminalRunStatus(run.status),
+    origin: run.origin,
+    error: run.error,
+    createdAt: run.createdAt.toISOString(),
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+    fullOutput: pointer,
+    steps: stepRows.map((step) => {
+      const capped = step.output === null ? null : capText(step.output, pointer, outputCap);
+      return {
+        stepId: step.id,
+        nodeId: step.nodeId,
+        key: step.key,
+        kind: step.kind,
+        state: step.state,
+        attempt: step.attempt,
+        summary: step.summary,
+        error: step.error,
+        output: capped?.text ?? null,
+        outputTruncated: step.outputTruncated || (capped?.truncated ?? false),
+        branch: step.branch,
+        resultCommit: step.resultCommit,
+        diffStats: step.diffStats ?? null,
+      };
+    }),
+  };
+}
+
+export async function loadRunRowOrThrow(db: Executor, runId: string): Promise<RunRow> {
+  const [run] = await db.select().from(runs).where(eq(runs.id, runId));
+  if (!run) throw notFound(`run "${runId}"`);
+  return run;
+}
+
+export async function loadRunViewOrThrow(db: Executor, runId: string, outputCap?: number): Promise<RunView> {
+  const run = await loadRunRowOrThrow(db, runId);
+  const stepRows = await db.select().from(steps).where(eq(steps.runId, runId)).orderBy(asc(steps.createdAt), asc(steps.key));
+  return toRunView(run, stepRows, outputCap);
+}
+
+/** One line per step, for the text part of a tool result. */
+export function describeRun(view: RunView): string {
+  const lines = [`run ${view.runId} (flow ${view.flowId} v${view.flowVersion}): ${view.status}${view.error ? ` — ${view.error}` : ""}`];
+  for (const step of view.steps) {
+    const detail = step.error ?? step.summary ?? "";
+    lines.push(`- ${step.key} [${step.kind}] ${step.state}${step.attempt > 1 ? ` (attempt ${step.attempt})` : ""}${detail ? `: ${detail}` : ""}`);
+  }
+  lines.push(`full output: ${view.fullOutput}`);
+  return lines.join("\n");
+}
