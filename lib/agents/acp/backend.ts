@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import * as acp from "@agentclientprotocol/sdk";
 import { resolveProfileEnv } from "../../profiles/env";
+import { agentBaseEnv } from "../command/base-env";
 import { describeExit, LineSplitter, signalGroup, spawnGroup, TailBuffer, terminateGroup, type ExitInfo, type GroupProcess } from "../command/process-group";
 import { AgentError, type AgentBackend, type AgentEvent, type AgentResult, type AgentTask, type Usage } from "../types";
 import { acpAvailability } from "./availability";
@@ -71,7 +72,7 @@ async function runAcp(task: AgentTask): Promise<AgentResult> {
     await task.onEvent(event);
   };
 
-  const env = { ...process.env, ...resolveProfileEnv(config, process.env), ...task.env };
+  const env = { ...agentBaseEnv(), ...resolveProfileEnv(config, process.env), ...task.env };
   const proc = spawnGroup(config.command, { cwd: root, env });
   const stderr = new TailBuffer();
   const stderrLines = new LineSplitter((line) => enqueue(() => deliver({ type: "log-line", stream: "stderr", text: line })));

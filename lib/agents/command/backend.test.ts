@@ -105,3 +105,18 @@ describe("command backend", () => {
     expect(await commandBackend.availability({ command: [NODE] })).toEqual({ available: true, reason: `${NODE} found at ${NODE}` });
   });
 });
+
+describe("agent environment", () => {
+  test("Baton's own credentials are withheld from agents; the profile's env still applies", async () => {
+    process.env.BATON_TOKEN = "baton-secret-token-123";
+    try {
+      const r = recordedTask({
+        cwd: base,
+        options: { command: [NODE, "-e", "process.stdout.write(JSON.stringify([process.env.BATON_TOKEN ?? null, process.env.PATH ? 'path' : null, process.env.X]))"], env: { X: "$HOME" } },
+      });
+      expect(JSON.parse((await commandBackend.run(r.task)).output)).toEqual([null, "path", process.env.HOME]);
+    } finally {
+      delete process.env.BATON_TOKEN;
+    }
+  });
+});

@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { resolveProfileEnv } from "../../profiles/env";
 import { AgentError, type AgentBackend, type AgentResult, type AgentTask } from "../types";
+import { agentBaseEnv } from "./base-env";
 import { commandConfigSchema, type CommandConfig } from "./config";
 import { findExecutable } from "./find-executable";
 import { describeExit, LineSplitter, spawnGroup, TailBuffer, terminateGroup } from "./process-group";
@@ -32,7 +33,7 @@ async function runCommand(task: AgentTask): Promise<AgentResult> {
   const config = parseCommandConfigOrThrow(task.options);
   const tempDir = task.cwd ? null : await fs.mkdtemp(path.join(os.tmpdir(), "baton-command-"));
   const cwd = task.cwd ?? tempDir!;
-  const env = { ...process.env, ...resolveProfileEnv(config, process.env), ...task.env };
+  const env = { ...agentBaseEnv(), ...resolveProfileEnv(config, process.env), ...task.env };
   const proc = spawnGroup(buildArgv(config, task.prompt), { cwd, env });
 
   let output = "";
