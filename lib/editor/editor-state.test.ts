@@ -102,6 +102,18 @@ describe("editor state", () => {
     expect(isDirty(s)).toBe(false);
   });
 
+  it("a node that comes back by undo is measured afresh (its old size is dropped)", () => {
+    const s = run(
+      start(),
+      { type: "node-changes", changes: [{ type: "dimensions", id: "build", dimensions: { width: 240, height: 80 } }] },
+      { type: "select-node", id: "build" },
+      { type: "delete-selection" },
+      { type: "undo" },
+    );
+    expect(s.nodes[1].id).toBe("build");
+    expect(s.nodes[1].measured).toBeUndefined();
+  });
+
   it("renaming keeps the node selected and rewrites references", () => {
     const s = run(start(), { type: "select-node", id: "plan" }, { type: "rename-node", from: "plan", to: "design" });
     expect(selectedNode(s)?.id).toBe("design");

@@ -118,11 +118,21 @@ function pruneUi(state: EditorState): EditorState {
     for (const id of set) if (!alive.has(id)) return new Set([...set].filter((x) => alive.has(x)));
     return set;
   };
+  // A size is dropped with its node: if the node comes back (undo), React Flow must measure
+  // it again, or it would never compute its handle positions and its edges wouldn't draw.
+  let measured = state.measured;
+  for (const id of measured.keys()) {
+    if (!nodeIds.has(id)) {
+      measured = new Map([...measured].filter(([key]) => nodeIds.has(key)));
+      break;
+    }
+  }
   return {
     ...state,
     selectedNodes: keep(state.selectedNodes, nodeIds),
     selectedEdges: keep(state.selectedEdges, edgeIds),
     dragging: keep(state.dragging, nodeIds),
+    measured,
   };
 }
 
@@ -214,10 +224,9 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       if (doc === state.doc) return state;
       const rename = (set: ReadonlySet<string>) =>
         set.has(action.from) ? new Set([...set].map((id) => (id === action.from ? action.to : id))) : set;
-      const measured = new Map(state.measured);
-      const size = measured.get(action.from);
-      if (size) measured.set(action.to, size);
-      const next = commit({ ...state, selectedNodes: rename(state.selectedNodes), measured }, doc);
+      // The renamed node is a new node to React Flow: it must measure it (and its handles)
+      // afresh, so no size is carried over.
+      const next = commit({ ...state, selectedNodes: rename(state.selectedNodes) }, doc);
       return withCanvas(pruneUi(next));
     }
     case "set-flow-name":

@@ -1,0 +1,197 @@
+"use client";
+/**
+ * The flow editor screen: loads the flow and the profile list (TanStack Query), then runs one
+ * editor session over one store. Saving sends the document with the version it was based on;
+ * the server refuses invalid documents (its issues are shown) and stale bases (409).
+ */
+import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import type { FlowDocument } from "@/lib/flow/document";
+import { ApiError, flowKeys, getFlow, listProfiles, saveFlow, type FlowDetailDto } from "@/lib/client/flows";
+import { initialEditorState, isDirty } from "@/lib/editor/editor-state";
+import { exportFileName, exportFlowJson } from "@/lib/editor/import-export";
+import { layoutPositions, needsLayout } from "@/lib/editor/layout";
+import { createEditorStore } from "@/lib/editor/store";
+import { withPositions } from "@/lib/editor/view-model";
+import { EditorStoreProvider } from "./editor-context";
+import { FlowCanvas } from "./flow-canvas";
+import { ImportDialog } from "./import-dialog";
+import { Inspector } from "./inspector/inspector";
+import { IssuesPanel, type SaveRefusal } from "./issues-panel";
+import { buttonClass } from "./modal";
+import { Palette } from "./palette";
+import { Toolbar } from "./toolbar";
+import { useEditorShortcuts } from "./use-editor-shortcuts";
+import { VersionsDialog } from "./versions-dialog";
+
+async function withLayout(doc: FlowDocument): Promise<FlowDocument> {
+  return needsLayout(doc) ? withPositions(doc, await layoutPositions(doc)) : doc;
+}
+
+function download(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: FlowDetailDto; profiles: ReadonlySet<string> | undefined }) {
+  const [store] = useState(() => createEditorStore(initialEditorState(detail.document, detail.version, profiles)));
+  const queryClient = useQueryClient();
+  const { fitView } = useReactFlow();
+  const [saving, setSaving] = useState(false);
+  const [refusal, setRefusal] = useState<SaveRefusal | null>(null);
+  const [conflict, setConflict] = useState<string | null>(null);
+  const [dialog, setDialog] = useState<"import" | "history" | null>(null);
+
+  // A saved flow without positions (written by the API or imported) is laid out on load;
+  // the positions are cosmetic, so the result is the clean baseline, not an unsaved change.
+  useEffect(() => {
+    if (!needsLayout(detail.document)) return;
+    void withLayout(detail.document).then((doc) => {
+      store.dispatch({ type: "load", doc, version: detail.version });
+      requestAnimationFrame(() => void fitView(fitOptions));
+    });
+  }, [detail, store, fitView]);
+
+  useEffect(() => {
+    if (profiles) store.dispatch({ type: "set-profiles", profiles });
+  }, [profiles, store]);
+
+  useEffect(() => {
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (!isDirty(store.getState())) return;
+      event.preventDefault();
+      event.returnValue = "";
+    };
+    window.addEventListener("beforeunload", onBeforeUnload);
+    return () => window.removeEventListener("beforeunload", onBeforeUnload);
+  }, [store]);
+
+  const save = useCallback(async () => {
+    const state = store.getState();
+    if (saving) return;
+    setSaving(true);
+    try {
+      const saved = await saveFlow(flowId, { document: state.doc, baseVersion: state.baseVersion });
+      store.dispatch({ type: "mark-saved", doc: state.doc, version: saved.version });
+      setRefusal(null);
+      setConflict(null);
+      queryClient.setQueryData(flowKeys.detail(flowId), saved);
+      void queryClient.invalidateQueries({ queryKey: flowKeys.versions(flowId) });
+      void queryClient.invalidateQueries({ queryKey: flowKeys.list() });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 409) setConflict(error.message);
+      else if (error instanceof ApiError) setRefusal({ message: error.message, issues: error.issues });
+      else setRefusal({ message: `could not reach the server (${(error as Error).message})`, issues: [] });
+    } finally {
+      setSaving(false);
+    }
+  }, [flowId, queryClient, saving, store]);
+
+  useEditorShortcuts(store, save);
+
+  const reloadLatest = async () => {
+    if (isDirty(store.getState()) && !window.confirm("Discard your unsaved changes and load the latest saved version?")) return;
+    const latest = await queryClient.fetchQuery({ queryKey: flowKeys.detail(flowId), queryFn: () => getFlow(flowId), staleTime: 0 });
+    store.dispatch({ type: "load", doc: await withLayout(latest.document), version: latest.version });
+    setConflict(null);
+    setRefusal(null);
+  };
+
+  const actions = useMemo(
+    () => ({
+      onUndo: () => store.dispatch({ type: "undo" }),
+      onRedo: () => store.dispatch({ type: "redo" }),
+      onLayout: async () => {
+        const state = store.getState();
+        store.dispatch({ type: "apply-positions", positions: await layoutPositions(state.doc, state.measured) });
+        requestAnimationFrame(() => void fitView(fitOptions));
+      },
+      onImport: () => setDialog("import"),
+      onExport: () => {
+        const doc = store.getState().doc;
+        download(exportFileName(doc), exportFlowJson(doc));
+      },
+      onHistory: () => setDialog("history"),
+      onSave: () => void save(),
+    }),
+    [store, save, fitView],
+  );
+
+  const replaceDocument = async (doc: FlowDocument) => {
+    store.dispatch({ type: "replace-document", doc: await withLayout(doc) });
+    requestAnimationFrame(() => void fitView(fitOptions));
+  };
+
+  return (
+    <EditorStoreProvider value={store}>
+      <div className="flex h-full flex-col" data-testid="flow-editor">
+        <Toolbar actions={actions} saving={saving} />
+        {conflict ? (
+          <div className="flex items-center gap-3 border-b border-amber-300 bg-amber-50 px-3 py-1.5 text-[12px] text-amber-900" data-testid="save-conflict">
+            <span>
+              <b>Not saved — someone else saved this flow.</b> {conflict}. Export your changes if you want to keep them.
+            </span>
+            <button type="button" className={buttonClass} onClick={() => void reloadLatest()} data-testid="reload-latest">
+              Reload latest
+            </button>
+          </div>
+        ) : null}
+        <div className="flex min-h-0 flex-1">
+          <Palette />
+          <div className="flex min-w-0 flex-1 flex-col">
+            <div className="min-h-0 flex-1">
+              <FlowCanvas />
+            </div>
+            <IssuesPanel refusal={refusal} />
+          </div>
+          <Inspector />
+        </div>
+      </div>
+      {dialog === "import" ? (
+        <ImportDialog title="Import flow JSON" actionLabel="Load into editor" onImport={replaceDocument} onClose={() => setDialog(null)} />
+      ) : null}
+      {dialog === "history" ? (
+        <VersionsDialog
+          flowId={flowId}
+          currentVersion={store.getState().baseVersion}
+          profiles={profiles}
+          onRestore={(doc) => void replaceDocument(doc)}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
+    </EditorStoreProvider>
+  );
+}
+
+const fitOptions = { maxZoom: 1, padding: 0.15, duration: 150 };
+
+export function FlowEditorScreen({ flowId }: { flowId: string }) {
+  const flow = useQuery({ queryKey: flowKeys.detail(flowId), queryFn: () => getFlow(flowId), staleTime: Infinity });
+  const profiles = useQuery({ queryKey: flowKeys.profiles, queryFn: listProfiles });
+  const profileIds = useMemo(() => (profiles.data ? new Set(profiles.data.map((p) => p.id)) : undefined), [profiles.data]);
+  // The session starts from the first load only: later refetches must not reset unsaved edits.
+  const [initial, setInitial] = useState<FlowDetailDto | null>(null);
+  useEffect(() => {
+    if (flow.data && !initial) setInitial(flow.data);
+  }, [flow.data, initial]);
+
+  if (flow.error) {
+    return (
+      <div className="p-6 text-[13px]" data-testid="editor-error">
+        <p className="font-medium text-red-700">{flow.error instanceof ApiError && flow.error.status === 404 ? "This flow doesn't exist (or was deleted)." : flow.error.message}</p>
+        <a href="/flows" className="text-zinc-600 underline">Back to flows</a>
+      </div>
+    );
+  }
+  if (!initial) return <div className="p-6 text-[12px] text-zinc-400">Loading flow…</div>;
+  return (
+    <ReactFlowProvider>
+      <EditorSession flowId={flowId} detail={initial} profiles={profileIds} />
+    </ReactFlowProvider>
+  );
+}

@@ -1,0 +1,243 @@
+"use client";
+/** Small form controls shared by the inspector forms: dense, labelled, with data-testids. */
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { flowKeys, listProfiles } from "@/lib/client/flows";
+import { insertAt, type TemplateReference } from "@/lib/editor/references";
+
+export const inputClass =
+  "w-full rounded border border-zinc-300 bg-white px-2 py-1 text-[12px] text-zinc-900 outline-none focus:border-zinc-500 focus:ring-2 focus:ring-zinc-900/5";
+
+export function Field({ label, hint, error, children }: { label: string; hint?: ReactNode; error?: string | null; children: ReactNode }) {
+  return (
+    <label className="block space-y-1">
+      <span className="flex items-baseline justify-between gap-2 text-[11px] font-medium text-zinc-600">
+        {label}
+        {hint ? <span className="truncate font-normal text-zinc-400">{hint}</span> : null}
+      </span>
+      {children}
+      {error ? <span className="block text-[11px] text-red-600">{error}</span> : null}
+    </label>
+  );
+}
+
+export function Section({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
+  return (
+    <section className="space-y-2.5 border-b border-zinc-200 px-3 py-3">
+      <div className="flex items-center justify-between">
+        <h3 className="text-[11px] font-semibold uppercase tracking-wide text-zinc-500">{title}</h3>
+        {actions}
+      </div>
+      {children}
+    </section>
+  );
+}
+
+export function TextInput({ value, onChange, testId, placeholder }: { value: string; onChange: (v: string) => void; testId?: string; placeholder?: string }) {
+  return <input className={inputClass} value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} data-testid={testId} />;
+}
+
+/** An optional whole number: empty means "not set" (undefined). */
+export function OptionalNumber({ value, onChange, testId, min, max, placeholder }: {
+  value: number | undefined;
+  onChange: (v: number | undefined) => void;
+  testId?: string;
+  min: number;
+  max: number;
+  placeholder?: string;
+}) {
+  const [draft, setDraft] = useState(value === undefined ? "" : String(value));
+  useEffect(() => setDraft(value === undefined ? "" : String(value)), [value]);
+  const parsed = draft.trim() === "" ? undefined : Number(draft);
+  const error = parsed !== undefined && (!Number.isInteger(parsed) || parsed < min || parsed > max) ? `a whole number from ${min} to ${max}` : null;
+  return (
+    <>
+      <input
+        className={inputClass}
+        inputMode="numeric"
+        value={draft}
+        placeholder={placeholder}
+        data-testid={testId}
+        onChange={(e) => {
+          setDraft(e.target.value);
+          const next = e.target.value.trim() === "" ? undefined : Number(e.target.value);
+          if (next === undefined || (Number.isInteger(next) && next >= min && next <= max)) onChange(next);
+        }}
+      />
+      {error ? <span className="block text-[11px] text-red-600">{error}</span> : null}
+    </>
+  );
+}
+
+export function Select<T extends string>({ value, options, onChange, testId }: {
+  value: T;
+  options: ReadonlyArray<{ value: T; label: string }>;
+  onChange: (v: T) => void;
+  testId?: string;
+}) {
+  return (
+    <select className={inputClass} value={value} onChange={(e) => onChange(e.target.value as T)} data-testid={testId}>
+      {options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** Profiles from /api/profiles; a profile the document names but the server lacks stays listed (marked). */
+export function ProfileSelect({ value, onChange, testId, allowNone }: { value: string | undefined; onChange: (v: string | undefined) => void; testId?: string; allowNone?: boolean }) {
+  const profiles = useQuery({ queryKey: flowKeys.profiles, queryFn: listProfiles });
+  const known = profiles.data ?? [];
+  const missing = value && !known.some((p) => p.id === value);
+  return (
+    <select
+      className={inputClass}
+      value={value ?? ""}
+      onChange={(e) => onChange(e.target.value || undefined)}
+      data-testid={testId}
+    >
+      {allowNone || !value ? <option value="">— choose a profile —</option> : null}
+      {missing ? <option value={value}>{value} (unknown)</option> : null}
+      {known.map((p) => (
+        <option key={p.id} value={p.id} title={p.label}>
+          {p.id}
+          {p.enabled ? "" : " (disabled)"}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** A prompt textarea with the references it may use listed below; click one to insert it at the caret. */
+export function PromptEditor({ value, onChange, references, testId, rows = 6 }: {
+  value: string;
+  onChange: (v: string) => void;
+  references: TemplateReference[];
+  testId: string;
+  rows?: number;
+}) {
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const insert = (snippet: string) => {
+    const el = ref.current;
+    const start = el?.selectionStart ?? value.length;
+    const end = el?.selectionEnd ?? value.length;
+    const { text, caret } = insertAt(value, start, end, snippet);
+    onChange(text);
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(caret, caret);
+    });
+  };
+  return (
+    <div className="space-y-1.5">
+      <textarea
+        ref={ref}
+        className={`${inputClass} resize-y font-mono text-[11.5px] leading-snug`}
+        rows={rows}
+        value={value}
+        spellCheck={false}
+        onChange={(e) => onChange(e.target.value)}
+        data-testid={testId}
+      />
+      <div className="flex flex-wrap gap-1" data-testid={`${testId}-refs`}>
+        {references.map((r) => (
+          <button
+            key={r.text}
+            type="button"
+            className={`rounded border px-1 py-px font-mono text-[10.5px] hover:bg-zinc-100 ${r.group === "input" ? "border-sky-200 text-sky-700" : "border-zinc-300 text-zinc-600"}`}
+            onClick={() => insert(r.text)}
+            title="Insert at the caret"
+            data-testid="insert-ref"
+          >
+            {r.text}
+          </button>
+        ))}
+        {references.length === 0 ? <span className="text-[11px] text-zinc-400">No inputs or upstream steps to reference.</span> : null}
+      </div>
+    </div>
+  );
+}
+
+/** argv, one argument per line: no shell parsing, no quoting rules. */
+export function ArgvEditor({ value, onChange, testId }: { value: string[]; onChange: (v: string[]) => void; testId: string }) {
+  const [draft, setDraft] = useState(value.join("\n"));
+  const last = useRef(value);
+  useEffect(() => {
+    // Only outside changes (undo, import) replace the draft; our own edits are `last.current`.
+    if (value !== last.current) setDraft(value.join("\n"));
+    last.current = value;
+  }, [value]);
+  return (
+    <textarea
+      className={`${inputClass} resize-y font-mono text-[11.5px]`}
+      rows={Math.max(2, Math.min(8, draft.split("\n").length + 1))}
+      value={draft}
+      spellCheck={false}
+      placeholder={"npm\ntest"}
+      data-testid={testId}
+      onChange={(e) => {
+        setDraft(e.target.value);
+        const next = e.target.value.split("\n").filter((line) => line !== "");
+        last.current = next;
+        onChange(next);
+      }}
+    />
+  );
+}
+
+/** A small JSON object field (agent options such as failTimes, delayMs, hang); invalid JSON is not applied. */
+export function JsonObjectField({ value, onChange, testId }: {
+  value: Record<string, unknown> | undefined;
+  onChange: (v: Record<string, unknown> | undefined) => void;
+  testId: string;
+}) {
+  const format = (v: Record<string, unknown> | undefined) => (v && Object.keys(v).length > 0 ? JSON.stringify(v) : "");
+  const [draft, setDraft] = useState(format(value));
+  const [error, setError] = useState<string | null>(null);
+  const last = useRef(value);
+  useEffect(() => {
+    if (value !== last.current) setDraft(format(value));
+    last.current = value;
+  }, [value]);
+  return (
+    <>
+      <input
+        className={`${inputClass} font-mono text-[11.5px]`}
+        value={draft}
+        placeholder='{"failTimes": 1, "delayMs": 200}'
+        spellCheck={false}
+        data-testid={testId}
+        onChange={(e) => {
+          setDraft(e.target.value);
+          const text = e.target.value.trim();
+          if (!text) {
+            setError(null);
+            last.current = undefined;
+            onChange(undefined);
+            return;
+          }
+          try {
+            const parsed: unknown = JSON.parse(text);
+            if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("must be a JSON object");
+            setError(null);
+            last.current = parsed as Record<string, unknown>;
+            onChange(parsed as Record<string, unknown>);
+          } catch (err) {
+            setError(err instanceof SyntaxError ? "not valid JSON yet" : (err as Error).message);
+          }
+        }}
+      />
+      {error ? <span className="block text-[11px] text-amber-700" data-testid={`${testId}-error`}>{error} — not applied</span> : null}
+    </>
+  );
+}
+
+/** Sets `key` to `value`, removing the key when the value is undefined or "". */
+export function setOptional<T extends object, K extends keyof T>(config: T, key: K, value: T[K] | undefined): T {
+  const next = { ...config };
+  if (value === undefined || value === "") delete next[key];
+  else next[key] = value;
+  return next;
+}

@@ -1,0 +1,230 @@
+"use client";
+/**
+ * One inspector form per node kind, in a Record keyed by NodeKind (a new kind without a form
+ * is a type error). Each form edits its node's config and reports the field it changed, which
+ * becomes the undo coalescing key (typing in one field is one undo step).
+ */
+import type { ComponentType } from "react";
+import {
+  FOLD_MODES,
+  SELECT_MODES,
+  type ApprovalConfig,
+  type ArenaConfig,
+  type AgentConfig,
+  type CheckConfig,
+  type FoldConfig,
+  type NodeConfigByKind,
+  type NodeKind,
+} from "@/lib/flow/document";
+import { MAX_CONTESTANTS, MIN_CONTESTANTS } from "@/lib/flow/node-kinds";
+import type { TemplateReference } from "@/lib/editor/references";
+import { RunSettingsFields } from "./common-fields";
+import { ArgvEditor, Field, JsonObjectField, ProfileSelect, PromptEditor, Section, Select, TextInput, setOptional } from "./fields";
+
+export interface KindFormProps<K extends NodeKind> {
+  id: string;
+  config: NodeConfigByKind[K];
+  references: TemplateReference[];
+  onChange: (config: NodeConfigByKind[K], field: string) => void;
+}
+
+function AgentForm({ id, config, references, onChange }: KindFormProps<"agent">) {
+  const set = <F extends keyof AgentConfig>(key: F, value: AgentConfig[F] | undefined) => onChange(setOptional(config, key, value), key);
+  return (
+    <>
+      <Section title="Agent">
+        <div className="grid grid-cols-2 gap-2">
+          <Field label="Profile">
+            <ProfileSelect value={config.profile} onChange={(v) => set("profile", v ?? "")} testId="field-profile" />
+          </Field>
+          <Field label="Model" hint="optional">
+            <TextInput value={config.model ?? ""} onChange={(v) => set("model", v)} testId="field-model" placeholder="profile default" />
+          </Field>
+        </div>
+        <Field label="Prompt">
+          <PromptEditor value={config.prompt} onChange={(v) => set("prompt", v)} references={references} testId="field-prompt" />
+        </Field>
+      </Section>
+      <Section title="Run">
+        <RunSettingsFields id="field" config={config} onChange={onChange} workspace />
+        <Field label="Options" hint="backend-specific JSON">
+          <JsonObjectField value={config.options} onChange={(v) => set("options", v)} testId="field-options" />
+        </Field>
+      </Section>
+    </>
+  );
+}
+
+const SELECT_OPTIONS = SELECT_MODES.map((m) => ({
+  value: m,
+  label: { first: "first — first to succeed", check: "check — first whose command passes", judge: "judge — an agent picks", manual: "manual — a person picks" }[m],
+}));
+
+function ArenaForm({ id, config, references, onChange }: KindFormProps<"arena">) {
+  const set = <F extends keyof ArenaConfig>(key: F, value: ArenaConfig[F] | undefined) => onChange(setOptional(config, key, value), key);
+  const contestants = config.contestants;
+  const setContestant = (i: number, field: "profile" | "model", value: string | undefined) =>
+    set("contestants", contestants.map((c, j) => (j === i ? setOptional(c, field, field === "profile" ? (value ?? "") : value) : c)));
+  const setSelect = (select: ArenaConfig["select"]) => onChange({ ...config, select }, `select.${select.mode}`);
+  const select = config.select;
+  return (
+    <>
+      <Section title="Arena">
+        <Field label="Prompt" hint="sent to every contestant">
+          <PromptEditor value={config.prompt} onChange={(v) => set("prompt", v)} references={references} testId="field-prompt" />
+        </Field>
+      </Section>
+      <Section
+        title={`Contestants (${contestants.length})`}
+        actions={
+          <button
+            type="button"
+            className="rounded border border-zinc-300 px-1.5 py-px text-[11px] hover:bg-zinc-100 disabled:opacity-40"
+            disabled={contestants.length >= MAX_CONTESTANTS}
+            onClick={() => set("contestants", [...contestants, { profile: contestants[contestants.length - 1]?.profile ?? "demo" }])}
+            data-testid="add-contestant"
+          >
+            + Add
+          </button>
+        }
+      >
+        <ul className="space-y-1.5">
+          {contestants.map((c, i) => (
+            <li key={i} className="flex items-center gap-1.5" data-testid="contestant">
+              <span className="w-4 text-right font-mono text-[11px] text-zinc-400">{i + 1}</span>
+              <div className="min-w-0 flex-1">
+                <ProfileSelect value={c.profile} onChange={(v) => setContestant(i, "profile", v)} testId={`contestant-${i}-profile`} />
+              </div>
+              <div className="w-24">
+                <TextInput value={c.model ?? ""} onChange={(v) => setContestant(i, "model", v)} placeholder="model" testId={`contestant-${i}-model`} />
+              </div>
+              <button
+                type="button"
+                className="rounded px-1 text-zinc-400 hover:bg-zinc-100 hover:text-red-600 disabled:opacity-30"
+                disabled={contestants.length <= MIN_CONTESTANTS}
+                title={contestants.length <= MIN_CONTESTANTS ? `an arena needs at least ${MIN_CONTESTANTS}` : "Remove"}
+                onClick={() => set("contestants", contestants.filter((_, j) => j !== i))}
+                data-testid={`remove-contestant-${i}`}
+              >
+                ✕
+              </button>
+            </li>
+          ))}
+        </ul>
+        <p className="text-[11px] text-zinc-400">{MIN_CONTESTANTS}–{MAX_CONTESTANTS} contestants, each in its own worktree from the same commit.</p>
+      </Section>
+      <Section title="Select the winner">
+        <Select value={select.mode} options={SELECT_OPTIONS} onChange={(mode) => setSelect({ ...select, mode })} testId="field-select-mode" />
+        {select.mode === "check" ? (
+          <Field label="Command" hint="one argument per line">
+            <ArgvEditor value={select.command ?? []} onChange={(v) => setSelect(setOptional(select, "command", v.length ? v : undefined))} testId="field-select-command" />
+          </Field>
+        ) : null}
+        {select.mode === "judge" ? (
+          <>
+            <div className="grid grid-cols-2 gap-2">
+              <Field label="Judge profile">
+                <ProfileSelect value={select.profile} allowNone onChange={(v) => setSelect(setOptional(select, "profile", v))} testId="field-judge-profile" />
+              </Field>
+              <Field label="Judge model" hint="optional">
+                <TextInput value={select.model ?? ""} onChange={(v) => setSelect(setOptional(select, "model", v))} testId="field-judge-model" />
+              </Field>
+            </div>
+            <Field label="Judge instructions" hint="optional">
+              <PromptEditor value={select.prompt ?? ""} onChange={(v) => setSelect(setOptional(select, "prompt", v))} references={references} testId="field-judge-prompt" rows={3} />
+            </Field>
+          </>
+        ) : null}
+        {select.mode === "manual" ? <p className="text-[11px] text-zinc-500">The run waits until someone picks a winner on the run page.</p> : null}
+      </Section>
+      <Section title="Run">
+        <RunSettingsFields id="field" config={config} onChange={onChange} workspace />
+      </Section>
+    </>
+  );
+}
+
+function FoldForm({ id, config, references, onChange }: KindFormProps<"fold">) {
+  const set = <F extends keyof FoldConfig>(key: F, value: FoldConfig[F] | undefined) => onChange(setOptional(config, key, value), key);
+  return (
+    <>
+      <Section title="Fold">
+        <Field label="Mode">
+          <Select
+            value={config.mode}
+            options={FOLD_MODES.map((m) => ({ value: m, label: m === "concat" ? "concat — join outputs, no model" : "agent — synthesise with an agent" }))}
+            onChange={(mode) => set("mode", mode)}
+            testId="field-fold-mode"
+          />
+        </Field>
+        {config.mode === "concat" ? (
+          <Field label="Separator" hint="between outputs">
+            <TextInput value={config.separator ?? ""} onChange={(v) => set("separator", v)} placeholder="blank line" testId="field-separator" />
+          </Field>
+        ) : (
+          <>
+            <div className="grid grid-cols-2 gap-2">
+              <Field label="Profile">
+                <ProfileSelect value={config.profile} allowNone onChange={(v) => set("profile", v)} testId="field-profile" />
+              </Field>
+              <Field label="Model" hint="optional">
+                <TextInput value={config.model ?? ""} onChange={(v) => set("model", v)} testId="field-model" />
+              </Field>
+            </div>
+            <Field label="Prompt">
+              <PromptEditor value={config.prompt ?? ""} onChange={(v) => set("prompt", v)} references={references} testId="field-prompt" />
+            </Field>
+          </>
+        )}
+      </Section>
+      <Section title="Run">
+        <RunSettingsFields id="field" config={config} onChange={onChange} workspace={false} />
+        {config.mode === "agent" ? (
+          <Field label="Options" hint="backend-specific JSON">
+            <JsonObjectField value={config.options} onChange={(v) => set("options", v)} testId="field-options" />
+          </Field>
+        ) : null}
+      </Section>
+    </>
+  );
+}
+
+function CheckForm({ config, onChange }: KindFormProps<"check">) {
+  return (
+    <>
+      <Section title="Check">
+        <Field label="Command" hint="one argument per line — never a shell string">
+          <ArgvEditor value={config.command} onChange={(v) => onChange({ ...config, command: v } satisfies CheckConfig, "command")} testId="field-command" />
+        </Field>
+        <p className="text-[11px] text-zinc-500">Runs in the upstream step&apos;s worktree; exit code 0 passes.</p>
+      </Section>
+      <Section title="Run">
+        <RunSettingsFields id="field" config={config} onChange={onChange} workspace={false} />
+      </Section>
+    </>
+  );
+}
+
+function ApprovalForm({ config, onChange }: KindFormProps<"approval">) {
+  return (
+    <Section title="Approval">
+      <Field label="Message" hint="shown to the approver">
+        <textarea
+          className="w-full resize-y rounded border border-zinc-300 bg-white px-2 py-1 text-[12px] outline-none focus:border-zinc-500"
+          rows={3}
+          value={config.message ?? ""}
+          onChange={(e) => onChange(setOptional<ApprovalConfig, "message">(config, "message", e.target.value), "message")}
+          data-testid="field-message"
+        />
+      </Field>
+    </Section>
+  );
+}
+
+export const KIND_FORMS: { [K in NodeKind]: ComponentType<KindFormProps<K>> } = {
+  agent: AgentForm,
+  arena: ArenaForm,
+  fold: FoldForm,
+  check: CheckForm,
+  approval: ApprovalForm,
+};

@@ -1,0 +1,57 @@
+"use client";
+/** Node palette: click a kind to add it in the middle of the view, or drag it onto the canvas. */
+import { useReactFlow } from "@xyflow/react";
+import { NODE_KINDS } from "@/lib/flow/document";
+import { NODE_KIND_SPECS } from "@/lib/flow/node-kinds";
+import { DEFAULT_NODE_SIZE } from "@/lib/editor/layout";
+import { KIND_STYLES } from "@/components/flow/kind-style";
+import { useEditorStore } from "./editor-context";
+import { PALETTE_DRAG_TYPE } from "./flow-canvas";
+
+export function Palette() {
+  const store = useEditorStore();
+  const { screenToFlowPosition } = useReactFlow();
+  const addAtCentre = (kind: (typeof NODE_KINDS)[number]) => {
+    const canvas = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
+    const centre = canvas
+      ? screenToFlowPosition({ x: canvas.left + canvas.width / 2, y: canvas.top + canvas.height / 2 })
+      : { x: 0, y: 0 };
+    // Successive clicks fan out so new nodes don't hide each other.
+    const offset = (store.getState().doc.nodes.length % 6) * 28;
+    store.dispatch({
+      type: "add-node",
+      kind,
+      position: { x: centre.x - DEFAULT_NODE_SIZE.width / 2 + offset, y: centre.y - DEFAULT_NODE_SIZE.height / 2 + offset },
+    });
+  };
+  return (
+    <aside className="flex w-[150px] shrink-0 flex-col gap-1 border-r border-zinc-200 bg-white p-2" data-testid="palette">
+      <h3 className="px-1 pb-1 text-[11px] font-semibold uppercase tracking-wide text-zinc-500">Add node</h3>
+      {NODE_KINDS.map((kind) => {
+        const spec = NODE_KIND_SPECS[kind];
+        const style = KIND_STYLES[kind];
+        return (
+          <button
+            key={kind}
+            type="button"
+            draggable
+            onDragStart={(event) => {
+              event.dataTransfer.setData(PALETTE_DRAG_TYPE, kind);
+              event.dataTransfer.effectAllowed = "copy";
+            }}
+            onClick={() => addAtCentre(kind)}
+            title={`${spec.summary} — click to add, or drag onto the canvas`}
+            className="group flex cursor-grab items-center gap-2 rounded border border-zinc-200 bg-white px-2 py-1.5 text-left hover:border-zinc-400 hover:bg-zinc-50 active:cursor-grabbing"
+            data-testid={`palette-${kind}`}
+          >
+            <span className={`flex h-5 w-5 items-center justify-center rounded text-[11px] ring-1 ring-inset ${style.chip}`}>{style.glyph}</span>
+            <span className="text-[12px] font-medium text-zinc-800">{spec.label}</span>
+          </button>
+        );
+      })}
+      <p className="mt-auto px-1 text-[10.5px] leading-snug text-zinc-400">
+        Drag from a node&apos;s right handle to another&apos;s left to connect. Del removes the selection.
+      </p>
+    </aside>
+  );
+}

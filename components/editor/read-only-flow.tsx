@@ -1,0 +1,51 @@
+"use client";
+/**
+ * A flow drawn read-only with the same node views as the editor (version previews; the run
+ * page can reuse it). Its own ReactFlowProvider keeps it apart from the editor's canvas.
+ */
+import { Background, BackgroundVariant, ReactFlow, ReactFlowProvider } from "@xyflow/react";
+import { useEffect, useMemo, useState } from "react";
+import type { FlowDocument } from "@/lib/flow/document";
+import { validateFlow } from "@/lib/flow/validate";
+import { layoutPositions, needsLayout } from "@/lib/editor/layout";
+import { stableIssuesByNode, toCanvasEdges, toCanvasNodes, withPositions } from "@/lib/editor/view-model";
+import { nodeTypes } from "@/components/flow/node-views";
+
+const EMPTY_UI = { selectedNodes: new Set<string>(), selectedEdges: new Set<string>(), measured: new Map(), dragging: new Set<string>() };
+const fitViewOptions = { maxZoom: 1, padding: 0.12 };
+
+export function ReadOnlyFlow({ doc, profiles }: { doc: FlowDocument; profiles?: ReadonlySet<string> }) {
+  const [laidOut, setLaidOut] = useState<FlowDocument | null>(needsLayout(doc) ? null : doc);
+  useEffect(() => {
+    let live = true;
+    if (!needsLayout(doc)) setLaidOut(doc);
+    else void layoutPositions(doc).then((positions) => live && setLaidOut(withPositions(doc, positions)));
+    return () => {
+      live = false;
+    };
+  }, [doc]);
+  const view = useMemo(() => {
+    if (!laidOut) return null;
+    const result = validateFlow(laidOut, { profiles });
+    const issues = stableIssuesByNode(result.ok ? [] : result.issues);
+    return { nodes: toCanvasNodes(laidOut, issues, EMPTY_UI), edges: toCanvasEdges(laidOut.edges, new Set()) };
+  }, [laidOut, profiles]);
+  if (!view) return <div className="p-4 text-[12px] text-zinc-400">Laying out…</div>;
+  return (
+    <ReactFlowProvider>
+      <ReactFlow
+        nodes={view.nodes}
+        edges={view.edges}
+        nodeTypes={nodeTypes}
+        nodesDraggable={false}
+        nodesConnectable={false}
+        elementsSelectable={false}
+        fitView
+        fitViewOptions={fitViewOptions}
+        minZoom={0.05}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#d4d4d8" />
+      </ReactFlow>
+    </ReactFlowProvider>
+  );
+}

@@ -1,0 +1,88 @@
+"use client";
+/** The editor's top bar: where you are, whether it's saved, and the document-level actions. */
+import Link from "next/link";
+import { isDirty } from "@/lib/editor/editor-state";
+import { useEditor } from "./editor-context";
+import { buttonClass, primaryButtonClass } from "./modal";
+
+const isMac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
+const mod = isMac ? "⌘" : "Ctrl+";
+
+export interface ToolbarActions {
+  onUndo(): void;
+  onRedo(): void;
+  onLayout(): void;
+  onImport(): void;
+  onExport(): void;
+  onHistory(): void;
+  onSave(): void;
+}
+
+export function Toolbar({ actions, saving }: { actions: ToolbarActions; saving: boolean }) {
+  const name = useEditor((s) => s.doc.name);
+  const version = useEditor((s) => s.baseVersion);
+  const dirty = useEditor(isDirty);
+  const canUndo = useEditor((s) => s.past.length > 0);
+  const canRedo = useEditor((s) => s.future.length > 0);
+  const issueCount = useEditor((s) => s.issues.length);
+  return (
+    <div className="flex h-10 shrink-0 items-center gap-1.5 border-b border-zinc-200 bg-white px-3" data-testid="editor-toolbar">
+      <Link href="/flows" className="text-zinc-500 hover:text-zinc-900">
+        Flows
+      </Link>
+      <span className="text-zinc-300">/</span>
+      <h1 className="max-w-[28vw] truncate font-semibold text-zinc-900" data-testid="editor-flow-name" title={name}>
+        {name || "(unnamed)"}
+      </h1>
+      <span className="rounded bg-zinc-100 px-1.5 py-px font-mono text-[11px] text-zinc-600" data-testid="editor-version">
+        v{version}
+      </span>
+      {dirty ? (
+        <span className="flex items-center gap-1 text-[11px] font-medium text-amber-700" data-testid="dirty-indicator">
+          <span className="h-1.5 w-1.5 rounded-full bg-amber-500" /> Unsaved changes
+        </span>
+      ) : (
+        <span className="text-[11px] text-zinc-400" data-testid="saved-indicator">
+          Saved
+        </span>
+      )}
+      <div className="ml-auto flex items-center gap-1.5">
+        <button type="button" className={buttonClass} onClick={actions.onUndo} disabled={!canUndo} title={`Undo (${mod}Z)`} data-testid="undo">
+          ↶ Undo
+        </button>
+        <button type="button" className={buttonClass} onClick={actions.onRedo} disabled={!canRedo} title={`Redo (${mod}Shift+Z)`} data-testid="redo">
+          ↷ Redo
+        </button>
+        <span className="mx-1 h-5 w-px bg-zinc-200" />
+        <button type="button" className={buttonClass} onClick={actions.onLayout} title="Lay the graph out left → right" data-testid="auto-layout">
+          Auto-layout
+        </button>
+        <button type="button" className={buttonClass} onClick={actions.onImport} data-testid="import-button">
+          Import
+        </button>
+        <button type="button" className={buttonClass} onClick={actions.onExport} data-testid="export-button">
+          Export
+        </button>
+        <button type="button" className={buttonClass} onClick={actions.onHistory} data-testid="history-button">
+          History
+        </button>
+        <span className="mx-1 h-5 w-px bg-zinc-200" />
+        <button
+          type="button"
+          className={primaryButtonClass}
+          onClick={actions.onSave}
+          disabled={saving || !dirty}
+          title={issueCount ? `${issueCount} problems: the server will refuse to save (${mod}S)` : `Save a new version (${mod}S)`}
+          data-testid="save-button"
+        >
+          {saving ? "Saving…" : "Save"}
+        </button>
+        <span title="runs arrive with the engine" data-testid="run-button-wrapper">
+          <button type="button" className={buttonClass} disabled title="runs arrive with the engine" data-testid="run-button">
+            ▶ Run
+          </button>
+        </span>
+      </div>
+    </div>
+  );
+}

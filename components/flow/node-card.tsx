@@ -1,0 +1,98 @@
+"use client";
+/**
+ * The card every node kind renders: kind chip, id/label, profile line, a preview, the issue
+ * badge and (on the run page) a status overlay. Kind views only supply the profile line and
+ * preview. Pure presentation: everything shown comes from the canvas node's data.
+ */
+import { Handle, Position } from "@xyflow/react";
+import type { ReactNode } from "react";
+import { NODE_KIND_SPECS } from "@/lib/flow/node-kinds";
+import type { CanvasNodeData, NodeStatusOverlay } from "@/lib/editor/types";
+import { KIND_STYLES } from "./kind-style";
+import { recordRender } from "./render-counter";
+
+const STATE_STYLES: Record<string, string> = {
+  pending: "bg-zinc-100 text-zinc-600",
+  ready: "bg-sky-100 text-sky-700",
+  running: "bg-sky-500 text-white",
+  waiting: "bg-amber-100 text-amber-800",
+  succeeded: "bg-emerald-100 text-emerald-800",
+  failed: "bg-red-100 text-red-700",
+  canceled: "bg-zinc-200 text-zinc-700",
+  skipped: "bg-zinc-100 text-zinc-500",
+};
+
+function formatElapsed(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)}m ${Math.round((ms % 60_000) / 1000)}s`;
+}
+
+function StatusRow({ status }: { status: NodeStatusOverlay }) {
+  return (
+    <div className="flex items-center gap-2 border-t border-zinc-100 px-2.5 py-1 text-[11px]" data-testid="node-status">
+      <span className={`rounded px-1.5 py-px font-medium ${STATE_STYLES[status.state] ?? "bg-zinc-100 text-zinc-700"}`}>
+        {status.state}
+      </span>
+      {status.attempt !== undefined && status.attempt > 1 ? <span className="text-zinc-500">attempt {status.attempt}</span> : null}
+      {status.elapsedMs !== undefined ? <span className="ml-auto tabular-nums text-zinc-500">{formatElapsed(status.elapsedMs)}</span> : null}
+    </div>
+  );
+}
+
+export interface NodeCardProps {
+  data: CanvasNodeData;
+  selected: boolean;
+  profile?: string;
+  preview?: ReactNode;
+}
+
+export function NodeCard({ data, selected, profile, preview }: NodeCardProps) {
+  const { node, issues, status } = data;
+  recordRender(node.id);
+  const style = KIND_STYLES[node.kind];
+  const hasIssues = issues.length > 0;
+  const ring = selected
+    ? hasIssues
+      ? "border-red-500 ring-2 ring-red-200"
+      : "border-zinc-900 ring-2 ring-zinc-900/10"
+    : hasIssues
+      ? "border-red-400"
+      : "border-zinc-300";
+  return (
+    <div
+      className={`relative w-60 rounded-md border bg-white text-[12px] shadow-sm ${ring}`}
+      data-testid={`node-${node.id}`}
+      data-kind={node.kind}
+      data-issues={issues.length}
+    >
+      <div className={`absolute inset-y-0 left-0 w-[3px] rounded-l-[5px] ${style.accent}`} />
+      <Handle type="target" position={Position.Left} className="!h-2.5 !w-2.5 !border-zinc-400 !bg-white" data-testid={`handle-in-${node.id}`} />
+      <div className="flex items-center gap-1.5 py-1.5 pl-3 pr-2">
+        <span className={`rounded px-1 py-px text-[10px] font-semibold uppercase tracking-wide ring-1 ring-inset ${style.chip}`}>
+          {NODE_KIND_SPECS[node.kind].label}
+        </span>
+        <span className="min-w-0 truncate font-mono text-[12px] font-medium text-zinc-900">{node.id}</span>
+        {hasIssues ? (
+          <span
+            className="ml-auto shrink-0 rounded bg-red-600 px-1.5 py-px text-[10px] font-semibold text-white"
+            title={issues.map((i) => i.message).join("\n")}
+            data-testid={`node-issues-${node.id}`}
+          >
+            {issues.length} {issues.length === 1 ? "issue" : "issues"}
+          </span>
+        ) : null}
+      </div>
+      {node.label ? <div className="-mt-1 truncate pb-1 pl-3 pr-2 text-zinc-600">{node.label}</div> : null}
+      {profile ? (
+        <div className="truncate pb-1 pl-3 pr-2 text-[11px] text-zinc-500">
+          <span className="text-zinc-400">profile </span>
+          {profile}
+        </div>
+      ) : null}
+      {preview ? <div className="line-clamp-2 break-words pb-2 pl-3 pr-2 font-mono text-[11px] leading-snug text-zinc-600">{preview}</div> : null}
+      {status ? <StatusRow status={status} /> : null}
+      <Handle type="source" position={Position.Right} className="!h-2.5 !w-2.5 !border-zinc-400 !bg-white" data-testid={`handle-out-${node.id}`} />
+    </div>
+  );
+}
