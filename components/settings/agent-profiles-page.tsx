@@ -36,10 +36,10 @@ function ProfileRow({ profile, editing, onEdit, onDone }: { profile: ProfileDto;
     <Fragment>
       <tr className={`group border-b border-zinc-100 hover:bg-zinc-50/70 ${profile.enabled ? "" : "text-zinc-400"}`} data-testid="profile-row" data-profile-id={profile.id}>
         <td className="px-3 py-1.5 align-top">
-          <div className="font-mono text-[12.5px] font-medium text-zinc-900" data-testid="profile-id">
+          <div className="truncate font-mono text-[12.5px] font-medium text-zinc-900" data-testid="profile-id">
             {profile.id}
           </div>
-          <div className="max-w-[15rem] truncate text-[11.5px] text-zinc-500" title={profile.label}>
+          <div className="truncate text-[11.5px] text-zinc-500" title={profile.label}>
             {profile.label}
           </div>
         </td>
@@ -49,12 +49,12 @@ function ProfileRow({ profile, editing, onEdit, onDone }: { profile: ProfileDto;
           </span>
           {!profile.enabled ? <span className="ml-1 rounded bg-zinc-100 px-1.5 py-px text-[11px] text-zinc-500" data-testid="profile-disabled">disabled</span> : null}
         </td>
-        <td className="max-w-[22rem] px-3 py-1.5 align-top">
+        <td className="px-3 py-1.5 align-top">
           <div className="truncate font-mono text-[11.5px] text-zinc-600" title={profileSummary(profile)} data-testid="profile-summary">
             {profileSummary(profile)}
           </div>
         </td>
-        <td className="max-w-[26rem] px-3 py-1.5 align-top">
+        <td className="px-3 py-1.5 align-top">
           <AvailabilityBadge profile={profile} />
         </td>
         <td className="whitespace-nowrap px-3 py-1.5 text-right align-top">
@@ -120,14 +120,14 @@ export function AgentProfilesPage() {
             <ProfileForm profile={null} onDone={() => setEditing(null)} />
           </div>
         ) : null}
-        <table className="w-full border-collapse text-[12.5px]" data-testid="profiles-table">
+        <table className="w-full table-fixed border-collapse text-[12.5px]" data-testid="profiles-table">
           <thead>
             <tr className="border-b border-zinc-200 bg-zinc-50 text-left text-[11px] font-semibold uppercase tracking-wide text-zinc-500">
-              <th className="w-64 px-3 py-1.5">Profile</th>
-              <th className="w-28 px-3 py-1.5">Backend</th>
+              <th className="w-52 px-3 py-1.5">Profile</th>
+              <th className="w-24 px-3 py-1.5">Backend</th>
               <th className="px-3 py-1.5">Runs</th>
-              <th className="px-3 py-1.5">Availability</th>
-              <th className="w-40 px-3 py-1.5" />
+              <th className="w-[26rem] px-3 py-1.5">Availability</th>
+              <th className="w-36 px-3 py-1.5" />
             </tr>
           </thead>
           <tbody>
