@@ -1,0 +1,261 @@
+// The run service end to end with the real dispatcher worker and the real engine, on the
+// embedded PGlite and on a Postgres server.
+import fs from "node:fs";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rows } from "../db/client";
+import { EXAMPLE_FLOW } from "../flow/example";
+import { HttpError } from "../http/errors";
+import { openHarness, waitFor, type Driver, type Harness } from "../engine/testing/harness";
+import {
+  approveStepOrThrow,
+  cancelRunOrThrow,
+  getRunOrThrow,
+  listRuns,
+  rerunRunOrThrow,
+  rerunStepOrThrow,
+  selectWinnerOrThrow,
+  startRunOrThrow,
+  type RunDetail,
+} from "./service";
+
+const step = (run: RunDetail, key: string) => run.steps.find((s) => s.key === key)!;
+const codeOf = async (promise: Promise<unknown>) => {
+  const error = await promise.then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(HttpError);
+  return { code: (error as HttpError).code, message: (error as HttpError).message };
+};
+
+describe.each<Driver>(["pglite", "postgres"])("run service on %s", (driver) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await openHarness(driver);
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it("runs the example flow to success with every output, winner, file and usage", async () => {
+    const flowId = await h.createFlow(EXAMPLE_FLOW);
+    const started = await startRunOrThrow(h.db, { flowId, inputs: { task: "Add a greeting" }, origin: "api" });
+    expect(started.status).toBe("running");
+    expect(started.steps.map((s) => [s.key, s.state])).toEqual([
+      ["plan", "ready"],
+      ["build#0", "pending"],
+      ["build#1", "pending"],
+      ["build", "pending"],
+      ["summary", "pending"],
+    ]);
+    const run = await h.drain(started.id);
+    expect(run.status).toBe("succeeded");
+    expect(run.finishedAt).not.toBeNull();
+    expect(step(run, "plan").output).toContain("Task: Write a short plan for: Add a greeting");
+    expect(step(run, "plan").prompt).toBe("Write a short plan for: Add a greeting");
+    const select = step(run, "build");
+    expect(["build#0", "build#1"]).toContain(select.winner);
+    expect(select.output).toBe(step(run, select.winner!).output);
+    expect(step(run, "build#0").prompt).toContain(step(run, "plan").output!);
+    expect(step(run, "summary").output).toBe(`## build\n\n${select.output!.trim()}`);
+    // The demo agent wrote its file into the step's scratch workspace.
+    const worktree = step(run, "plan").worktree!;
+    expect(fs.readdirSync(worktree).some((f) => /^demo-[0-9a-f]{8}\.md$/.test(f))).toBe(true);
+    expect(run.usage.inputTokens).toBeGreaterThan(0);
+    expect(step(run, "plan").attempts.map((a) => [a.attempt, a.state])).toEqual([[1, "succeeded"]]);
+    const events = await rows<{ type: string }>(h.db.orm, sql`select distinct type from step_events where run_id = ${run.id}`);
+    expect(events.map((e) => e.type).sort()).toEqual(expect.arrayContaining(["run-state", "step-state", "text-chunk", "tool-call", "usage-report"]));
+    const listed = await listRuns(h.db.orm, { flow: flowId });
+    expect(listed.runs[0]).toMatchObject({ id: run.id, flowName: EXAMPLE_FLOW.name, status: "succeeded", counts: { total: 5, failed: 0 } });
+  });
+
+  it("a failTimes step fails the run and skips its descendants; re-running it succeeds with both attempts kept", async () => {
+    const flowId = await h.createFlow({
+      name: "fail once",
+      inputs: [],
+      nodes: [
+        { id: "a", kind: "agent", config: { profile: "demo", prompt: "first" } },
+        { id: "b", kind: "agent", config: { profile: "demo", prompt: "then {{steps.a.output}}", options: { failTimes: 1 } } },
+        { id: "c", kind: "fold", config: { mode: "concat" } },
+        { id: "side", kind: "agent", config: { profile: "demo", prompt: "independent" } },
+      ],
+      edges: [
+        { from: "a", to: "b" },
+        { from: "b", to: "c" },
+      ],
+    });
+    const { id } = await startRunOrThrow(h.db, { flowId, inputs: {}, origin: "api" });
+    let run = await h.drain(id);
+    expect(run.status).toBe("failed");
+    expect(run.error).toMatch(/step "b" failed: demo agent: scripted failure on attempt 1/);
+    expect(run.steps.map((s) => [s.key, s.state])).toEqual([
+      ["a", "succeeded"],
+      ["b", "failed"],
+      ["c", "skipped"],
+      ["side", "succeeded"],
+    ]);
+    expect((await codeOf(rerunStepOrThrow(h.db, id, step(run, "c").id))).code).toBe("conflict");
+    run = await rerunStepOrThrow(h.db, id, step(run, "b").id);
+    expect(run.status).toBe("running");
+    expect(step(run, "b").state).toBe("ready");
+    expect(step(run, "c").state).toBe("pending");
+    run = await h.drain(id);
+    expect(run.status).toBe("succeeded");
+    expect(step(run, "a").attempt).toBe(1);
+    expect(step(run, "b").attempts.map((a) => [a.attempt, a.state])).toEqual([
+      [1, "failed"],
+      [2, "succeeded"],
+    ]);
+    expect(step(run, "b").attempts[0].error).toMatch(/scripted failure/);
+    expect(step(run, "c").output).toContain(step(run, "b").output!.trim());
+  });
+
+  it("re-runs a step with an edited prompt; refuses bad ids, bodies and states", async () => {
+    const flowId = await h.createFlow({
+      name: "edit",
+      inputs: [{ name: "task", required: true }],
+      nodes: [
+        { id: "a", kind: "agent", config: { profile: "demo", prompt: "one {{inputs.task}}" } },
+        { id: "b", kind: "check", config: { command: ["true"] } },
+      ],
+      edges: [{ from: "a", to: "b" }],
+    });
+    expect((await codeOf(startRunOrThrow(h.db, { flowId, inputs: {}, origin: "api" }))).message).toMatch(/inputs.task: required input "task" is missing/);
+    expect((await codeOf(startRunOrThrow(h.db, { flowId, inputs: { task: "x", extra: "y" }, origin: "api" }))).code).toBe("validation_failed");
+    expect((await codeOf(startRunOrThrow(h.db, { flowId: "flow_nope", inputs: {}, origin: "api" }))).code).toBe("not_found");
+    expect((await codeOf(startRunOrThrow(h.db, { flowId, inputs: { task: "x" }, version: 9, origin: "api" }))).code).toBe("not_found");
+    const { id } = await startRunOrThrow(h.db, { flowId, inputs: { task: "x" }, origin: "api" });
+    const running = await getRunOrThrow(h.db.orm, id);
+    expect((await codeOf(rerunStepOrThrow(h.db, id, step(running, "a").id))).message).toMatch(/cannot re-run a ready step/);
+    let run = await h.drain(id);
+    expect(run.status).toBe("succeeded");
+    expect((await codeOf(rerunStepOrThrow(h.db, id, "step_nope"))).code).toBe("not_found");
+    expect((await codeOf(rerunStepOrThrow(h.db, "run_nope", "a"))).code).toBe("not_found");
+    expect((await codeOf(rerunStepOrThrow(h.db, id, "b", { prompt: "x" }))).message).toMatch(/prompt: step "b" \(check\) runs no agent prompt/);
+    expect((await codeOf(rerunStepOrThrow(h.db, id, "a", { profile: "ghost" }))).message).toMatch(/profile: unknown profile "ghost"/);
+    expect((await codeOf(rerunStepOrThrow(h.db, id, "a", { prompt: "{{inputs.nope}}" }))).code).toBe("validation_failed");
+    run = await rerunStepOrThrow(h.db, id, "a", { prompt: "two {{inputs.task}}" });
+    run = await h.drain(id);
+    expect(step(run, "a").prompt).toBe("two x");
+    expect(step(run, "a").attempts.map((a) => a.prompt)).toEqual(["one x", "two x"]);
+    expect(step(run, "b").attempts).toHaveLength(2);
+    const again = await rerunRunOrThrow(h.db, id, { version: "original" });
+    expect(again).toMatchObject({ parentRunId: id, inputs: { task: "x" }, flowVersion: 1 });
+    expect((await h.drain(again.id)).status).toBe("succeeded");
+  });
+
+  it("approval and manual select wait for a person; bad winners are refused", async () => {
+    const flowId = await h.createFlow({
+      name: "people",
+      inputs: [],
+      nodes: [
+        {
+          id: "build",
+          kind: "arena",
+          config: { prompt: "build it", contestants: [{ profile: "demo" }, { profile: "demo", options: { failTimes: 5 } }], select: { mode: "manual" } },
+        },
+        { id: "ok", kind: "approval", config: { message: "ship it?" } },
+        { id: "after", kind: "agent", config: { profile: "demo", prompt: "after {{steps.build.contestants}}" } },
+      ],
+      edges: [
+        { from: "build", to: "ok" },
+        { from: "ok", to: "after" },
+      ],
+    });
+    const { id } = await startRunOrThrow(h.db, { flowId, inputs: {}, origin: "ui" });
+    let run = await h.drain(id);
+    expect(run.status).toBe("waiting");
+    expect(step(run, "build").state).toBe("waiting");
+    expect((await codeOf(approveStepOrThrow(h.db, id, "build"))).message).toMatch(/not an approval/);
+    expect((await codeOf(selectWinnerOrThrow(h.db, id, "build", 1))).message).toMatch(/only a contestant that succeeded/);
+    expect((await codeOf(selectWinnerOrThrow(h.db, id, "build", "other#0"))).code).toBe("validation_failed");
+    run = await selectWinnerOrThrow(h.db, id, step(run, "build").id, "build#0");
+    expect(step(run, "build")).toMatchObject({ state: "succeeded", winner: "build#0", output: step(run, "build#0").output });
+    run = await h.drain(id);
+    expect(run.status).toBe("waiting");
+    expect(step(run, "ok").state).toBe("waiting");
+    run = await approveStepOrThrow(h.db, id, "ok");
+    run = await h.drain(id);
+    expect(run.status).toBe("succeeded");
+    expect(step(run, "ok").attempts.map((a) => a.state)).toEqual(["succeeded"]);
+    expect(step(run, "after").prompt).toContain("### Contestant build#0 (profile demo, succeeded) — winner");
+    expect(step(run, "after").prompt).toContain("### Contestant build#1 (profile demo, failed)");
+  });
+
+  it("judge and check selects pick winners; a malformed verdict or no passing check fails the select clearly", async () => {
+    await rows(h.db.orm, sql`insert into agent_profiles (id, backend, config) values ('demo-vague', 'demo', '{"text": "Both look fine to me."}') on conflict do nothing`);
+    const arena = (id: string, select: Record<string, unknown>) => ({
+      name: id,
+      inputs: [],
+      nodes: [{ id: "build", kind: "arena", config: { prompt: `build ${id}`, contestants: [{ profile: "demo" }, { profile: "demo" }], select } }],
+      edges: [],
+    });
+    const judged = await h.drain((await startRunOrThrow(h.db, { flowId: await h.createFlow(arena("judge", { mode: "judge", profile: "demo" })), inputs: {}, origin: "api" })).id);
+    expect(judged.status).toBe("succeeded");
+    expect(step(judged, "build").winner).toBe("build#0");
+    expect(step(judged, "build").prompt).toContain("Answer with the winning contestant's id");
+    const vague = await h.drain((await startRunOrThrow(h.db, { flowId: await h.createFlow(arena("vague", { mode: "judge", profile: "demo-vague" })), inputs: {}, origin: "api" })).id);
+    expect(vague.status).toBe("failed");
+    expect(step(vague, "build").error).toMatch(/the judge's answer names no contestant \(expected one of build#0, build#1\): "Both look fine to me."/);
+    const checked = await h.drain(
+      (await startRunOrThrow(h.db, { flowId: await h.createFlow(arena("check", { mode: "check", command: ["sh", "-c", "ls demo-*.md"] })), inputs: {}, origin: "api" })).id,
+    );
+    expect(checked.status).toBe("succeeded");
+    expect(step(checked, "build").winner).toBe("build#0");
+    const refused = await h.drain(
+      (await startRunOrThrow(h.db, { flowId: await h.createFlow(arena("nopass", { mode: "check", command: ["sh", "-c", "echo nope >&2; exit 3"] })), inputs: {}, origin: "api" })).id,
+    );
+    expect(refused.status).toBe("failed");
+    expect(step(refused, "build").error).toBe("no contestant passed the check (build#0 exited 3, build#1 exited 3)");
+  });
+
+  it("check nodes run argv in the upstream worktree and capture output; a failing one fails the run", async () => {
+    const flowId = await h.createFlow({
+      name: "checks",
+      inputs: [],
+      nodes: [
+        { id: "a", kind: "agent", config: { profile: "demo", prompt: "write" } },
+        { id: "ls", kind: "check", config: { command: ["sh", "-c", "ls; echo warn >&2"] } },
+        { id: "bad", kind: "check", config: { command: ["sh", "-c", "echo broken >&2; exit 2"] } },
+        { id: "missing", kind: "check", config: { command: ["baton-no-such-binary"] } },
+      ],
+      edges: [
+        { from: "a", to: "ls" },
+        { from: "a", to: "bad" },
+      ],
+    });
+    const run = await h.drain((await startRunOrThrow(h.db, { flowId, inputs: {}, origin: "api" })).id);
+    expect(run.status).toBe("failed");
+    expect(step(run, "ls").state).toBe("succeeded");
+    expect(step(run, "ls").output).toMatch(/demo-[0-9a-f]{8}\.md\n.*warn/s);
+    expect(step(run, "ls").detail).toMatchObject({ exitCode: 0, cwd: step(run, "a").worktree });
+    expect(step(run, "bad").error).toBe("sh -c echo broken >&2; exit 2 exited with code 2: broken");
+    expect(step(run, "missing").error).toBe("command not found: baton-no-such-binary");
+  });
+
+  it("cancel stops a hanging step and ends the run canceled; a finished run can't be canceled", async () => {
+    const flowId = await h.createFlow({
+      name: "hang",
+      inputs: [],
+      nodes: [
+        { id: "hang", kind: "agent", config: { profile: "demo", prompt: "wait", options: { hang: true } } },
+        { id: "next", kind: "agent", config: { profile: "demo", prompt: "never" } },
+      ],
+      edges: [{ from: "hang", to: "next" }],
+    });
+    const worker = await h.startLoop();
+    const { id } = await startRunOrThrow(h.db, { flowId, inputs: {}, origin: "api" });
+    await waitFor(async () => step(await getRunOrThrow(h.db.orm, id), "hang").state === "running", "the step to run");
+    const canceled = await cancelRunOrThrow(h.db, id);
+    expect(canceled.status).toBe("canceled");
+    expect(step(canceled, "next").state).toBe("canceled");
+    const run = await waitFor(async () => {
+      const r = await getRunOrThrow(h.db.orm, id);
+      return r.finishedAt !== null && r;
+    }, "the run to finish");
+    expect(step(run, "hang").state).toBe("canceled");
+    expect(run.status).toBe("canceled");
+    await worker.stop(0);
+    expect((await codeOf(cancelRunOrThrow(h.db, id))).message).toMatch(/already canceled/);
+    expect(path.isAbsolute(h.dataDir)).toBe(true);
+  });
+});
