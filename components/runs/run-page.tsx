@@ -9,6 +9,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
 import type { FlowDocument } from "@/lib/flow/document";
+import { flowKeys, getVersion } from "@/lib/client/flows";
 import { cancelRun, getRun, rerunRun, runKeys } from "@/lib/client/runs";
 import { emptyLiveRun } from "@/lib/client/run-events";
 import { TERMINAL_RUN, type LiveRun, type RunDetail, type StepDto } from "@/lib/client/run-types";
@@ -108,7 +109,14 @@ export function RunPage({ runId }: { runId: string }) {
   const now = useNow(active, 250);
   const [selection, setSelection] = useState<{ stepId: string; attempt: number | null } | null>(null);
 
-  const doc = run && isFlowDocument(run.document) ? run.document : null;
+  // The run is pinned to a flow version; versions are immutable, so this is fetched once.
+  const version = useQuery({
+    queryKey: flowKeys.version(run?.flowId ?? "", run?.flowVersion ?? 0),
+    queryFn: () => getVersion(run!.flowId, run!.flowVersion),
+    enabled: !!run && !isFlowDocument(run.document),
+    staleTime: Infinity,
+  });
+  const doc = run && isFlowDocument(run.document) ? run.document : isFlowDocument(version.data?.document) ? version.data.document : null;
   const nodeOrder = useMemo(() => doc?.nodes.map((n) => n.id) ?? [], [doc]);
   const overlays = useMemo(() => nodeOverlays(run?.steps ?? [], now), [run?.steps, now]);
   const selectedStep = run ? (run.steps.find((s) => s.id === selection?.stepId) ?? defaultStep(run.steps)) : undefined;
@@ -136,8 +144,10 @@ export function RunPage({ runId }: { runId: string }) {
           <div className="h-[42%] min-h-[200px] border-b border-zinc-200 bg-zinc-50" data-testid="run-graph">
             {doc ? (
               <RunGraph doc={doc} overlays={overlays} selectedNodeId={selectedStep?.nodeId ?? null} onSelectNode={onSelectNode} />
+            ) : version.isError ? (
+              <div className="p-4"><ErrorNote error={version.error} /></div>
             ) : (
-              <div className="p-4 text-[12px] text-zinc-400">The flow graph is not available for this run.</div>
+              <div className="p-4 text-[12px] text-zinc-400">Loading the flow graph…</div>
             )}
           </div>
           <div className="min-h-0 flex-1 overflow-auto p-3">

@@ -31,7 +31,7 @@ export function RunsPage() {
   const filters: RunFilters = {
     flowId: params.get("flowId") || undefined,
     status: params.get("status") || undefined,
-    page: Math.max(1, Number(params.get("page")) || 1),
+    cursor: params.get("cursor") || undefined,
     pageSize: PAGE_SIZE,
   };
   const flows = useQuery({ queryKey: flowKeys.list(), queryFn: listFlows });
@@ -48,8 +48,11 @@ export function RunsPage() {
     const next = new URLSearchParams(params.toString());
     if (value) next.set(name, value);
     else next.delete(name);
-    if (name !== "page") next.delete("page");
-    router.replace(`${pathname}${next.size > 0 ? `?${next}` : ""}`);
+    // A new filter starts at the newest page; paging keeps history so Back goes newer.
+    if (name !== "cursor") next.delete("cursor");
+    const url = `${pathname}${next.size > 0 ? `?${next}` : ""}`;
+    if (name === "cursor") router.push(url);
+    else router.replace(url);
   };
 
   return (
@@ -134,14 +137,16 @@ export function RunsPage() {
         </table>
       </div>
       <div className="flex items-center gap-2 text-[12px] text-zinc-600">
-        <button type="button" className={buttonClass.secondary} disabled={filters.page <= 1} onClick={() => setParam("page", String(filters.page - 1))} data-testid="page-prev">
-          ← Newer
+        <button type="button" className={buttonClass.secondary} disabled={!filters.cursor} onClick={() => setParam("cursor", undefined)} data-testid="page-newest">
+          ← Newest
         </button>
-        <span>
-          page {filters.page}
-          {runs.data?.total !== null && runs.data?.total !== undefined ? ` of ${Math.max(1, Math.ceil(runs.data.total / PAGE_SIZE))}` : ""}
-        </span>
-        <button type="button" className={buttonClass.secondary} disabled={!runs.data?.hasMore} onClick={() => setParam("page", String(filters.page + 1))} data-testid="page-next">
+        <button
+          type="button"
+          className={buttonClass.secondary}
+          disabled={!runs.data?.nextCursor}
+          onClick={() => setParam("cursor", runs.data?.nextCursor ?? undefined)}
+          data-testid="page-next"
+        >
           Older →
         </button>
       </div>

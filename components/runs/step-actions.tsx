@@ -9,7 +9,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { flowKeys, listProfiles } from "@/lib/client/flows";
 import { approveStep, rerunStep, selectWinner, type RerunStepChanges } from "@/lib/client/runs";
-import { TERMINAL_RUN, type LiveRun, type RunDetail, type StepDto } from "@/lib/client/run-types";
+import type { LiveRun, RunDetail, StepDto } from "@/lib/client/run-types";
 import { liveKey } from "@/lib/client/run-types";
 import { buttonClass, Dialog, ErrorNote } from "./dialog";
 import { DiffViewer } from "./diff-viewer";
@@ -24,7 +24,7 @@ function RerunWithChanges({ run, step, onClose }: { run: RunDetail; step: StepDt
   const initialProfile = typeof step.spec.profile === "string" ? step.spec.profile : "";
   const [prompt, setPrompt] = useState(initialPrompt);
   const [profile, setProfile] = useState(initialProfile);
-  const action = useRunAction(run.id, (changes: RerunStepChanges) => rerunStep(run.id, step.id, { mode: "step", changes }));
+  const action = useRunAction(run.id, (changes: RerunStepChanges) => rerunStep(run.id, step.id, changes));
   const submit = () => {
     const changes: RerunStepChanges = {};
     if (prompt !== initialPrompt) changes.prompt = prompt;
@@ -137,8 +137,9 @@ function PickWinnerPanel({ run, step, live }: { run: RunDetail; step: StepDto; l
 
 export function StepActions({ run, step, live }: { run: RunDetail; step: StepDto; live: LiveRun | undefined }) {
   const [changing, setChanging] = useState(false);
-  const rerun = useRunAction(run.id, (mode: "step" | "from-here") => rerunStep(run.id, step.id, { mode }));
-  const runActive = !TERMINAL_RUN.includes(run.status);
+  // The engine re-runs a step and then everything downstream of it, so "Re-run step" (on a
+  // failed step) and "Re-run from here" (on any finished step) are the same call.
+  const rerun = useRunAction(run.id, () => rerunStep(run.id, step.id));
   const manualSelect = step.role === "select" && step.state === "waiting";
   const approval = step.kind === "approval" && step.state === "waiting";
   const canRerun = RERUNNABLE.has(step.state) && step.role !== "select";
@@ -146,7 +147,7 @@ export function StepActions({ run, step, live }: { run: RunDetail; step: StepDto
     <div className="space-y-2" data-testid="step-actions">
       <div className="flex flex-wrap gap-2">
         {step.state === "failed" || step.state === "canceled" ? (
-          <button type="button" className={buttonClass.primary} disabled={rerun.isPending} onClick={() => rerun.mutate("step")} data-testid="rerun-step">
+          <button type="button" className={buttonClass.primary} disabled={rerun.isPending} onClick={() => rerun.mutate(undefined)} data-testid="rerun-step">
             Re-run step
           </button>
         ) : null}
@@ -155,13 +156,13 @@ export function StepActions({ run, step, live }: { run: RunDetail; step: StepDto
             Re-run with changes…
           </button>
         ) : null}
-        {canRerun ? (
+        {canRerun && step.state !== "failed" && step.state !== "canceled" ? (
           <button
             type="button"
             className={buttonClass.secondary}
             disabled={rerun.isPending}
-            title={runActive ? "Re-runs this step and everything after it" : undefined}
-            onClick={() => rerun.mutate("from-here")}
+            title="Re-runs this step and everything after it; earlier steps are reused"
+            onClick={() => rerun.mutate(undefined)}
             data-testid="rerun-from-here"
           >
             Re-run from here

@@ -17,6 +17,18 @@ describe("toRunDetail", () => {
     expect(detail.document).toEqual({ nodes: [], edges: [] });
   });
 
+  it("reads attempts nested under their steps (the Run API's shape)", () => {
+    const detail = toRunDetail({
+      id: "r3",
+      status: "succeeded",
+      steps: [{ id: "s1", key: "a", nodeId: "a", state: "succeeded", attempt: 2, attempts: [{ attempt: 1, state: "failed" }, { attempt: 2, state: "succeeded" }] }],
+    });
+    expect(detail.attempts.map((a) => [a.stepId, a.attempt, a.state])).toEqual([
+      ["s1", 1, "failed"],
+      ["s1", 2, "succeeded"],
+    ]);
+  });
+
   it("falls back to safe defaults for unknown states and missing fields", () => {
     const detail = toRunDetail({ id: "r2", status: "exploded", steps: [{ id: "s", state: "weird" }] });
     expect(detail.status).toBe("pending");
@@ -27,6 +39,6 @@ describe("toRunDetail", () => {
 describe("toRunSummary", () => {
   it("reads step counts flat or nested", () => {
     expect(toRunSummary({ id: "a", status: "failed", stepsTotal: 3, stepsSucceeded: 1, stepsFailed: 1 })).toMatchObject({ stepsTotal: 3, stepsSucceeded: 1, stepsFailed: 1 });
-    expect(toRunSummary({ id: "b", status: "succeeded", stepCounts: { total: 2, succeeded: 2, failed: 0 } })).toMatchObject({ stepsTotal: 2, stepsSucceeded: 2 });
+    expect(toRunSummary({ id: "b", status: "succeeded", counts: { total: 2, succeeded: 2, failed: 0, running: 0 } })).toMatchObject({ stepsTotal: 2, stepsSucceeded: 2 });
   });
 });

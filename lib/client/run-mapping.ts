@@ -102,8 +102,15 @@ export function toRunDetail(raw: unknown): RunDetail {
   const run = top.run ? obj(top.run) : top;
   const flow = obj(top.flow ?? run.flow);
   const version = obj(top.flowVersion ?? run.version);
-  const steps = (Array.isArray(top.steps) ? top.steps : Array.isArray(run.steps) ? run.steps : []).map(toStep);
-  const attempts = (Array.isArray(top.attempts) ? top.attempts : Array.isArray(run.attempts) ? run.attempts : []).map(toAttempt);
+  const rawSteps: unknown[] = Array.isArray(top.steps) ? top.steps : Array.isArray(run.steps) ? run.steps : [];
+  const steps = rawSteps.map(toStep);
+  // Attempts come either as one list or nested under each step (the Run API's shape).
+  const flat: unknown[] = Array.isArray(top.attempts) ? top.attempts : Array.isArray(run.attempts) ? run.attempts : [];
+  const nested = rawSteps.flatMap((raw) => {
+    const step = obj(raw);
+    return Array.isArray(step.attempts) ? step.attempts.map((a) => ({ ...obj(a), stepId: obj(a).stepId ?? step.id })) : [];
+  });
+  const attempts = [...flat, ...nested].map(toAttempt);
   return {
     id: str(run.id) ?? "",
     flowId: str(run.flowId) ?? str(flow.id) ?? "",
@@ -126,7 +133,7 @@ export function toRunDetail(raw: unknown): RunDetail {
 
 export function toRunSummary(raw: unknown): RunSummary {
   const r = obj(raw);
-  const counts = obj(r.stepCounts ?? r.steps);
+  const counts = obj(r.counts ?? r.stepCounts ?? r.steps);
   return {
     id: str(r.id) ?? "",
     flowId: str(r.flowId) ?? "",

@@ -35,32 +35,24 @@ export const runKeys = {
 export interface RunFilters {
   flowId?: string;
   status?: string;
-  page: number;
+  /** Keyset cursor of the page (from the previous page's nextCursor); absent = newest. */
+  cursor?: string;
   pageSize: number;
 }
 
 export interface RunPage {
   runs: RunSummary[];
-  total: number | null;
-  hasMore: boolean;
+  nextCursor: string | null;
 }
 
 export async function listRuns(filters: RunFilters): Promise<RunPage> {
   const params = new URLSearchParams();
-  if (filters.flowId) params.set("flowId", filters.flowId);
+  if (filters.flowId) params.set("flow", filters.flowId);
   if (filters.status) params.set("status", filters.status);
+  if (filters.cursor) params.set("cursor", filters.cursor);
   params.set("limit", String(filters.pageSize));
-  params.set("offset", String((filters.page - 1) * filters.pageSize));
-  const body = await request<{ runs?: unknown[]; total?: number; hasMore?: boolean; nextCursor?: unknown }>(`/api/runs?${params}`);
-  const runs = (body.runs ?? []).map(toRunSummary);
-  const total = typeof body.total === "number" ? body.total : null;
-  const hasMore =
-    typeof body.hasMore === "boolean"
-      ? body.hasMore
-      : total !== null
-        ? filters.page * filters.pageSize < total
-        : body.nextCursor !== undefined && body.nextCursor !== null;
-  return { runs, total, hasMore };
+  const body = await request<{ runs?: unknown[]; nextCursor?: string | null }>(`/api/runs?${params}`);
+  return { runs: (body.runs ?? []).map(toRunSummary), nextCursor: typeof body.nextCursor === "string" ? body.nextCursor : null };
 }
 
 export const getRun = async (id: string): Promise<RunDetail> =>
@@ -76,9 +68,10 @@ export interface RerunStepChanges {
 }
 
 export const cancelRun = (id: string) => post(`${runPath(id)}/cancel`);
-export const rerunRun = async (id: string): Promise<{ id: string }> => runIdOf(await post(`${runPath(id)}/rerun`));
-export const rerunStep = (runId: string, stepId: string, options: { mode: "step" | "from-here"; changes?: RerunStepChanges }) =>
-  post(`${stepPath(runId, stepId)}/rerun`, { mode: options.mode, ...(options.changes ?? {}) });
+export const rerunRun = async (id: string, version: "original" | "current" = "original"): Promise<{ id: string }> =>
+  runIdOf(await post(`${runPath(id)}/rerun`, { version }));
+/** Re-runs a finished step as a new attempt, then everything downstream of it (upstream is reused). */
+export const rerunStep = (runId: string, stepId: string, changes: RerunStepChanges = {}) => post(`${stepPath(runId, stepId)}/rerun`, changes);
 export const approveStep = (runId: string, stepId: string) => post(`${stepPath(runId, stepId)}/approve`);
 export const selectWinner = (runId: string, stepId: string, winner: string) => post(`${stepPath(runId, stepId)}/select`, { winner });
 
