@@ -147,6 +147,15 @@ describe("acp backend with the fake agent", () => {
     expect(allowAll.output).toBe("[permission inside: ok zz-yes][permission outside: ok zz-yes][permission shell: ok zz-yes]");
   });
 
+  test("selects the task's model through the agent's model config option", async () => {
+    const r = recordedTask({ cwd: worktree(), model: "Fake Large", options: { command: fakeAgentCommand({ steps: [{ op: "chunk", text: "hi" }] }) } });
+    expect((await acpBackend.run(r.task)).output).toBe("[model fake-large]hi");
+    const wrong = recordedTask({ cwd: worktree(), model: "gpt-9", options: { command: fakeAgentCommand({}) } });
+    const error = await runExpectingError(acpBackend.run(wrong.task));
+    expect(error.code).toBe("invalid");
+    expect(error.message).toBe("the agent doesn't offer model gpt-9; it offers: fake-small, fake-large");
+  });
+
   test("returns refusal and other stop reasons as results", async () => {
     const r = recordedTask({ cwd: worktree(), options: { command: fakeAgentCommand({ steps: [{ op: "chunk", text: "no" }], stopReason: "refusal" }) } });
     expect(await acpBackend.run(r.task)).toEqual({ output: "no", stopReason: "refusal", usage: {} });

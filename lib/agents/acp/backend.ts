@@ -18,6 +18,7 @@ import { acpAvailability } from "./availability";
 import { createClientApp } from "./client-app";
 import { acpConfigSchema, type AcpConfig } from "./config";
 import { realRoot } from "./confine";
+import { chooseModel } from "./select-model";
 import { connectStdio, exitWithin, initializeParams, isJsonRpcError } from "./stdio";
 import { mapPromptUsage, mapStopReason, mergeUsage } from "./map-session-update";
 
@@ -139,6 +140,20 @@ async function runAcp(task: AgentTask): Promise<AgentResult> {
     phase = "session/new";
     const session = await step(() => connection.agent.request(acp.methods.agent.session.new, { cwd: root, mcpServers: [] }));
     sessionId = session.sessionId;
+    if (task.model) {
+      const choice = chooseModel(session.configOptions, task.model);
+      if (choice.kind === "unknown") {
+        throw new AgentError("invalid", `the agent doesn't offer model ${task.model}; it offers: ${choice.available.join(", ") || "(none)"}`);
+      }
+      if (choice.kind === "unsupported") {
+        enqueue(() => deliver({ type: "log-line", stream: "info", text: `the agent offers no model choice; model ${task.model} ignored, using its default` }));
+      } else {
+        phase = "session/set_config_option";
+        await step(() =>
+          connection.agent.request(acp.methods.agent.session.setConfigOption, { sessionId: session.sessionId, configId: choice.configId, value: choice.value }),
+        );
+      }
+    }
     if (config.mode) {
       phase = "session/set_mode";
       await step(() => connection.agent.request(acp.methods.agent.session.setMode, { sessionId: session.sessionId, modeId: config.mode! }));

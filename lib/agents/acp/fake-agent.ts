@@ -13,6 +13,7 @@ const script = fakeScriptSchema.parse(JSON.parse(fs.readFileSync(process.argv[2]
 const SESSION_ID = "fake-session-1";
 let sessionCwd = process.cwd();
 let mode = "default";
+let model = "fake-small";
 let cancelled = false;
 let onCancel: () => void = () => {};
 
@@ -167,6 +168,19 @@ const app = acp
     sessionCwd = params.cwd;
     return {
       sessionId: SESSION_ID,
+      configOptions: [
+        {
+          id: "model",
+          name: "Model",
+          category: "model",
+          type: "select",
+          currentValue: model,
+          options: [
+            { value: "fake-small", name: "Fake Small" },
+            { value: "fake-large", name: "Fake Large" },
+          ],
+        },
+      ],
       modes: {
         currentModeId: mode,
         availableModes: [
@@ -180,12 +194,22 @@ const app = acp
     mode = params.modeId;
     return {};
   })
+  .onRequest(acp.methods.agent.session.setConfigOption, async ({ params }) => {
+    if (params.configId === "model" && typeof params.value === "string") model = params.value;
+    return { configOptions: [] };
+  })
   .onRequest(acp.methods.agent.session.prompt, async ({ client, params }) => {
     const promptText = params.prompt.map((b) => (b.type === "text" ? b.text : "")).join("");
     await client.notify(acp.methods.client.session.update, {
       sessionId: SESSION_ID,
       update: { sessionUpdate: "user_message_chunk", content: { type: "text", text: promptText } },
     });
+    if (model !== "fake-small") {
+      await client.notify(acp.methods.client.session.update, {
+        sessionId: SESSION_ID,
+        update: { sessionUpdate: "agent_message_chunk", content: { type: "text", text: `[model ${model}]` } },
+      });
+    }
     if (mode !== "default") {
       await client.notify(acp.methods.client.session.update, {
         sessionId: SESSION_ID,
