@@ -232,6 +232,23 @@ describe.each<Driver>(["pglite", "postgres"])("run service on %s", (driver) => {
     expect(step(run, "missing").error).toBe("command not found: baton-no-such-binary");
   });
 
+  it("retries a failing step within its retry limit and fails a timed-out one", async () => {
+    const flowId = await h.createFlow({
+      name: "limits",
+      inputs: [],
+      nodes: [
+        { id: "flaky", kind: "agent", config: { profile: "demo", prompt: "flaky", retries: 1, options: { failTimes: 1 } } },
+        { id: "slow", kind: "agent", config: { profile: "demo", prompt: "slow", timeoutSec: 1, options: { hang: true } } },
+      ],
+      edges: [],
+    });
+    const run = await h.drain((await startRunOrThrow(h.db, { flowId, inputs: {}, origin: "api" })).id);
+    expect(step(run, "flaky")).toMatchObject({ state: "succeeded", attempt: 2 });
+    expect(step(run, "flaky").attempts.map((a) => a.state)).toEqual(["failed", "succeeded"]);
+    expect(step(run, "slow")).toMatchObject({ state: "failed", error: expect.stringMatching(/timed out/) });
+    expect(run.status).toBe("failed");
+  });
+
   it("cancel stops a hanging step and ends the run canceled; a finished run can't be canceled", async () => {
     const flowId = await h.createFlow({
       name: "hang",
