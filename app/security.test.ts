@@ -4,9 +4,11 @@
  * covered without editing this file.
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PUBLIC_PATHS } from "@/lib/auth/gate";
+import { ensureExampleRepo } from "@/lib/git/example-repo";
 import { listAppRoutes, type AppRoute } from "@/lib/security/routes";
 import { startTestServerOrThrow, type TestServer } from "@/lib/security/test-server";
 
@@ -21,11 +23,25 @@ const apiCalls = routes
 const protectedApiCalls = apiCalls.filter(({ route }) => !PUBLIC_PATHS.has(route.path));
 const pages = routes.filter((route) => route.kind === "page" && !PUBLIC_PATHS.has(route.path));
 
+/** Set in the server's environment only; it must never come back in any response or log. */
+const PROBE_KEY = "sk-probe-3f9a1c77e2d84b06a5c1e9f0d2b7a611";
+const repoRoots = fs.mkdtempSync(path.join(os.tmpdir(), "baton-security-roots-"));
+const outside = fs.mkdtempSync(path.join(os.tmpdir(), "baton-security-outside-"));
+
 let server: TestServer;
 let sessionCookie = "";
 
 beforeAll(async () => {
-  server = await startTestServerOrThrow({ projectRoot: ROOT, port: PORT, distDir: ".next-security-test", env: { BATON_TOKEN: TOKEN } });
+  await ensureExampleRepo(repoRoots);
+  await ensureExampleRepo(outside);
+  fs.mkdirSync(path.join(repoRoots, "not-a-repo"));
+  fs.symlinkSync(path.join(outside, "example-repo"), path.join(repoRoots, "escape"));
+  server = await startTestServerOrThrow({
+    projectRoot: ROOT,
+    port: PORT,
+    distDir: ".next-security-test",
+    env: { BATON_TOKEN: TOKEN, BATON_REPO_ROOTS: repoRoots, SECURITY_PROBE_KEY: PROBE_KEY },
+  });
   const login = await fetch(`${server.baseUrl}/api/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -37,6 +53,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
+  fs.rmSync(repoRoots, { recursive: true, force: true });
+  fs.rmSync(outside, { recursive: true, force: true });
 });
 
 /** One request; the body is always consumed or cancelled so SSE routes can't hold the socket. */
@@ -209,6 +227,106 @@ describe("request hygiene", () => {
     for (const text of bodies) {
       expect(text).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
       expect(text).not.toMatch(/syntax error at or near|relation ".+" does not exist|violates .+ constraint/i);
+    }
+  });
+});
+
+describe("runs and conductor mode through the real server", () => {
+  const authed = (extra: Record<string, string> = {}) => jsonHeaders({ ...bearer(TOKEN), ...extra });
+
+  async function createFlowOrThrow(profile: string, workspace: "code" | "none"): Promise<string> {
+    const response = await call("POST", "/api/flows", {
+      headers: authed(),
+      body: JSON.stringify({ name: `probe ${profile}`, nodes: [{ id: "work", kind: "agent", config: { profile, prompt: "go", workspace } }] }),
+    });
+    expect(response.status, response.text).toBe(201);
+    return (JSON.parse(response.text) as { id: string }).id;
+  }
+
+  async function finishedRunOrThrow(runId: string): Promise<Record<string, unknown>> {
+    for (;;) {
+      const response = await call("GET", `/api/runs/${runId}`, { headers: authed() });
+      const run = JSON.parse(response.text) as { status: string };
+      if (["succeeded", "failed", "canceled"].includes(run.status)) return run;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  it("refuses relative, missing, non-git, outside-the-roots and escaping repo paths, naming the field", async () => {
+    const flowId = await createFlowOrThrow("demo", "code");
+    const refused = [
+      "relative/example-repo",
+      "/does/not/exist",
+      path.join(repoRoots, "not-a-repo"),
+      path.join(outside, "example-repo"),
+      `${repoRoots}/../${path.basename(outside)}/example-repo`,
+      path.join(repoRoots, "escape"),
+    ];
+    const failures: string[] = [];
+    for (const repo of refused) {
+      const response = await call("POST", `/api/flows/${flowId}/runs`, { headers: authed(), body: JSON.stringify({ repo }) });
+      if (response.status !== 400 || !/repo/.test(response.text)) failures.push(`${repo} → ${response.status} ${response.text.slice(0, 200)}`);
+    }
+    expect(failures).toEqual([]);
+    const inside = await call("POST", `/api/flows/${flowId}/runs`, {
+      headers: authed(),
+      body: JSON.stringify({ repo: path.join(repoRoots, "example-repo") }),
+    });
+    expect(inside.status, inside.text).toBe(201);
+  });
+
+  it("never returns a key set in an env var, in any response, event or log, after a run that used it", async () => {
+    const profile = await call("POST", "/api/profiles", {
+      headers: authed(),
+      body: JSON.stringify({
+        id: "probe",
+        backend: "command",
+        label: "prints its key",
+        config: { command: ["sh", "-c", 'echo "key=$PROBE_KEY"; echo probe-done'], env: { PROBE_KEY: "$SECURITY_PROBE_KEY" } },
+      }),
+    });
+    expect(profile.status, profile.text).toBe(201);
+    const flowId = await createFlowOrThrow("probe", "none");
+    const started = await call("POST", `/api/flows/${flowId}/runs`, { headers: authed(), body: "{}" });
+    expect(started.status, started.text).toBe(201);
+    const runId = (JSON.parse(started.text) as { id: string }).id;
+    const run = await finishedRunOrThrow(runId);
+    const runText = JSON.stringify(run);
+    expect(runText).toContain("probe-done");
+    expect(runText, "the run's stored output shows the key in clear: outputs/events must pass through redactSecrets").not.toContain(PROBE_KEY);
+    // The agent really had the key (it printed something in its place)...
+    expect(runText, "the agent did not receive the key from the profile's env reference").toMatch(/key=\[redacted\]/);
+
+    // ...and it is nowhere a client or an operator can read it.
+    const texts = [JSON.stringify(run), server.output()];
+    for (const urlPath of ["/api/runs", `/api/runs/${runId}`, `/api/runs/${runId}/events`, "/api/profiles", "/api/profiles/probe"]) {
+      const response = await fetch(`${server.baseUrl}${urlPath}`, { headers: bearer(TOKEN) });
+      texts.push(await response.text());
+    }
+    for (const text of texts) expect(text).not.toContain(PROBE_KEY);
+  });
+
+  it("serves MCP with the bearer token; what it starts is an ordinary run in /api/runs", async () => {
+    const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
+    const { StreamableHTTPClientTransport } = await import("@modelcontextprotocol/sdk/client/streamableHttp.js");
+    const url = new URL(`${server.baseUrl}/api/mcp`);
+
+    const anonymous = new Client({ name: "anonymous", version: "1" });
+    await expect(anonymous.connect(new StreamableHTTPClientTransport(url))).rejects.toThrow();
+
+    const client = new Client({ name: "security-suite", version: "1" });
+    await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers: bearer(TOKEN) } }));
+    try {
+      const created = await client.callTool({ name: "create_agent", arguments: { title: "Via HTTP", provider: "demo", initialPrompt: "hello" } });
+      expect(created.isError ?? false).toBe(false);
+      const agentId = (created.structuredContent as { agentId: string }).agentId;
+      const waited = await client.callTool({ name: "wait_for_agent", arguments: { agentId, timeoutSec: 60 } });
+      expect(waited.structuredContent).toMatchObject({ status: "idle", timedOut: false });
+
+      const runs = JSON.parse((await call("GET", "/api/runs", { headers: authed() })).text) as { runs: { id: string; origin: string }[] };
+      expect(runs.runs.find((run) => run.id === agentId)).toMatchObject({ origin: "mcp" });
+    } finally {
+      await client.close();
     }
   });
 });
