@@ -156,6 +156,29 @@ describe("acp backend with the fake agent", () => {
     expect(error.message).toBe("the agent doesn't offer model gpt-9; it offers: fake-small, fake-large");
   });
 
+  test("declines terminal requests (not advertised) without failing the task", async () => {
+    const r = recordedTask({ cwd: worktree(), options: { command: fakeAgentCommand({ steps: [{ op: "terminal", command: "ls" }, { op: "chunk", text: "still here" }] }) } });
+    const result = await acpBackend.run(r.task);
+    expect(result.output).toMatch(/^\[terminal ls: error [^\]]*[Mm]ethod not found[^\]]*\]still here$/);
+  });
+
+  test("delivers events in arrival order even when the consumer is slow and async", async () => {
+    const steps = Array.from({ length: 30 }, (_, i) => ({ op: "chunk" as const, text: `<${i}>` }));
+    const r = recordedTask({ cwd: worktree(), options: { command: fakeAgentCommand({ steps }) } });
+    const seen: string[] = [];
+    r.task.onEvent = async (event) => {
+      // Early events are the slowest: without serialisation later ones would overtake them.
+      if (event.type === "text-chunk") {
+        const index = Number(event.text.slice(1, -1));
+        await new Promise((resolve) => setTimeout(resolve, (30 - index) % 7));
+        seen.push(event.text);
+      }
+    };
+    const result = await acpBackend.run(r.task);
+    expect(seen).toEqual(steps.map((s) => s.text));
+    expect(result.output).toBe(steps.map((s) => s.text).join(""));
+  });
+
   test("returns refusal and other stop reasons as results", async () => {
     const r = recordedTask({ cwd: worktree(), options: { command: fakeAgentCommand({ steps: [{ op: "chunk", text: "no" }], stopReason: "refusal" }) } });
     expect(await acpBackend.run(r.task)).toEqual({ output: "no", stopReason: "refusal", usage: {} });

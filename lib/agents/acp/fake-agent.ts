@@ -142,6 +142,14 @@ async function runStep(client: acp.AgentContext, step: FakeStep): Promise<"conti
       if (step.ignoreCancel) await never;
       if (!cancelled) await new Promise<void>((resolve) => (onCancel = resolve));
       return "cancelled";
+    case "terminal":
+      try {
+        const result = await client.request(acp.methods.client.terminal.create, { sessionId: SESSION_ID, command: step.command });
+        await report(`[terminal ${step.command}: ok ${result.terminalId}]`);
+      } catch (error) {
+        await report(`[terminal ${step.command}: error ${errorText(error)}]`);
+      }
+      break;
     case "garbage":
       process.stdout.write("this is not json-rpc\n");
       break;

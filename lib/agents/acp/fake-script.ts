@@ -47,6 +47,8 @@ export const fakeStepSchema = z.discriminatedUnion("op", [
   z.object({ op: z.literal("crash"), code: z.number().default(3) }),
   /** Waits for session/cancel (then answers `cancelled`), or forever with ignoreCancel. */
   z.object({ op: z.literal("hang"), ignoreCancel: z.boolean().default(false) }),
+  /** Asks the client for a terminal (Baton doesn't advertise terminals: it must refuse). */
+  z.object({ op: z.literal("terminal"), command: z.string() }),
   /** Writes a line that is not JSON-RPC to stdout. */
   z.object({ op: z.literal("garbage") }),
 ]);
