@@ -7,7 +7,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import type { FlowDocument } from "@/lib/flow/document";
 import { flowKeys, getVersion } from "@/lib/client/flows";
 import { cancelRun, getRun, rerunRun, runKeys } from "@/lib/client/runs";
@@ -94,7 +94,12 @@ function RunHeader({ run, now }: { run: RunDetail; now: number }) {
 }
 
 export function RunPage({ runId }: { runId: string }) {
-  const detail = useQuery({ queryKey: runKeys.detail(runId), queryFn: () => getRun(runId) });
+  const detail = useQuery({
+    queryKey: runKeys.detail(runId),
+    queryFn: () => getRun(runId),
+    // The stream drives updates; a slow refetch while the run is live is the safety net.
+    refetchInterval: (query) => (query.state.data && !TERMINAL_RUN.includes(query.state.data.status) ? 5_000 : false),
+  });
   const queryClient = useQueryClient();
   // Written only by useRunEvents; the queryFn returns what is cached, so a refetch never wipes it.
   const live = useQuery<LiveRun>({
@@ -103,11 +108,17 @@ export function RunPage({ runId }: { runId: string }) {
     staleTime: Infinity,
     gcTime: 10 * 60_000,
   });
-  useRunEvents(runId, detail.isSuccess);
+  useRunEvents(runId, detail.data?.status);
   const run = detail.data;
   const active = !!run && (!TERMINAL_RUN.includes(run.status) || run.steps.some((s) => s.state === "running"));
   const now = useNow(active, 250);
   const [selection, setSelection] = useState<{ stepId: string; attempt: number | null } | null>(null);
+  // The first step shown is the one needing attention when the page opened; after that the
+  // selection stays put (a re-run or a new failure elsewhere doesn't yank the panel away).
+  const firstDefault = run ? defaultStep(run.steps)?.id : undefined;
+  useEffect(() => {
+    if (selection === null && firstDefault) setSelection({ stepId: firstDefault, attempt: null });
+  }, [selection, firstDefault]);
 
   // The run is pinned to a flow version; versions are immutable, so this is fetched once.
   const version = useQuery({

@@ -4,7 +4,7 @@
  * contestants as sub-lanes, the winner starred, +/− counts on code steps' bars and the failure
  * reason beside failed bars. Hover shows details; click selects the step and attempt.
  */
-import { memo, useMemo } from "react";
+import { Fragment, memo, useMemo } from "react";
 import type { AttemptDto, StepDto } from "@/lib/client/run-types";
 import { buildTimeline, formatDuration, timeScale, type TimelineBar } from "@/lib/timeline/lanes";
 import { lookOf } from "./status";
@@ -85,34 +85,40 @@ export const RunTimeline = memo(function RunTimeline({ steps, attempts, now, nod
                         </span>
                       ) : null}
                       {bar.failure ? (
-                        <span className={`truncate ${last ? "max-w-[18rem] text-red-700" : ""}`} data-testid="timeline-failure">
+                        <span className={`min-w-0 truncate ${last ? "text-red-700" : ""}`} data-testid="timeline-failure">
                           {bar.failure}
                         </span>
                       ) : null}
                     </>
                   );
                   return (
-                    <button
-                      key={bar.attempt}
-                      type="button"
-                      title={barTitle(bar)}
-                      onClick={() => onSelect({ stepId: bar.stepId, attempt: bar.attempt })}
-                      data-testid="timeline-bar"
-                      data-step-key={bar.key}
-                      data-attempt={bar.attempt}
-                      data-state={bar.state}
-                      data-live={bar.live ? "true" : "false"}
-                      className={`absolute top-1.5 flex h-4 items-center rounded-sm text-[10px] text-white ${lookOf(bar.state).bar} ${
-                        bar.live ? "animate-pulse" : ""
-                      } ${isSelected ? "ring-2 ring-zinc-900 ring-offset-1" : "hover:ring-2 hover:ring-zinc-400"} ${last ? "overflow-visible" : "overflow-hidden"}`}
-                      style={{ left: `${left}%`, width: `${width}%` }}
-                    >
+                    <Fragment key={bar.attempt}>
+                      <button
+                        type="button"
+                        title={barTitle(bar)}
+                        onClick={() => onSelect({ stepId: bar.stepId, attempt: bar.attempt })}
+                        data-testid="timeline-bar"
+                        data-step-key={bar.key}
+                        data-attempt={bar.attempt}
+                        data-state={bar.state}
+                        data-live={bar.live ? "true" : "false"}
+                        className={`absolute top-1.5 flex h-4 items-center overflow-hidden rounded-sm text-[10px] text-white ${lookOf(bar.state).bar} ${
+                          bar.live ? "animate-pulse" : ""
+                        } ${isSelected ? "ring-2 ring-zinc-900 ring-offset-1" : "hover:ring-2 hover:ring-zinc-400"}`}
+                        style={{ left: `${left}%`, width: `${width}%` }}
+                      >
+                        {last || width < 10 ? null : <span className="pointer-events-none flex min-w-0 items-center gap-1 whitespace-nowrap px-1">{notes}</span>}
+                      </button>
                       {last ? (
-                        <span className="pointer-events-none absolute left-full ml-1 flex items-center gap-1 whitespace-nowrap text-zinc-600">{notes}</span>
-                      ) : (
-                        <span className="pointer-events-none flex min-w-0 items-center gap-1 whitespace-nowrap px-1">{notes}</span>
-                      )}
-                    </button>
+                        // From the bar's end to the lane's right edge, clipped there.
+                        <span
+                          className="pointer-events-none absolute top-1 flex h-5 items-center gap-1 overflow-hidden whitespace-nowrap pl-1 text-[10px] text-zinc-600"
+                          style={{ left: `${left + width}%`, right: 0 }}
+                        >
+                          {notes}
+                        </span>
+                      ) : null}
+                    </Fragment>
                   );
                 })}
               </div>

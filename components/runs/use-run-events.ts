@@ -12,9 +12,11 @@
  * - The reducers ignore ids already applied, so overlaps never double text.
  * - A step reaching a new state refetches the run detail (trailing, throttled) so stored
  *   output, prompt and diff replace the streamed approximation.
+ * - The server ends the stream when the run is over; the hook then closes the EventSource
+ *   (no reconnect loop) and opens a new one if the run comes back to life (a re-run step).
  */
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { applyLiveEvents, applyRunEvents, emptyLiveRun, parseRunEvent } from "@/lib/client/run-events";
 import { runKeys } from "@/lib/client/runs";
 import { TERMINAL_RUN, type LiveRun, type RunDetail, type RunEvent } from "@/lib/client/run-types";
@@ -34,8 +36,19 @@ export const RUN_EVENT_TYPES = [
 
 const REFETCH_AFTER_MS = 250;
 
-export function useRunEvents(runId: string, enabled: boolean): void {
+export function useRunEvents(runId: string, status: string | undefined): void {
   const queryClient = useQueryClient();
+  const enabled = status !== undefined;
+  const terminal = status !== undefined && (TERMINAL_RUN as readonly string[]).includes(status);
+  // Bumped to open a fresh stream; `ended` = the server closed it on a finished run.
+  const [generation, setGeneration] = useState(0);
+  const [ended, setEnded] = useState(false);
+  useEffect(() => {
+    if (ended && !terminal) {
+      setEnded(false);
+      setGeneration((g) => g + 1);
+    }
+  }, [ended, terminal]);
   useEffect(() => {
     if (!enabled) return;
     const cached = queryClient.getQueryData<LiveRun>(runKeys.live(runId));
@@ -76,8 +89,16 @@ export function useRunEvents(runId: string, enabled: boolean): void {
     for (const type of RUN_EVENT_TYPES) source.addEventListener(type, onEvent);
     source.onerror = () => {
       // The server ends the stream once the run is over; don't let EventSource reconnect forever.
+      if (frame !== null) {
+        window.cancelAnimationFrame(frame);
+        window.clearTimeout(frame);
+      }
+      flush();
       const detail = queryClient.getQueryData<RunDetail>(runKeys.detail(runId));
-      if (detail && TERMINAL_RUN.includes(detail.status)) source.close();
+      if (detail && TERMINAL_RUN.includes(detail.status)) {
+        source.close();
+        setEnded(true);
+      }
     };
 
     return () => {
@@ -89,5 +110,6 @@ export function useRunEvents(runId: string, enabled: boolean): void {
       flush();
       if (refetchTimer) clearTimeout(refetchTimer);
     };
-  }, [runId, enabled, queryClient]);
+    // `generation` re-opens the stream; `enabled` gates the first open only.
+  }, [runId, enabled, generation, queryClient]);
 }
