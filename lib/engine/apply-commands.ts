@@ -6,7 +6,8 @@
  *      event rows and the archive of attempts that ended while waiting (the dispatcher
  *      archives every other attempt when it completes it);
  *   2. cancel requests for running steps (the dispatcher's heartbeat sees the flag and
- *      aborts the step);
+ *      aborts the step), including ready steps being canceled that a worker claimed
+ *      between the reducer's read and this write (claims don't take the run lock);
  *   3. the run row: status, error, timestamps and usage summed over every attempt, with a
  *      "run-state" event when the status changed, and a NOTIFY (run id) for listeners.
  * Returns the ids of steps that became ready; the caller NOTIFYs them in this transaction.
@@ -93,7 +94,9 @@ export async function applyCommands(tx: Executor, runId: string, state: RunState
             lease_expires_at = null,
             updated_at = now()
           from v
-          where s.id = v.id and s.run_id = ${runId}
+          -- Only from the state the reducer saw: a ready step a worker claimed meanwhile is
+          -- left alone here (and asked to stop below when it was being canceled).
+          where s.id = v.id and s.run_id = ${runId} and s.state = v."from"
           returning s.*, v."from" as from_state
         ),
         archived as (
@@ -113,7 +116,11 @@ export async function applyCommands(tx: Executor, runId: string, state: RunState
       `,
     );
   }
-  const cancels = commands.filter((c) => c.type === "step-cancel-request").map((c) => idOf.get(c.key)!);
+  const cancels = [
+    ...commands.filter((c) => c.type === "step-cancel-request").map((c) => idOf.get(c.key)!),
+    // A ready step claimed between our read and our write is running now: ask it to stop.
+    ...transitions.filter((t) => t.state === "canceled" && t.from === "ready").map((t) => t.id),
+  ];
   if (cancels.length > 0) {
     await rows(
       tx,
