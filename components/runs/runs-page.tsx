@@ -8,11 +8,13 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { RUN_STATUSES } from "@/lib/db/schema";
-import { flowKeys, listFlows } from "@/lib/client/flows";
+import { useState } from "react";
+import { flowKeys, getFlow, listFlows } from "@/lib/client/flows";
 import { listRuns, runKeys, type RunFilters } from "@/lib/client/runs";
 import { TERMINAL_RUN, type RunSummary } from "@/lib/client/run-types";
 import { formatDuration } from "@/lib/timeline/lanes";
 import { buttonClass, ErrorNote } from "./dialog";
+import { RunDialog } from "./run-dialog";
 import { formatCost, formatTokens, StateBadge } from "./status";
 import { useNow } from "./use-now";
 
@@ -40,6 +42,13 @@ export function RunsPage() {
     queryFn: () => listRuns(filters),
     placeholderData: keepPreviousData,
     refetchInterval: (query) => (query.state.data?.runs.some((r) => !TERMINAL_RUN.includes(r.status)) ? 2_000 : 10_000),
+  });
+  const filteredFlow = (flows.data ?? []).find((f) => f.id === filters.flowId);
+  const [running, setRunning] = useState(false);
+  const detail = useQuery({
+    queryKey: flowKeys.detail(filters.flowId ?? ""),
+    queryFn: () => getFlow(filters.flowId!),
+    enabled: running && !!filters.flowId,
   });
   const anyActive = runs.data?.runs.some((r) => !TERMINAL_RUN.includes(r.status)) ?? false;
   const now = useNow(anyActive, 1000);
@@ -83,8 +92,16 @@ export function RunsPage() {
           </select>
         </label>
         {runs.isFetching ? <span className="text-[11px] text-zinc-400">updating…</span> : null}
+        {filteredFlow ? (
+          <button type="button" className={`ml-auto ${buttonClass.primary}`} onClick={() => setRunning(true)} data-testid="run-flow">
+            ▶ Run {filteredFlow.name}
+          </button>
+        ) : null}
       </div>
-      <ErrorNote error={runs.error} />
+      <ErrorNote error={runs.error ?? detail.error} />
+      {running && filteredFlow && detail.data ? (
+        <RunDialog flowId={filteredFlow.id} flowName={filteredFlow.name} inputs={detail.data.document.inputs} onClose={() => setRunning(false)} />
+      ) : null}
       <div className="overflow-x-auto rounded border border-zinc-200 bg-white">
         <table className="w-full text-left text-[12px]" data-testid="runs-table">
           <thead className="border-b border-zinc-200 bg-zinc-50 text-[11px] uppercase tracking-wide text-zinc-500">
