@@ -142,9 +142,19 @@ describe("MCP over Streamable HTTP", () => {
     const agent = structured<{ agentId: string }>(
       await call("create_agent", { title: "Hang around", provider: "demo-hang", initialPrompt: "wait forever" }),
     );
-    const waited = structured<{ timedOut: boolean; status: string }>(await call("wait_for_run", { runId: agent.agentId, timeoutSec: 1 }));
+    const progress: { progress: number; total?: number; message?: string }[] = [];
+    const waited = structured<{ timedOut: boolean; status: string; waitedSec: number }>(
+      (await client.callTool({ name: "wait_for_run", arguments: { runId: agent.agentId, timeoutSec: 3 } }, undefined, {
+        onprogress: (notification) => progress.push(notification),
+      })) as CallToolResult,
+    );
     expect(waited.timedOut).toBe(true);
+    expect(waited.waitedSec).toBeGreaterThanOrEqual(3);
     expect(["pending", "running"]).toContain(waited.status);
+    // A 3 s wait with a progress token reports progress (at most once a second), increasing.
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress[0]).toMatchObject({ total: 3, message: expect.stringContaining(agent.agentId) });
+    for (let i = 1; i < progress.length; i++) expect(progress[i].progress).toBeGreaterThan(progress[i - 1].progress);
     structured(await call("cancel_run", { runId: agent.agentId }));
     const ended = structured<{ status: string; timedOut: boolean }>(await call("wait_for_run", { runId: agent.agentId, timeoutSec: 60 }));
     expect(ended).toMatchObject({ status: "canceled", timedOut: false });
