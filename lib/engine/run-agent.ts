@@ -11,6 +11,7 @@ import { sql } from "drizzle-orm";
 import { rows } from "../db/client";
 import { AgentError, type AgentEvent } from "../agents/types";
 import { backendFor } from "../agents/registry";
+import { resolveProfileEnv } from "../profiles/env";
 import { findProfile } from "../profiles/repository";
 import { truncationMarker } from "../flow/template";
 import type { StepContext, StepEventInput, StepOutcome } from "./contract";
@@ -40,18 +41,6 @@ export function limitOutput(output: string): { output: string; outputTruncated: 
 export function summaryOf(output: string): string {
   const line = output.split("\n").find((l) => l.trim().length > 0)?.trim() ?? "";
   return line.length > 200 ? `${line.slice(0, 199)}…` : line;
-}
-
-/** Profile env values like "$OPENAI_API_KEY" are references to this process's environment. */
-export function resolveEnv(config: Record<string, unknown>, environment: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const env = config.env;
-  if (!env || typeof env !== "object") return {};
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env as Record<string, unknown>)) {
-    if (typeof value !== "string") continue;
-    out[name] = value.startsWith("$") ? (environment[value.slice(1)] ?? "") : value;
-  }
-  return out;
 }
 
 const fail = (error: string, retryable: boolean, detail: Record<string, unknown> = {}): Extract<StepOutcome, { state: "failed" }> => ({
@@ -87,7 +76,7 @@ export async function runAgent(context: StepContext, run: AgentRun): Promise<Ste
       prompt: run.prompt,
       cwd: run.cwd,
       ...(run.model ? { model: run.model } : {}),
-      env: resolveEnv(config),
+      env: resolveProfileEnv(config, process.env),
       signal: context.signal,
       ...(context.step.timeoutMs ? { timeoutMs: context.step.timeoutMs } : {}),
       options: { ...config, ...run.options },
