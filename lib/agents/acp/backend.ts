@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import * as acp from "@agentclientprotocol/sdk";
 import { resolveProfileEnv } from "../../profiles/env";
+import { withSecretRedaction } from "../../profiles/secrets";
 import { agentBaseEnv } from "../command/base-env";
 import { describeExit, LineSplitter, signalGroup, spawnGroup, TailBuffer, terminateGroup, type ExitInfo, type GroupProcess } from "../command/process-group";
 import { AgentError, type AgentBackend, type AgentEvent, type AgentResult, type AgentTask, type Usage } from "../types";
@@ -190,6 +191,6 @@ async function runAcp(task: AgentTask): Promise<AgentResult> {
 
 export const acpBackend: AgentBackend = {
   id: "acp",
-  run: runAcp,
+  run: withSecretRedaction(runAcp),
   availability: acpAvailability,
 };

@@ -120,3 +120,23 @@ describe("agent environment", () => {
     }
   });
 });
+
+describe("secret redaction", () => {
+  test("a referenced secret never leaves the backend: not in events, output or errors", async () => {
+    process.env.BATON_TEST_SECRET = "s3cret-value-xyz";
+    try {
+      const script = "console.log('key=' + process.env.MY_KEY); console.error('stderr key ' + process.env.MY_KEY); process.exit(2)";
+      const r = recordedTask({ cwd: base, options: { command: [NODE, "-e", script], env: { MY_KEY: "$BATON_TEST_SECRET" } } });
+      const error = await expectAgentError(commandBackend.run(r.task));
+      expect(r.text()).toBe("key=[redacted]\n");
+      expect(r.logs("stderr")).toEqual(["stderr key [redacted]"]);
+      expect(error.message).toBe("command exited with code 2; stderr: stderr key [redacted]");
+      expect(JSON.stringify([r.events, error.message, error.detail])).not.toContain("s3cret-value-xyz");
+
+      const ok = recordedTask({ cwd: base, options: { command: [NODE, "-e", "console.log(process.env.MY_KEY)"], env: { MY_KEY: "$BATON_TEST_SECRET" } } });
+      expect((await commandBackend.run(ok.task)).output).toBe("[redacted]\n");
+    } finally {
+      delete process.env.BATON_TEST_SECRET;
+    }
+  });
+});

@@ -8,6 +8,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { resolveProfileEnv } from "../../profiles/env";
+import { withSecretRedaction } from "../../profiles/secrets";
 import { AgentError, type AgentBackend, type AgentResult, type AgentTask } from "../types";
 import { agentBaseEnv } from "./base-env";
 import { commandConfigSchema, type CommandConfig } from "./config";
@@ -109,6 +110,6 @@ async function commandAvailability(raw: Record<string, unknown>) {
 
 export const commandBackend: AgentBackend = {
   id: "command",
-  run: runCommand,
+  run: withSecretRedaction(runCommand),
   availability: commandAvailability,
 };

@@ -7,6 +7,7 @@
  * the Authorization header and nowhere else (not into errors, events or logs).
  */
 import { resolveValue } from "../../profiles/env";
+import { withSecretRedaction } from "../../profiles/secrets";
 import { AgentError, type AgentBackend, type AgentResult, type AgentTask, type Availability, type Usage } from "../types";
 import { endpoint, openaiConfigSchema, type OpenaiConfig } from "./config";
 import { MalformedChunkError, mapFinishReason, parseChatData, SseParser } from "./sse";
@@ -184,6 +185,6 @@ async function openaiAvailability(raw: Record<string, unknown>): Promise<Availab
 
 export const openaiBackend: AgentBackend = {
   id: "openai",
-  run: runOpenai,
+  run: withSecretRedaction(runOpenai),
   availability: openaiAvailability,
 };
