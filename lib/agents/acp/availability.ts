@@ -17,7 +17,29 @@ function exitReason(program: string, exit: string, stderr: string): string {
   return `${program} ${exit} before answering initialize${tail ? `: ${tail}` : ""}`;
 }
 
-export async function acpAvailability(raw: Record<string, unknown>): Promise<Availability> {
+/**
+ * Successful checks are reused for a few seconds: the engine asks before every step, and an
+ * arena starts several steps of one profile at once — each check spawns the agent. Failures
+ * are never cached, so a freshly installed CLI shows up on the next check.
+ */
+const SUCCESS_TTL_MS = 10_000;
+const shared = globalThis as unknown as { __batonAcpAvailability?: Map<string, { at: number; pending: Promise<Availability> }> };
+
+export function acpAvailability(raw: Record<string, unknown>): Promise<Availability> {
+  shared.__batonAcpAvailability ??= new Map();
+  const cache = shared.__batonAcpAvailability;
+  const key = JSON.stringify(raw);
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < SUCCESS_TTL_MS) return hit.pending;
+  const pending = checkAcpAvailability(raw);
+  cache.set(key, { at: Date.now(), pending });
+  void pending.then((result) => {
+    if (!result.available && cache.get(key)?.pending === pending) cache.delete(key);
+  });
+  return pending;
+}
+
+async function checkAcpAvailability(raw: Record<string, unknown>): Promise<Availability> {
   const parsed = acpConfigSchema.safeParse(raw);
   if (!parsed.success) return { available: false, reason: `invalid config: ${parsed.error.issues[0]?.message ?? "unknown"}` };
   const config = parsed.data;

@@ -306,3 +306,15 @@ describe("acp availability", () => {
     expect((await acpBackend.availability({ command: "claude" })).reason).toMatch(/^invalid config/);
   });
 });
+
+describe("acp availability cache", () => {
+  test("shares one check between concurrent askers; failures are not cached", async () => {
+    const config = { command: fakeAgentCommand({}) };
+    const [a, b] = await Promise.all([acpBackend.availability(config), acpBackend.availability(config)]);
+    expect(b).toBe(a);
+    expect(a.available).toBe(true);
+    const missing = { command: ["baton-no-such-agent-cache-xyz"] };
+    const first = await acpBackend.availability(missing);
+    expect(await acpBackend.availability(missing)).not.toBe(first);
+  });
+});
