@@ -14,6 +14,7 @@ import { listPublicProfiles } from "../profiles/service";
 import { cancelRunOrThrow, startRunOrThrow } from "../runs/service";
 import { AGENT_NODE_ID, AGENT_TASK_INPUT, agentFlowDocument, findAgentRow, listAgentRows, type AgentRow } from "./agents";
 import type { ToolContext } from "./context";
+import { confinedRepoOrThrow } from "./repo";
 import { agentStatusOf, isTerminalRunStatus, parseProvider, runPointer, TEXT_CAP } from "./format";
 import { DEFAULT_WAIT_SEC, MAX_WAIT_SEC, waitForRunOrThrow } from "./run-wait";
 import { loadRunViewOrThrow } from "./run-view";
@@ -84,13 +85,14 @@ export function registerAgentTools(server: McpServer, context: ToolContext): voi
         if (!(await findProfile(db.orm, parsed.value.profile))) {
           throw new HttpError("validation_failed", `provider: unknown agent profile "${parsed.value.profile}" (see list_providers)`);
         }
-        const flow = await createFlowOrThrow(db, agentFlowDocument({ title, provider: parsed.value, cwd }), "created by create_agent");
+        const repo = await confinedRepoOrThrow(cwd);
+        const flow = await createFlowOrThrow(db, agentFlowDocument({ title, provider: parsed.value, cwd: repo }), "created by create_agent");
         let runId: string;
         try {
           ({ id: runId } = await startRunOrThrow(db, {
             flowId: flow.id,
             inputs: { [AGENT_TASK_INPUT]: initialPrompt },
-            ...(cwd ? { repo: cwd } : {}),
+            ...(repo ? { repo } : {}),
             origin: "mcp",
           }));
         } catch (error) {

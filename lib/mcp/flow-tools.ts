@@ -11,6 +11,7 @@ import { listFlows } from "../flows/repository";
 import { HttpError } from "../http/errors";
 import { cancelRunOrThrow, rerunStepOrThrow, startRunOrThrow } from "../runs/service";
 import { AGENT_FLOW_DESCRIPTION } from "./agents";
+import { confinedRepoOrThrow } from "./repo";
 import type { ToolContext } from "./context";
 import { DEFAULT_WAIT_SEC, MAX_WAIT_SEC, waitForRunOrThrow } from "./run-wait";
 import { describeRun, loadRunViewOrThrow, type RunView } from "./run-view";
@@ -108,7 +109,8 @@ export function registerFlowTools(server: McpServer, context: ToolContext): void
     async (args) =>
       guarded(async () => {
         const db = await context.db();
-        const run = await startRunOrThrow(db, { ...args, origin: "mcp" });
+        const repo = await confinedRepoOrThrow(args.repo, args.baseRef);
+        const run = await startRunOrThrow(db, { ...args, repo, origin: "mcp" });
         const view = await loadRunViewOrThrow(db.orm, run.id);
         return runResult(view, { ui: `/runs/${run.id}` });
       }, log),

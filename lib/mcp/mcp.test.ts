@@ -6,11 +6,15 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Db } from "../db/client";
 import { startWorkerHost, type WorkerHost } from "../dispatch/host";
 import { engine } from "../engine/engine";
 import { createFlowOrThrow } from "../flows/service";
+import { ensureExampleRepo } from "../git/example-repo";
 import { insertMissingProfiles } from "../profiles/repository";
 import { listRuns } from "../runs/service";
 import { seedOrThrow } from "../seed";
@@ -192,6 +196,35 @@ describe("MCP over Streamable HTTP", () => {
     structured(await call("cancel_agent", { agentId: created.agentId }));
     const done = structured<{ status: string; timedOut: boolean }>(await call("wait_for_agent", { agentId: created.agentId, timeoutSec: 60 }));
     expect(done).toMatchObject({ status: "closed", timedOut: false });
+  });
+
+  it("confines create_agent's cwd and run_flow's repo to git repositories inside BATON_REPO_ROOTS", async () => {
+    const roots = fs.mkdtempSync(path.join(os.tmpdir(), "baton-mcp-roots-"));
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), "baton-mcp-outside-"));
+    try {
+      const inside = await ensureExampleRepo(roots);
+      const elsewhere = await ensureExampleRepo(outside);
+      fs.mkdirSync(path.join(roots, "plain"));
+      vi.stubEnv("BATON_REPO_ROOTS", roots);
+      const refused = ["relative/dir", path.join(roots, "missing"), path.join(roots, "plain"), elsewhere, `${roots}/../${path.basename(outside)}/example-repo`];
+      for (const cwd of refused) {
+        const result = await call("create_agent", { title: "confined", provider: "demo", initialPrompt: "x", cwd });
+        expect(result.isError, cwd).toBe(true);
+        expect(textOf(result)).toMatch(/^repo: /);
+        const flowId = await failingFlowId();
+        const run = await call("run_flow", { flowId, inputs: { task: "x" }, repo: cwd });
+        expect(run.isError, cwd).toBe(true);
+      }
+      const agent = structured<{ agentId: string; cwd: string }>(
+        await call("create_agent", { title: "In a repo", provider: "demo", initialPrompt: "edit something", cwd: inside }),
+      );
+      expect(agent.cwd).toBe(fs.realpathSync(inside));
+      expect(structured(await call("wait_for_agent", { agentId: agent.agentId, timeoutSec: 60 }))).toMatchObject({ status: "idle" });
+    } finally {
+      vi.unstubAllEnvs();
+      fs.rmSync(roots, { recursive: true, force: true });
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it("answers bad arguments and unknown ids with isError naming the problem", async () => {
