@@ -12,7 +12,7 @@
 import type { StepContext, StepOutcome } from "./contract";
 import { executeSelect } from "./execute-select";
 import { concatOutputs, renderPrompt, templateNeeds } from "./render";
-import { recordPrompt, runAgent } from "./run-agent";
+import { limitOutput, recordPrompt, runAgent } from "./run-agent";
 import { runCommand, tail } from "./run-command";
 import { stepSpecSchema, type StepSpec } from "./spec";
 import { loadNodeSteps, loadRunInfo, renderContextOf, type RunInfo } from "./step-data";
@@ -61,8 +61,8 @@ async function executeConcat(context: StepContext, spec: StepSpec): Promise<Step
   const loaded = await loadNodeSteps(context.db, context.step.runId, spec.upstream);
   const byNode = new Map(loaded.filter((s) => s.role !== "contestant").map((s) => [s.nodeId, s]));
   const inputs = spec.upstream.map((id) => byNode.get(id)).filter((s) => s !== undefined);
-  const output = concatOutputs(inputs, spec.fold?.separator);
-  return { state: "succeeded", output, summary: `${inputs.length} inputs joined`, detail: { mode: "concat", inputs: spec.upstream } };
+  const output = limitOutput(concatOutputs(inputs, spec.fold?.separator));
+  return { state: "succeeded", ...output, summary: `${inputs.length} inputs joined`, detail: { mode: "concat", inputs: spec.upstream } };
 }
 
 async function executeCheck(context: StepContext, spec: StepSpec, run: RunInfo): Promise<StepOutcome> {
