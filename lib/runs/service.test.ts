@@ -249,6 +249,20 @@ describe.each<Driver>(["pglite", "postgres"])("run service on %s", (driver) => {
     expect(run.status).toBe("failed");
   });
 
+  it("fails a step on a disabled profile at once, without spending its retries", async () => {
+    await rows(h.db.orm, sql`insert into agent_profiles (id, backend, config) values ('demo-off', 'demo', '{}') on conflict do nothing`);
+    const flowId = await h.createFlow({
+      name: "disabled",
+      inputs: [],
+      nodes: [{ id: "a", kind: "agent", config: { profile: "demo-off", prompt: "x", retries: 2 } }],
+      edges: [],
+    });
+    await rows(h.db.orm, sql`update agent_profiles set enabled = false where id = 'demo-off'`);
+    const run = await h.drain((await startRunOrThrow(h.db, { flowId, inputs: {}, origin: "api" })).id);
+    expect(step(run, "a")).toMatchObject({ state: "failed", attempt: 1, error: 'agent profile "demo-off" is disabled' });
+    expect(run.status).toBe("failed");
+  });
+
   it("cancel stops a hanging step and ends the run canceled; a finished run can't be canceled", async () => {
     const flowId = await h.createFlow({
       name: "hang",
