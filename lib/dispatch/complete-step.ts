@@ -33,7 +33,15 @@ export interface CompleteStepInput {
   fence: number;
   workerId: string;
   outcome: StepOutcome;
+  /**
+   * Infrastructure failure (the database went away while the step ran): the attempt is
+   * archived as failed but does not spend the node's retry budget — max_attempts is raised
+   * so one more claim is allowed (capped at MAX_GRANTED_ATTEMPT so a persistent fault ends).
+   */
+  grantAttempt?: boolean;
 }
+
+export const MAX_GRANTED_ATTEMPT = 20;
 
 export interface CompleteStepResult {
   /** False when the lease was lost: nothing was written. */
@@ -118,18 +126,23 @@ export function outcomeColumns(outcome: StepOutcome): OutcomeColumns {
 
 export async function completeStep(db: Orm, engine: Engine, input: CompleteStepInput): Promise<CompleteStepResult> {
   const c = outcomeColumns(input.outcome);
+  // Granting only makes sense for a retryable failure, and never past the cap.
+  const grantRequested = Boolean(input.grantAttempt) && c.state === "failed" && c.retryable;
   return db.transaction(async (tx) => {
     const updated = await rows<{ id: string; run_id: string; state: string }>(
       tx,
       sql`
         with ended as (
           update steps s
-          set state = case
-                when ${c.state}::text = 'failed' and ${c.retryable}::boolean and s.attempt < s.max_attempts then 'ready'
+          set max_attempts = case when (${grantRequested}::boolean and s.attempt < ${MAX_GRANTED_ATTEMPT}::int) then greatest(s.max_attempts, s.attempt + 1) else s.max_attempts end,
+              state = case
+                when ${c.state}::text = 'failed' and ${c.retryable}::boolean
+                     and (s.attempt < s.max_attempts or (${grantRequested}::boolean and s.attempt < ${MAX_GRANTED_ATTEMPT}::int)) then 'ready'
                 else ${c.state}::text
               end,
               ready_at = case
-                when ${c.state}::text = 'failed' and ${c.retryable}::boolean and s.attempt < s.max_attempts then now()
+                when ${c.state}::text = 'failed' and ${c.retryable}::boolean
+                     and (s.attempt < s.max_attempts or (${grantRequested}::boolean and s.attempt < ${MAX_GRANTED_ATTEMPT}::int)) then now()
                 else s.ready_at
               end,
               finished_at = case when ${c.state}::text = 'waiting' then null else now() end,

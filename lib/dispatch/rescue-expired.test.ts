@@ -174,4 +174,23 @@ describe("leases, the rescuer and fencing", () => {
     ]);
     expect(await runStatus(db.orm, runId)).toBe("failed");
   });
+
+  it("an infrastructure failure is retried without spending the node's retry budget", async () => {
+    const T = isolate();
+    const { runId, stepIds } = await insertRun(db.orm, [{ requiredTags: T.tag, key: "a", maxAttempts: 1 }]);
+    const [claimed] = await claimSteps(db.orm, { workerId: "wkr_i", tags: T.tag, limit: 1, leaseMs: 60_000 });
+    const lost = { state: "failed" as const, error: "step execution threw: Connection terminated", retryable: true };
+    const result = await completeStep(db.orm, engine, { stepId: claimed.id, fence: claimed.fence, workerId: "wkr_i", outcome: lost, grantAttempt: true });
+    expect(result).toEqual({ completed: true, state: "ready", readyStepIds: [stepIds.a] });
+    const [row] = await rows<{ max_attempts: number }>(db.orm, sql`select max_attempts from steps where id = ${stepIds.a}`);
+    expect(row.max_attempts).toBe(2);
+    const [again] = await claimSteps(db.orm, { workerId: "wkr_i", tags: T.tag, limit: 1, leaseMs: 60_000 });
+    expect(again.attempt).toBe(2);
+    await completeStep(db.orm, engine, { stepId: again.id, fence: again.fence, workerId: "wkr_i", outcome: { state: "succeeded", output: "ok" } });
+    expect(await runStatus(db.orm, runId)).toBe("succeeded");
+    expect((await attemptsOf(stepIds.a)).map((r) => [r.attempt, r.state])).toEqual([
+      [1, "failed"],
+      [2, "succeeded"],
+    ]);
+  });
 });

@@ -9,6 +9,7 @@
 import type { Db } from "../db/client";
 import type { Engine } from "../engine/contract";
 import { rescueExpired, type RescueResult } from "./rescue-expired";
+import { briefError } from "./worker";
 
 export interface RescuerOptions {
   db: Db;
@@ -39,7 +40,7 @@ export class Rescuer {
     this.timer = setInterval(() => {
       if (this.sweeping) return;
       this.sweeping = this.runOnce()
-        .catch((error) => (this.options.log ?? console.error)("[baton rescuer] sweep failed", error))
+        .catch((error: unknown) => (this.options.log ?? console.error)(`[baton rescuer] sweep failed: ${briefError(error)}`))
         .finally(() => {
           this.sweeping = null;
         });

@@ -37,6 +37,7 @@ import { heartbeat } from "./heartbeat";
 import { describeWorker, registerWorker, type WorkerInfo, type WorkerMode } from "./register-worker";
 import { releaseSteps } from "./release-steps";
 import { settleOutcome, type AbortCause } from "./settle-outcome";
+import { isTransientDatabaseError } from "./transient-error";
 
 export interface WorkerOptions {
   db: Db;
@@ -103,7 +104,8 @@ export class Worker {
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1_000;
     this.coalesceMs = options.coalesceMs ?? 50;
     this.dataDir = options.dataDir ?? defaultDataDir();
-    this.log = options.log ?? ((message, error) => console.error(`[baton worker ${this.info.id}] ${message}`, error ?? ""));
+    this.log =
+      options.log ?? ((message, error) => console.error(`[baton worker ${this.info.id}] ${message}${error ? `: ${briefError(error)}` : ""}`));
   }
 
   get id(): string {
@@ -252,12 +254,15 @@ export class Worker {
     }
     if (entry.cause === "lease-lost" || entry.cause === "shutdown") return;
     const final = settleOutcome({ outcome, thrown, cause: entry.cause, timeoutMs: step.timeoutMs });
+    // The database dropping under the engine is not the node's failure: retry without
+    // spending the node's retry budget.
+    const grantAttempt = outcome === null && entry.cause === null && isTransientDatabaseError(thrown);
     await buffer.drain(this.leaseMs);
-    await this.completeWithRetry(entry, final);
+    await this.completeWithRetry(entry, final, grantAttempt);
   }
 
   /** Completion survives a database blip: retried until written, fenced out, or lease time passes. */
-  private async completeWithRetry(entry: Running, outcome: StepOutcome): Promise<void> {
+  private async completeWithRetry(entry: Running, outcome: StepOutcome, grantAttempt: boolean): Promise<void> {
     const deadline = Date.now() + this.leaseMs;
     for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
       try {
@@ -266,6 +271,7 @@ export class Worker {
           fence: entry.step.fence,
           workerId: this.id,
           outcome,
+          grantAttempt,
         });
         if (result.completed) this.completedCount += 1;
         return;
@@ -306,6 +312,13 @@ export class Worker {
     timer.unref();
     this.timers.push(timer);
   }
+}
+
+/** One line for the log: drizzle wraps driver errors with the whole SQL text. */
+export function briefError(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : null;
+  if (cause) return cause.message;
+  return error instanceof Error ? error.message : String(error);
 }
 
 function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
