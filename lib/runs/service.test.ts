@@ -249,6 +249,21 @@ describe.each<Driver>(["pglite", "postgres"])("run service on %s", (driver) => {
     expect(run.status).toBe("failed");
   });
 
+  it("lists runs newest first with keyset paging and filters", async () => {
+    const flowId = await h.createFlow({ name: "paging", inputs: [], nodes: [{ id: "a", kind: "check", config: { command: ["true"] } }], edges: [] });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await startRunOrThrow(h.db, { flowId, inputs: {}, origin: "api" })).id);
+    const first = await listRuns(h.db.orm, { flow: flowId, limit: 2 });
+    expect(first.runs.map((r) => r.id)).toEqual([ids[4], ids[3]]);
+    const second = await listRuns(h.db.orm, { flow: flowId, limit: 2, cursor: first.nextCursor! });
+    const third = await listRuns(h.db.orm, { flow: flowId, limit: 2, cursor: second.nextCursor! });
+    expect([...second.runs, ...third.runs].map((r) => r.id)).toEqual([ids[2], ids[1], ids[0]]);
+    expect(third.nextCursor).toBeNull();
+    expect((await listRuns(h.db.orm, { flow: flowId, status: "succeeded" })).runs).toEqual([]);
+    expect((await codeOf(listRuns(h.db.orm, { cursor: "bm9wZQ" }))).code).toBe("validation_failed");
+    await h.drain(ids[0]);
+  });
+
   it("fails a step on a disabled profile at once, without spending its retries", async () => {
     await rows(h.db.orm, sql`insert into agent_profiles (id, backend, config) values ('demo-off', 'demo', '{}') on conflict do nothing`);
     const flowId = await h.createFlow({
