@@ -9,7 +9,7 @@
 import type { Db } from "../db/client";
 import type { Engine } from "../engine/contract";
 import { rescueExpired, type RescueResult } from "./rescue-expired";
-import { briefError } from "./worker";
+import { briefError } from "./brief-error";
 
 export interface RescuerOptions {
   db: Db;

@@ -38,6 +38,7 @@ import { describeWorker, registerWorker, type WorkerInfo, type WorkerMode } from
 import { releaseSteps } from "./release-steps";
 import { settleOutcome, type AbortCause } from "./settle-outcome";
 import { isTransientDatabaseError } from "./transient-error";
+import { briefError } from "./brief-error";
 
 export interface WorkerOptions {
   db: Db;
@@ -312,13 +313,6 @@ export class Worker {
     timer.unref();
     this.timers.push(timer);
   }
-}
-
-/** One line for the log: drizzle wraps driver errors with the whole SQL text. */
-export function briefError(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : null;
-  if (cause) return cause.message;
-  return error instanceof Error ? error.message : String(error);
 }
 
 function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
