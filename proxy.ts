@@ -3,9 +3,9 @@
  * lib/auth may use node:crypto). All rules live in lib/auth/gate.ts; this file only gathers
  * the request facts and renders the decision.
  *
- * The matcher skips only Next's build assets (hashed JS/CSS, optimized images), which the
- * login page itself needs and which hold no data. Everything else — pages, API, SSE, MCP —
- * passes through the gate.
+ * The matcher skips only Next's hashed build assets (JS/CSS), which the login page itself
+ * needs and which hold no data. Everything else — pages, API, SSE, MCP, and the image
+ * optimizer (it fetches local URLs on the caller's behalf) — passes through the gate.
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { allowedOriginsFrom, decideRequest } from "@/lib/auth/gate";
@@ -41,5 +41,5 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image).*)"],
+  matcher: ["/((?!_next/static/).*)"],
 };

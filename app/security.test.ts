@@ -144,6 +144,16 @@ describe("with BATON_TOKEN set", () => {
     expect(failures).toEqual([]);
   });
 
+  it("gates Next's own endpoints that read other URLs (the image optimizer) and leaves only hashed assets open", async () => {
+    const image = await call("GET", "/_next/image?url=%2Fapi%2Fflows&w=64&q=75");
+    expect(image.status).toBe(303);
+    expect(image.headers.get("location")).toMatch(/^\/login\?next=/);
+    const login = await call("GET", "/login");
+    const asset = /\/_next\/static\/[^"']+\.css/.exec(login.text)?.[0];
+    expect(asset).toBeTruthy();
+    expect((await call("GET", asset ?? "")).status).toBe(200);
+  });
+
   it("serves the login page to anyone and logs in through the form with an httpOnly strict cookie", async () => {
     const page = await call("GET", "/login?next=/runs");
     expect(page.status).toBe(200);
