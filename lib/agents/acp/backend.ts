@@ -13,7 +13,7 @@ import * as acp from "@agentclientprotocol/sdk";
 import { resolveProfileEnv } from "../../profiles/env";
 import { withSecretRedaction } from "../../profiles/secrets";
 import { agentBaseEnv } from "../command/base-env";
-import { describeExit, LineSplitter, signalGroup, spawnGroup, TailBuffer, terminateGroup, type ExitInfo, type GroupProcess } from "../command/process-group";
+import { describeExit, LineSplitter, requireDirectoryOrThrow, signalGroup, spawnGroup, TailBuffer, terminateGroup, type ExitInfo, type GroupProcess } from "../command/process-group";
 import { AgentError, type AgentBackend, type AgentEvent, type AgentResult, type AgentTask, type Usage } from "../types";
 import { acpAvailability } from "./availability";
 import { createClientApp } from "./client-app";
@@ -60,6 +60,7 @@ export function messageOf(error: unknown): string {
 async function runAcp(task: AgentTask): Promise<AgentResult> {
   const config = parseAcpConfigOrThrow(task.options);
   const tempDir = task.cwd ? null : await fs.mkdtemp(path.join(os.tmpdir(), "baton-acp-"));
+  if (task.cwd) await requireDirectoryOrThrow(task.cwd);
   const root = await realRoot(task.cwd ?? tempDir!);
 
   let output = "";

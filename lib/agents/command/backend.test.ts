@@ -71,6 +71,12 @@ describe("command backend", () => {
     expect(r.text()).toBe("partial\n");
   });
 
+  test("a missing working directory is invalid, not a missing program", async () => {
+    const error = await expectAgentError(commandBackend.run(recordedTask({ cwd: path.join(base, "gone"), options: { command: [NODE, "-v"] } }).task));
+    expect(error.code).toBe("invalid");
+    expect(error.message).toBe(`working directory ${path.join(base, "gone")} does not exist`);
+  });
+
   test("a missing program is unavailable", async () => {
     const error = await expectAgentError(commandBackend.run(recordedTask({ cwd: base, options: { command: ["baton-no-such-cli-xyz"] } }).task));
     expect(error.code).toBe("unavailable");

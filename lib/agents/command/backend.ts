@@ -13,7 +13,7 @@ import { AgentError, type AgentBackend, type AgentResult, type AgentTask } from 
 import { agentBaseEnv } from "./base-env";
 import { commandConfigSchema, type CommandConfig } from "./config";
 import { findExecutable } from "./find-executable";
-import { describeExit, LineSplitter, spawnGroup, TailBuffer, terminateGroup } from "./process-group";
+import { describeExit, LineSplitter, requireDirectoryOrThrow, spawnGroup, TailBuffer, terminateGroup } from "./process-group";
 
 export function parseCommandConfigOrThrow(options: Record<string, unknown>): CommandConfig {
   const parsed = commandConfigSchema.safeParse(options);
@@ -32,6 +32,7 @@ export function buildArgv(config: CommandConfig, prompt: string): string[] {
 
 async function runCommand(task: AgentTask): Promise<AgentResult> {
   const config = parseCommandConfigOrThrow(task.options);
+  if (task.cwd) await requireDirectoryOrThrow(task.cwd);
   const tempDir = task.cwd ? null : await fs.mkdtemp(path.join(os.tmpdir(), "baton-command-"));
   const cwd = task.cwd ?? tempDir!;
   const env = { ...agentBaseEnv(), ...resolveProfileEnv(config, process.env), ...task.env };

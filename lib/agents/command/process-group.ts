@@ -4,6 +4,8 @@
  * with one signal to the negative pid. Shared by the `command` and `acp` backends.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs/promises";
+import { AgentError } from "../types";
 
 export interface ExitInfo {
   code: number | null;
@@ -106,4 +108,10 @@ export class LineSplitter {
 export function describeExit(info: ExitInfo): string {
   if (info.signal) return `killed by ${info.signal}`;
   return `exited with code ${info.code}`;
+}
+
+/** A task's cwd must exist: spawn would otherwise report it as the program missing (ENOENT). */
+export async function requireDirectoryOrThrow(dir: string): Promise<void> {
+  const stat = await fs.stat(dir).catch(() => null);
+  if (!stat?.isDirectory()) throw new AgentError("invalid", `working directory ${dir} does not exist`);
 }
