@@ -150,6 +150,16 @@ describe("reducer", () => {
     expect(s.steps.find((x) => x.key === "b")!.attempt).toBe(2);
   });
 
+  it("gives a re-run step and its re-run descendants a fresh retry budget", () => {
+    let s = start(flow([agent("a", { retries: 1 }), agent("b", { retries: 1 })], [["a", "b"]]));
+    s = apply(s, ...run("a"), ...run("b"));
+    const rerun = reduce(s, { type: "rerun-step", key: "a" });
+    expect(rerun.state.steps.map((x) => [x.key, x.maxAttempts])).toEqual([
+      ["a", 3],
+      ["b", 3],
+    ]);
+  });
+
   it("refuses to re-run while the run is running, and a first-arena loser after a win", () => {
     let s = start(flow([agent("a"), agent("b")], []));
     s = apply(s, ...run("a"));

@@ -187,7 +187,10 @@ function applyRerun(draft: Draft, step: StepStatus): string | undefined {
   }
   for (const key of descendantKeys([...draft.byKey.values()], step.key)) {
     const descendant = draft.get(key)!;
-    if (descendant.state !== "pending") draft.set(descendant, "pending", { reset: true });
+    // Descendants run again as new attempts, each with a fresh retry budget.
+    if (descendant.state !== "pending") {
+      draft.set(descendant, "pending", { reset: true, maxAttempts: descendant.attempt + descendant.retries + 1 });
+    }
   }
   draft.set(step, "pending", { reset: true, maxAttempts: step.attempt + step.retries + 1 });
   draft.status = "running";
