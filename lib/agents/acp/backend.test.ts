@@ -219,6 +219,13 @@ describe("acp backend with the fake agent", () => {
     expect(error.message).toContain("model overloaded");
   });
 
+  test("an agent that needs a login is unavailable, not a protocol failure", async () => {
+    const r = recordedTask({ cwd: worktree(), options: { command: fakeAgentCommand({ requireAuth: true }) } });
+    const error = await runExpectingError(acpBackend.run(r.task));
+    expect(error.code).toBe("unavailable");
+    expect(error.message).toContain("the agent needs authentication (session/new): Authentication required: run `fake-agent login`");
+  });
+
   test("a missing program is reported as unavailable", async () => {
     const r = recordedTask({ cwd: worktree(), options: { command: ["/nonexistent/baton-agent-xyz", "acp"] } });
     const error = await runExpectingError(acpBackend.run(r.task));

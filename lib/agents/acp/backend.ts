@@ -20,7 +20,7 @@ import { createClientApp } from "./client-app";
 import { acpConfigSchema, type AcpConfig } from "./config";
 import { realRoot } from "./confine";
 import { chooseModel } from "./select-model";
-import { connectStdio, exitWithin, initializeParams, isJsonRpcError } from "./stdio";
+import { connectStdio, exitWithin, initializeParams, isAuthRequired, isJsonRpcError } from "./stdio";
 import { mapPromptUsage, mapStopReason, mergeUsage } from "./map-session-update";
 
 export function parseAcpConfigOrThrow(options: Record<string, unknown>): AcpConfig {
@@ -128,6 +128,10 @@ async function runAcp(task: AgentTask): Promise<AgentResult> {
     if ("value" in outcome) return outcome.value;
     if (stopping) throw new Stopped();
     if ("exited" in outcome) throw crashError(outcome.exited, stderr.toString(), phase, proc.spawnError());
+    if (isAuthRequired(outcome.error)) {
+      // Retrying can't help until someone logs the agent in: not a protocol failure.
+      throw new AgentError("unavailable", `the agent needs authentication (${phase}): ${messageOf(outcome.error)}; log in with its CLI first`, { stderrTail: stderr.toString() });
+    }
     throw new AgentError("protocol", `${phase} failed: ${messageOf(outcome.error)}`, { stderrTail: stderr.toString() });
   };
 

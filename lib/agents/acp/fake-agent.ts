@@ -173,6 +173,7 @@ const app = acp
     };
   })
   .onRequest(acp.methods.agent.session.new, async ({ params }) => {
+    if (script.requireAuth) throw acp.RequestError.authRequired(undefined, "run `fake-agent login`");
     sessionCwd = params.cwd;
     return {
       sessionId: SESSION_ID,

@@ -30,3 +30,8 @@ export function isJsonRpcError(error: unknown): boolean {
 export function exitWithin(proc: GroupProcess, ms: number): Promise<ExitInfo | null> {
   return Promise.race([proc.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), ms).unref())]);
 }
+
+/** ACP's "authentication required" error (-32000). */
+export function isAuthRequired(error: unknown): boolean {
+  return isJsonRpcError(error) && (error as { code: number }).code === -32000;
+}
