@@ -1,7 +1,7 @@
 /**
  * A production Baton server for black-box security tests: `next build` into its own dist
- * dir, then `next start` on its own port with a fresh PGlite data dir. Tests start it once
- * in beforeAll and share it.
+ * dir, then scripts/serve.ts → `next start` on its own port with a fresh PGlite data dir.
+ * Tests start it once in beforeAll and share it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -78,12 +78,20 @@ async function waitForHttpOrThrow(url: string, child: ChildProcess, output: () =
 export async function startTestServerOrThrow(options: TestServerOptions): Promise<TestServer> {
   await buildOrThrow(options);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "baton-security-"));
+  // Through the launcher `npm run serve` uses, so its host/port handling and signal
+  // forwarding (stop() below) are exercised too.
   const child = spawn(
     process.execPath,
-    [nextBin(options.projectRoot), "start", "--hostname", "127.0.0.1", "--port", String(options.port)],
+    [path.join(options.projectRoot, "node_modules/tsx/dist/cli.mjs"), "scripts/serve.ts", "start"],
     {
       cwd: options.projectRoot,
-      env: childEnv({ ...options.env, BATON_NEXT_DIST_DIR: options.distDir, BATON_DATA_DIR: dataDir }),
+      env: childEnv({
+        ...options.env,
+        BATON_HOST: "127.0.0.1",
+        BATON_PORT: String(options.port),
+        BATON_NEXT_DIST_DIR: options.distDir,
+        BATON_DATA_DIR: dataDir,
+      }),
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
@@ -101,6 +109,16 @@ export async function startTestServerOrThrow(options: TestServerOptions): Promis
         const exited = new Promise((resolve) => child.once("exit", resolve));
         child.kill("SIGTERM");
         await exited;
+      }
+      // The launcher forwards SIGTERM to Next: once it has exited, nothing may still listen.
+      for (let attempt = 0; ; attempt++) {
+        const answered = await fetch(`${baseUrl}/login`).then(
+          () => true,
+          () => false,
+        );
+        if (!answered) break;
+        if (attempt >= 50) throw new Error(`the server still answers on ${baseUrl} after its launcher exited`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
       }
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
