@@ -19,6 +19,8 @@ export interface NewRun {
   plan: Plan;
   repo?: string | null;
   baseRef?: string | null;
+  /** The commit baseRef resolved to when the run was created. */
+  baseCommit?: string | null;
   origin: string;
   parentRunId?: string | null;
 }
@@ -53,9 +55,10 @@ export async function createRunOrThrow(db: Pick<Orm, "transaction">, input: NewR
     await rows(
       tx,
       sql`
-        insert into runs (id, flow_id, flow_version, status, inputs, repo, base_ref, origin, parent_run_id, started_at, finished_at)
+        insert into runs (id, flow_id, flow_version, status, inputs, repo, base_ref, base_commit, origin, parent_run_id,
+                          started_at, finished_at)
         values (${runId}, ${input.flowId}, ${input.flowVersion}, ${state.status}, ${JSON.stringify(input.plan.inputs)}::jsonb,
-                ${input.repo ?? null}, ${input.baseRef ?? null}, ${input.origin}, ${input.parentRunId ?? null},
+                ${input.repo ?? null}, ${input.baseRef ?? null}, ${input.baseCommit ?? null}, ${input.origin}, ${input.parentRunId ?? null},
                 now(), case when ${finished}::boolean then now() else null end)
       `,
     );

@@ -1,6 +1,8 @@
 // The run service end to end with the real dispatcher worker and the real engine, on the
 // embedded PGlite and on a Postgres server.
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -247,6 +249,32 @@ describe.each<Driver>(["pglite", "postgres"])("run service on %s", (driver) => {
     expect(step(run, "flaky").attempts.map((a) => a.state)).toEqual(["failed", "succeeded"]);
     expect(step(run, "slow")).toMatchObject({ state: "failed", error: expect.stringMatching(/timed out/) });
     expect(run.status).toBe("failed");
+  });
+
+  it("pins a run to its repository's real path and base commit; refuses bad repos naming the field", async () => {
+    const repo = fs.mkdtempSync(path.join(os.tmpdir(), "baton-run-repo-"));
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, encoding: "utf8" }).trim();
+    git("init", "-q");
+    fs.writeFileSync(path.join(repo, "README.md"), "hi\n");
+    git("add", ".");
+    git("-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "init");
+    const flowId = await h.createFlow({ name: "repo", inputs: [], nodes: [{ id: "a", kind: "check", config: { command: ["true"] } }], edges: [] });
+    const run = await startRunOrThrow(h.db, { flowId, inputs: {}, repo, baseRef: "HEAD", origin: "api" });
+    expect(run).toMatchObject({ repo: fs.realpathSync(repo), baseRef: "HEAD", baseCommit: git("rev-parse", "HEAD") });
+    const notGit = fs.mkdtempSync(path.join(os.tmpdir(), "baton-not-git-"));
+    for (const [body, field] of [
+      [{ repo: notGit }, "repo"],
+      [{ repo: "relative/dir" }, "repo"],
+      [{ repo, baseRef: "no-such-branch" }, "baseRef"],
+      [{ baseRef: "main" }, "baseRef"],
+    ] as const) {
+      const error = await startRunOrThrow(h.db, { flowId, inputs: {}, origin: "api", ...body }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(HttpError);
+      expect((error as HttpError).issues[0].path).toBe(field);
+    }
+    await h.drain(run.id);
+    fs.rmSync(repo, { recursive: true, force: true });
+    fs.rmSync(notGit, { recursive: true, force: true });
   });
 
   it("lists runs newest first with keyset paging and filters", async () => {

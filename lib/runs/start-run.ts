@@ -2,13 +2,13 @@
  * Starting runs: a new run of a flow version (pinned: the version is resolved now and stored),
  * or a whole re-run of an earlier run on its original or the flow's current version.
  */
-import fs from "node:fs/promises";
-import path from "node:path";
 import type { Db } from "../db/client";
 import { createRunOrThrow } from "../engine/create-run";
 import { resolveInputs } from "../engine/inputs";
 import { plan } from "../engine/plan";
 import { findFlow, findVersion } from "../flows/repository";
+import { GitError } from "../git/errors";
+import { resolveRepoOrThrow } from "../git/resolve-repo";
 import { HttpError, notFound } from "../http/errors";
 import { getRunOrThrow, type RunDetail } from "./queries";
 
@@ -26,11 +26,23 @@ export interface StartRunInput {
 /** Steps require "profile:<id>" worker tags only when asked to (see engine/plan.ts). */
 const profileTags = () => process.env.BATON_REQUIRE_PROFILE_TAGS === "1";
 
-async function checkRepoOrThrow(repo: string): Promise<void> {
-  if (!path.isAbsolute(repo)) throw new HttpError("validation_failed", `invalid body: repo: must be an absolute path (got "${repo}")`, [{ path: "repo", message: "must be an absolute path" }]);
-  const stat = await fs.stat(repo).catch(() => null);
-  if (!stat?.isDirectory()) {
-    throw new HttpError("validation_failed", `invalid body: repo: "${repo}" is not a directory`, [{ path: "repo", message: "is not a directory" }]);
+/**
+ * The run's repository, confined and resolved by lib/git (absolute, existing, a git work
+ * tree's top level, inside BATON_REPO_ROOTS; symlinks resolved) with its base commit.
+ * A refusal caused by the request's value is a 400 naming the field.
+ */
+async function resolveRepoForRunOrThrow(repo: string | null | undefined, baseRef: string | null | undefined) {
+  if (!repo) {
+    if (baseRef) throw new HttpError("validation_failed", "invalid body: baseRef: needs a repo", [{ path: "baseRef", message: "needs a repo" }]);
+    return { repo: null, baseCommit: null };
+  }
+  try {
+    return await resolveRepoOrThrow(repo, baseRef ?? "HEAD");
+  } catch (error) {
+    if (error instanceof GitError && error.field) {
+      throw new HttpError("validation_failed", `invalid body: ${error.message}`, [{ path: error.field, message: error.message }]);
+    }
+    throw error;
   }
 }
 
@@ -48,14 +60,15 @@ export async function startRunOrThrow(db: Db, input: StartRunInput): Promise<Run
       resolved.issues,
     );
   }
-  if (input.repo) await checkRepoOrThrow(input.repo);
+  const resolvedRepo = await resolveRepoForRunOrThrow(input.repo, input.baseRef);
   const planned = plan(version.document, input.inputs, { profileTags: profileTags() });
   const created = await createRunOrThrow(db.orm, {
     flowId: input.flowId,
     flowVersion: versionNumber,
     plan: planned,
-    repo: input.repo ?? null,
+    repo: resolvedRepo.repo,
     baseRef: input.baseRef ?? null,
+    baseCommit: resolvedRepo.baseCommit,
     origin: input.origin,
     parentRunId: input.parentRunId ?? null,
   });
@@ -86,6 +99,8 @@ export async function rerunRunOrThrow(db: Db, runId: string, options: { version?
     plan: plan(document, inputs, { profileTags: profileTags() }),
     repo: previous.repo,
     baseRef: previous.baseRef,
+    // The same starting point, so a whole re-run is comparable with the original.
+    baseCommit: previous.baseCommit,
     origin: previous.origin,
     parentRunId: previous.id,
   });
