@@ -12,7 +12,7 @@ import type { FlowDocument } from "@/lib/flow/document";
 import { flowKeys, getVersion } from "@/lib/client/flows";
 import { cancelRun, getRun, rerunRun, runKeys } from "@/lib/client/runs";
 import { emptyLiveRun } from "@/lib/client/run-events";
-import { TERMINAL_RUN, type LiveRun, type RunDetail, type StepDto } from "@/lib/client/run-types";
+import { isRunOver, TERMINAL_RUN, type LiveRun, type RunDetail, type StepDto } from "@/lib/client/run-types";
 import { formatDuration } from "@/lib/timeline/lanes";
 import { nodeOverlays } from "@/lib/timeline/node-status";
 import { buttonClass, ErrorNote } from "./dialog";
@@ -98,7 +98,7 @@ export function RunPage({ runId }: { runId: string }) {
     queryKey: runKeys.detail(runId),
     queryFn: () => getRun(runId),
     // The stream drives updates; a slow refetch while the run is live is the safety net.
-    refetchInterval: (query) => (query.state.data && !TERMINAL_RUN.includes(query.state.data.status) ? 5_000 : false),
+    refetchInterval: (query) => (query.state.data && !isRunOver(query.state.data) ? 5_000 : false),
   });
   const queryClient = useQueryClient();
   // Written only by useRunEvents; the queryFn returns what is cached, so a refetch never wipes it.
@@ -108,7 +108,7 @@ export function RunPage({ runId }: { runId: string }) {
     staleTime: Infinity,
     gcTime: 10 * 60_000,
   });
-  useRunEvents(runId, detail.data?.status);
+  useRunEvents(runId, detail.data ? isRunOver(detail.data) : undefined);
   const run = detail.data;
   const active = !!run && (!TERMINAL_RUN.includes(run.status) || run.steps.some((s) => s.state === "running"));
   const now = useNow(active, 250);

@@ -19,7 +19,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { applyLiveEvents, applyRunEvents, emptyLiveRun, parseRunEvent } from "@/lib/client/run-events";
 import { runKeys } from "@/lib/client/runs";
-import { TERMINAL_RUN, type LiveRun, type RunDetail, type RunEvent } from "@/lib/client/run-types";
+import { isRunOver, type LiveRun, type RunDetail, type RunEvent } from "@/lib/client/run-types";
 
 export const RUN_EVENT_TYPES = [
   "step-state",
@@ -36,10 +36,11 @@ export const RUN_EVENT_TYPES = [
 
 const REFETCH_AFTER_MS = 250;
 
-export function useRunEvents(runId: string, status: string | undefined): void {
+/** `over`: undefined until the run detail has loaded, then whether the run is over (isRunOver). */
+export function useRunEvents(runId: string, over: boolean | undefined): void {
   const queryClient = useQueryClient();
-  const enabled = status !== undefined;
-  const terminal = status !== undefined && (TERMINAL_RUN as readonly string[]).includes(status);
+  const enabled = over !== undefined;
+  const terminal = over === true;
   // Bumped to open a fresh stream; `ended` = the server closed it on a finished run.
   const [generation, setGeneration] = useState(0);
   const [ended, setEnded] = useState(false);
@@ -95,7 +96,7 @@ export function useRunEvents(runId: string, status: string | undefined): void {
       }
       flush();
       const detail = queryClient.getQueryData<RunDetail>(runKeys.detail(runId));
-      if (detail && TERMINAL_RUN.includes(detail.status)) {
+      if (detail && isRunOver(detail)) {
         source.close();
         setEnded(true);
       }

@@ -165,3 +165,11 @@ export const liveKey = (stepId: string, attempt: number) => `${stepId}:${attempt
 
 export const TERMINAL_RUN: readonly RunStatus[] = ["succeeded", "failed", "canceled"];
 export const TERMINAL_STEP: readonly StepState[] = ["succeeded", "failed", "canceled", "skipped"];
+
+/**
+ * A run is over when its status is terminal and none of its steps still runs: a canceled
+ * run's steps stop (and report) a moment after the run turns "canceled".
+ */
+export function isRunOver(run: Pick<RunDetail, "status" | "steps">): boolean {
+  return TERMINAL_RUN.includes(run.status) && !run.steps.some((s) => s.state === "running");
+}

@@ -1,13 +1,13 @@
 /**
- * read-events: the next page of a run's step_events after a given id, and the run's status.
+ * read-events: the next page of a run's step_events after a given id, the first id below a
+ * bound that is not visible yet, and the run's progress.
  *
- * Why the `settled` flag: bigserial ids are handed out at INSERT but become visible at
- * COMMIT, so two writers (say two arena contestants appending at once) can commit id 12
- * before id 11. A reader that saw 12 and moved its cursor past it would never send 11.
- * A row is settled when the transaction that wrote it is older than every transaction still
- * in progress (its xmin precedes the snapshot's xmin): no in-flight transaction can then hold
- * a lower id. The stream sends only the settled prefix of a page and re-reads shortly for the
- * rest. `age()` compares the 32-bit xids modulo wraparound; frozen rows are always settled.
+ * Why gaps matter: bigserial ids are handed out at INSERT but become visible at COMMIT, so two
+ * writers (two arena contestants appending at once) can commit id 12 before id 11. A reader
+ * that sent 12 and moved its cursor past it would never send 11. Ids are global across runs,
+ * so "every id between the cursor and this row is visible (in any run)" proves nothing lower
+ * can still appear; a missing id is either in flight (it will commit in a moment) or was
+ * rolled back (it never will: the stream stops waiting for it after a bound).
  */
 import { sql } from "drizzle-orm";
 import { rows, type Executor } from "../db/client";
@@ -21,7 +21,6 @@ export interface StoredEvent {
   type: string;
   data: Record<string, unknown>;
   createdAt: string;
-  settled: boolean;
 }
 
 interface RawEvent {
@@ -31,31 +30,65 @@ interface RawEvent {
   type: string;
   data: unknown;
   created_at: Date | string;
-  settled: boolean;
 }
 
-export async function readEventsAfter(db: Executor, runId: string, afterId: number, limit: number): Promise<StoredEvent[]> {
-  const found = await rows<RawEvent>(
+export interface EventPage {
+  events: StoredEvent[];
+  /**
+   * The lowest id between the cursor (or `gapWindow` below the page) and the page's last row
+   * that is not visible in step_events (any run); null when there is none.
+   */
+  gap: number | null;
+}
+
+interface RawPageRow extends RawEvent {
+  gap: number | string | null;
+}
+
+/**
+ * One statement, so the page and the gap check see the same snapshot: checked separately, an
+ * id could commit between the two reads and look present to the check yet be absent from the
+ * page. The gap scan is an index-only range scan; streams read often, so the range is short.
+ */
+export async function readEventsAfter(db: Executor, runId: string, afterId: number, limit: number, gapWindow: number): Promise<EventPage> {
+  const found = await rows<RawPageRow>(
     db,
     sql`
-      select e.id, e.step_id, e.attempt, e.type, e.data, e.created_at,
-             age(e.xmin) > age(pg_snapshot_xmin(pg_current_snapshot())::xid) as settled
-      from step_events e
-      where e.run_id = ${runId} and e.id > ${afterId}
-      order by e.id
-      limit ${limit}
+      with page as (
+        select e.id, e.step_id, e.attempt, e.type, e.data, e.created_at
+        from step_events e
+        where e.run_id = ${runId} and e.id > ${afterId}
+        order by e.id
+        limit ${limit}
+      ),
+      bounds as (
+        select greatest(${afterId}::bigint, min(id) - 1 - ${gapWindow}::bigint) as lo, max(id) as hi from page
+      ),
+      gap as (
+        select min(ids.expected) as gap
+        from (
+          select s.id, b.lo + row_number() over (order by s.id) as expected
+          from step_events s, bounds b
+          where s.id > b.lo and s.id <= b.hi
+        ) ids
+        where ids.id <> ids.expected
+      )
+      select page.*, (select gap from gap) as gap from page order by page.id
     `,
   );
-  return found.map((row) => ({
-    id: Number(row.id),
-    runId,
-    stepId: row.step_id,
-    attempt: Number(row.attempt),
-    type: row.type,
-    data: toRecord(row.data),
-    createdAt: new Date(row.created_at).toISOString(),
-    settled: row.settled === true,
-  }));
+  const gap = found[0]?.gap;
+  return {
+    events: found.map((row) => ({
+      id: Number(row.id),
+      runId,
+      stepId: row.step_id,
+      attempt: Number(row.attempt),
+      type: row.type,
+      data: toRecord(row.data),
+      createdAt: new Date(row.created_at).toISOString(),
+    })),
+    gap: gap === null || gap === undefined ? null : Number(gap),
+  };
 }
 
 function toRecord(value: unknown): Record<string, unknown> {
@@ -65,6 +98,19 @@ function toRecord(value: unknown): Record<string, unknown> {
 
 /** The run's status, or null when there is no such run. */
 export async function readRunStatus(db: Executor, runId: string): Promise<RunStatus | null> {
-  const found = await rows<{ status: RunStatus }>(db, sql`select status from runs where id = ${runId}`);
-  return found[0]?.status ?? null;
+  return (await readRunProgress(db, runId))?.status ?? null;
+}
+
+/**
+ * The run's status and whether any step still runs. A run turns terminal (canceled, failed)
+ * before its running steps have stopped, and those steps still emit events, so a stream
+ * is over only when the run is terminal AND nothing of it runs any more.
+ */
+export async function readRunProgress(db: Executor, runId: string): Promise<{ status: RunStatus; stepsRunning: boolean } | null> {
+  const found = await rows<{ status: RunStatus; running: boolean }>(
+    db,
+    sql`select r.status, exists (select 1 from steps s where s.run_id = r.id and s.state = 'running') as running
+        from runs r where r.id = ${runId}`,
+  );
+  return found[0] ? { status: found[0].status, stepsRunning: found[0].running === true } : null;
 }

@@ -5,7 +5,7 @@ import { closeNotifier, notifierFor } from "../db/notify";
 import { RUN_EVENTS_CHANNEL } from "../engine/contract";
 import { openTestPglite, openTestPostgres } from "../testing/postgres";
 import { openRunEventStream, type EventNotifier } from "./run-event-stream";
-import { append, finishRun, insertRunningRun, storedEventIds, StreamReader, textEvents } from "./testing";
+import { append, finishRun, insertRunningRun, markRunStatus, storedEventIds, StreamReader, textEvents } from "./testing";
 
 /** The real notifier, counting live subscriptions so a test can see them cleaned up. */
 function countingNotifier(db: Db): EventNotifier & { active: () => number } {
@@ -106,6 +106,21 @@ function suite(name: string, open: () => Promise<Db>) {
       abort.abort();
       await reader.closed();
       expect(notifier.active()).toBe(before);
+    });
+
+    it("stays open after a cancel until the run's steps have stopped", async () => {
+      const { runId, stepIds } = await insertRunningRun(db, 1);
+      const reader = stream(runId, null);
+      await append(db, stepIds[0], textEvents("before", 1));
+      await reader.until((r) => r.messages.length === 1);
+      await markRunStatus(db, runId, "canceled");
+      // The step is still running: its last words must still reach the viewer.
+      await append(db, stepIds[0], textEvents("last", 1));
+      await reader.until((r) => r.messages.length === 2);
+      expect(reader.done).toBe(false);
+      await finishRun(db, runId, "canceled");
+      await reader.closed();
+      expect(reader.ids).toEqual(await storedEventIds(db, runId));
     });
 
     it("ends at once for an unknown run", async () => {

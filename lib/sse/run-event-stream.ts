@@ -9,22 +9,24 @@
  * Invariants:
  * - Sent ids strictly increase; an event is sent at most once per stream, and a reconnect
  *   with Last-Event-ID = the last id received resumes exactly after it.
- * - Only the settled prefix of each page is sent (see read-events.ts): a lower id that
- *   commits late is never skipped. Rows unsettled for longer than `maxHoldMs` are sent
- *   anyway, so an unrelated long transaction elsewhere on the server can't stall a stream.
+ * - Only the gap-free prefix of each page is sent (see read-events.ts): a lower id that
+ *   commits late is never skipped. A gap that stays open longer than `maxHoldMs` is taken
+ *   for a rolled-back insert and passed over, so it can't stall a stream forever.
  * - One read in flight at a time; notifications during a read coalesce into one more read.
  * - Notifications are a latency hint only; a slow safety poll and a re-read each time the
  *   notifier (re-)establishes LISTEN cover notifications lost while it was reconnecting.
- * - The stream closes itself once the run is terminal and a read that started after the
- *   terminal status was observed found nothing more. Client abort (signal) or cancel
+ * - The stream closes itself once the run is terminal with no step still running, and a
+ *   read that started after that was observed found nothing more. Client abort (signal) or cancel
  *   unsubscribes and clears every timer.
  */
 import type { Db } from "../db/client";
 import { RUN_EVENTS_CHANNEL } from "../engine/contract";
 import { formatComment, formatMessage, formatRetry } from "./format";
-import { readEventsAfter, readRunStatus, type StoredEvent } from "./read-events";
+import { readEventsAfter, readRunProgress, type StoredEvent } from "./read-events";
 
 const TERMINAL = new Set(["succeeded", "failed", "canceled"]);
+/** How far below a page's first row a still-uncommitted id is looked for (see pump). */
+const GAP_WINDOW = 10_000;
 
 /** The part of the notifier (lib/db/notify.ts) a stream needs. */
 export interface EventNotifier {
@@ -43,7 +45,7 @@ export interface RunEventStreamOptions {
   safetyPollMs?: number;
   retryMs?: number;
   pageSize?: number;
-  /** Re-read delay while a page has unsettled rows. */
+  /** Re-read delay while a gap below a page's rows is open. */
   settleRetryMs?: number;
   maxHoldMs?: number;
   /** Called after each page is read (diagnostics and tests): the ids read and how many were sent. */
@@ -75,7 +77,7 @@ export function openRunEventStream(options: RunEventStreamOptions): ReadableStre
   let closed = false;
   let reading = false;
   let again = false;
-  // When the first unsettled row at the head of the cursor was first seen: id → time.
+  // The open gap the stream waits on, and since when.
   let holding: { id: number; since: number } | null = null;
   const cleanups: Array<() => void> = [];
   let controller!: ReadableStreamDefaultController<Uint8Array>;
@@ -111,21 +113,27 @@ export function openRunEventStream(options: RunEventStreamOptions): ReadableStre
     try {
       while (again && !closed) {
         again = false;
-        // Status first: if it is terminal now, every event was committed before this read.
-        const status = await readRunStatus(options.db.orm, options.runId);
-        if (status === null) return finish();
-        const page = await readEventsAfter(options.db.orm, options.runId, lastSent, pageSize);
+        // Progress first: if the run is over now, every event was committed before this read.
+        const progress = await readRunProgress(options.db.orm, options.runId);
+        if (progress === null) return finish();
+        const over = TERMINAL.has(progress.status) && !progress.stepsRunning;
+        // The gap window: an insert still in flight holds an id taken moments ago, so only ids
+        // just below the page can be missing for that reason; the window keeps the scan short
+        // for a new viewer of an old run (replaying from id 0) on a busy database.
+        const { events: page, gap: openGap } = await readEventsAfter(options.db.orm, options.runId, lastSent, pageSize, GAP_WINDOW);
         if (closed) return;
         let sent = 0;
         let held = false;
+        let gap = openGap;
+        if (gap !== null) {
+          const now = Date.now();
+          if (!holding || holding.id !== gap) holding = { id: gap, since: now };
+          if (now - holding.since >= maxHoldMs) gap = null;
+        }
         for (const event of page) {
-          if (!event.settled) {
-            const now = Date.now();
-            if (!holding || holding.id !== event.id) holding = { id: event.id, since: now };
-            if (now - holding.since < maxHoldMs) {
-              held = true;
-              break;
-            }
+          if (gap !== null && event.id > gap) {
+            held = true;
+            break;
           }
           if (event.id <= lastSent) continue;
           write(formatMessage({ id: event.id, event: event.type, data: eventPayload(event) }));
@@ -136,8 +144,8 @@ export function openRunEventStream(options: RunEventStreamOptions): ReadableStre
         options.onPage?.({ ids: page.map((e) => e.id), sent, held });
         if (page.length === pageSize && !held) again = true;
         else if (held) schedule(settleRetryMs);
-        else if (sent === 0 && TERMINAL.has(status)) return finish();
-        else if (TERMINAL.has(status)) again = true;
+        else if (sent === 0 && over) return finish();
+        else if (over) again = true;
       }
     } catch (error) {
       // A failed read (database restarting) is retried by the safety poll; the client's

@@ -41,6 +41,12 @@ export async function append(db: Db, stepId: string, events: StepEventInput[]): 
   if (written !== events.length) throw new Error(`appended ${written} of ${events.length} events`);
 }
 
+/** Marks the run terminal while its steps keep running (a cancel, before the workers stop). */
+export async function markRunStatus(db: Db, runId: string, status: "failed" | "canceled"): Promise<void> {
+  await rows(db.orm, sql`update runs set status = ${status} where id = ${runId}`);
+  await rows(db.orm, sql`select pg_notify(${RUN_EVENTS_CHANNEL}, ${runId})`);
+}
+
 /** Ends the run the way the engine does: status terminal, then NOTIFY. */
 export async function finishRun(db: Db, runId: string, status: "succeeded" | "failed" | "canceled" = "succeeded"): Promise<void> {
   await db.orm.transaction(async (tx) => {
