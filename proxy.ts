@@ -9,6 +9,7 @@
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { allowedOriginsFrom, decideRequest } from "@/lib/auth/gate";
+import { SECURITY_HEADERS } from "@/lib/auth/headers";
 import { configuredToken } from "@/lib/auth/token";
 
 export function proxy(request: NextRequest) {
@@ -21,6 +22,12 @@ export function proxy(request: NextRequest) {
     },
     { token: configuredToken(), allowedOrigins: allowedOriginsFrom() },
   );
+  const response = respond(decision, request);
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
+  return response;
+}
+
+function respond(decision: ReturnType<typeof decideRequest>, request: NextRequest): NextResponse {
   switch (decision.action) {
     case "allow":
       return NextResponse.next();

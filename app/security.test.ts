@@ -157,6 +157,13 @@ describe("with BATON_TOKEN set", () => {
   it("serves the login page to anyone and logs in through the form with an httpOnly strict cookie", async () => {
     const page = await call("GET", "/login?next=/runs");
     expect(page.status).toBe(200);
+    // Pages with buttons that act must not be framed by other sites.
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
+    expect(page.headers.get("content-security-policy")).toBe("frame-ancestors 'none'");
+    expect(page.headers.get("x-content-type-options")).toBe("nosniff");
+    const api = await call("GET", "/api/flows", { headers: bearer(TOKEN) });
+    expect(api.status).toBe(200);
+    expect(api.headers.get("x-frame-options")).toBe("DENY");
     expect(page.text).toContain('action="/api/auth/login"');
 
     const form = { "content-type": "application/x-www-form-urlencoded" };
