@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: the dispatcher's figures on a real Postgres server, in one run.
  * Creates (and drops) its own databases on BATON_TEST_DATABASE_URL's server (default local).
+ * Orchestration figures use the real engine + demo backend; BATON_BENCH_ENGINE=test swaps in
+ * the dispatcher's test engine to isolate the dispatcher's own share.
  *
  *   dispatch latency ready→started, NOTIFY path and NOTIFY off (polling)
  *   per-step orchestration overhead: a 200-step chain of no-op steps, total ÷ 200
@@ -16,15 +18,16 @@ import { measureChain, measureThroughput } from "./dispatch-orchestration";
 import { measureGraphileChain } from "./dispatch-graphile";
 import { measureIdleWorkerRss } from "./dispatch-rss";
 import { round } from "./dispatch-stats";
-import { benchWork, workerEntry } from "./dispatch-engine";
+import { benchWork, type BenchWork } from "./dispatch-work";
 
 const CHAIN = 200;
 const INDEPENDENT = 2000;
 
-async function withDatabase<T>(fn: (db: Db, url: string) => Promise<T>): Promise<T> {
+async function withDatabase<T>(fn: (db: Db, url: string) => Promise<T>, work?: BenchWork): Promise<T> {
   const database = await createTestDatabase("baton_bench");
   const db = await openDb({ url: database.url, poolSize: 16 });
   try {
+    await work?.prepare(db);
     return await fn(db, database.url);
   } finally {
     await closeNotifier(db);
@@ -38,7 +41,7 @@ function line(label: string, value: string, target: string, ok: boolean): void {
 }
 
 async function main(): Promise<void> {
-  const work = await benchWork();
+  const work = benchWork();
   console.log(`baton dispatch bench — orchestration measured with: ${work.label}`);
   console.log(`node ${process.version}, ${new Date().toISOString()}\n`);
 
@@ -61,7 +64,7 @@ async function main(): Promise<void> {
     true,
   );
 
-  const chain = await withDatabase((db) => measureChain(db, work, CHAIN));
+  const chain = await withDatabase((db) => measureChain(db, work, CHAIN), work);
   line(
     `orchestration overhead, ${CHAIN}-step chain`,
     `${round(chain.perStepMs)} ms/step (total ${round(chain.totalMs, 0)} ms)`,
@@ -70,7 +73,7 @@ async function main(): Promise<void> {
   );
 
   for (const slots of [1, 4, 8]) {
-    const result = await withDatabase((db) => measureThroughput(db, work, INDEPENDENT, slots));
+    const result = await withDatabase((db) => measureThroughput(db, work, INDEPENDENT, slots), work);
     line(
       `throughput, ${INDEPENDENT} independent steps, ${slots} slot${slots > 1 ? "s" : ""}`,
       `${round(result.stepsPerSecond, 0)} steps/s (${round(result.seconds)} s)`,
@@ -88,8 +91,9 @@ async function main(): Promise<void> {
     ratio <= 1.5,
   );
 
-  const rss = await withDatabase((_db, url) => measureIdleWorkerRss(workerEntry(), url));
-  line("idle worker RSS", `${round(rss, 1)} MB`, "≤150 MB", rss <= 150);
+  const rss = await withDatabase((_db, url) => measureIdleWorkerRss(url));
+  line("idle worker RSS, npm run worker (tsx loader)", `${round(rss.tsx, 1)} MB`, "≤150 MB", rss.tsx <= 150);
+  line("idle worker RSS, bundled JS on plain node", `${round(rss.bundled, 1)} MB`, "≤150 MB", rss.bundled <= 150);
 }
 
 main().then(

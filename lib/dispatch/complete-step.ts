@@ -5,8 +5,9 @@
  *   1. fenced update of the step row to the outcome — `WHERE fence = <claim's fence> AND
  *      state = 'running'`; 0 rows means the lease was lost (rescued, re-claimed, or the run
  *      was canceled under us): nothing is written and `completed: false` is returned;
- *   2. the attempt is archived into step_attempts and a "step-state" event appended
- *      (same statement as 1, so they exist iff the update happened);
+ *   2. the attempt is archived into step_attempts, its last buffered events and a
+ *      "step-state" event are appended (same statement as 1, so they exist iff the update
+ *      happened);
  *   3. `engine.advanceRun(tx, runId)` applies the reducer (dependents → ready, skips, run
  *      status) inside the same transaction;
  *   4. pg_notify(STEP_READY_CHANNEL, id) for every step that became ready (and
@@ -24,7 +25,7 @@
  */
 import { sql } from "drizzle-orm";
 import { rows, type Orm } from "../db/client";
-import { RUN_EVENTS_CHANNEL, type Engine, type StepOutcome } from "../engine/contract";
+import { RUN_EVENTS_CHANNEL, type Engine, type StepEventInput, type StepOutcome } from "../engine/contract";
 import { notifyReady } from "./notify-ready";
 
 export interface CompleteStepInput {
@@ -39,6 +40,12 @@ export interface CompleteStepInput {
    * so one more claim is allowed (capped at MAX_GRANTED_ATTEMPT so a persistent fault ends).
    */
   grantAttempt?: boolean;
+  /**
+   * The attempt's last unwritten events: inserted in the same statement, before the final
+   * "step-state" event, and only if the fenced update happened (one round trip fewer per
+   * step than a separate append, and no window where the state is final but events lag).
+   */
+  events?: readonly StepEventInput[];
 }
 
 export const MAX_GRANTED_ATTEMPT = 20;
@@ -178,9 +185,16 @@ export async function completeStep(db: Orm, engine: Engine, input: CompleteStepI
         ),
         announced as (
           insert into step_events (run_id, step_id, attempt, type, data)
-          select run_id, id, attempt, 'step-state',
-                 jsonb_strip_nulls(jsonb_build_object('state', state, 'attempt', attempt, 'error', error))
-          from ended
+          select ended.run_id, ended.id, ended.attempt, e.type,
+                 coalesce(e.data, jsonb_strip_nulls(jsonb_build_object(
+                   'state', ended.state, 'attempt', ended.attempt, 'error', ended.error)))
+          from ended cross join (
+            select x.value->>'type' as type, x.value->'data' as data, x.position
+            from jsonb_array_elements(${JSON.stringify(input.events ?? [])}::jsonb) with ordinality as x(value, position)
+            union all
+            select 'step-state', null::jsonb, 9223372036854775807
+          ) e
+          order by e.position
           returning pg_notify(${RUN_EVENTS_CHANNEL}, run_id)
         )
         select id, run_id, state from ended

@@ -45,37 +45,36 @@ export class EventBuffer {
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> | null = null;
   private fencedOut = false;
+  private closed = false;
   /** Events written so far (for tests and diagnostics). */
   written = 0;
 
   constructor(private readonly options: EventBufferOptions) {}
 
   emit(event: StepEventInput): void {
-    if (this.fencedOut) return;
+    if (this.fencedOut || this.closed) return;
     coalesce(this.pending, event);
     this.schedule(this.options.coalesceMs);
   }
 
-  /** Writes everything buffered; retries failed appends up to `deadlineMs` from now. */
-  async drain(deadlineMs: number): Promise<void> {
+  /**
+   * Closes the buffer and hands back what is still unwritten, after any in-flight append
+   * settled — so the caller can write it atomically with the step's completion. Events
+   * emitted after this are ignored (the attempt is over).
+   */
+  async takeRemaining(): Promise<StepEventInput[]> {
+    this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const deadline = Date.now() + deadlineMs;
-    while (!this.fencedOut && (this.pending.length > 0 || this.inFlight)) {
-      if (this.inFlight) {
-        await this.inFlight;
-        continue;
-      }
-      const ok = await this.flushOnce();
-      if (!ok) {
-        if (Date.now() >= deadline) return;
-        await new Promise((resolve) => setTimeout(resolve, this.options.retryMs ?? 250));
-      }
-    }
+    while (this.inFlight) await this.inFlight;
+    if (this.fencedOut) return [];
+    const rest = this.pending;
+    this.pending = [];
+    return rest;
   }
 
   private schedule(delayMs: number): void {
-    if (this.timer || this.inFlight) return;
+    if (this.timer || this.inFlight || this.closed) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.flushOnce().then((ok) => {

@@ -68,6 +68,7 @@ describe("leases, the rescuer and fencing", () => {
       fence: 1,
       workerId: "wkr_old",
       outcome: { state: "succeeded", output: "from the old worker" },
+      events: [{ type: "text-chunk", data: { text: "stale-final" } }],
     });
     expect(stale).toEqual({ completed: false, readyStepIds: [] });
     expect(await releaseSteps(db.orm, "wkr_old", [{ id: stepIds.a, fence: 1 }])).toEqual([]);
@@ -79,6 +80,7 @@ describe("leases, the rescuer and fencing", () => {
       fence: 2,
       workerId: "wkr_new",
       outcome: { state: "succeeded", output: "from the new worker" },
+      events: [{ type: "text-chunk", data: { text: "final" } }],
     });
     expect(done).toEqual({ completed: true, state: "succeeded", readyStepIds: [stepIds.b] });
     [a] = await stepsOf(db.orm, runId);
@@ -91,7 +93,13 @@ describe("leases, the rescuer and fencing", () => {
       db.orm,
       sql`select data->>'text' as text from step_events where step_id = ${stepIds.a} and type = 'text-chunk' order by id`,
     );
-    expect(texts.map((t) => t.text)).toEqual(["fresh"]);
+    expect(texts.map((t) => t.text)).toEqual(["fresh", "final"]);
+    // The completion's own events precede its final state event.
+    const order = await rows<{ type: string }>(
+      db.orm,
+      sql`select type from step_events where step_id = ${stepIds.a} and attempt = 2 order by id`,
+    );
+    expect(order.map((o) => o.type)).toEqual(["step-state", "text-chunk", "text-chunk", "step-state"]);
   });
 
   it("fails a step whose last attempt's lease expired, and advances its run", async () => {

@@ -25,7 +25,7 @@
  */
 import { dataDir as defaultDataDir, type Db } from "../db/client";
 import type { StepRow } from "../db/schema";
-import { STEP_READY_CHANNEL, type Engine, type StepOutcome } from "../engine/contract";
+import { STEP_READY_CHANNEL, type Engine, type StepEventInput, type StepOutcome } from "../engine/contract";
 import { notifierFor } from "../db/notify";
 import { appendEvents } from "./append-events";
 import { claimSteps } from "./claim-steps";
@@ -258,12 +258,17 @@ export class Worker {
     // The database dropping under the engine is not the node's failure: retry without
     // spending the node's retry budget.
     const grantAttempt = outcome === null && entry.cause === null && isTransientDatabaseError(thrown);
-    await buffer.drain(this.leaseMs);
-    await this.completeWithRetry(entry, final, grantAttempt);
+    const events = await buffer.takeRemaining();
+    await this.completeWithRetry(entry, final, grantAttempt, events);
   }
 
   /** Completion survives a database blip: retried until written, fenced out, or lease time passes. */
-  private async completeWithRetry(entry: Running, outcome: StepOutcome, grantAttempt: boolean): Promise<void> {
+  private async completeWithRetry(
+    entry: Running,
+    outcome: StepOutcome,
+    grantAttempt: boolean,
+    events: StepEventInput[],
+  ): Promise<void> {
     const deadline = Date.now() + this.leaseMs;
     for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
       try {
@@ -273,6 +278,7 @@ export class Worker {
           workerId: this.id,
           outcome,
           grantAttempt,
+          events,
         });
         if (result.completed) this.completedCount += 1;
         return;

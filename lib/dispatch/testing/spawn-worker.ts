@@ -13,8 +13,14 @@ export interface WorkerProcess {
   output(): string;
 }
 
-export function spawnWorker(entry: string, env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve(entry)], {
+export function spawnWorker(
+  entry: string,
+  env: Record<string, string>,
+  options: { loader?: boolean } = {},
+): Promise<WorkerProcess> {
+  // `loader: false` runs plain JavaScript (a bundled entry) without the tsx loader.
+  const loaderArgs = options.loader === false ? [] : ["--import", "tsx"];
+  const child = spawn(process.execPath, [...loaderArgs, path.resolve(entry)], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
