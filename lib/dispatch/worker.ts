@@ -138,7 +138,9 @@ export class Worker {
     await registerWorker(this.db.orm, this.info).catch((error) => this.log("register failed (heartbeat retries)", error));
     if (this.listen) {
       const notifier = notifierFor(this.db);
-      this.unsubscribes.push(notifier.subscribe(STEP_READY_CHANNEL, () => this.wake()));
+      // A notification for a step this worker already holds (claimed on the slot-free wake
+      // that followed its own completion) needs no further claim round trip.
+      this.unsubscribes.push(notifier.subscribe(STEP_READY_CHANNEL, (id) => this.running.has(id) || this.wake()));
       // Notifications sent while LISTEN was down are lost: claim on every (re)connect.
       this.unsubscribes.push(notifier.onListening(() => this.wake()));
     }
