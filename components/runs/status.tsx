@@ -3,13 +3,13 @@ import type { ReactNode } from "react";
 
 export const STATE_LOOK: Record<string, { icon: string; badge: string; bar: string }> = {
   pending: { icon: "○", badge: "bg-zinc-100 text-zinc-600", bar: "bg-zinc-300" },
-  ready: { icon: "◌", badge: "bg-sky-100 text-sky-700", bar: "bg-sky-300" },
+  ready: { icon: "·", badge: "bg-sky-100 text-sky-700", bar: "bg-sky-300" },
   running: { icon: "▶", badge: "bg-sky-500 text-white", bar: "bg-sky-500" },
-  waiting: { icon: "⏸", badge: "bg-amber-100 text-amber-800", bar: "bg-amber-400" },
+  waiting: { icon: "‖", badge: "bg-amber-100 text-amber-800", bar: "bg-amber-400" },
   succeeded: { icon: "✓", badge: "bg-emerald-100 text-emerald-800", bar: "bg-emerald-500" },
   failed: { icon: "✕", badge: "bg-red-100 text-red-700", bar: "bg-red-500" },
   canceled: { icon: "■", badge: "bg-zinc-200 text-zinc-700", bar: "bg-zinc-400" },
-  skipped: { icon: "↷", badge: "bg-zinc-100 text-zinc-500", bar: "bg-zinc-200" },
+  skipped: { icon: "»", badge: "bg-zinc-100 text-zinc-500", bar: "bg-zinc-200" },
 };
 
 export const lookOf = (state: string) => STATE_LOOK[state] ?? STATE_LOOK.pending;
