@@ -14,6 +14,7 @@ import { listPublicProfiles } from "../profiles/service";
 import { cancelRunOrThrow, startRunOrThrow } from "../runs/service";
 import { AGENT_NODE_ID, AGENT_TASK_INPUT, agentFlowDocument, findAgentRow, listAgentRows, type AgentRow } from "./agents";
 import type { ToolContext } from "./context";
+import { agentOutputShape } from "./output-schemas";
 import { confinedRepoOrThrow } from "./repo";
 import { agentStatusOf, isTerminalRunStatus, parseProvider, runPointer, TEXT_CAP } from "./format";
 import { DEFAULT_WAIT_SEC, MAX_WAIT_SEC, waitForRunOrThrow } from "./run-wait";
@@ -76,6 +77,7 @@ export function registerAgentTools(server: McpServer, context: ToolContext): voi
       description:
         "Starts one agent on one task (a one-node Baton run, visible in the Runs page). Returns at once with agentId; use wait_for_agent for the result.",
       inputSchema: createShape,
+      outputSchema: agentOutputShape,
     },
     async ({ title, provider, initialPrompt, cwd }) =>
       guarded(async () => {
@@ -115,6 +117,7 @@ export function registerAgentTools(server: McpServer, context: ToolContext): voi
         ...agentIdShape,
         timeoutSec: z.number().int().min(1).max(MAX_WAIT_SEC).default(DEFAULT_WAIT_SEC).describe("Longest wait in seconds"),
       },
+      outputSchema: agentOutputShape,
       annotations: { readOnlyHint: true },
     },
     async ({ agentId, timeoutSec }, extra) =>
@@ -134,6 +137,7 @@ export function registerAgentTools(server: McpServer, context: ToolContext): voi
       title: "Get agent status",
       description: "The agent's status and last message, without waiting.",
       inputSchema: agentIdShape,
+      outputSchema: agentOutputShape,
       annotations: { readOnlyHint: true },
     },
     async ({ agentId }) =>
@@ -173,6 +177,7 @@ export function registerAgentTools(server: McpServer, context: ToolContext): voi
       title: "Cancel agent",
       description: "Stops the agent's run.",
       inputSchema: agentIdShape,
+      outputSchema: agentOutputShape,
       annotations: { destructiveHint: true },
     },
     async ({ agentId }) =>

@@ -11,6 +11,7 @@ import { listFlows } from "../flows/repository";
 import { HttpError } from "../http/errors";
 import { cancelRunOrThrow, rerunStepOrThrow, startRunOrThrow } from "../runs/service";
 import { AGENT_FLOW_DESCRIPTION } from "./agents";
+import { runOutputShape } from "./output-schemas";
 import { confinedRepoOrThrow } from "./repo";
 import type { ToolContext } from "./context";
 import { DEFAULT_WAIT_SEC, MAX_WAIT_SEC, waitForRunOrThrow } from "./run-wait";
@@ -105,6 +106,7 @@ export function registerFlowTools(server: McpServer, context: ToolContext): void
       description:
         "Starts a run of a flow (an ordinary run: visible in Baton's Runs page). Returns at once with the run id; use wait_for_run to wait for it.",
       inputSchema: runFlowShape,
+      outputSchema: runOutputShape,
     },
     async (args) =>
       guarded(async () => {
@@ -122,6 +124,7 @@ export function registerFlowTools(server: McpServer, context: ToolContext): void
       title: "Get a run",
       description: "A run's status and every step's state, summary, error and (capped) output.",
       inputSchema: runIdShape,
+      outputSchema: runOutputShape,
       annotations: { readOnlyHint: true },
     },
     async ({ runId }) => guarded(async () => runResult(await loadRunViewOrThrow((await context.db()).orm, runId)), log),
@@ -134,6 +137,7 @@ export function registerFlowTools(server: McpServer, context: ToolContext): void
       description:
         "Waits until the run ends or timeoutSec passes, then returns its state. timedOut: true means it is still going — call again. Sends progress notifications when given a progressToken.",
       inputSchema: waitShape,
+      outputSchema: runOutputShape,
       annotations: { readOnlyHint: true },
     },
     async ({ runId, timeoutSec }, extra) =>
@@ -152,6 +156,7 @@ export function registerFlowTools(server: McpServer, context: ToolContext): void
       description:
         "Re-runs one step of a run (typically a failed one) from its recorded start, optionally with an edited prompt or another agent profile; downstream steps run again after it.",
       inputSchema: rerunShape,
+      outputSchema: runOutputShape,
     },
     async ({ runId, stepId, prompt, profile }) =>
       guarded(async () => {
@@ -168,6 +173,7 @@ export function registerFlowTools(server: McpServer, context: ToolContext): void
       title: "Cancel a run",
       description: "Cancels a run: running steps are stopped, pending ones never start.",
       inputSchema: runIdShape,
+      outputSchema: runOutputShape,
       annotations: { destructiveHint: true },
     },
     async ({ runId }) =>

@@ -1,0 +1,55 @@
+/**
+ * Output schemas of the tools whose results a client is most likely to read as data (runs and
+ * agents). Declared on the tools, so clients see the shape in tools/list and the SDK checks
+ * every structured result against it on both ends.
+ */
+import { z } from "zod";
+
+const stepShape = z.object({
+  stepId: z.string(),
+  nodeId: z.string(),
+  key: z.string(),
+  kind: z.string(),
+  state: z.string(),
+  attempt: z.number(),
+  summary: z.string().nullable(),
+  error: z.string().nullable(),
+  output: z.string().nullable().describe("Capped; the full output is at fullOutput"),
+  outputTruncated: z.boolean(),
+  branch: z.string().nullable(),
+  resultCommit: z.string().nullable(),
+  diffStats: z.unknown(),
+});
+
+export const runOutputShape = {
+  runId: z.string(),
+  flowId: z.string(),
+  flowVersion: z.number(),
+  status: z.string().describe("pending | running | waiting | succeeded | failed | canceled"),
+  done: z.boolean(),
+  origin: z.string(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  fullOutput: z.string().describe("HTTP path of the full run record"),
+  steps: z.array(stepShape),
+  timedOut: z.boolean().optional().describe("wait_for_run: true when the wait ran out before the run ended"),
+  waitedSec: z.number().optional(),
+  ui: z.string().optional(),
+  rerunStepId: z.string().optional(),
+};
+
+export const agentOutputShape = {
+  agentId: z.string(),
+  title: z.string(),
+  status: z.enum(["initializing", "running", "idle", "error", "closed"]),
+  runStatus: z.string(),
+  cwd: z.string().nullable(),
+  lastMessage: z.string().nullable().describe("The agent's output (its end, capped) or its error"),
+  lastMessageTruncated: z.boolean(),
+  fullOutput: z.string(),
+  ui: z.string(),
+  timedOut: z.boolean().optional().describe("wait_for_agent: true when the wait ran out before the agent finished"),
+  waitedSec: z.number().optional(),
+  provider: z.object({ profile: z.string(), model: z.string().optional() }).optional(),
+};
