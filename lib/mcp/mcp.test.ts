@@ -110,6 +110,8 @@ describe("MCP over Streamable HTTP", () => {
     for (const tool of tools) expect(tool.inputSchema.type).toBe("object");
     const createAgent = tools.find((tool) => tool.name === "create_agent");
     expect(createAgent?.inputSchema.required).toEqual(expect.arrayContaining(["title", "provider", "initialPrompt"]));
+    const waitForAgent = tools.find((tool) => tool.name === "wait_for_agent");
+    expect(Object.keys(waitForAgent?.outputSchema?.properties ?? {})).toEqual(expect.arrayContaining(["status", "lastMessage", "timedOut"]));
   });
 
   it("runs a flow, waits, re-runs the failed step, and the run is an ordinary one", async () => {
