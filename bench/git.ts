@@ -4,7 +4,9 @@
  * the merge of two commits), the diff and the commit after an agent-sized change (a few files
  * edited, one added, one deleted), and removal. p50/p95 wall time over `runs` steps each,
  * plus the CPU time git spent, and a raw `git worktree add` of the same commit as the floor
- * git itself sets on this machine (wall times on a shared machine swing with its load).
+ * git itself sets on this machine, and plain fs writes of the same files as the floor the
+ * filesystem sets (wall times on a shared machine swing with its load and its disk; run with
+ * TMPDIR=/dev/shm to take the disk out and see git's and Baton's own cost).
  *
  *   npx tsx bench/git.ts [--runs 20] [--sizes 1000,10000]
  *   (runGitBench() is also called by `npm run bench`)
@@ -41,7 +43,14 @@ export interface Timing {
   gitCpuMs: number | null;
 }
 
-export type GitBenchOperation = "setup" | "setup (merge of 2)" | "git worktree add (raw)" | "diff" | "commit" | "remove";
+export type GitBenchOperation =
+  | "setup"
+  | "setup (merge of 2)"
+  | "git worktree add (raw)"
+  | "write the files (no git)"
+  | "diff"
+  | "commit"
+  | "remove";
 
 export interface GitBenchResult {
   files: number;
@@ -51,7 +60,17 @@ export interface GitBenchResult {
 
 export const PREPARE_TARGET_MS = 150;
 
-const OPERATIONS: GitBenchOperation[] = ["setup", "git worktree add (raw)", "setup (merge of 2)", "diff", "commit", "remove"];
+const OPERATIONS: GitBenchOperation[] = [
+  "setup",
+  "git worktree add (raw)",
+  "write the files (no git)",
+  "setup (merge of 2)",
+  "diff",
+  "commit",
+  "remove",
+];
+/** The no-git floor is the same every run; a few samples suffice. */
+const FLOOR_RUNS = 5;
 
 export async function runGitBench(options: GitBenchOptions = {}): Promise<GitBenchResult[]> {
   const sizes = options.sizes ?? [1000, 10_000];
@@ -111,16 +130,8 @@ interface GeneratedRepo {
 async function generateRepo(repo: string, files: number): Promise<GeneratedRepo> {
   await fs.mkdir(repo, { recursive: true });
   await git(repo, "init", "-q", "-b", "main");
-  const paths: string[] = [];
-  let bytes = 0;
-  for (let i = 0; i < files; i++) {
-    const name = `src/module-${Math.floor(i / 100)}/file-${i}.ts`;
-    const content = fileContent(i);
-    paths.push(name);
-    bytes += content.length;
-    if (i % 100 === 0) await fs.mkdir(path.join(repo, path.dirname(name)), { recursive: true });
-    await fs.writeFile(path.join(repo, name), content);
-  }
+  const paths = Array.from({ length: files }, (_, i) => `src/module-${Math.floor(i / 100)}/file-${i}.ts`);
+  const bytes = await writeGeneratedFiles(repo, paths);
   await git(repo, "add", "-A");
   await git(repo, "commit", "-q", "-m", "generated");
   await git(repo, "repack", "-a", "-d", "-q");
@@ -131,6 +142,18 @@ async function generateRepo(repo: string, files: number): Promise<GeneratedRepo>
   const right = await commitFiles(repo, { [paths[2]]: `${fileContent(2)}// right\n` }, "right");
   await git(repo, "checkout", "-q", "main");
   return { repo, base, mergeInputs: [left, right], paths, bytes };
+}
+
+/** Writes the generated file set under `dir`; returns the bytes written. */
+async function writeGeneratedFiles(dir: string, paths: string[]): Promise<number> {
+  let bytes = 0;
+  for (let i = 0; i < paths.length; i++) {
+    const content = fileContent(i);
+    bytes += content.length;
+    if (i % 100 === 0) await fs.mkdir(path.join(dir, path.dirname(paths[i])), { recursive: true });
+    await fs.writeFile(path.join(dir, paths[i]), content);
+  }
+  return bytes;
 }
 
 function fileContent(i: number): string {
@@ -165,6 +188,13 @@ async function measure(generated: GeneratedRepo, root: string, runs: number): Pr
       git(generated.repo, "worktree", "add", "-q", "-b", `bench-raw-${run}`, rawPath, generated.base),
     );
     await removeWorktree(rawPath);
+
+    // Writing the same files with plain fs calls: the filesystem's floor, git or not.
+    if (run < FLOOR_RUNS) {
+      const plainPath = path.join(root, "plain", String(run));
+      await timed("write the files (no git)", () => writeGeneratedFiles(plainPath, generated.paths));
+      await fs.rm(plainPath, { recursive: true, force: true });
+    }
 
     // An agent-sized change: five edits, one new file, one deletion.
     const pick = (k: number) => generated.paths[(run * 7 + k * 131) % generated.paths.length];

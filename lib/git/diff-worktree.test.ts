@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { diffWorktree } from "./diff-worktree";
+import { diffWorktree, snapshotWorktree } from "./diff-worktree";
 import { prepareWorktreeOrThrow } from "./prepare-worktree";
 import { createRepo, git, makeTempDir, writeFiles } from "./test-repos";
 
@@ -41,6 +41,7 @@ describe("diffWorktree", () => {
   it("is empty for an untouched worktree", async () => {
     const worktree = await freshWorktree();
     expect(await diffWorktree(worktree, base)).toEqual({
+      tree: await git(repo, "rev-parse", `${base}^{tree}`),
       diff: "",
       diffTruncated: false,
       diffBytes: 0,
@@ -79,6 +80,19 @@ describe("diffWorktree", () => {
     expect(result.diff).not.toContain("ignored/cache.txt");
     expect(result.diff).not.toContain("debug.log");
     expect(result.diffBytes).toBe(Buffer.byteLength(result.diff));
+  });
+
+  it("snapshots the same tree id until the contents change", async () => {
+    const worktree = await freshWorktree();
+    const untouched = await snapshotWorktree(worktree);
+    expect(untouched).toBe(await git(repo, "rev-parse", `${base}^{tree}`));
+    await writeFiles(worktree, { "edit.txt": "changed\n" });
+    const changed = await snapshotWorktree(worktree);
+    expect(changed).not.toBe(untouched);
+    expect(await snapshotWorktree(worktree)).toBe(changed);
+    await writeFiles(worktree, { "edit.txt": "one\ntwo\nthree\n" });
+    expect(await snapshotWorktree(worktree)).toBe(untouched);
+    expect((await diffWorktree(worktree, base)).tree).toBe(untouched);
   });
 
   it("reports awkward file names exactly", async () => {

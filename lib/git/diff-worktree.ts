@@ -33,9 +33,13 @@ export interface WorktreeDiff {
   files: DiffFile[];
 }
 
-export async function diffWorktree(worktreePath: string, startCommit: string, options: DiffOptions = {}): Promise<WorktreeDiff> {
-  const tree = await snapshotTree(worktreePath);
-  return diffTrees(worktreePath, startCommit, tree, options);
+export async function diffWorktree(
+  worktreePath: string,
+  startCommit: string,
+  options: DiffOptions = {},
+): Promise<WorktreeDiff & { tree: string }> {
+  const tree = await snapshotWorktree(worktreePath);
+  return { ...(await diffTrees(worktreePath, startCommit, tree, options)), tree };
 }
 
 /**
@@ -59,8 +63,12 @@ export async function diffTrees(cwd: string, from: string, to: string, options: 
   };
 }
 
-/** The tree committing everything in the worktree now would produce (see the header). */
-async function snapshotTree(worktreePath: string): Promise<string> {
+/**
+ * The id of the tree that committing everything in the worktree now would record (see the
+ * header). Equal ids mean identical contents, so a caller polling a running step can skip
+ * the diff (and the event) when the id hasn't changed since the last snapshot.
+ */
+export async function snapshotWorktree(worktreePath: string): Promise<string> {
   const indexPath = path.resolve(
     worktreePath,
     (await runGitOrThrow(["rev-parse", "--git-path", "index"], { cwd: worktreePath })).stdout.trim(),

@@ -9,7 +9,7 @@
  */
 export { GitError, MergeConflictError, type GitErrorCode, type GitErrorField } from "./errors";
 export { BATON_GIT_IDENTITY } from "./run-git";
-export { attemptBranchName, attemptWorktreePath, refSegment, runWorktreesDir } from "./ref-names";
+export { attemptBranchName, attemptWorktreePath, refSegment, runWorktreesDir, worktreesRoot } from "./ref-names";
 export { parseRepoRootsOrThrow, resolveRepoOrThrow, type ResolvedRepo, type ResolveRepoOptions } from "./resolve-repo";
 export {
   prepareWorktreeOrThrow,
@@ -17,7 +17,14 @@ export {
   type PrepareWorktreeInput,
   type WorktreeStart,
 } from "./prepare-worktree";
-export { DEFAULT_MAX_DIFF_BYTES, diffTrees, diffWorktree, type DiffOptions, type WorktreeDiff } from "./diff-worktree";
+export {
+  DEFAULT_MAX_DIFF_BYTES,
+  diffTrees,
+  diffWorktree,
+  snapshotWorktree,
+  type DiffOptions,
+  type WorktreeDiff,
+} from "./diff-worktree";
 export type { DiffFile, DiffFileStatus, DiffStats } from "./diff-parse";
 export { commitWorktreeOrThrow, type CommittedWorktree } from "./commit-worktree";
 export { cleanupRunWorktrees, deleteBranch, removeWorktree } from "./remove-worktree";

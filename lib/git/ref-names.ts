@@ -48,6 +48,11 @@ export function attemptBranchName(runId: string, nodeKey: string, attempt: numbe
   return `baton/${refSegment(runId)}/${refSegment(nodeKey)}-${attempt}`;
 }
 
+/** Where step worktrees live under the data dir: the `root` of prepare and cleanup. */
+export function worktreesRoot(dataDir: string): string {
+  return path.join(path.resolve(dataDir), "worktrees");
+}
+
 /** The directory holding every worktree of a run. */
 export function runWorktreesDir(root: string, runId: string): string {
   return path.join(root, refSegment(runId));
