@@ -3,13 +3,14 @@
  * e.g. `claude mcp add baton -- npm --prefix /path/to/baton run --silent mcp`.
  *
  * It opens the same database as the web server (PGlite in BATON_DATA_DIR/.baton, or
- * DATABASE_URL) and runs an embedded worker, so the runs it starts make progress without
- * a web server. Invariant: stdout carries the protocol only — every diagnostic goes to
+ * DATABASE_URL) and runs an embedded worker (off with BATON_EMBEDDED_WORKER=0, as in the
+ * web server), so the runs it starts make progress without a web server. Invariant: stdout carries the protocol only — every diagnostic goes to
  * stderr (console.log is redirected there before anything else runs).
  */
 import path from "node:path";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { appDb } from "../lib/app-db";
+import { embeddedWorkerEnabled } from "../lib/dispatch/embedded";
 import { startWorkerHost, type WorkerHost } from "../lib/dispatch/host";
 import { workerConfigFromEnvOrThrow } from "../lib/dispatch/worker-config";
 import { engine } from "../lib/engine/engine";
@@ -27,7 +28,7 @@ const log = (message: string, error?: unknown) => console.error(message, error ?
 async function main(): Promise<void> {
   const db = await appDb();
   let host: WorkerHost | null = null;
-  if (process.env.BATON_MCP_WORKER !== "0") {
+  if (embeddedWorkerEnabled()) {
     host = await startWorkerHost(db, engine, "embedded", workerConfigFromEnvOrThrow());
   }
   const server = createBatonMcpServer({ db: async () => db, log });
