@@ -2,33 +2,43 @@
  * The same chain as graphile-worker jobs on the same server: each job enqueues the next
  * (through the helpers of the running job, i.e. in graphile's normal way); per-step time =
  * wall time from enqueueing job 0 to job N−1's handler returning, ÷ N. Schema install is
- * excluded (done before timing).
+ * excluded (done before timing). Same concurrency (4) as the Baton chain.
  */
+import pg from "pg";
 import { Logger, makeWorkerUtils, run } from "graphile-worker";
 
 export async function measureGraphileChain(url: string, length: number): Promise<{ totalMs: number; perStepMs: number }> {
+  const quiet = new Logger(() => () => {});
+  // Our own pool, so it can be ended (and its errors ignored) before the database is dropped.
+  const pgPool = new pg.Pool({ connectionString: url, max: 10 });
+  pgPool.on("error", () => {});
+  pgPool.on("connect", (client) => client.on("error", () => {}));
   let lastDone: (() => void) | null = null;
-  const runner = await run({
-    connectionString: url,
-    concurrency: 4,
-    noHandleSignals: true,
-    pollInterval: 1_000,
-    logger: new Logger(() => () => {}),
-    taskList: {
-      chain: async (payload, helpers) => {
-        const n = (payload as { n: number }).n;
-        if (n + 1 < length) await helpers.addJob("chain", { n: n + 1 });
-        else lastDone?.();
+  try {
+    const runner = await run({
+      pgPool,
+      concurrency: 4,
+      noHandleSignals: true,
+      pollInterval: 1_000,
+      logger: quiet,
+      taskList: {
+        chain: async (payload, helpers) => {
+          const n = (payload as { n: number }).n;
+          if (n + 1 < length) await helpers.addJob("chain", { n: n + 1 });
+          else lastDone?.();
+        },
       },
-    },
-  });
-  const utils = await makeWorkerUtils({ connectionString: url, logger: new Logger(() => () => {}) });
-  const finished = new Promise<void>((resolve) => (lastDone = resolve));
-  const started = performance.now();
-  await utils.addJob("chain", { n: 0 });
-  await finished;
-  const totalMs = performance.now() - started;
-  await utils.release();
-  await runner.stop();
-  return { totalMs, perStepMs: totalMs / length };
+    });
+    const utils = await makeWorkerUtils({ pgPool, logger: quiet });
+    const finished = new Promise<void>((resolve) => (lastDone = resolve));
+    const started = performance.now();
+    await utils.addJob("chain", { n: 0 });
+    await finished;
+    const totalMs = performance.now() - started;
+    await utils.release();
+    await runner.stop();
+    return { totalMs, perStepMs: totalMs / length };
+  } finally {
+    await pgPool.end();
+  }
 }
