@@ -18,6 +18,7 @@ import {
   type OnDelete,
 } from "@xyflow/react";
 import { useCallback, type DragEvent } from "react";
+import "./canvas.css";
 import { isNodeKind } from "@/lib/flow/document";
 import { connectRefusal } from "@/lib/editor/document-ops";
 import type { CanvasEdge, CanvasNode } from "@/lib/editor/types";

@@ -8,10 +8,9 @@ import { useEffect, useMemo, useState } from "react";
 import type { FlowDocument } from "@/lib/flow/document";
 import { validateFlow } from "@/lib/flow/validate";
 import { layoutPositions, needsLayout } from "@/lib/editor/layout";
-import { stableIssuesByNode, toCanvasEdges, toCanvasNodes, withPositions } from "@/lib/editor/view-model";
+import { READ_ONLY_UI, stableIssuesByNode, toCanvasEdges, toCanvasNodes, withPositions } from "@/lib/editor/view-model";
 import { nodeTypes } from "@/components/flow/node-views";
 
-const EMPTY_UI = { selectedNodes: new Set<string>(), selectedEdges: new Set<string>(), measured: new Map(), dragging: new Set<string>() };
 const fitViewOptions = { maxZoom: 1, padding: 0.12 };
 
 export function ReadOnlyFlow({ doc, profiles }: { doc: FlowDocument; profiles?: ReadonlySet<string> }) {
@@ -28,7 +27,7 @@ export function ReadOnlyFlow({ doc, profiles }: { doc: FlowDocument; profiles?: 
     if (!laidOut) return null;
     const result = validateFlow(laidOut, { profiles });
     const issues = stableIssuesByNode(result.ok ? [] : result.issues);
-    return { nodes: toCanvasNodes(laidOut, issues, EMPTY_UI), edges: toCanvasEdges(laidOut.edges, new Set()) };
+    return { nodes: toCanvasNodes(laidOut, issues, READ_ONLY_UI), edges: toCanvasEdges(laidOut.edges, new Set()) };
   }, [laidOut, profiles]);
   if (!view) return <div className="p-4 text-[12px] text-zinc-400">Laying out…</div>;
   return (

@@ -4,7 +4,7 @@
  * badge and (on the run page) a status overlay. Kind views only supply the profile line and
  * preview. Pure presentation: everything shown comes from the canvas node's data.
  */
-import { Handle, Position } from "@xyflow/react";
+import { Handle, Position, useStore, type ReactFlowState } from "@xyflow/react";
 import type { ReactNode } from "react";
 import { NODE_KIND_SPECS } from "@/lib/flow/node-kinds";
 import type { CanvasNodeData, NodeStatusOverlay } from "@/lib/editor/types";
@@ -30,7 +30,7 @@ function formatElapsed(ms: number): string {
 
 function StatusRow({ status }: { status: NodeStatusOverlay }) {
   return (
-    <div className="flex items-center gap-2 border-t border-zinc-100 px-2.5 py-1 text-[11px]" data-testid="node-status">
+    <div className="flex shrink-0 items-center gap-2 border-t border-zinc-100 px-2.5 text-[11px]" style={{ height: CARD_STATUS_HEIGHT }} data-testid="node-status">
       <span className={`rounded px-1.5 py-px font-medium ${STATE_STYLES[status.state] ?? "bg-zinc-100 text-zinc-700"}`}>
         {status.state}
       </span>
@@ -39,6 +39,22 @@ function StatusRow({ status }: { status: NodeStatusOverlay }) {
     </div>
   );
 }
+
+/**
+ * Below this zoom a card's text is unreadable; cards then draw only their kind colour and id,
+ * which keeps large zoomed-out flows cheap to paint. Cards keep the same size in both modes,
+ * so switching never re-measures nodes or moves edges.
+ */
+const COMPACT_BELOW_ZOOM = 0.45;
+const isCompact = (s: ReactFlowState) => s.transform[2] < COMPACT_BELOW_ZOOM;
+
+// Compact cards skip the shadow and hide (not remove) their handles: at low zoom, painting two
+// handles per node was the largest cost of a pan, and hidden handles keep their measured bounds.
+const handleClass = "!h-2.5 !w-2.5 !border-zinc-400 !bg-white";
+
+/** Card size is fixed (content is clamped), so auto-layout knows it before measuring. */
+export const CARD_HEIGHT = 84;
+export const CARD_STATUS_HEIGHT = 22;
 
 export interface NodeCardProps {
   data: CanvasNodeData;
@@ -50,6 +66,7 @@ export interface NodeCardProps {
 export function NodeCard({ data, selected, profile, preview }: NodeCardProps) {
   const { node, issues, status } = data;
   recordRender(node.id);
+  const compact = useStore(isCompact);
   const style = KIND_STYLES[node.kind];
   const hasIssues = issues.length > 0;
   const ring = selected
@@ -59,40 +76,53 @@ export function NodeCard({ data, selected, profile, preview }: NodeCardProps) {
     : hasIssues
       ? "border-red-400"
       : "border-zinc-300";
+  const height = CARD_HEIGHT + (status ? CARD_STATUS_HEIGHT : 0);
   return (
     <div
-      className={`relative w-60 rounded-md border bg-white text-[12px] shadow-sm ${ring}`}
+      className={`relative flex w-60 flex-col rounded-md border bg-white text-[12px] ${compact ? "" : "shadow-sm"} ${ring}`}
+      style={{ height }}
       data-testid={`node-${node.id}`}
       data-kind={node.kind}
       data-issues={issues.length}
     >
-      <div className={`absolute inset-y-0 left-0 w-[3px] rounded-l-[5px] ${style.accent}`} />
-      <Handle type="target" position={Position.Left} className="!h-2.5 !w-2.5 !border-zinc-400 !bg-white" data-testid={`handle-in-${node.id}`} />
-      <div className="flex items-center gap-1.5 py-1.5 pl-3 pr-2">
-        <span className={`rounded px-1 py-px text-[10px] font-semibold uppercase tracking-wide ring-1 ring-inset ${style.chip}`}>
-          {NODE_KIND_SPECS[node.kind].label}
-        </span>
-        <span className="min-w-0 truncate font-mono text-[12px] font-medium text-zinc-900">{node.id}</span>
-        {hasIssues ? (
-          <span
-            className="ml-auto shrink-0 rounded bg-red-600 px-1.5 py-px text-[10px] font-semibold text-white"
-            title={issues.map((i) => i.message).join("\n")}
-            data-testid={`node-issues-${node.id}`}
-          >
-            {issues.length} {issues.length === 1 ? "issue" : "issues"}
-          </span>
-        ) : null}
-      </div>
-      {node.label ? <div className="-mt-1 truncate pb-1 pl-3 pr-2 text-zinc-600">{node.label}</div> : null}
-      {profile ? (
-        <div className="truncate pb-1 pl-3 pr-2 text-[11px] text-zinc-500">
-          <span className="text-zinc-400">profile </span>
-          {profile}
+      <div className={`absolute inset-y-0 left-0 rounded-l-[5px] ${compact ? "w-3" : "w-[3px]"} ${style.accent}`} />
+      <Handle type="target" position={Position.Left} className={`${handleClass} ${compact ? "invisible" : ""}`} data-testid={`handle-in-${node.id}`} />
+      {compact ? (
+        <div className="flex min-h-0 flex-1 items-center gap-2 pl-6 pr-3">
+          <span className="truncate font-mono text-[28px] font-semibold text-zinc-800">{node.id}</span>
+          {hasIssues ? <span className="ml-auto h-5 w-5 shrink-0 rounded-full bg-red-600" /> : null}
         </div>
-      ) : null}
-      {preview ? <div className="line-clamp-2 break-words pb-2 pl-3 pr-2 font-mono text-[11px] leading-snug text-zinc-600">{preview}</div> : null}
+      ) : (
+        <div className="flex min-h-0 flex-1 flex-col overflow-hidden">
+          <div className="flex items-center gap-1.5 py-1.5 pl-3 pr-2">
+            <span className={`rounded px-1 py-px text-[10px] font-semibold uppercase tracking-wide ring-1 ring-inset ${style.chip}`}>
+              {NODE_KIND_SPECS[node.kind].label}
+            </span>
+            <span className="min-w-0 shrink-0 truncate font-mono text-[12px] font-medium text-zinc-900">{node.id}</span>
+            {node.label ? <span className="min-w-0 truncate text-[11.5px] text-zinc-500">{node.label}</span> : null}
+            {hasIssues ? (
+              <span
+                className="ml-auto shrink-0 rounded bg-red-600 px-1.5 py-px text-[10px] font-semibold text-white"
+                title={issues.map((i) => i.message).join("\n")}
+                data-testid={`node-issues-${node.id}`}
+              >
+                {issues.length} {issues.length === 1 ? "issue" : "issues"}
+              </span>
+            ) : null}
+          </div>
+          {profile ? (
+            <div className="truncate pb-1 pl-3 pr-2 text-[11px] text-zinc-500">
+              <span className="text-zinc-400">profile </span>
+              {profile}
+            </div>
+          ) : null}
+          {preview ? (
+            <div className={`${profile ? "line-clamp-2" : "line-clamp-3"} break-words pl-3 pr-2 font-mono text-[11px] leading-snug text-zinc-600`}>{preview}</div>
+          ) : null}
+        </div>
+      )}
       {status ? <StatusRow status={status} /> : null}
-      <Handle type="source" position={Position.Right} className="!h-2.5 !w-2.5 !border-zinc-400 !bg-white" data-testid={`handle-out-${node.id}`} />
+      <Handle type="source" position={Position.Right} className={`${handleClass} ${compact ? "invisible" : ""}`} data-testid={`handle-out-${node.id}`} />
     </div>
   );
 }

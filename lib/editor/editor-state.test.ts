@@ -74,19 +74,30 @@ describe("editor state", () => {
     expect(run(s, { type: "undo" }).doc).toBe(EXAMPLE_FLOW);
   });
 
-  it("a drag is one undo step and does not re-validate", () => {
+  it("a drag keeps the document until it ends, then is one undo step without re-validating", () => {
     const s0 = start();
-    const s = run(
+    const during = run(
       s0,
       { type: "node-changes", changes: [{ type: "position", id: "plan", position: { x: 10, y: 10 }, dragging: true }] },
       { type: "node-changes", changes: [{ type: "position", id: "plan", position: { x: 20, y: 30 }, dragging: true }] },
-      { type: "node-changes", changes: [{ type: "position", id: "plan", dragging: false }] },
     );
+    expect(during.doc).toBe(EXAMPLE_FLOW);
+    expect(during.nodes[0].position).toEqual({ x: 20, y: 30 });
+    expect(during.nodes[0].dragging).toBe(true);
+    expect(during.nodes[1]).toBe(s0.nodes[1]);
+    const s = run(during, { type: "node-changes", changes: [{ type: "position", id: "plan", dragging: false }] });
     expect(s.doc.nodes[0].position).toEqual({ x: 20, y: 30 });
-    expect(s.dragging.size).toBe(0);
+    expect(s.dragPositions.size).toBe(0);
+    expect(s.nodes[0].dragging).toBe(false);
     expect(s.past).toEqual([EXAMPLE_FLOW]);
     expect(s.issues).toBe(s0.issues);
     expect(s.nodes[1]).toBe(s0.nodes[1]);
+  });
+
+  it("a move that is not a drag (keyboard) lands in the document at once", () => {
+    const s = run(start(), { type: "node-changes", changes: [{ type: "position", id: "build", position: { x: 330, y: 120 } }] });
+    expect(s.doc.nodes[1].position).toEqual({ x: 330, y: 120 });
+    expect(s.past).toHaveLength(1);
   });
 
   it("records measured sizes and selection from React Flow", () => {

@@ -5,7 +5,7 @@
  * - `doc` is the only thing saved; `nodes`/`edges` are its canvas view (view-model.ts).
  * - Undo history holds document snapshots. Every action that changes the document pushes the
  *   document it replaces, except consecutive edits with the same `coalesceKey` (typing in one
- *   field) and position changes after the first of one drag.
+ *   field). A drag changes the document once, when it ends.
  * - `dirty` is `doc !== savedDoc`: snapshots are immutable, so undoing back to the saved
  *   document makes the editor clean again.
  * - Issues are recomputed whenever the document changes other than by moving nodes
@@ -15,7 +15,7 @@ import type { NodeChange, EdgeChange } from "@xyflow/react";
 import type { FlowDocument, FlowInput, FlowNode, NodeKind } from "../flow/document";
 import { validateFlow, type ValidationIssue } from "../flow/validate";
 import * as ops from "./document-ops";
-import type { CanvasEdge, CanvasNode, Size } from "./types";
+import type { CanvasEdge, CanvasNode, Size, XY } from "./types";
 import { edgeId, stableIssuesByNode, toCanvasEdges, toCanvasNodes, withPositions } from "./view-model";
 
 export const HISTORY_LIMIT = 200;
@@ -34,7 +34,7 @@ export interface EditorState {
   selectedNodes: ReadonlySet<string>;
   selectedEdges: ReadonlySet<string>;
   measured: ReadonlyMap<string, Size>;
-  dragging: ReadonlySet<string>;
+  dragPositions: ReadonlyMap<string, XY>;
   nodes: CanvasNode[];
   edges: CanvasEdge[];
 }
@@ -90,7 +90,7 @@ export function initialEditorState(doc: FlowDocument, version: number, profiles?
     selectedNodes: EMPTY_SET,
     selectedEdges: EMPTY_SET,
     measured: new Map(),
-    dragging: EMPTY_SET,
+    dragPositions: new Map(),
     nodes: [],
     edges: [],
   };
@@ -131,7 +131,7 @@ function pruneUi(state: EditorState): EditorState {
     ...state,
     selectedNodes: keep(state.selectedNodes, nodeIds),
     selectedEdges: keep(state.selectedEdges, edgeIds),
-    dragging: keep(state.dragging, nodeIds),
+    dragPositions: state.dragPositions.size > 0 ? new Map([...state.dragPositions].filter(([id]) => nodeIds.has(id))) : state.dragPositions,
     measured,
   };
 }
@@ -139,9 +139,9 @@ function pruneUi(state: EditorState): EditorState {
 function applyNodeChanges(state: EditorState, changes: NodeChange<CanvasNode>[]): EditorState {
   let selected: Set<string> | null = null;
   let measured: Map<string, Size> | null = null;
-  let dragging: Set<string> | null = null;
-  const positions = new Map<string, { x: number; y: number }>();
-  let dragStarted = false;
+  let dragPositions: Map<string, XY> | null = null;
+  // Positions that land in the document now: drag ends and moves that are not drags (keyboard).
+  const settled = new Map<string, XY>();
   for (const change of changes) {
     if (change.type === "select") {
       selected ??= new Set(state.selectedNodes);
@@ -153,36 +153,34 @@ function applyNodeChanges(state: EditorState, changes: NodeChange<CanvasNode>[])
       measured ??= new Map(state.measured);
       measured.set(change.id, { width: change.dimensions.width, height: change.dimensions.height });
     } else if (change.type === "position") {
-      if (change.position) positions.set(change.id, change.position);
-      const isDragging = change.dragging === true;
-      if (isDragging !== state.dragging.has(change.id)) {
-        dragging ??= new Set(state.dragging);
-        if (isDragging) {
-          dragging.add(change.id);
-          if (state.dragging.size === 0) dragStarted = true;
-        } else dragging.delete(change.id);
+      if (change.dragging) {
+        if (!change.position) continue;
+        dragPositions ??= new Map(state.dragPositions);
+        dragPositions.set(change.id, change.position);
+      } else {
+        const last = change.position ?? (dragPositions ?? state.dragPositions).get(change.id);
+        if (last) settled.set(change.id, last);
+        if ((dragPositions ?? state.dragPositions).has(change.id)) {
+          dragPositions ??= new Map(state.dragPositions);
+          dragPositions.delete(change.id);
+        }
       }
     }
     // "remove" is handled by the "delete" action (one undo step for nodes and their edges);
     // "add"/"replace" never come from React Flow in controlled mode.
   }
-  let next: EditorState = {
+  const next: EditorState = {
     ...state,
     selectedNodes: selected ?? state.selectedNodes,
     measured: measured ?? state.measured,
-    dragging: dragging ?? state.dragging,
+    dragPositions: dragPositions ?? state.dragPositions,
   };
-  if (positions.size > 0) {
-    const doc = withPositions(state.doc, positions);
-    if (doc !== state.doc) {
-      // One undo step per drag: record the document from before the drag began.
-      const past = dragStarted || state.dragging.size === 0 ? [...state.past, state.doc].slice(-HISTORY_LIMIT) : state.past;
-      next = { ...next, doc, past, future: dragStarted || state.dragging.size === 0 ? [] : state.future, lastCoalesceKey: null };
-    }
+  if (settled.size > 0) {
+    // A drag is one undo step: the document changes once, when it ends.
+    const doc = withPositions(state.doc, settled);
+    if (doc !== state.doc) return withCanvas({ ...next, doc, past: [...state.past, state.doc].slice(-HISTORY_LIMIT), future: [], lastCoalesceKey: null });
   }
-  if (next.selectedNodes === state.selectedNodes && next.measured === state.measured && next.dragging === state.dragging && next.doc === state.doc) {
-    return state;
-  }
+  if (next.selectedNodes === state.selectedNodes && next.measured === state.measured && next.dragPositions === state.dragPositions) return state;
   return withCanvas(next);
 }
 

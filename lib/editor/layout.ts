@@ -6,8 +6,8 @@ import ELK from "elkjs/lib/elk.bundled.js";
 import type { FlowDocument } from "../flow/document";
 import type { Size } from "./types";
 
-/** Card size assumed for nodes the canvas hasn't measured yet (matches the node card's width). */
-export const DEFAULT_NODE_SIZE: Size = { width: 240, height: 96 };
+/** Card size assumed for nodes the canvas hasn't measured yet (the node card's fixed size). */
+export const DEFAULT_NODE_SIZE: Size = { width: 240, height: 84 };
 
 let elk: InstanceType<typeof ELK> | null = null;
 

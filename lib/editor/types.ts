@@ -39,5 +39,15 @@ export interface CanvasUiState {
   selectedNodes: ReadonlySet<string>;
   selectedEdges: ReadonlySet<string>;
   measured: ReadonlyMap<string, Size>;
-  dragging: ReadonlySet<string>;
+  /**
+   * Positions of nodes being dragged. They stay out of the document until the drag ends, so
+   * a drag changes one canvas node per frame and nothing that reads the document.
+   * Read-only views (version preview, run page) leave it out.
+   */
+  dragPositions?: ReadonlyMap<string, XY>;
+}
+
+export interface XY {
+  x: number;
+  y: number;
 }

@@ -8,7 +8,7 @@ const ui = (over: Partial<CanvasUiState> = {}): CanvasUiState => ({
   selectedNodes: new Set(),
   selectedEdges: new Set(),
   measured: new Map(),
-  dragging: new Set(),
+  dragPositions: new Map(),
   ...over,
 });
 
@@ -37,10 +37,12 @@ describe("toCanvasNodes", () => {
   it("replaces a node whose selection, size or drag state changed", () => {
     const first = toCanvasNodes(EXAMPLE_FLOW, new Map(), ui());
     const measured = new Map([["build", { width: 240, height: 90 }]]);
-    const second = toCanvasNodes(EXAMPLE_FLOW, new Map(), ui({ measured, dragging: new Set(["summary"]) }), first);
+    const second = toCanvasNodes(EXAMPLE_FLOW, new Map(), ui({ measured, dragPositions: new Map([["summary", { x: 5, y: 6 }]]) }), first);
     expect(second[0]).toBe(first[0]);
     expect(second[1].measured).toEqual({ width: 240, height: 90 });
     expect(second[2].dragging).toBe(true);
+    expect(second[2].position).toEqual({ x: 5, y: 6 });
+    expect(second[2].data.node).toBe(EXAMPLE_FLOW.nodes[2]);
   });
 });
 

@@ -8,6 +8,14 @@ import type { ValidationIssue } from "../flow/validate";
 import type { CanvasEdge, CanvasNode, CanvasUiState } from "./types";
 
 const NO_ISSUES: readonly ValidationIssue[] = Object.freeze([]);
+const ORIGIN = Object.freeze({ x: 0, y: 0 });
+
+/** The UI state of a canvas nobody edits (previews, the run page). */
+export const READ_ONLY_UI: CanvasUiState = Object.freeze({
+  selectedNodes: new Set<string>(),
+  selectedEdges: new Set<string>(),
+  measured: new Map(),
+});
 
 export function edgeId(edge: FlowEdge): string {
   // Node ids never contain ">" (NODE_ID_PATTERN), so this key is unambiguous.
@@ -52,27 +60,23 @@ export function toCanvasNodes(
   return doc.nodes.map((node) => {
     const issues = issuesByNode.get(node.id) ?? NO_ISSUES;
     const selected = ui.selectedNodes.has(node.id);
-    const dragging = ui.dragging.has(node.id);
+    const dragPosition = ui.dragPositions?.get(node.id);
+    const position = dragPosition ?? node.position ?? ORIGIN;
+    const dragging = dragPosition !== undefined;
     const measured = ui.measured.get(node.id);
     const prev = before.get(node.id);
     if (
       prev &&
       prev.data.node === node &&
       prev.data.issues === issues &&
+      prev.position === position &&
       prev.selected === selected &&
       prev.dragging === dragging &&
       prev.measured === measured
     ) {
       return prev;
     }
-    const canvasNode: CanvasNode = {
-      id: node.id,
-      type: node.kind,
-      position: node.position ?? { x: 0, y: 0 },
-      data: { node, issues },
-      selected,
-      dragging,
-    };
+    const canvasNode: CanvasNode = { id: node.id, type: node.kind, position, data: { node, issues }, selected, dragging };
     if (measured) canvasNode.measured = measured;
     return canvasNode;
   });

@@ -1,0 +1,379 @@
+/**
+ * Editor bench: how the flow designer behaves with large flows in a real browser.
+ *
+ * Builds the app (production, its own dist dir), starts it on its own port with a fresh
+ * embedded database, creates generated flows of 100, 500 and 2000 nodes through the API, and
+ * for each measures in Chromium:
+ * - load: navigation start → every rendered node measured and visible (performance.now()
+ *   in the page, whose origin is the navigation start), viewport settled;
+ * - frame times (requestAnimationFrame deltas collected in the page) while panning the
+ *   canvas with the mouse and while dragging one node: median, p95, p99, max;
+ * - renders: node-view renders per node (window.__batonRenderCounts, counted by the node
+ *   views) caused by one edit of one node in the inspector and by one node drag, to show
+ *   that a one-node change re-renders one node.
+ *
+ * Env: BATON_BENCH_PORT (default 3301), BATON_BENCH_SIZES (default "100,500,2000"),
+ * BATON_BENCH_SKIP_BUILD=1 reuses an existing build in .next-bench-editor.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type Page } from "@playwright/test";
+import { chromiumArgs } from "../playwright.config";
+import type { FlowDocument, FlowNode } from "../lib/flow/document";
+import { validateFlow } from "../lib/flow/validate";
+
+const port = Number(process.env.BATON_BENCH_PORT ?? 3301);
+const sizes = (process.env.BATON_BENCH_SIZES ?? "100,500,2000").split(",").map(Number);
+const distDir = ".next-bench-editor";
+const dataDir = path.join(os.tmpdir(), `baton-bench-editor-${process.pid}`);
+const base = `http://127.0.0.1:${port}`;
+const ROWS = 10;
+
+/** A layered flow: ROWS parallel chains with cross-links, mixed kinds, prompts reading upstream output. */
+export function generateFlow(size: number): FlowDocument {
+  const nodes: FlowNode[] = [];
+  const edges: FlowDocument["edges"] = [];
+  const id = (i: number) => `n${i}`;
+  for (let i = 0; i < size; i++) {
+    const column = Math.floor(i / ROWS);
+    const row = i % ROWS;
+    const position = { x: column * 300, y: row * 150 };
+    const upstream = column > 0 ? i - ROWS : -1;
+    const prompt = upstream >= 0 ? `Continue from {{steps.${id(upstream)}.output}}` : "Start: {{inputs.task}}";
+    let node: FlowNode;
+    if (upstream >= 0 && i % 11 === 0) node = { id: id(i), kind: "fold", position, config: { mode: "concat" } };
+    else if (i % 7 === 0) {
+      node = {
+        id: id(i),
+        kind: "arena",
+        position,
+        config: { prompt, contestants: [{ profile: "demo" }, { profile: "demo" }], select: { mode: "first" } },
+      };
+    } else if (i % 13 === 0) node = { id: id(i), kind: "check", position, config: { command: ["npm", "test"] } };
+    else node = { id: id(i), kind: "agent", position, config: { profile: "demo", prompt } };
+    nodes.push(node);
+    if (upstream >= 0) edges.push({ from: id(upstream), to: id(i) });
+    if (upstream >= 0 && row > 0 && i % 3 === 0) edges.push({ from: id(upstream - 1), to: id(i) });
+  }
+  return { name: `Bench ${size} nodes`, inputs: [{ name: "task", required: true }], nodes, edges };
+}
+
+function run(command: string, args: string[], env: Record<string, string>): void {
+  const result = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${result.status}`);
+}
+
+async function waitForHealth(server: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("server did not become healthy in 120 s");
+}
+
+async function createFlow(doc: FlowDocument): Promise<string> {
+  const response = await fetch(`${base}/api/flows`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(doc) });
+  if (response.status !== 201) throw new Error(`create flow: HTTP ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { id: string }).id;
+}
+
+/** Installed before any page script: the frame recorder and the render counter. */
+const INIT_SCRIPT = `
+  window.__batonRenderCounts = {};
+  window.__frames = { recording: false, last: 0, deltas: [] };
+  const tick = (t) => {
+    const f = window.__frames;
+    if (f.recording) { if (f.last) f.deltas.push(t - f.last); f.last = t; }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+`;
+
+interface FrameStats {
+  frames: number;
+  /** Renderer main-thread CPU time per frame (CDP ThreadTime): unlike frame deltas, not inflated by other processes on a busy machine. */
+  cpuPerFrame: number;
+  median: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+function stats(deltas: number[], cpuMs: number): FrameStats {
+  const sorted = [...deltas].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  return {
+    frames: sorted.length,
+    cpuPerFrame: cpuMs / Math.max(1, sorted.length),
+    median: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    max: sorted[sorted.length - 1] ?? NaN,
+  };
+}
+
+async function mainThreadCpuMs(page: Page): Promise<number> {
+  const session = await page.context().newCDPSession(page);
+  await session.send("Performance.enable");
+  const { metrics } = await session.send("Performance.getMetrics");
+  await session.detach();
+  return (metrics.find((m) => m.name === "ThreadTime")?.value ?? NaN) * 1000;
+}
+
+const nextFrame = (page: Page) => page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => r())));
+
+async function recordFrames(page: Page, action: () => Promise<void>): Promise<FrameStats> {
+  const cpuBefore = await mainThreadCpuMs(page);
+  await page.evaluate(() => {
+    const f = (window as unknown as { __frames: { recording: boolean; last: number; deltas: number[] } }).__frames;
+    f.deltas = [];
+    f.last = 0;
+    f.recording = true;
+  });
+  await action();
+  const deltas = await page.evaluate(() => {
+    const f = (window as unknown as { __frames: { recording: boolean; deltas: number[] } }).__frames;
+    f.recording = false;
+    return f.deltas;
+  });
+  return stats(deltas, (await mainThreadCpuMs(page)) - cpuBefore);
+}
+
+/** Navigation start → nodes rendered: every mounted node measured (visible), count and viewport stable for 5 frames. */
+async function measureLoad(page: Page, flowId: string): Promise<{ ms: number; mounted: number }> {
+  await page.goto(`${base}/flows/${flowId}`, { waitUntil: "commit" });
+  const handle = await page.waitForFunction(
+    () => {
+      const w = window as unknown as { __loadProbe?: { key: string; stable: number; since: number } };
+      const nodes = document.querySelectorAll<HTMLElement>(".react-flow__node");
+      const viewport = document.querySelector<HTMLElement>(".react-flow__viewport");
+      if (nodes.length === 0 || !viewport) return false;
+      for (const node of nodes) if (node.style.visibility === "hidden") return false;
+      const key = `${nodes.length}|${viewport.style.transform}`;
+      const probe = (w.__loadProbe ??= { key: "", stable: 0, since: 0 });
+      if (probe.key !== key) {
+        probe.key = key;
+        probe.stable = 0;
+        probe.since = performance.now();
+        return false;
+      }
+      probe.stable++;
+      return probe.stable >= 5 ? { ms: probe.since, mounted: nodes.length } : false;
+    },
+    undefined,
+    { polling: "raf", timeout: 120_000 },
+  );
+  return (await handle.jsonValue()) as { ms: number; mounted: number };
+}
+
+/** A point on the empty pane (not on a node, edge or panel) inside the canvas. */
+async function emptyPanePoint(page: Page): Promise<{ x: number; y: number }> {
+  const point = await page.evaluate(() => {
+    const canvas = document.querySelector('[data-testid="canvas"]')!.getBoundingClientRect();
+    for (let fy = 0.15; fy < 0.85; fy += 0.05) {
+      for (let fx = 0.1; fx < 0.6; fx += 0.04) {
+        const x = canvas.left + canvas.width * fx;
+        const y = canvas.top + canvas.height * fy;
+        const el = document.elementFromPoint(x, y);
+        if (el?.classList.contains("react-flow__pane")) return { x, y };
+      }
+    }
+    return null;
+  });
+  if (!point) throw new Error("no empty pane point to pan from");
+  return point;
+}
+
+async function pan(page: Page): Promise<FrameStats> {
+  const start = await emptyPanePoint(page);
+  return recordFrames(page, async () => {
+    await page.mouse.move(start.x, start.y);
+    await page.mouse.down();
+    for (let i = 1; i <= 90; i++) {
+      const angle = (i / 90) * Math.PI * 2;
+      await page.mouse.move(start.x + Math.sin(angle) * 250, start.y + (1 - Math.cos(angle)) * 120);
+      await nextFrame(page);
+    }
+    await page.mouse.up();
+  });
+}
+
+/** The node whose card is nearest the canvas centre. */
+async function centreNode(page: Page): Promise<{ id: string; x: number; y: number }> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector('[data-testid="canvas"]')!.getBoundingClientRect();
+    const cx = canvas.left + canvas.width / 2;
+    const cy = canvas.top + canvas.height / 2;
+    let best = { id: "", x: 0, y: 0, d: Infinity };
+    for (const el of document.querySelectorAll<HTMLElement>(".react-flow__node")) {
+      const r = el.getBoundingClientRect();
+      const x = r.left + r.width / 2;
+      const y = r.top + Math.min(8, r.height / 4);
+      const d = Math.hypot(x - cx, y - cy);
+      if (d < best.d) best = { id: el.dataset.id ?? "", x, y, d };
+    }
+    return { id: best.id, x: best.x, y: best.y };
+  });
+}
+
+async function resetRenderCounts(page: Page): Promise<void> {
+  await page.evaluate(() => (window.__batonRenderCounts = {}));
+}
+
+async function renderCounts(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(() => ({ ...(window.__batonRenderCounts ?? {}) }));
+}
+
+function describeRenders(counts: Record<string, number>): string {
+  const ids = Object.keys(counts);
+  const total = ids.reduce((sum, id) => sum + counts[id], 0);
+  return `${ids.length} node${ids.length === 1 ? "" : "s"} (${ids.slice(0, 3).join(",")}${ids.length > 3 ? ",…" : ""}), ${total} renders`;
+}
+
+async function drag(page: Page): Promise<{ frames: FrameStats; renders: Record<string, number>; id: string }> {
+  // Zoom in so a card is large enough to grab; the drag grabs the card header.
+  await page.getByTestId("canvas").locator(".react-flow__controls-zoomin").click({ clickCount: 3 });
+  await page.waitForTimeout(400);
+  const node = await centreNode(page);
+  await resetRenderCounts(page);
+  const frames = await recordFrames(page, async () => {
+    await page.mouse.move(node.x, node.y);
+    await page.mouse.down();
+    for (let i = 1; i <= 60; i++) {
+      await page.mouse.move(node.x + i * 3, node.y + Math.sin(i / 6) * 40);
+      await nextFrame(page);
+    }
+    await page.mouse.up();
+  });
+  return { frames, renders: await renderCounts(page), id: node.id };
+}
+
+/** One edit of one node in the inspector (a character typed into its label). */
+async function editOneNode(page: Page, id: string): Promise<Record<string, number>> {
+  // The drag selected the node (React Flow selects on drag), so its inspector is open.
+  if ((await page.getByTestId("field-id").inputValue().catch(() => "")) !== id) {
+    throw new Error(`expected node ${id} to be selected after dragging it`);
+  }
+  await nextFrame(page);
+  await resetRenderCounts(page);
+  await page.getByTestId("field-label").pressSequentially("x");
+  await nextFrame(page);
+  await nextFrame(page);
+  return renderCounts(page);
+}
+
+interface Row {
+  size: number;
+  loadMs: number;
+  mounted: number;
+  pan: FrameStats;
+  drag: FrameStats;
+  editRenders: string;
+  dragRenders: string;
+  oneNodeOnly: boolean;
+}
+
+const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "—");
+
+function printTable(rows: Row[]): void {
+  const header = ["nodes", "load ms", "mounted", "pan med/p95/p99/max ms", "pan cpu/fr", "drag med/p95/p99/max ms", "drag cpu/fr", "edit one node → renders", "drag one node → renders"];
+  const lines = rows.map((r) => [
+    String(r.size),
+    r.loadMs.toFixed(0),
+    String(r.mounted),
+    `${fmt(r.pan.median)}/${fmt(r.pan.p95)}/${fmt(r.pan.p99)}/${fmt(r.pan.max)} (${r.pan.frames} fr)`,
+    fmt(r.pan.cpuPerFrame),
+    `${fmt(r.drag.median)}/${fmt(r.drag.p95)}/${fmt(r.drag.p99)}/${fmt(r.drag.max)} (${r.drag.frames} fr)`,
+    fmt(r.drag.cpuPerFrame),
+    r.editRenders,
+    r.dragRenders,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const line = (cells: string[]) => "| " + cells.map((c, i) => c.padEnd(widths[i])).join(" | ") + " |";
+  console.log(line(header));
+  console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
+  for (const l of lines) console.log(line(l));
+  const [load1] = os.loadavg();
+  console.log(`\ncpu/fr = renderer main-thread CPU ms per frame. Machine: ${os.cpus().length} cores, load average ${load1.toFixed(1)} at the end (frame deltas include waiting for a core).`);
+  console.log("Targets: 500 nodes p95 ≤ 16.7 ms per frame; 2000 nodes p95 ≤ 33 ms.");
+  for (const r of rows) {
+    const target = r.size >= 2000 ? 33 : r.size >= 500 ? 16.7 : null;
+    if (target !== null) {
+      const ok = r.pan.p95 <= target && r.drag.p95 <= target;
+      console.log(`  ${r.size} nodes: pan p95 ${fmt(r.pan.p95)} ms, drag p95 ${fmt(r.drag.p95)} ms → ${ok ? "meets" : "MISSES"} ${target} ms`);
+    }
+    console.log(`  ${r.size} nodes: a one-node change re-renders one node: ${r.oneNodeOnly ? "yes" : "NO"}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const env = { BATON_NEXT_DIST_DIR: distDir, BATON_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" };
+  if (process.env.BATON_BENCH_SKIP_BUILD !== "1" || !fs.existsSync(distDir)) {
+    console.log(`building into ${distDir}…`);
+    run("npx", ["next", "build"], env);
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  const server = spawn("npx", ["next", "start", "--hostname", "127.0.0.1", "--port", String(port)], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true,
+  });
+  const stopServer = () => {
+    // The server runs in its own process group: end the whole group (npx → next → workers).
+    if (!server.pid || server.exitCode !== null) return;
+    try {
+      process.kill(-server.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  };
+  process.on("exit", stopServer);
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
+  try {
+    await waitForHealth(server);
+    const rows: Row[] = [];
+    for (const size of sizes) {
+      const doc = generateFlow(size);
+      const check = validateFlow(doc);
+      if (!check.ok) throw new Error(`generated flow invalid: ${check.issues[0].path}: ${check.issues[0].message}`);
+      const id = await createFlow(doc);
+      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      await context.addInitScript(INIT_SCRIPT);
+      const page = await context.newPage();
+      const load = await measureLoad(page, id);
+      const panFrames = await pan(page);
+      const dragged = await drag(page);
+      const edit = await editOneNode(page, dragged.id);
+      const editIds = Object.keys(edit);
+      const dragIds = Object.keys(dragged.renders);
+      rows.push({
+        size,
+        loadMs: load.ms,
+        mounted: load.mounted,
+        pan: panFrames,
+        drag: dragged.frames,
+        editRenders: describeRenders(edit),
+        dragRenders: describeRenders(dragged.renders),
+        oneNodeOnly: editIds.length === 1 && editIds[0] === dragged.id && dragIds.length === 1 && dragIds[0] === dragged.id,
+      });
+      console.log(`${size} nodes measured`);
+      await context.close();
+    }
+    console.log("");
+    printTable(rows);
+  } finally {
+    await browser.close();
+    stopServer();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
