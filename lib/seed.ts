@@ -1,16 +1,24 @@
 /**
- * First-start seeding: the default agent profiles, and the example flow when the database
- * has never held a flow (a user who deleted it doesn't get it back).
+ * First-start seeding: the default agent profiles, the example flow when the database has
+ * never held a flow (a user who deleted it doesn't get it back), and the bundled example repo
+ * (`<dataDir>/example-repo`) the example flow runs on, so its steps show real diffs.
  */
 import { sql } from "drizzle-orm";
-import type { Db } from "./db/client";
+import { dataDir as defaultDataDir, type Db } from "./db/client";
+import { ensureExampleRepo } from "./git/example-repo";
 import { EXAMPLE_FLOW } from "./flow/example";
 import { countAllFlows } from "./flows/repository";
 import { insertNewFlow, validateOrThrow } from "./flows/service";
 import { DEFAULT_PROFILES } from "./profiles/defaults";
 import { insertMissingProfiles } from "./profiles/repository";
 
-export async function seedOrThrow(db: Db): Promise<void> {
+export interface SeedOptions {
+  /** Where the example repo goes (default: the process data dir). */
+  dataDir?: string;
+}
+
+export async function seedOrThrow(db: Db, options: SeedOptions = {}): Promise<void> {
+  await seedExampleRepo(options.dataDir ?? defaultDataDir());
   await insertMissingProfiles(db.orm, DEFAULT_PROFILES);
   const example = await validateOrThrow(db.orm, EXAMPLE_FLOW);
   // Several processes may start at once on one server: the transaction-scoped advisory
@@ -23,3 +31,15 @@ export async function seedOrThrow(db: Db): Promise<void> {
 
 // Arbitrary constant shared by every Baton process ("baton sd").
 const SEED_LOCK_KEY = 0x6261746f6e7364;
+
+/**
+ * The example repo is a convenience: without git (or with an unwritable data dir) the app
+ * still starts, and runs without a repo keep working in scratch dirs.
+ */
+async function seedExampleRepo(dataDir: string): Promise<void> {
+  try {
+    await ensureExampleRepo(dataDir);
+  } catch (error) {
+    console.error(`[baton] the example repo could not be created: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

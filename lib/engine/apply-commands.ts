@@ -41,6 +41,7 @@ export async function applyCommands(tx: Executor, runId: string, state: RunState
     set_error: c.error !== undefined,
     error: c.error ?? null,
     reset: c.reset ?? false,
+    keep_start: c.keepStart ?? false,
     max_attempts: c.maxAttempts ?? null,
     winner: c.winner ?? null,
     retryable: c.retryable ?? null,
@@ -52,7 +53,7 @@ export async function applyCommands(tx: Executor, runId: string, state: RunState
       sql`
         with v as (
           select * from jsonb_to_recordset(${JSON.stringify(transitions)}::jsonb) as v(
-            id text, "from" text, state text, set_error boolean, error text, reset boolean,
+            id text, "from" text, state text, set_error boolean, error text, reset boolean, keep_start boolean,
             max_attempts int, winner text, retryable boolean)
         ),
         updated as (
@@ -81,7 +82,15 @@ export async function applyCommands(tx: Executor, runId: string, state: RunState
               when v.reset then null else s.result_commit end,
             worktree = case
               when v.winner is not null then (select w.worktree from steps w where w.run_id = s.run_id and w.key = v.winner)
-              else s.worktree end,
+              when v.reset then null else s.worktree end,
+            branch = case
+              when v.winner is not null then (select w.branch from steps w where w.run_id = s.run_id and w.key = v.winner)
+              when v.reset then null else s.branch end,
+            -- A re-run step keeps its recorded start commit (git state restored exactly);
+            -- its reset descendants start from the new upstream results instead.
+            start_commit = case
+              when v.winner is not null then (select w.start_commit from steps w where w.run_id = s.run_id and w.key = v.winner)
+              when v.reset and not v.keep_start then null else s.start_commit end,
             usage = case when v.reset then '{}'::jsonb else s.usage end,
             winner = case when v.winner is not null then v.winner when v.reset then null else s.winner end,
             detail = case

@@ -23,6 +23,8 @@ export interface NewRun {
   baseCommit?: string | null;
   origin: string;
   parentRunId?: string | null;
+  /** Keep step worktrees after the run ends (default: removed; branches stay either way). */
+  keepWorktrees?: boolean;
 }
 
 export interface CreatedRun {
@@ -56,10 +58,10 @@ export async function createRunOrThrow(db: Pick<Orm, "transaction">, input: NewR
       tx,
       sql`
         insert into runs (id, flow_id, flow_version, status, inputs, repo, base_ref, base_commit, origin, parent_run_id,
-                          started_at, finished_at)
+                          keep_worktrees, started_at, finished_at)
         values (${runId}, ${input.flowId}, ${input.flowVersion}, ${state.status}, ${JSON.stringify(input.plan.inputs)}::jsonb,
                 ${input.repo ?? null}, ${input.baseRef ?? null}, ${input.baseCommit ?? null}, ${input.origin}, ${input.parentRunId ?? null},
-                now(), case when ${finished}::boolean then now() else null end)
+                ${input.keepWorktrees ?? false}, now(), case when ${finished}::boolean then now() else null end)
       `,
     );
     if (records.length > 0) {

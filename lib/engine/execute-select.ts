@@ -5,10 +5,18 @@
  *   scratch dir), contestants in index order; the first whose command exits 0 wins;
  * - judge: the judge profile answers with a contestant id (see judge.ts);
  * - manual: waits for a person (POST …/select).
- * The outcome carries the winner's output, diff and worktree, so downstream steps reading
- * {{steps.<arena>.output}} see the winner.
+ * The outcome carries the winner's output, diff, stats, commits, branch and worktree, so
+ * downstream steps reading {{steps.<arena>.output}} see the winner and code steps below the
+ * arena start from the winner's result commit.
+ * Check mode on a run with a repo runs in each contestant's worktree, or (after the run's
+ * worktrees were removed, e.g. a re-run of the select step) in a fresh worktree at the
+ * contestant's result commit; never in the user's own checkout.
  */
-import type { StepContext, StepOutcome } from "./contract";
+import { prepareWorktreeOrThrow } from "../git/prepare-worktree";
+import { worktreesRoot } from "../git/ref-names";
+import { loadRunLineage, worktreeFailure } from "./code-workspace";
+import type { DiffStats, StepContext, StepOutcome } from "./contract";
+import { worktreeAt } from "./execute-code";
 import { judgePrompt, parseVerdict } from "./judge";
 import { runAgent, recordPrompt } from "./run-agent";
 import { runCommand, tail } from "./run-command";
@@ -24,9 +32,36 @@ function won(winner: LoadedStep, detail: Record<string, unknown>): Extract<StepO
     winner: winner.key,
     detail,
     ...(winner.diff ? { diff: winner.diff } : {}),
+    ...(isDiffStats(winner.diffStats) ? { diffStats: winner.diffStats } : {}),
+    ...(winner.startCommit ? { startCommit: winner.startCommit } : {}),
+    ...(winner.branch ? { branch: winner.branch } : {}),
     ...(winner.worktree ? { worktree: winner.worktree } : {}),
     ...(winner.resultCommit ? { resultCommit: winner.resultCommit } : {}),
   };
+}
+
+function isDiffStats(value: unknown): value is DiffStats {
+  const v = value as Partial<DiffStats> | null;
+  return typeof v === "object" && v !== null && typeof v.files === "number" && typeof v.additions === "number" && typeof v.deletions === "number";
+}
+
+/** Where a contestant's check runs (see the header). */
+async function contestantCheckDir(context: StepContext, spec: StepSpec, run: RunInfo, contestant: LoadedStep): Promise<string> {
+  const lineage = run.repo ? await loadRunLineage(context.db, context.step.runId) : null;
+  if (!lineage || !contestant.resultCommit) {
+    return contestant.worktree ?? (await scratchDir(context.dataDir, context.step.runId, `${spec.nodeId}-check`));
+  }
+  if (contestant.worktree && (await worktreeAt(contestant.worktree, contestant.resultCommit))) return contestant.worktree;
+  const prepared = await prepareWorktreeOrThrow({
+    repo: lineage.repo,
+    root: worktreesRoot(context.dataDir),
+    runId: context.step.runId,
+    // "<select>#check-<i>": "#" maps to ".", which node ids can't contain, so no branch clash.
+    nodeKey: `${context.step.key}#check-${contestant.key.split("#").pop()}`,
+    attempt: context.step.attempt,
+    start: { commit: contestant.resultCommit },
+  });
+  return prepared.path;
 }
 
 export async function executeSelect(
@@ -50,7 +85,12 @@ export async function executeSelect(
     case "check": {
       const checks: Array<Record<string, unknown>> = [];
       for (const contestant of eligible) {
-        const cwd = contestant.worktree ?? run.repo ?? (await scratchDir(context.dataDir, context.step.runId, `${spec.nodeId}-check`));
+        let cwd: string;
+        try {
+          cwd = await contestantCheckDir(context, spec, run, contestant);
+        } catch (error) {
+          return worktreeFailure(error);
+        }
         context.emit({ type: "log-line", data: { stream: "info", text: `checking ${contestant.key} in ${cwd}: ${select.command!.join(" ")}` } });
         const result = await runCommand(select.command!, { cwd, signal: context.signal, emit: context.emit });
         if (result.aborted) return { state: "canceled" };

@@ -3,9 +3,17 @@
  * - agent / arena contestant: render the prompt with upstream outputs, run the profile;
  * - arena select: see execute-select.ts;
  * - fold concat: join the inputs' outputs under headings; fold agent: run the synthesis prompt;
- * - check: run the argv command in the upstream step's worktree (else the run's repo, else
- *   a scratch dir); exit code 0 passes; stdout/stderr are the output and detail;
+ * - check: run the argv command (where: see below); exit code 0 passes; stdout/stderr are
+ *   the output and detail;
  * - approval: waits for a person.
+ *
+ * Where code steps work (workspace "code"):
+ * - the run names a repo: a git worktree per attempt (execute-code.ts, code-workspace.ts),
+ *   started from the base commit / upstream result commit / merge of several, committed at
+ *   the end; a check runs in the upstream step's worktree, or a fresh one at its commit;
+ * - no repo: a scratch directory per attempt under the data dir (no git, no diff); a check
+ *   runs in the upstream step's scratch dir, else a scratch dir of its own.
+ * Workspace "none": no directory at all (cwd null).
  * Cancellation arrives through `context.signal` (the dispatcher turns cancel requests and
  * timeouts into aborts and decides the final outcome from the reason).
  */
@@ -17,6 +25,8 @@ import { runCommand, tail } from "./run-command";
 import { stepSpecSchema, type StepSpec } from "./spec";
 import { loadNodeSteps, loadRunInfo, renderContextOf, type RunInfo } from "./step-data";
 import { prepareWorkspace, scratchDir } from "./workspace";
+import { loadRunLineage, worktreeFailure } from "./code-workspace";
+import { checkLocationOrThrow, concatCommit, executeAgentInWorktree, type CheckLocation } from "./execute-code";
 
 export async function executeStep(context: StepContext): Promise<StepOutcome> {
   const parsed = stepSpecSchema.safeParse(context.step.spec);
@@ -36,7 +46,7 @@ export async function executeStep(context: StepContext): Promise<StepOutcome> {
       if (spec.fold?.mode === "agent") return executeAgent(context, spec, run, spec.prompt ?? "");
       return executeConcat(context, spec);
     case "check":
-      return executeCheck(context, spec, run);
+      return executeCheck(context, spec);
     case "approval":
       return { state: "waiting", detail: { message: spec.message ?? "Approve to continue." } };
   }
@@ -47,6 +57,11 @@ async function executeAgent(context: StepContext, spec: StepSpec, run: RunInfo, 
   const upstream = await loadNodeSteps(context.db, context.step.runId, [...needs.steps, ...needs.contestants]);
   const prompt = renderPrompt(template, renderContextOf(run, upstream));
   await recordPrompt(context, prompt);
+  const agentRun = { profile: spec.profile!, ...(spec.model ? { model: spec.model } : {}), prompt, options: spec.options ?? {} };
+  if (spec.workspace === "code") {
+    const lineage = await loadRunLineage(context.db, context.step.runId);
+    if (lineage) return executeAgentInWorktree(context, spec, lineage, agentRun);
+  }
   const cwd = await prepareWorkspace({
     dataDir: context.dataDir,
     runId: context.step.runId,
@@ -54,7 +69,7 @@ async function executeAgent(context: StepContext, spec: StepSpec, run: RunInfo, 
     attempt: context.step.attempt,
     mode: spec.workspace,
   });
-  return runAgent(context, { profile: spec.profile!, ...(spec.model ? { model: spec.model } : {}), prompt, options: spec.options ?? {}, cwd });
+  return runAgent(context, { ...agentRun, cwd });
 }
 
 async function executeConcat(context: StepContext, spec: StepSpec): Promise<StepOutcome> {
@@ -62,24 +77,43 @@ async function executeConcat(context: StepContext, spec: StepSpec): Promise<Step
   const byNode = new Map(loaded.filter((s) => s.role !== "contestant").map((s) => [s.nodeId, s]));
   const inputs = spec.upstream.map((id) => byNode.get(id)).filter((s) => s !== undefined);
   const output = limitOutput(concatOutputs(inputs, spec.fold?.separator));
-  return { state: "succeeded", ...output, summary: `${inputs.length} inputs joined`, detail: { mode: "concat", inputs: spec.upstream } };
+  const lineage = await loadRunLineage(context.db, context.step.runId);
+  const commit = lineage ? await concatCommit(context, spec, lineage) : {};
+  if (commit.state === "failed") return commit;
+  return { state: "succeeded", ...output, summary: `${inputs.length} inputs joined`, detail: { mode: "concat", inputs: spec.upstream }, ...commit };
 }
 
-async function executeCheck(context: StepContext, spec: StepSpec, run: RunInfo): Promise<StepOutcome> {
+async function executeCheck(context: StepContext, spec: StepSpec): Promise<StepOutcome> {
   const argv = spec.command ?? [];
-  const upstream = await loadNodeSteps(context.db, context.step.runId, spec.upstream);
-  const worktree = upstream.find((s) => s.role !== "contestant" && s.worktree)?.worktree;
-  const cwd = worktree ?? run.repo ?? (await scratchDir(context.dataDir, context.step.runId, `${context.step.key}-${context.step.attempt}`));
+  const lineage = await loadRunLineage(context.db, context.step.runId);
+  let located: CheckLocation | null = null;
+  if (lineage) {
+    try {
+      located = await checkLocationOrThrow(context, spec, lineage);
+    } catch (error) {
+      return worktreeFailure(error);
+    }
+  }
+  const upstream = lineage ? [] : await loadNodeSteps(context.db, context.step.runId, spec.upstream);
+  const worktree = located?.cwd ?? upstream.find((s) => s.role !== "contestant" && s.worktree)?.worktree;
+  const cwd = worktree ?? (await scratchDir(context.dataDir, context.step.runId, `${context.step.key}-${context.step.attempt}`));
+  const lineageFields = located
+    ? { startCommit: located.startCommit, ...(located.branch ? { branch: located.branch } : {}) }
+    : {};
   context.emit({ type: "log-line", data: { stream: "info", text: `$ ${argv.join(" ")}  (in ${cwd})` } });
   const result = await runCommand(argv, { cwd, signal: context.signal, emit: context.emit });
   if (result.aborted) return { state: "canceled", output: result.stdout };
   const output = result.stderr ? `${result.stdout}${result.stdout && !result.stdout.endsWith("\n") ? "\n" : ""}${result.stderr}` : result.stdout;
   const detail = { command: argv, cwd, exitCode: result.exitCode, signal: result.signal, stdout: tail(result.stdout), stderr: tail(result.stderr) };
   if (result.spawnError) {
-    return { state: "failed", error: result.spawnError, output, retryable: false, detail: { ...detail, retryable: false } };
+    return { state: "failed", error: result.spawnError, output, retryable: false, detail: { ...detail, retryable: false }, ...lineageFields };
   }
-  if (result.exitCode === 0) return { state: "succeeded", output, summary: `exit 0: ${argv.join(" ")}`, detail, ...(worktree ? { worktree } : {}) };
+  if (result.exitCode === 0) {
+    // A check passes the commit it checked through, so steps below it start from that commit.
+    const checked = located ? { resultCommit: located.startCommit } : {};
+    return { state: "succeeded", output, summary: `exit 0: ${argv.join(" ")}`, detail, ...(worktree ? { worktree } : {}), ...lineageFields, ...checked };
+  }
   const why = result.exitCode === null ? `was killed by ${result.signal}` : `exited with code ${result.exitCode}`;
   const stderr = result.stderr.trim() ? `: ${tail(result.stderr.trim(), 1000)}` : "";
-  return { state: "failed", error: `${argv.join(" ")} ${why}${stderr}`, output, retryable: true, detail: { ...detail, retryable: true } };
+  return { state: "failed", error: `${argv.join(" ")} ${why}${stderr}`, output, retryable: true, detail: { ...detail, retryable: true }, ...lineageFields };
 }

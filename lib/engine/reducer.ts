@@ -54,6 +54,11 @@ export type Command =
       error?: string | null;
       /** Clear the previous attempt's results (re-run and its reset descendants). */
       reset?: boolean;
+      /**
+       * With reset: keep the recorded start commit (the re-run step itself starts where its
+       * last attempt started; reset descendants forget theirs and start from the new results).
+       */
+      keepStart?: boolean;
       /** A re-run grants a fresh retry budget from the current attempt. */
       maxAttempts?: number;
       /** select-winner: the chosen contestant's key. */
@@ -192,7 +197,7 @@ function applyRerun(draft: Draft, step: StepStatus): string | undefined {
       draft.set(descendant, "pending", { reset: true, maxAttempts: descendant.attempt + descendant.retries + 1 });
     }
   }
-  draft.set(step, "pending", { reset: true, maxAttempts: step.attempt + step.retries + 1 });
+  draft.set(step, "pending", { reset: true, keepStart: true, maxAttempts: step.attempt + step.retries + 1 });
   draft.status = "running";
   draft.finished = false;
   return undefined;

@@ -26,6 +26,8 @@ export interface AgentRun {
   /** Node options, merged over the profile's config. */
   options: Record<string, unknown>;
   cwd: string | null;
+  /** Sees every agent event before it is emitted (live diffs watch tool calls). */
+  observe?: (event: AgentEvent) => void;
 }
 
 export function mapAgentEvent(event: AgentEvent): StepEventInput {
@@ -84,6 +86,7 @@ export async function runAgent(context: StepContext, run: AgentRun): Promise<Ste
       onEvent(event) {
         if (event.type === "text-chunk") streamed += event.text;
         context.emit(mapAgentEvent(event));
+        run.observe?.(event);
       },
     });
     const limited = limitOutput(result.output);

@@ -16,6 +16,8 @@ export interface LoadedStep extends UpstreamStep {
   role: string;
   worktree: string | null;
   resultCommit: string | null;
+  startCommit: string | null;
+  branch: string | null;
   diffStats: unknown;
   finishedAt: Date | null;
   prompt: string | null;
@@ -41,6 +43,8 @@ export async function loadNodeSteps(db: Executor, runId: string, nodeIds: Iterab
     diff_stats: unknown;
     worktree: string | null;
     result_commit: string | null;
+    start_commit: string | null;
+    branch: string | null;
     winner: string | null;
     profile: string | null;
     model: string | null;
@@ -50,7 +54,7 @@ export async function loadNodeSteps(db: Executor, runId: string, nodeIds: Iterab
   }>(
     db,
     sql`
-      select key, node_id, role, state, output, diff, diff_stats, worktree, result_commit, winner,
+      select key, node_id, role, state, output, diff, diff_stats, worktree, result_commit, start_commit, branch, winner,
              spec->>'profile' as profile, spec->>'model' as model, prompt, finished_at,
              (spec->>'contestantIndex')::int as contestant_index
       from steps
@@ -68,6 +72,8 @@ export async function loadNodeSteps(db: Executor, runId: string, nodeIds: Iterab
     diffStats: r.diff_stats,
     worktree: r.worktree,
     resultCommit: r.result_commit,
+    startCommit: r.start_commit,
+    branch: r.branch,
     winner: r.winner,
     prompt: r.prompt,
     finishedAt: r.finished_at === null ? null : new Date(r.finished_at),

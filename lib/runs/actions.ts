@@ -2,10 +2,12 @@
  * What people do to a run: cancel it, re-run one step (optionally with another prompt or
  * profile), approve a waiting approval, pick an arena's winner. Each is ONE transaction:
  * the reducer decides (or refuses with a reason → 409), the decisions are written, and
- * steps that became ready are NOTIFYed before commit.
+ * steps that became ready are NOTIFYed before commit. An action that ends the run removes its
+ * worktrees and scratch dirs after that transaction (engine/run-cleanup.ts).
  */
 import { sql } from "drizzle-orm";
-import { rows, type Db, type Executor } from "../db/client";
+import { dataDir as defaultDataDir, rows, type Db, type Executor } from "../db/client";
+import { cleanupRunIfFinished } from "../engine/run-cleanup";
 import { applyRunEvent } from "../engine/apply-run-event";
 import { notifyReadySteps } from "../engine/notify-ready-steps";
 import type { RunEvent } from "../engine/reducer";
@@ -59,21 +61,36 @@ async function applyOrThrow(tx: Executor, runId: string, event: RunEvent): Promi
   await notifyReadySteps(tx, result.readyStepIds);
 }
 
-export async function cancelRunOrThrow(db: Db, runId: string): Promise<RunDetail> {
+/** After a committed action: the run's files go if the action ended it. Never throws. */
+async function cleanupIfEnded(db: Db, runId: string, dataDir: string): Promise<void> {
+  await cleanupRunIfFinished(db.orm, dataDir, runId).catch((error: unknown) => {
+    console.error(`[baton] cleaning up run ${runId} failed: ${error instanceof Error ? error.message : String(error)}`);
+  });
+}
+
+export async function cancelRunOrThrow(db: Db, runId: string, dataDir: string = defaultDataDir()): Promise<RunDetail> {
   await db.orm.transaction((tx) => applyOrThrow(tx, runId, { type: "cancel-run" }));
+  await cleanupIfEnded(db, runId, dataDir);
   return getRunOrThrow(db.orm, runId);
 }
 
-export async function approveStepOrThrow(db: Db, runId: string, stepId: string): Promise<RunDetail> {
+export async function approveStepOrThrow(db: Db, runId: string, stepId: string, dataDir: string = defaultDataDir()): Promise<RunDetail> {
   await db.orm.transaction(async (tx) => {
     const step = await findStepOrThrow(tx, runId, stepId);
     await applyOrThrow(tx, runId, { type: "approve", key: step.key });
   });
+  await cleanupIfEnded(db, runId, dataDir);
   return getRunOrThrow(db.orm, runId);
 }
 
 /** `winner`: a contestant key ("build#1") or its index (1). */
-export async function selectWinnerOrThrow(db: Db, runId: string, stepId: string, winner: string | number): Promise<RunDetail> {
+export async function selectWinnerOrThrow(
+  db: Db,
+  runId: string,
+  stepId: string,
+  winner: string | number,
+  dataDir: string = defaultDataDir(),
+): Promise<RunDetail> {
   await db.orm.transaction(async (tx) => {
     const step = await findStepOrThrow(tx, runId, stepId);
     if (step.role !== "select") throw new HttpError("conflict", `step "${step.key}" is not an arena's select step`);
@@ -85,6 +102,7 @@ export async function selectWinnerOrThrow(db: Db, runId: string, stepId: string,
     }
     await applyOrThrow(tx, runId, { type: "select-winner", key: step.key, winner: key });
   });
+  await cleanupIfEnded(db, runId, dataDir);
   return getRunOrThrow(db.orm, runId);
 }
 

@@ -30,6 +30,7 @@ export interface RunDetail {
   repo: string | null;
   baseRef: string | null;
   baseCommit: string | null;
+  keepWorktrees: boolean;
   parentRunId: string | null;
   origin: string;
   error: string | null;
@@ -88,6 +89,7 @@ export async function getRunOrThrow(db: Executor, runId: string): Promise<RunDet
     repo: run.repo,
     baseRef: run.baseRef,
     baseCommit: run.baseCommit,
+    keepWorktrees: run.keepWorktrees,
     parentRunId: run.parentRunId,
     origin: run.origin,
     error: run.error,

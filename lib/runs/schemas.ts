@@ -7,6 +7,8 @@ export const startRunBodySchema = z.object({
   inputs: z.record(z.string(), z.unknown()).default({}),
   repo: z.string().min(1).max(4096).optional(),
   baseRef: z.string().min(1).max(255).optional(),
+  /** Keep the steps' worktrees after the run ends (branches always stay). */
+  keepWorktrees: z.boolean().optional(),
   version: z.number().int().min(1).optional(),
   origin: z.enum(["ui", "api"]).optional(),
 });

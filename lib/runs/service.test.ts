@@ -52,16 +52,23 @@ describe.each<Driver>(["pglite", "postgres"])("run service on %s", (driver) => {
     const run = await h.drain(started.id);
     expect(run.status).toBe("succeeded");
     expect(run.finishedAt).not.toBeNull();
-    expect(step(run, "plan").output).toContain("Task: Write a short plan for: Add a greeting");
-    expect(step(run, "plan").prompt).toBe("Write a short plan for: Add a greeting");
+    expect(step(run, "plan").output).toContain("Task: Write a short plan for: Add a greeting. Save it as PLAN.md");
+    expect(step(run, "plan").prompt).toBe("Write a short plan for: Add a greeting. Save it as PLAN.md in the repository root.");
     const select = step(run, "build");
     expect(["build#0", "build#1"]).toContain(select.winner);
     expect(select.output).toBe(step(run, select.winner!).output);
     expect(step(run, "build#0").prompt).toContain(step(run, "plan").output!);
     expect(step(run, "summary").output).toBe(`## build\n\n${select.output!.trim()}`);
-    // The demo agent wrote its file into the step's scratch workspace.
+    // Without a repo the demo agent wrote its file into the step's scratch workspace, which
+    // goes once the run has ended.
     const worktree = step(run, "plan").worktree!;
-    expect(fs.readdirSync(worktree).some((f) => /^demo-[0-9a-f]{8}\.md$/.test(f))).toBe(true);
+    expect(worktree.startsWith(path.join(h.dataDir, "scratch", run.id))).toBe(true);
+    const [edit] = await rows<{ data: { locations: string[] } }>(
+      h.db.orm,
+      sql`select data from step_events where step_id = ${step(run, "plan").id} and type = 'tool-call'`,
+    );
+    expect(edit.data.locations[0]).toMatch(/^demo-[0-9a-f]{8}\.md$/);
+    await waitFor(async () => !fs.existsSync(path.join(h.dataDir, "scratch", run.id)), "scratch dirs removed");
     expect(run.usage.inputTokens).toBeGreaterThan(0);
     expect(step(run, "plan").attempts.map((a) => [a.attempt, a.state])).toEqual([[1, "succeeded"]]);
     const events = await rows<{ type: string }>(h.db.orm, sql`select distinct type from step_events where run_id = ${run.id}`);

@@ -21,6 +21,7 @@ export interface StartRunInput {
   /** "ui", "api" or "mcp". */
   origin: string;
   parentRunId?: string;
+  keepWorktrees?: boolean;
 }
 
 /** Steps require "profile:<id>" worker tags only when asked to (see engine/plan.ts). */
@@ -71,6 +72,7 @@ export async function startRunOrThrow(db: Db, input: StartRunInput): Promise<Run
     baseCommit: resolvedRepo.baseCommit,
     origin: input.origin,
     parentRunId: input.parentRunId ?? null,
+    keepWorktrees: input.keepWorktrees ?? false,
   });
   return getRunOrThrow(db.orm, created.runId);
 }
@@ -103,6 +105,7 @@ export async function rerunRunOrThrow(db: Db, runId: string, options: { version?
     baseCommit: previous.baseCommit,
     origin: previous.origin,
     parentRunId: previous.id,
+    keepWorktrees: previous.keepWorktrees,
   });
   return getRunOrThrow(db.orm, created.runId);
 }

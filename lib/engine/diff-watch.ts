@@ -1,0 +1,121 @@
+/**
+ * Live diffs of a running code step: re-diffs its worktree against the start commit after
+ * every file-changing tool call that completes (kinds edit, delete, move, execute) and on a
+ * slow timer (agents also write files without telling), and emits a `diff-update` event only
+ * when the worktree's content changed since the last one.
+ *
+ * Invariants: at most one snapshot runs at a time (a poke during one schedules exactly one
+ * more); "changed" is decided by the snapshot's tree id, so an unchanged worktree costs one
+ * `git add -A` into a temporary index and no diff; git failures mid-step are logged once and
+ * never fail the step (the final commit decides).
+ */
+import type { AgentEvent, ToolKind } from "../agents/types";
+import { diffTrees, snapshotWorktree } from "../git/diff-worktree";
+import { runGitOrThrow } from "../git/run-git";
+import type { StepEventInput } from "./contract";
+
+/** Live diffs are capped far below the stored one: they travel in events to every viewer. */
+export const LIVE_DIFF_MAX_BYTES = 256 * 1024;
+const FILE_CHANGING: ReadonlySet<ToolKind> = new Set(["edit", "delete", "move", "execute"]);
+const MAX_LISTED_PATHS = 200;
+
+/** Timer period: BATON_DIFF_INTERVAL_MS (tests shorten it), default 2 s. */
+export function diffIntervalMs(env: Record<string, string | undefined> = process.env): number {
+  const value = Number(env.BATON_DIFF_INTERVAL_MS);
+  return Number.isInteger(value) && value >= 50 ? value : 2_000;
+}
+
+export interface DiffWatcherOptions {
+  worktree: string;
+  startCommit: string;
+  emit(event: StepEventInput): void;
+  intervalMs?: number;
+}
+
+export class DiffWatcher {
+  private readonly kinds = new Map<string, ToolKind>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private lastTree: string | null = null;
+  private reportedError = false;
+  private stopped = false;
+
+  constructor(private readonly options: DiffWatcherOptions) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.poke(), this.options.intervalMs ?? diffIntervalMs());
+    this.timer.unref();
+  }
+
+  /** Feed every agent event: completed file-changing tool calls trigger a re-diff. */
+  observe(event: AgentEvent): void {
+    if (event.type === "tool-call") {
+      this.kinds.set(event.toolCallId, event.kind);
+      if (event.status === "completed" && FILE_CHANGING.has(event.kind)) this.poke();
+    } else if (event.type === "tool-call-update" && event.status === "completed") {
+      const kind = this.kinds.get(event.toolCallId);
+      if (kind === undefined || FILE_CHANGING.has(kind)) this.poke();
+    }
+  }
+
+  poke(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop().finally(() => (this.running = null));
+  }
+
+  /** Stops the timer and waits for a snapshot in progress; no event is emitted afterwards. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await this.snapshot();
+      } catch (error) {
+        if (!this.reportedError && !this.stopped) {
+          this.reportedError = true;
+          const reason = error instanceof Error ? error.message : String(error);
+          this.options.emit({ type: "log-line", data: { stream: "info", text: `live diff unavailable: ${reason}` } });
+        }
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  private async snapshot(): Promise<void> {
+    const { worktree, startCommit } = this.options;
+    this.lastTree ??= (await runGitOrThrow(["rev-parse", `${startCommit}^{tree}`], { cwd: worktree })).stdout.trim();
+    const tree = await snapshotWorktree(worktree);
+    if (tree === this.lastTree || this.stopped) return;
+    const diff = await diffTrees(worktree, startCommit, tree, { maxDiffBytes: LIVE_DIFF_MAX_BYTES });
+    if (this.stopped) return;
+    this.lastTree = tree;
+    this.options.emit({ type: "diff-update", data: diffUpdateData(diff) });
+  }
+}
+
+export function diffUpdateData(diff: {
+  diff: string;
+  diffTruncated: boolean;
+  stats: { files: number; additions: number; deletions: number };
+  files: Array<{ path: string; status: string; additions: number; deletions: number }>;
+}): Record<string, unknown> {
+  return {
+    files: diff.stats.files,
+    additions: diff.stats.additions,
+    deletions: diff.stats.deletions,
+    stats: diff.stats,
+    diff: diff.diff,
+    diffTruncated: diff.diffTruncated,
+    paths: diff.files.slice(0, MAX_LISTED_PATHS).map((f) => ({ path: f.path, status: f.status, additions: f.additions, deletions: f.deletions })),
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * Code steps of runs with a repo: agents in their own worktree (with live diffs and a commit
+ * at the end), concat folds that merge their inputs' commits, and where checks run.
+ * Runs without a repo never get here (execute-step.ts keeps scratch directories for them).
+ */
+import fs from "node:fs/promises";
+import { diffTrees } from "../git/diff-worktree";
+import { runGitOrThrow } from "../git/run-git";
+import type { StepContext, StepOutcome } from "./contract";
+import {
+  attemptStartPoint,
+  commitAttemptOrThrow,
+  prepareCodeWorktreeOrThrow,
+  withChanges,
+  worktreeFailure,
+  type RunLineage,
+} from "./code-workspace";
+import { DiffWatcher } from "./diff-watch";
+import { upstreamCommits } from "./lineage";
+import { runAgent, type AgentRun } from "./run-agent";
+import type { StepSpec } from "./spec";
+import { sql } from "drizzle-orm";
+import { rows } from "../db/client";
+
+/** Runs the agent in a fresh worktree; commits whatever it left, whether it succeeded or not. */
+export async function executeAgentInWorktree(
+  context: StepContext,
+  spec: StepSpec,
+  lineage: RunLineage,
+  run: Omit<AgentRun, "cwd" | "observe">,
+): Promise<StepOutcome> {
+  let prepared;
+  try {
+    prepared = await prepareCodeWorktreeOrThrow(context, lineage, attemptStartPoint(context, spec.upstream, lineage));
+  } catch (error) {
+    return worktreeFailure(error);
+  }
+  const watcher = new DiffWatcher({ worktree: prepared.path, startCommit: prepared.startCommit, emit: context.emit });
+  watcher.start();
+  let outcome: StepOutcome;
+  try {
+    outcome = await runAgent(context, { ...run, cwd: prepared.path, observe: (event) => watcher.observe(event) });
+  } finally {
+    await watcher.stop();
+  }
+  try {
+    const changes = await commitAttemptOrThrow(prepared, commitMessage(context, outcome));
+    return withChanges(outcome, changes);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (outcome.state !== "succeeded") return outcome;
+    return {
+      state: "failed",
+      error: `committing the step's changes failed: ${reason}`,
+      output: outcome.output,
+      ...(outcome.usage ? { usage: outcome.usage } : {}),
+      retryable: true,
+      detail: { retryable: true },
+      startCommit: prepared.startCommit,
+      branch: prepared.branch,
+      worktree: prepared.path,
+    };
+  }
+}
+
+function commitMessage(context: StepContext, outcome: StepOutcome): string {
+  const title = `Baton: ${context.step.key} (run ${context.step.runId}, attempt ${context.step.attempt})`;
+  const state = outcome.state === "succeeded" ? outcome.summary ?? "" : `Step ${outcome.state}.`;
+  return state ? `${title}\n\n${state}` : title;
+}
+
+/**
+ * A concat fold's commit: its single input's result commit, or the merge of several (made
+ * in a worktree of its own; a conflict fails the step like any code step). The recorded diff
+ * spans the run's base commit to that result: everything the run changed up to the fold.
+ */
+export async function concatCommit(
+  context: StepContext,
+  spec: StepSpec,
+  lineage: RunLineage,
+): Promise<Partial<Extract<StepOutcome, { state: "succeeded" }>> | Extract<StepOutcome, { state: "failed" }>> {
+  const recorded = context.step.startCommit;
+  const commits = recorded ? [recorded] : upstreamCommits(spec.upstream, lineage.nodes);
+  if (commits.length === 0) return {};
+  let result: Partial<Extract<StepOutcome, { state: "succeeded" }>>;
+  if (commits.length === 1) result = { resultCommit: commits[0] };
+  else {
+    try {
+      const prepared = await prepareCodeWorktreeOrThrow(context, lineage, { merge: commits });
+      result = { startCommit: prepared.startCommit, resultCommit: prepared.startCommit, branch: prepared.branch, worktree: prepared.path };
+    } catch (error) {
+      return worktreeFailure(error);
+    }
+  }
+  if (!lineage.baseCommit) return result;
+  const diff = await diffTrees(lineage.repo, lineage.baseCommit, result.resultCommit!);
+  return { ...result, diff: diff.diff, diffStats: diff.stats };
+}
+
+export interface CheckLocation {
+  cwd: string;
+  startCommit: string;
+  branch?: string;
+  /** True when the check runs in an upstream step's worktree (not one of its own). */
+  shared: boolean;
+}
+
+/**
+ * Where a check runs on a run with a repo: in the worktree of the upstream step whose result
+ * it checks, while that worktree still exists with that commit checked out; otherwise
+ * (removed after the run ended, or several upstream commits to merge) in a fresh worktree of
+ * its own at that commit or merge. The checked commit is recorded as the check's start.
+ */
+export async function checkLocationOrThrow(context: StepContext, spec: StepSpec, lineage: RunLineage): Promise<CheckLocation> {
+  const start = attemptStartPoint(context, spec.upstream, lineage);
+  if ("commit" in start) {
+    for (const node of lineage.nodes.values()) {
+      if (node.resultCommit !== start.commit || !node.worktree) continue;
+      if (!(await worktreeAt(node.worktree, start.commit))) continue;
+      await rows(
+        context.db,
+        sql`update steps set start_commit = ${start.commit}, worktree = ${node.worktree}, updated_at = now()
+            where id = ${context.step.id} and fence = ${context.step.fence} and state = 'running'`,
+      );
+      return { cwd: node.worktree, startCommit: start.commit, shared: true };
+    }
+  }
+  const prepared = await prepareCodeWorktreeOrThrow(context, lineage, start);
+  return { cwd: prepared.path, startCommit: prepared.startCommit, branch: prepared.branch, shared: false };
+}
+
+/** A worktree exists at `dir` with `commit` checked out. */
+export async function worktreeAt(dir: string, commit: string): Promise<boolean> {
+  try {
+    await fs.access(dir);
+  } catch {
+    return false;
+  }
+  const head = await runGitOrThrow(["rev-parse", "--verify", "--quiet", "HEAD"], { cwd: dir, allowExitCodes: [1, 128] }).catch(() => null);
+  return head !== null && head.exitCode === 0 && head.stdout.trim() === commit;
+}

@@ -1,0 +1,129 @@
+/**
+ * Files of finished runs: when a run reaches a terminal status its step worktrees are removed
+ * (unless runs.keep_worktrees; branches always stay) and its scratch directories deleted.
+ *
+ * Never inside a transaction: git work under a held run lock would stall every writer of the
+ * run. Triggers, all after the deciding transaction committed:
+ * - the worker that ran a step: once the step's completion is written (the row no longer
+ *   holds this attempt's fence as "running"), if the run is now terminal (afterStepCompleted);
+ * - people's actions that can end a run (cancel, approve, select): after their transaction;
+ * - a sweep, at most once a minute per process, for runs ended any other way (the rescuer
+ *   failing a step past its retry limit).
+ * Idempotent and safe when several processes race: removing what is gone is a no-op, and
+ * the status is re-read right before removing, so a run re-opened by a re-run keeps its files.
+ */
+import fs from "node:fs/promises";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { rows, type Executor } from "../db/client";
+import { cleanupRunWorktrees } from "../git/remove-worktree";
+import { refSegment, runWorktreesDir, worktreesRoot } from "../git/ref-names";
+import type { StepContext } from "./contract";
+
+const TERMINAL = ["succeeded", "failed", "canceled"];
+const inFlight = new Map<string, Promise<boolean>>();
+
+export function scratchRoot(dataDir: string): string {
+  return path.join(dataDir, "scratch");
+}
+
+/** Removes the run's worktrees and scratch dirs if the run has ended. True when it had. */
+export function cleanupRunIfFinished(db: Executor, dataDir: string, runId: string): Promise<boolean> {
+  const key = `${path.resolve(dataDir)}\0${runId}`;
+  const running = inFlight.get(key);
+  if (running) return running;
+  const task = cleanup(db, dataDir, runId).finally(() => inFlight.delete(key));
+  inFlight.set(key, task);
+  return task;
+}
+
+async function cleanup(db: Executor, dataDir: string, runId: string): Promise<boolean> {
+  const [run] = await rows<{ status: string; keep_worktrees: boolean }>(
+    db,
+    sql`select status, keep_worktrees from runs where id = ${runId}`,
+  );
+  if (!run || !TERMINAL.includes(run.status)) return false;
+  if (!run.keep_worktrees) await cleanupRunWorktrees(worktreesRoot(dataDir), runId);
+  await fs.rm(path.join(scratchRoot(dataDir), runId), { recursive: true, force: true });
+  return true;
+}
+
+async function hasFiles(dataDir: string, runId: string): Promise<boolean> {
+  const dirs = [runWorktreesDir(worktreesRoot(dataDir), runId), path.join(scratchRoot(dataDir), runId)];
+  for (const dir of dirs) {
+    try {
+      await fs.access(dir);
+      return true;
+    } catch {
+      // not there
+    }
+  }
+  return false;
+}
+
+/**
+ * Called (not awaited) when executeStep returned a final outcome: waits until the dispatcher
+ * has written this attempt's completion (or lost it), then cleans up if the run ended.
+ * Gives up after `waitMs` (the rescuer's path is covered by the sweep).
+ */
+export async function afterStepCompleted(context: StepContext, waitMs = 60_000): Promise<void> {
+  const { db, dataDir, step } = context;
+  try {
+    if (!(await hasFiles(dataDir, step.runId))) return;
+    const deadline = Date.now() + waitMs;
+    for (let delay = 10; ; delay = Math.min(delay * 2, 1_000)) {
+      const [row] = await rows<{ state: string; fence: number | string }>(
+        db,
+        sql`select state, fence from steps where id = ${step.id}`,
+      );
+      if (!row || row.state !== "running" || Number(row.fence) !== step.fence) break;
+      if (Date.now() + delay > deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+    await cleanupRunIfFinished(db, dataDir, step.runId);
+  } catch (error) {
+    console.error(`[baton] cleaning up run ${step.runId} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  void sweepFinishedRuns(db, dataDir);
+}
+
+const lastSweep = new Map<string, number>();
+const SWEEP_EVERY_MS = 60_000;
+
+/**
+ * Cleans up every run that still has files under the data dir but has ended. Throttled per
+ * data dir unless `force`. Worktree dirs are named by refSegment(runId), scratch dirs by the
+ * run id; both are matched back to run ids through the database.
+ */
+export async function sweepFinishedRuns(db: Executor, dataDir: string, force = false): Promise<string[]> {
+  const key = path.resolve(dataDir);
+  if (!force && Date.now() - (lastSweep.get(key) ?? 0) < SWEEP_EVERY_MS) return [];
+  lastSweep.set(key, Date.now());
+  try {
+    const names = new Set([...(await listDir(worktreesRoot(dataDir))), ...(await listDir(scratchRoot(dataDir)))]);
+    if (names.size === 0) return [];
+    const ended = await rows<{ id: string }>(
+      db,
+      sql`select id from runs where status in ('succeeded', 'failed', 'canceled')
+          and (id in (select jsonb_array_elements_text(${JSON.stringify([...names])}::jsonb)))`,
+    );
+    // Worktree dirs use refSegment(runId), equal to the id for Baton's ids; check both ways.
+    const cleaned: string[] = [];
+    for (const { id } of ended) {
+      if (!names.has(id) && !names.has(refSegment(id))) continue;
+      if (await cleanupRunIfFinished(db, dataDir, id)) cleaned.push(id);
+    }
+    return cleaned;
+  } catch (error) {
+    console.error(`[baton] sweeping finished runs failed: ${error instanceof Error ? error.message : String(error)}`);
+    return [];
+  }
+}
+
+async function listDir(dir: string): Promise<string[]> {
+  try {
+    return (await fs.readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+  } catch {
+    return [];
+  }
+}
