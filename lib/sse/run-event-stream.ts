@@ -1,7 +1,8 @@
 /**
  * One run's event stream as Server-Sent Events: replay after a cursor, then live.
  *
- * Order of operations (why nothing is lost): subscribe to RUN_EVENTS_CHANNEL FIRST, then
+ * Order of operations (why nothing is lost): subscribe to RUN_EVENTS_CHANNEL FIRST (through
+ * shared-reads' one-per-run watch, which also lets caught-up viewers share queries), then
  * replay. An event committed during the replay query either is in the replay result or
  * raises a notification that triggers another read; either way the cursor (`lastSent`)
  * dedupes, because every read asks for `id > lastSent` and ids are sent in ascending order.
@@ -22,7 +23,8 @@
 import type { Db } from "../db/client";
 import { RUN_EVENTS_CHANNEL } from "../engine/contract";
 import { formatComment, formatMessage, formatRetry } from "./format";
-import { readEventsAfter, readRunProgress, type StoredEvent } from "./read-events";
+import type { StoredEvent } from "./read-events";
+import { epochOf, sharedEventsAfter, sharedRunProgress, watchRun } from "./shared-reads";
 
 const TERMINAL = new Set(["succeeded", "failed", "canceled"]);
 /** How far below a page's first row a still-uncommitted id is looked for (see pump). */
@@ -102,8 +104,15 @@ export function openRunEventStream(options: RunEventStreamOptions): ReadableStre
     }
   };
 
-  const requestRead = () => {
+  // The run's NOTIFY epoch this stream has been woken for (see shared-reads.ts).
+  let needEpoch = 0;
+  // A read that must not join a query already running (first replay, re-LISTEN, polls, gap
+  // re-checks): nothing woke it that a running query is known to have seen.
+  let needFresh = false;
+  const requestRead = (fresh = false) => {
     if (closed) return;
+    needEpoch = Math.max(needEpoch, epochOf(options.db, options.runId));
+    needFresh ||= fresh;
     again = true;
     if (!reading) void pump();
   };
@@ -113,14 +122,19 @@ export function openRunEventStream(options: RunEventStreamOptions): ReadableStre
     try {
       while (again && !closed) {
         again = false;
+        const epoch = needFresh ? Number.POSITIVE_INFINITY : needEpoch;
+        needFresh = false;
         // Progress first: if the run is over now, every event was committed before this read.
-        const progress = await readRunProgress(options.db.orm, options.runId);
+        const progress = await sharedRunProgress(options.db, options.runId, epoch);
         if (progress === null) return finish();
         const over = TERMINAL.has(progress.status) && !progress.stepsRunning;
         // The gap window: an insert still in flight holds an id taken moments ago, so only ids
         // just below the page can be missing for that reason; the window keeps the scan short
         // for a new viewer of an old run (replaying from id 0) on a busy database.
-        const { events: page, gap: openGap } = await readEventsAfter(options.db.orm, options.runId, lastSent, pageSize, GAP_WINDOW);
+        // Once the run is over, the page must come from a query started after the progress read
+        // (a fresh one), never a shared one that might predate the final events.
+        const eventsEpoch = over ? Number.POSITIVE_INFINITY : epoch;
+        const { events: page, gap: openGap } = await sharedEventsAfter(options.db, options.runId, lastSent, pageSize, GAP_WINDOW, eventsEpoch);
         if (closed) return;
         let sent = 0;
         let held = false;
@@ -161,7 +175,7 @@ export function openRunEventStream(options: RunEventStreamOptions): ReadableStre
     if (settleTimer) return;
     settleTimer = setTimeout(() => {
       settleTimer = null;
-      requestRead();
+      requestRead(true);
     }, delayMs);
   };
   cleanups.push(() => {
@@ -174,14 +188,10 @@ export function openRunEventStream(options: RunEventStreamOptions): ReadableStre
       write(formatRetry(options.retryMs ?? 2_000));
       write(formatComment("connected"));
       // Subscribe before the first read: see the header comment.
-      cleanups.push(
-        options.notifier.subscribe(RUN_EVENTS_CHANNEL, (payload) => {
-          if (payload === options.runId) requestRead();
-        }),
-      );
-      cleanups.push(options.notifier.onListening(requestRead));
+      cleanups.push(watchRun(options.db, options.notifier, options.runId, () => requestRead()));
+      cleanups.push(options.notifier.onListening(() => requestRead(true)));
       const heartbeat = setInterval(() => write(formatComment("heartbeat")), heartbeatMs);
-      const poll = setInterval(requestRead, safetyPollMs);
+      const poll = setInterval(() => requestRead(true), safetyPollMs);
       cleanups.push(() => clearInterval(heartbeat), () => clearInterval(poll));
       if (options.signal) {
         if (options.signal.aborted) return finish();
@@ -189,7 +199,7 @@ export function openRunEventStream(options: RunEventStreamOptions): ReadableStre
         options.signal.addEventListener("abort", onAbort, { once: true });
         cleanups.push(() => options.signal!.removeEventListener("abort", onAbort));
       }
-      requestRead();
+      requestRead(true);
     },
     cancel() {
       finish();
