@@ -8,6 +8,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rows } from "../../db/client";
+import { createRepo, git, makeTempDir } from "../../git/test-repos";
 import { openHarness, waitFor, type Harness } from "../../engine/testing/harness";
 import { insertProfile } from "../../profiles/repository";
 import { cancelRunOrThrow, getRunOrThrow, startRunOrThrow, type RunDetail } from "../../runs/service";
@@ -55,14 +56,16 @@ async function eventsOf(runId: string): Promise<Array<{ type: string; data: Reco
 }
 
 describe("acp agent in a flow run", () => {
-  it("records output, tool calls, file edits and refused escapes", async () => {
+  it("records output, tool calls, refused escapes, and the diff and commit of the agent's edits", async () => {
+    const { repo, commit: baseCommit } = await createRepo(await makeTempDir("baton-acp-flow-repo"), { "README.md": "hello\n" });
     const profile = await fakeProfile({
       steps: [
         { op: "chunk", text: "Working. " },
         { op: "tool-call", id: "t1", title: "Write hello.txt", kind: "edit", locations: ["hello.txt"], diff: { path: "hello.txt", oldText: null, newText: "hello\n" } },
         { op: "write", path: "hello.txt", content: "hello\n" },
         { op: "tool-update", id: "t1", status: "completed" },
-        { op: "disk-write", path: "direct.txt", content: "direct\n" },
+        { op: "disk-write", path: "src/direct.txt", content: "direct\n" },
+        { op: "read", path: "README.md" },
         { op: "read", path: "/etc/passwd" },
         { op: "write", path: "../../outside.txt", content: "x" },
         { op: "usage", used: 500, size: 10000, costUsd: 0.01 },
@@ -71,26 +74,34 @@ describe("acp agent in a flow run", () => {
       promptUsage: { inputTokens: 400, outputTokens: 100, totalTokens: 500 },
     });
     const flowId = await oneNodeFlow(profile);
-    const started = await startRunOrThrow(h.db, { flowId, inputs: { task: "greet" }, origin: "api" });
+    const started = await startRunOrThrow(h.db, { flowId, inputs: { task: "greet" }, repo, origin: "api" });
     const run = await h.drain(started.id);
 
     expect(run.status).toBe("succeeded");
     const step = codeStep(run);
-    expect(step.output).toContain("Working. [write hello.txt: ok][disk-write direct.txt: ok]");
+    expect(step.output).toContain('Working. [write hello.txt: ok][disk-write src/direct.txt: ok][read README.md: ok "hello\\n"]');
     expect(step.output).toMatch(/\[read \/etc\/passwd: error [^\]]*outside the worktree/);
     expect(step.output).toMatch(/\[write \.\.\/\.\.\/outside\.txt: error [^\]]*outside the worktree/);
     expect(step.output).toContain("Done.");
-    expect(fs.readFileSync(path.join(step.worktree!, "hello.txt"), "utf8")).toBe("hello\n");
-    expect(fs.readFileSync(path.join(step.worktree!, "direct.txt"), "utf8")).toBe("direct\n");
-    expect(fs.existsSync(path.resolve(step.worktree!, "../../outside.txt"))).toBe(false);
     expect(run.usage).toMatchObject({ inputTokens: 400, outputTokens: 100 });
+
+    // Both the fs/write_text_file edit and the direct disk write are in the step's commit.
+    expect(step.startCommit).toBe(baseCommit);
+    expect(step.resultCommit).toMatch(/^[0-9a-f]{40}$/);
+    expect(step.diff).toContain("+++ b/hello.txt");
+    expect(step.diff).toContain("+++ b/src/direct.txt");
+    expect(await git(repo, "show", `${step.resultCommit}:hello.txt`)).toBe("hello");
+    expect(await git(repo, "show", `${step.resultCommit}:src/direct.txt`)).toBe("direct");
+    expect(await git(repo, "ls-tree", "-r", "--name-only", step.resultCommit!)).not.toContain("outside.txt");
+    expect(await git(repo, "branch", "--list", "baton/*")).toContain(`baton/${run.id}/code-1`);
 
     const events = await eventsOf(run.id);
     const types = new Set(events.map((e) => e.type));
-    for (const type of ["text-chunk", "tool-call", "tool-call-update", "usage-report", "log-line"]) expect(types).toContain(type);
+    for (const type of ["text-chunk", "tool-call", "tool-call-update", "usage-report", "log-line", "diff-update"]) expect(types).toContain(type);
     expect(events.find((e) => e.type === "tool-call")?.data).toMatchObject({ toolCallId: "t1", kind: "edit" });
     const refusals = events.filter((e) => e.type === "log-line" && String(e.data.text).includes("refused"));
     expect(refusals).toHaveLength(2);
+    fs.rmSync(repo, { recursive: true, force: true });
   });
 
   it("a crashing agent fails the step with the exit code and stderr", async () => {
