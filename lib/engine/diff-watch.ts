@@ -68,7 +68,10 @@ export class DiffWatcher {
     this.running = this.loop().finally(() => (this.running = null));
   }
 
-  /** Stops the timer and waits for a snapshot in progress; no event is emitted afterwards. */
+  /**
+   * Stops the timer and further pokes, and waits for a snapshot in progress (which may still
+   * emit: it reflects a change the agent made, and the step's final event comes after it).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
@@ -88,16 +91,15 @@ export class DiffWatcher {
           this.options.emit({ type: "log-line", data: { stream: "info", text: `live diff unavailable: ${reason}` } });
         }
       }
-    } while (this.again && !this.stopped);
+    } while (this.again);
   }
 
   private async snapshot(): Promise<void> {
     const { worktree, startCommit } = this.options;
     this.lastTree ??= (await runGitOrThrow(["rev-parse", `${startCommit}^{tree}`], { cwd: worktree })).stdout.trim();
     const tree = await snapshotWorktree(worktree);
-    if (tree === this.lastTree || this.stopped) return;
+    if (tree === this.lastTree) return;
     const diff = await diffTrees(worktree, startCommit, tree, { maxDiffBytes: LIVE_DIFF_MAX_BYTES });
-    if (this.stopped) return;
     this.lastTree = tree;
     this.options.emit({ type: "diff-update", data: diffUpdateData(diff) });
   }

@@ -1,0 +1,336 @@
+// Git lineage end to end: real repositories, real flow runs, the real dispatcher Worker and
+// the real engine, on the embedded PGlite and on a Postgres server.
+import fs from "node:fs";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoFileName } from "../agents/demo/reply";
+import { rows } from "../db/client";
+import { EXAMPLE_FLOW } from "../flow/example";
+import { ensureExampleRepo } from "../git/example-repo";
+import { attemptBranchName, runWorktreesDir, worktreesRoot } from "../git/ref-names";
+import { commitFiles, createRepo, git, makeTempDir, readFileOrNull } from "../git/test-repos";
+import { insertProfile } from "../profiles/repository";
+import { rerunStepOrThrow, selectWinnerOrThrow, startRunOrThrow, type RunDetail } from "../runs/service";
+import { openHarness, waitFor, type Driver, type Harness } from "./testing/harness";
+
+const step = (run: RunDetail, key: string) => {
+  const found = run.steps.find((s) => s.key === key);
+  if (!found) throw new Error(`no step ${key}`);
+  return found;
+};
+const demoFile = (prompt: string) => demoFileName(prompt);
+/** A `command`-backend agent whose argv the node's options set (sh scripts in tests). */
+const script = (id: string, shell: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  kind: "agent",
+  config: { profile: "script", prompt: id, options: { command: ["sh", "-c", shell] }, ...extra },
+});
+const agent = (id: string, prompt: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  kind: "agent",
+  config: { profile: "demo", prompt, workspace: "code", ...extra },
+});
+
+describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
+  let h: Harness;
+  let repo: string;
+  let base: string;
+  const tempDirs: string[] = [];
+
+  beforeAll(async () => {
+    h = await openHarness(driver);
+    await insertProfile(h.db.orm, { id: "script", backend: "command", label: "test scripts", config: { command: ["true"] }, enabled: true });
+    const dir = await makeTempDir("baton-lineage");
+    tempDirs.push(dir);
+    ({ repo, commit: base } = await createRepo(path.join(dir, "repo"), { "README.md": "# Project\n", "src/app.js": "export const x = 1;\n" }));
+  });
+  afterAll(async () => {
+    await h.close();
+    for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const run = async (document: unknown, options: { keepWorktrees?: boolean } = {}) => {
+    const flowId = await h.createFlow(document);
+    const started = await startRunOrThrow(h.db, { flowId, inputs: {}, repo, origin: "api", ...options });
+    return h.drain(started.id);
+  };
+  const branches = async (runId: string) =>
+    (await git(repo, "for-each-ref", "--format=%(refname:short)", `refs/heads/baton/${runId}/`)).split("\n").filter(Boolean).sort();
+  const worktreesGone = (runId: string) =>
+    waitFor(async () => !fs.existsSync(runWorktreesDir(worktreesRoot(h.dataDir), runId)), `worktrees of ${runId} removed`);
+
+  it("chains lineage: step 2 starts from step 1's result (through a workspace-less step); worktrees go at the end, branches stay", async () => {
+    const result = await run({
+      name: "chain",
+      inputs: [],
+      nodes: [agent("one", "first change"), agent("think", "no files", { workspace: "none" }), agent("two", "second change")],
+      edges: [
+        { from: "one", to: "think" },
+        { from: "think", to: "two" },
+      ],
+    });
+    expect(result.status).toBe("succeeded");
+    const one = step(result, "one");
+    const two = step(result, "two");
+    expect(one.startCommit).toBe(base);
+    expect(one.resultCommit).not.toBe(base);
+    expect(one.branch).toBe(attemptBranchName(result.id, "one", 1));
+    expect(step(result, "think")).toMatchObject({ worktree: null, resultCommit: null });
+    expect(two.startCommit).toBe(one.resultCommit);
+    // Step 1's file is in step 2's commit; step 2's diff shows only its own change.
+    expect(await git(repo, "show", `${two.resultCommit}:${demoFile("first change")}`)).toContain("first change");
+    expect(await git(repo, "rev-parse", `${two.resultCommit}^`)).toBe(one.resultCommit);
+    expect(two.diffStats).toEqual({ files: 1, additions: 3, deletions: 0 });
+    expect(two.diff).toContain(`+++ b/${demoFile("second change")}`);
+    expect(two.diff).not.toContain(demoFile("first change"));
+    expect(one.attempts[0]).toMatchObject({ startCommit: base, resultCommit: one.resultCommit, branch: one.branch });
+    // Usage per step, summed per run.
+    const sum = (field: "inputTokens" | "outputTokens") =>
+      result.steps.reduce((total, s) => total + Number((s.usage as Record<string, number>)[field] ?? 0), 0);
+    expect(result.usage.inputTokens).toBe(sum("inputTokens"));
+    expect(result.usage.outputTokens).toBe(sum("outputTokens"));
+    expect(result.usage.inputTokens).toBeGreaterThan(0);
+    await worktreesGone(result.id);
+    expect(fs.existsSync(one.worktree!)).toBe(false);
+    expect(await branches(result.id)).toEqual([attemptBranchName(result.id, "one", 1), attemptBranchName(result.id, "two", 1)].sort());
+    expect(await git(repo, "rev-parse", one.branch!)).toBe(one.resultCommit);
+  });
+
+  it("keeps worktrees when the run asks to", async () => {
+    const result = await run({ name: "keep", inputs: [], nodes: [agent("one", "kept change")], edges: [] }, { keepWorktrees: true });
+    expect(result.keepWorktrees).toBe(true);
+    const worktree = step(result, "one").worktree!;
+    // Cleanup has had its chance once the sweep of finished runs (forced) found nothing to do.
+    const { sweepFinishedRuns } = await import("./run-cleanup");
+    await sweepFinishedRuns(h.db.orm, h.dataDir, true);
+    expect(await readFileOrNull(worktree, demoFile("kept change"))).toContain("kept change");
+  });
+
+  it("an arena's contestants start from one commit; the picked winner's commit flows downstream", async () => {
+    const flowId = await h.createFlow({
+      name: "arena",
+      inputs: [],
+      nodes: [
+        agent("prep", "prepare"),
+        { id: "build", kind: "arena", config: { prompt: "build it", contestants: [{ profile: "demo" }, { profile: "demo" }], select: { mode: "manual" } } },
+        agent("after", "after the arena"),
+      ],
+      edges: [
+        { from: "prep", to: "build" },
+        { from: "build", to: "after" },
+      ],
+    });
+    const started = await startRunOrThrow(h.db, { flowId, inputs: {}, repo, origin: "api" });
+    let result = await h.drain(started.id);
+    expect(step(result, "build").state).toBe("waiting");
+    const prep = step(result, "prep");
+    const [c0, c1] = [step(result, "build#0"), step(result, "build#1")];
+    expect(c0.startCommit).toBe(prep.resultCommit);
+    expect(c1.startCommit).toBe(prep.resultCommit);
+    expect(c0.resultCommit).not.toBe(c1.resultCommit);
+    expect(c0.worktree).not.toBe(c1.worktree);
+    await selectWinnerOrThrow(h.db, started.id, "build", "build#1", h.dataDir);
+    result = await h.drain(started.id);
+    expect(result.status).toBe("succeeded");
+    const select = step(result, "build");
+    expect(select).toMatchObject({
+      winner: "build#1",
+      resultCommit: c1.resultCommit,
+      branch: c1.branch,
+      diff: c1.diff,
+      diffStats: c1.diffStats,
+    });
+    expect(step(result, "after").startCommit).toBe(c1.resultCommit);
+  });
+
+  it("a fold merges its inputs' branches: agent mode starts from the merge, concat records it", async () => {
+    const result = await run({
+      name: "fold",
+      inputs: [],
+      nodes: [
+        agent("left", "left change"),
+        agent("right", "right change"),
+        { id: "join", kind: "fold", config: { mode: "agent", profile: "demo", prompt: "combine both" } },
+        { id: "both", kind: "fold", config: { mode: "concat" } },
+      ],
+      edges: [
+        { from: "left", to: "join" },
+        { from: "right", to: "join" },
+        { from: "left", to: "both" },
+        { from: "right", to: "both" },
+      ],
+    });
+    expect(result.status).toBe("succeeded");
+    const [left, right, join, both] = ["left", "right", "join", "both"].map((k) => step(result, k));
+    expect(left.startCommit).toBe(base);
+    expect(right.startCommit).toBe(base);
+    expect((await git(repo, "rev-list", "--parents", "-n", "1", join.startCommit!)).split(" ").slice(1)).toEqual([
+      left.resultCommit,
+      right.resultCommit,
+    ]);
+    const files = async (commit: string) => (await git(repo, "ls-tree", "--name-only", commit)).split("\n");
+    expect(await files(join.resultCommit!)).toEqual(expect.arrayContaining([demoFile("left change"), demoFile("right change"), demoFile("combine both")]));
+    expect(join.diffStats).toMatchObject({ files: 1 });
+    expect(await files(both.resultCommit!)).toEqual(expect.arrayContaining([demoFile("left change"), demoFile("right change")]));
+    expect(both.diffStats).toMatchObject({ files: 2 });
+    expect(both.branch).toBe(attemptBranchName(result.id, "both", 1));
+  });
+
+  it("a merge conflict fails the step, not retryable, naming the conflicting paths", async () => {
+    const result = await run({
+      name: "conflict",
+      inputs: [],
+      nodes: [
+        script("ours", "printf 'ours\\n' > shared.txt"),
+        script("theirs", "printf 'theirs\\n' > shared.txt; printf 'x\\n' > only-theirs.txt"),
+        { id: "join", kind: "fold", config: { mode: "agent", profile: "demo", prompt: "combine", retries: 2 } },
+      ],
+      edges: [
+        { from: "ours", to: "join" },
+        { from: "theirs", to: "join" },
+      ],
+    });
+    expect(result.status).toBe("failed");
+    const join = step(result, "join");
+    expect(join.state).toBe("failed");
+    expect(join.error).toMatch(/conflicts in: shared\.txt$/);
+    expect(join.detail).toMatchObject({ retryable: false, conflict: { paths: ["shared.txt"] } });
+    expect(join.attempts).toHaveLength(1);
+    expect(await branches(result.id)).not.toContain(attemptBranchName(result.id, "join", 1));
+  });
+
+  it("re-running a step restores its recorded start commit exactly, even after the base branch moved; descendants start anew", async () => {
+    const flowId = await h.createFlow({
+      name: "rerun",
+      inputs: [],
+      nodes: [
+        agent("left", "left again"),
+        agent("right", "right again"),
+        { id: "join", kind: "fold", config: { mode: "agent", profile: "demo", prompt: "join again" } },
+        agent("last", "last again"),
+      ],
+      edges: [
+        { from: "left", to: "join" },
+        { from: "right", to: "join" },
+        { from: "join", to: "last" },
+      ],
+    });
+    const started = await startRunOrThrow(h.db, { flowId, inputs: {}, repo, origin: "api" });
+    let result = await h.drain(started.id);
+    expect(result.status).toBe("succeeded");
+    const first = step(result, "join");
+    const firstLast = step(result, "last");
+    await worktreesGone(started.id);
+    // The base branch moves on, and a second passes so a recomputed merge would get a new id.
+    await commitFiles(repo, { "moved.txt": "main moved on\n" }, "main moves");
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await rerunStepOrThrow(h.db, started.id, first.id);
+    result = await h.drain(started.id);
+    expect(result.status).toBe("succeeded");
+    const again = step(result, "join");
+    expect(again.attempt).toBe(2);
+    expect(again.startCommit).toBe(first.startCommit);
+    expect(again.attempts.map((a) => a.startCommit)).toEqual([first.startCommit, first.startCommit]);
+    expect(again.branch).toBe(attemptBranchName(started.id, "join", 2));
+    expect(await git(repo, "rev-parse", `${again.branch}^`)).toBe(first.startCommit);
+    expect(await git(repo, "ls-tree", "--name-only", again.resultCommit!)).not.toContain("moved.txt");
+    // The descendant starts from the re-run's new result, not from its own old start.
+    const last = step(result, "last");
+    expect(last.attempt).toBe(2);
+    expect(again.resultCommit).not.toBe(first.resultCommit);
+    expect(last.startCommit).toBe(again.resultCommit);
+    expect(firstLast.startCommit).toBe(first.resultCommit);
+  });
+
+  it("streams diff-update events while a step runs, only when the diff changed", async () => {
+    const previous = process.env.BATON_DIFF_INTERVAL_MS;
+    process.env.BATON_DIFF_INTERVAL_MS = "50";
+    try {
+      const result = await run({
+        name: "live",
+        inputs: [],
+        nodes: [
+          agent("demo", "live demo change", { options: { chunks: 5, delayMs: 20 } }),
+          script("slow", "printf 'one\\n' > a.txt; sleep 1.5; printf 'two\\n' > b.txt; sleep 1.5; printf 'three\\n' >> b.txt; sleep 1.5"),
+        ],
+        edges: [],
+      });
+      expect(result.status).toBe("succeeded");
+      for (const key of ["demo", "slow"]) {
+        const s = step(result, key);
+        const events = await rows<{ id: number | string; type: string; data: Record<string, unknown> }>(
+          h.db.orm,
+          sql`select id, type, data from step_events where step_id = ${s.id} and type in ('diff-update', 'step-state') order by id`,
+        );
+        const diffs = events.filter((e) => e.type === "diff-update").map((e) => e.data);
+        const finalIndex = events.findIndex((e) => e.type === "step-state" && e.data.state === "succeeded");
+        expect(diffs.length, `live diffs of ${key}`).toBeGreaterThan(0);
+        // Every live diff came before the step finished, and none repeats the one before it.
+        expect(events.slice(finalIndex).some((e) => e.type === "diff-update")).toBe(false);
+        for (let i = 1; i < diffs.length; i++) expect(diffs[i].diff).not.toBe(diffs[i - 1].diff);
+        const lastLive = diffs[diffs.length - 1];
+        const stats = s.diffStats as { files: number; additions: number };
+        expect(lastLive).toMatchObject({ files: stats.files, additions: stats.additions, stats, diff: s.diff });
+      }
+      const slowDiffs = (
+        await rows<{ data: { files: number; additions: number } }>(
+          h.db.orm,
+          sql`select data from step_events where step_id = ${step(result, "slow").id} and type = 'diff-update' order by id`,
+        )
+      ).map((e) => [e.data.files, e.data.additions]);
+      // The timer saw each stage of the script: a.txt, then b.txt, then b.txt's second line.
+      expect(slowDiffs).toEqual(expect.arrayContaining([[1, 1], [2, 2], [2, 3]]));
+      expect(slowDiffs[slowDiffs.length - 1]).toEqual([2, 3]);
+    } finally {
+      if (previous === undefined) delete process.env.BATON_DIFF_INTERVAL_MS;
+      else process.env.BATON_DIFF_INTERVAL_MS = previous;
+    }
+  });
+
+  it("a check runs in the upstream step's worktree, or in a fresh one at its commit once that is gone", async () => {
+    const flowId = await h.createFlow({
+      name: "check",
+      inputs: [],
+      nodes: [agent("make", "make a file"), { id: "verify", kind: "check", config: { command: ["ls"] } }],
+      edges: [{ from: "make", to: "verify" }],
+    });
+    const started = await startRunOrThrow(h.db, { flowId, inputs: {}, repo, origin: "api" });
+    let result = await h.drain(started.id);
+    expect(result.status).toBe("succeeded");
+    const make = step(result, "make");
+    let verify = step(result, "verify");
+    expect(verify.detail).toMatchObject({ cwd: make.worktree, exitCode: 0 });
+    expect(verify.output).toContain(demoFile("make a file"));
+    expect(verify).toMatchObject({ startCommit: make.resultCommit, resultCommit: make.resultCommit });
+    await worktreesGone(started.id);
+    await rerunStepOrThrow(h.db, started.id, verify.id);
+    result = await h.drain(started.id);
+    verify = step(result, "verify");
+    const fresh = path.join(runWorktreesDir(worktreesRoot(h.dataDir), started.id), "verify-2");
+    expect(verify.detail).toMatchObject({ cwd: fresh, exitCode: 0 });
+    expect(verify.output).toContain(demoFile("make a file"));
+    expect(verify).toMatchObject({ startCommit: make.resultCommit, branch: attemptBranchName(started.id, "verify", 2) });
+  });
+
+  it("the example flow on the bundled example repo shows a real diff on every step", async () => {
+    const exampleRepo = await ensureExampleRepo(h.dataDir);
+    const flowId = await h.createFlow(EXAMPLE_FLOW);
+    const started = await startRunOrThrow(h.db, { flowId, inputs: { task: "Add a farewell" }, repo: exampleRepo, origin: "ui" });
+    const result = await h.drain(started.id);
+    expect(result.status).toBe("succeeded");
+    const plan = step(result, "plan");
+    const select = step(result, "build");
+    const winner = step(result, select.winner!);
+    const summary = step(result, "summary");
+    expect(plan.diffStats).toMatchObject({ files: 1 });
+    for (const key of ["build#0", "build#1"]) {
+      expect(step(result, key)).toMatchObject({ startCommit: plan.resultCommit, diffStats: { files: 1 } });
+    }
+    expect(select).toMatchObject({ resultCommit: winner.resultCommit, diff: winner.diff });
+    expect(summary.resultCommit).toBe(winner.resultCommit);
+    expect(summary.diffStats).toMatchObject({ files: 2 });
+    expect(summary.diff).toContain(demoFile(plan.prompt!));
+    expect(summary.diff).toContain(demoFile(winner.prompt!));
+  });
+});
