@@ -19,7 +19,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Page } from "@playwright/test";
+import { chromium, type CDPSession, type Page } from "@playwright/test";
 import { chromiumArgs } from "../playwright.config";
 import type { FlowDocument, FlowNode } from "../lib/flow/document";
 import { validateFlow } from "../lib/flow/validate";
@@ -120,11 +120,19 @@ function stats(deltas: number[], cpuMs: number): FrameStats {
   };
 }
 
+const cdpSessions = new WeakMap<Page, Promise<CDPSession>>();
+
+/** Renderer main-thread CPU time so far (CDP Performance.getMetrics ThreadTime), one session per page. */
 async function mainThreadCpuMs(page: Page): Promise<number> {
-  const session = await page.context().newCDPSession(page);
-  await session.send("Performance.enable");
-  const { metrics } = await session.send("Performance.getMetrics");
-  await session.detach();
+  let session = cdpSessions.get(page);
+  if (!session) {
+    session = page.context().newCDPSession(page).then(async (s) => {
+      await s.send("Performance.enable");
+      return s;
+    });
+    cdpSessions.set(page, session);
+  }
+  const { metrics } = await (await session).send("Performance.getMetrics");
   return (metrics.find((m) => m.name === "ThreadTime")?.value ?? NaN) * 1000;
 }
 
