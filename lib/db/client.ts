@@ -90,6 +90,10 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Db> {
   // Without a listener an idle client's socket error would crash the process
   // (e.g. when Postgres restarts); the pool drops the client and reconnects on demand.
   pool.on("error", () => {});
+  // pg-pool listens only on idle clients; a checked-out client (mid-transaction) whose
+  // socket dies would emit an unhandled 'error'. The failure still reaches the caller
+  // through its pending query, and the pool discards the broken client on release.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const orm = drizzlePg(pool, { schema }) as unknown as Orm;
   return {
     driver: "postgres",
