@@ -103,7 +103,7 @@ export const RunTimeline = memo(function RunTimeline({ steps, attempts, now, nod
                         data-state={bar.state}
                         data-live={bar.live ? "true" : "false"}
                         className={`absolute top-1.5 flex h-4 items-center overflow-hidden rounded-sm text-[10px] text-white ${lookOf(bar.state).bar} ${
-                          bar.live ? "animate-pulse" : ""
+                          bar.live ? "opacity-80" : ""
                         } ${isSelected ? "ring-2 ring-zinc-900 ring-offset-1" : "hover:ring-2 hover:ring-zinc-400"}`}
                         style={{ left: `${left}%`, width: `${width}%` }}
                       >
