@@ -11,7 +11,7 @@ import { ensureExampleRepo } from "../git/example-repo";
 import { attemptBranchName, runWorktreesDir, worktreesRoot } from "../git/ref-names";
 import { commitFiles, createRepo, git, makeTempDir, readFileOrNull } from "../git/test-repos";
 import { insertProfile } from "../profiles/repository";
-import { rerunStepOrThrow, selectWinnerOrThrow, startRunOrThrow, type RunDetail } from "../runs/service";
+import { cancelRunOrThrow, getRunOrThrow, rerunStepOrThrow, selectWinnerOrThrow, startRunOrThrow, type RunDetail } from "../runs/service";
 import { openHarness, waitFor, type Driver, type Harness } from "./testing/harness";
 
 const step = (run: RunDetail, key: string) => {
@@ -311,6 +311,60 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
     expect(verify.detail).toMatchObject({ cwd: fresh, exitCode: 0 });
     expect(verify.output).toContain(demoFile("make a file"));
     expect(verify).toMatchObject({ startCommit: make.resultCommit, branch: attemptBranchName(started.id, "verify", 2) });
+  });
+
+  it("a check-mode arena checks each contestant in its worktree, and in fresh ones at their commits after cleanup", async () => {
+    const flowId = await h.createFlow({
+      name: "check arena",
+      inputs: [],
+      nodes: [
+        {
+          id: "build",
+          kind: "arena",
+          config: {
+            prompt: "checked build",
+            contestants: [{ profile: "demo" }, { profile: "demo" }],
+            select: { mode: "check", command: ["test", "-f", demoFile("checked build")] },
+          },
+        },
+      ],
+      edges: [],
+    });
+    const started = await startRunOrThrow(h.db, { flowId, inputs: {}, repo, origin: "api" });
+    let result = await h.drain(started.id);
+    expect(result.status).toBe("succeeded");
+    expect(step(result, "build")).toMatchObject({ winner: "build#0", resultCommit: step(result, "build#0").resultCommit });
+    await worktreesGone(started.id);
+    await rerunStepOrThrow(h.db, started.id, step(result, "build").id);
+    result = await h.drain(started.id);
+    expect(step(result, "build")).toMatchObject({ state: "succeeded", attempt: 2, winner: "build#0" });
+    const fresh = path.join(runWorktreesDir(worktreesRoot(h.dataDir), started.id), "build.check-0-2");
+    const [log] = await rows<{ data: { text: string } }>(
+      h.db.orm,
+      sql`select data from step_events where step_id = ${step(result, "build").id} and attempt = 2 and type = 'log-line'
+          and data->>'text' like 'checking build#0%'`,
+    );
+    expect(log.data.text).toContain(fresh);
+  });
+
+  it("canceling a run ends its hanging code step and removes the run's worktrees", async () => {
+    const worker = await h.startLoop();
+    const flowId = await h.createFlow({ name: "hang", inputs: [], nodes: [agent("stuck", "never ends", { options: { hang: true } })], edges: [] });
+    const started = await startRunOrThrow(h.db, { flowId, inputs: {}, repo, origin: "api" });
+    const running = await waitFor(async () => {
+      const current = await getRunOrThrow(h.db.orm, started.id);
+      return step(current, "stuck").worktree && step(current, "stuck").state === "running" ? current : null;
+    }, "the step to start in its worktree");
+    expect(fs.existsSync(step(running, "stuck").worktree!)).toBe(true);
+    await cancelRunOrThrow(h.db, started.id, h.dataDir);
+    const ended = await waitFor(async () => {
+      const current = await getRunOrThrow(h.db.orm, started.id);
+      return current.status === "canceled" && current.counts.running === 0 ? current : null;
+    }, "the run to be canceled");
+    await worker.stop(0);
+    expect(step(ended, "stuck")).toMatchObject({ state: "canceled", startCommit: base, branch: attemptBranchName(started.id, "stuck", 1) });
+    await worktreesGone(started.id);
+    expect(await branches(started.id)).toEqual([attemptBranchName(started.id, "stuck", 1)]);
   });
 
   it("the example flow on the bundled example repo shows a real diff on every step", async () => {
