@@ -6,6 +6,7 @@
 import { useReactFlow } from "@xyflow/react";
 import { useState } from "react";
 import type { ValidationIssue } from "@/lib/flow/validate";
+import { issuesStale } from "@/lib/editor/editor-state";
 import { useEditor, useEditorStore } from "./editor-context";
 
 export interface SaveRefusal {
@@ -36,6 +37,7 @@ function IssueRow({ issue, onPick }: { issue: ValidationIssue; onPick: (nodeId: 
 export function IssuesPanel({ refusal }: { refusal: SaveRefusal | null }) {
   const store = useEditorStore();
   const issues = useEditor((s) => s.issues);
+  const stale = useEditor(issuesStale);
   const [open, setOpen] = useState(true);
   const { setCenter, getInternalNode } = useReactFlow();
   const pick = (nodeId: string) => {
@@ -62,6 +64,7 @@ export function IssuesPanel({ refusal }: { refusal: SaveRefusal | null }) {
         >
           {count ? `${count} ${count === 1 ? "issue" : "issues"}` : "valid"}
         </span>
+        {stale ? <span className="text-[10px] font-normal normal-case tracking-normal text-zinc-400" data-testid="issues-checking">checking…</span> : null}
       </button>
       {open ? (
         <div className="max-h-36 overflow-y-auto pb-1">

@@ -83,7 +83,9 @@ describe("rename", () => {
     expect(doc.nodes[0].id).toBe("design");
     expect(doc.edges[0]).toEqual({ from: "design", to: "build" });
     const build = doc.nodes[1];
-    expect(build.kind === "arena" && build.config.prompt).toBe("Carry out this plan:\n{{steps.design.output}}");
+    const prompt = build.kind === "arena" ? build.config.prompt : "";
+    expect(prompt).toContain("{{steps.design.output}}");
+    expect(prompt).not.toContain("steps.plan.");
     expect(validateFlow(doc).ok).toBe(true);
   });
 

@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { EXAMPLE_FLOW } from "../flow/example";
-import { editorReducer, initialEditorState, isDirty, selectedNode, type EditorAction, type EditorState } from "./editor-state";
+import type { FlowDocument } from "../flow/document";
+import { createNode } from "./document-ops";
+import {
+  SYNC_VALIDATION_LIMIT,
+  editorReducer,
+  initialEditorState,
+  isDirty,
+  issuesStale,
+  selectedNode,
+  type EditorAction,
+  type EditorState,
+} from "./editor-state";
 
 const run = (state: EditorState, ...actions: EditorAction[]) => actions.reduce(editorReducer, state);
 const start = () => initialEditorState(EXAMPLE_FLOW, 1, new Set(["demo"]));
@@ -130,6 +141,27 @@ describe("editor state", () => {
     expect(selectedNode(s)?.id).toBe("design");
     expect(s.issues).toEqual([]);
     expect(s.doc.edges[0].from).toBe("design");
+  });
+
+  it("large flows validate later: an edit marks issues stale until revalidate", () => {
+    const nodes = Array.from({ length: SYNC_VALIDATION_LIMIT + 1 }, (_, i) => createNode("agent", `a${i}`, { x: i, y: 0 }));
+    const big: FlowDocument = { name: "big", inputs: [{ name: "task" }], nodes, edges: [] };
+    const s0 = initialEditorState(big, 1, new Set(["demo"]));
+    expect(issuesStale(s0)).toBe(false);
+    const edited = run(s0, { type: "set-node-config", id: "a0", config: { profile: "demo", prompt: "{{inputs.nope}}" } });
+    expect(issuesStale(edited)).toBe(true);
+    expect(edited.issues).toEqual([]);
+    const moved = run(edited, { type: "node-changes", changes: [{ type: "position", id: "a1", position: { x: 9, y: 9 } }] });
+    expect(issuesStale(moved)).toBe(true);
+    const checked = run(moved, { type: "revalidate" });
+    expect(issuesStale(checked)).toBe(false);
+    expect(checked.issues.map((i) => i.nodeId)).toEqual(["a0"]);
+    expect(checked.nodes[0].data.issues).toHaveLength(1);
+  });
+
+  it("a move keeps fresh issues fresh", () => {
+    const s = run(start(), { type: "node-changes", changes: [{ type: "position", id: "plan", position: { x: 1, y: 1 } }] });
+    expect(issuesStale(s)).toBe(false);
   });
 
   it("mark-saved makes the sent document the clean baseline", () => {

@@ -9,7 +9,10 @@
  * - `dirty` is `doc !== savedDoc`: snapshots are immutable, so undoing back to the saved
  *   document makes the editor clean again.
  * - Issues are recomputed whenever the document changes other than by moving nodes
- *   (positions don't affect validity).
+ *   (positions don't affect validity): at once for flows up to SYNC_VALIDATION_LIMIT nodes;
+ *   above that, validation (superlinear in flow size) would make typing lag, so the edit
+ *   only marks the issues stale (`validatedDoc !== doc`) and the store runs a debounced
+ *   "revalidate".
  */
 import type { NodeChange, EdgeChange } from "@xyflow/react";
 import type { FlowDocument, FlowInput, FlowNode, NodeKind } from "../flow/document";
@@ -19,6 +22,7 @@ import type { CanvasEdge, CanvasNode, Size, XY } from "./types";
 import { edgeId, stableIssuesByNode, toCanvasEdges, toCanvasNodes, withPositions } from "./view-model";
 
 export const HISTORY_LIMIT = 200;
+export const SYNC_VALIDATION_LIMIT = 300;
 
 export interface EditorState {
   doc: FlowDocument;
@@ -31,6 +35,8 @@ export interface EditorState {
   profiles: ReadonlySet<string> | undefined;
   issues: ValidationIssue[];
   issuesByNode: ReadonlyMap<string, readonly ValidationIssue[]>;
+  /** The document `issues` were computed for; differs from `doc` while a revalidation is pending. */
+  validatedDoc: FlowDocument | null;
   selectedNodes: ReadonlySet<string>;
   selectedEdges: ReadonlySet<string>;
   measured: ReadonlyMap<string, Size>;
@@ -58,6 +64,7 @@ export type EditorAction =
   | { type: "node-changes"; changes: NodeChange<CanvasNode>[] }
   | { type: "edge-changes"; changes: EdgeChange<CanvasEdge>[] }
   | { type: "select-node"; id: string | null }
+  | { type: "revalidate" }
   | { type: "undo" }
   | { type: "redo" };
 
@@ -66,7 +73,21 @@ const EMPTY_SET: ReadonlySet<string> = new Set();
 function withIssues(state: EditorState): EditorState {
   const result = validateFlow(state.doc, { profiles: state.profiles });
   const issues = result.ok ? [] : result.issues;
-  return { ...state, issues, issuesByNode: stableIssuesByNode(issues, state.issuesByNode) };
+  return { ...state, issues, issuesByNode: stableIssuesByNode(issues, state.issuesByNode), validatedDoc: state.doc };
+}
+
+/** Validates now for small flows; large ones are left stale for the store's debounced revalidate. */
+function withIssuesSoon(state: EditorState): EditorState {
+  return state.doc.nodes.length <= SYNC_VALIDATION_LIMIT ? withIssues(state) : state;
+}
+
+/** After a move: positions don't affect validity, so fresh issues stay fresh for the moved document. */
+function validatedAfterMove(state: EditorState, doc: FlowDocument): FlowDocument | null {
+  return state.validatedDoc === state.doc ? doc : state.validatedDoc;
+}
+
+export function issuesStale(state: EditorState): boolean {
+  return state.validatedDoc !== state.doc;
 }
 
 /** Recomputes the canvas view, reusing every unchanged node and edge object. */
@@ -87,6 +108,7 @@ export function initialEditorState(doc: FlowDocument, version: number, profiles?
     profiles,
     issues: [],
     issuesByNode: new Map(),
+    validatedDoc: null,
     selectedNodes: EMPTY_SET,
     selectedEdges: EMPTY_SET,
     measured: new Map(),
@@ -107,7 +129,8 @@ function commit(state: EditorState, doc: FlowDocument, coalesceKey: string | nul
   const coalesce = coalesceKey !== null && coalesceKey === state.lastCoalesceKey;
   const past = coalesce ? state.past : [...state.past, state.doc].slice(-HISTORY_LIMIT);
   const next: EditorState = { ...state, doc, past, future: [], lastCoalesceKey: coalesceKey };
-  return withCanvas(validate ? withIssues(next) : next);
+  // A move leaves validity as it was: the issues still describe the document.
+  return withCanvas(validate ? withIssuesSoon(next) : { ...next, validatedDoc: validatedAfterMove(state, doc) });
 }
 
 /** Drops selection/size/drag entries of nodes and edges that no longer exist. */
@@ -178,7 +201,10 @@ function applyNodeChanges(state: EditorState, changes: NodeChange<CanvasNode>[])
   if (settled.size > 0) {
     // A drag is one undo step: the document changes once, when it ends.
     const doc = withPositions(state.doc, settled);
-    if (doc !== state.doc) return withCanvas({ ...next, doc, past: [...state.past, state.doc].slice(-HISTORY_LIMIT), future: [], lastCoalesceKey: null });
+    if (doc !== state.doc) {
+      const past = [...state.past, state.doc].slice(-HISTORY_LIMIT);
+      return withCanvas({ ...next, doc, past, future: [], lastCoalesceKey: null, validatedDoc: validatedAfterMove(state, doc) });
+    }
   }
   if (next.selectedNodes === state.selectedNodes && next.measured === state.measured && next.dragPositions === state.dragPositions) return state;
   return withCanvas(next);
@@ -259,14 +285,16 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       const previous = state.past[state.past.length - 1];
       if (!previous) return state;
       const next = { ...state, doc: previous, past: state.past.slice(0, -1), future: [state.doc, ...state.future], lastCoalesceKey: null };
-      return withCanvas(pruneUi(withIssues(next)));
+      return withCanvas(pruneUi(withIssuesSoon(next)));
     }
     case "redo": {
       const [following, ...rest] = state.future;
       if (!following) return state;
       const next = { ...state, doc: following, past: [...state.past, state.doc], future: rest, lastCoalesceKey: null };
-      return withCanvas(pruneUi(withIssues(next)));
+      return withCanvas(pruneUi(withIssuesSoon(next)));
     }
+    case "revalidate":
+      return issuesStale(state) ? withCanvas(withIssues(state)) : state;
   }
 }
 

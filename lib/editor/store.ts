@@ -1,8 +1,11 @@
 /**
  * A minimal external store around the editor reducer: React subscribes with
  * useSyncExternalStore and a selector, so a component re-renders only when its slice changes.
+ *
+ * It also runs the deferred validation of large flows: when an action leaves the issues
+ * stale, a "revalidate" is dispatched once edits pause for `revalidateDelayMs`.
  */
-import { editorReducer, type EditorAction, type EditorState } from "./editor-state";
+import { editorReducer, issuesStale, type EditorAction, type EditorState } from "./editor-state";
 
 export interface EditorStore {
   getState(): EditorState;
@@ -10,15 +13,23 @@ export interface EditorStore {
   subscribe(listener: () => void): () => void;
 }
 
-export function createEditorStore(initial: EditorState): EditorStore {
+export function createEditorStore(initial: EditorState, { revalidateDelayMs = 150 } = {}): EditorStore {
   let state = initial;
+  let timer: ReturnType<typeof setTimeout> | null = null;
   const listeners = new Set<() => void>();
-  return {
+  const store: EditorStore = {
     getState: () => state,
     dispatch(action) {
       const next = editorReducer(state, action);
       if (next === state) return;
       state = next;
+      if (issuesStale(state)) {
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(() => {
+          timer = null;
+          store.dispatch({ type: "revalidate" });
+        }, revalidateDelayMs);
+      }
       for (const listener of listeners) listener();
     },
     subscribe(listener) {
@@ -26,4 +37,5 @@ export function createEditorStore(initial: EditorState): EditorStore {
       return () => listeners.delete(listener);
     },
   };
+  return store;
 }
