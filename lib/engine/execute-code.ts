@@ -4,6 +4,8 @@
  * Runs without a repo never get here (execute-step.ts keeps scratch directories for them).
  */
 import fs from "node:fs/promises";
+import { sql } from "drizzle-orm";
+import { rows } from "../db/client";
 import { diffTrees } from "../git/diff-worktree";
 import { runGitOrThrow } from "../git/run-git";
 import type { StepContext, StepOutcome } from "./contract";
@@ -19,8 +21,6 @@ import { DiffWatcher } from "./diff-watch";
 import { upstreamCommits } from "./lineage";
 import { runAgent, type AgentRun } from "./run-agent";
 import type { StepSpec } from "./spec";
-import { sql } from "drizzle-orm";
-import { rows } from "../db/client";
 
 /** Runs the agent in a fresh worktree; commits whatever it left, whether it succeeded or not. */
 export async function executeAgentInWorktree(
