@@ -185,6 +185,19 @@ test.describe("editor", () => {
     await expect(editor.node("b")).toHaveCount(0);
   });
 
+  test("leaving with unsaved changes asks first", async ({ page, request }) => {
+    const editor = new EditorPage(page);
+    await editor.goto(await createViaApi(request, chain(unique("Unsaved"))));
+    await editor.select("a");
+    await editor.field("field-label").fill("changed");
+    await expect(page.getByTestId("dirty-indicator")).toBeVisible();
+    const dialog = page.waitForEvent("dialog");
+    void page.close({ runBeforeUnload: true });
+    const prompt = await dialog;
+    expect(prompt.type()).toBe("beforeunload");
+    await prompt.accept();
+  });
+
   test("renaming a node updates its edges and the references to it", async ({ page, request }) => {
     const editor = new EditorPage(page);
     await editor.goto(await createViaApi(request, chain(unique("Rename"))));
