@@ -9,6 +9,12 @@
  *   throughput: 2000 independent no-op steps with 1, 4 and 8 slots
  *   the same chain as graphile-worker jobs, as a ratio
  *   idle worker RSS
+ * then, from the other layers:
+ *   git: worktree setup/diff/commit per step on generated 1k- and 10k-file repos (bench/git.ts)
+ *   ACP: protocol round trip per prompt and whole-task cost with the fake agent
+ *   events: commit → browser onmessage latency with 1 and 20 viewers, run-page frame time
+ *   (bench/events.ts; builds and starts the app)
+ * BATON_BENCH_ONLY=dispatch,git,acp,events picks sections.
  */
 import { openDb, type Db } from "../lib/db/client";
 import { closeNotifier } from "../lib/db/notify";
@@ -19,6 +25,9 @@ import { measureGraphileChain } from "./dispatch-graphile";
 import { measureIdleWorkerRss } from "./dispatch-rss";
 import { round } from "./dispatch-stats";
 import { benchWork, type BenchWork } from "./dispatch-work";
+import { runGitBench } from "./git";
+import { runEventsBench } from "./events";
+import { measureAcpPerPrompt, measureAcpPerTask } from "../lib/agents/testing/acp-round-trip";
 
 const CHAIN = 200;
 const INDEPENDENT = 2000;
@@ -40,7 +49,28 @@ function line(label: string, value: string, target: string, ok: boolean): void {
   console.log(`${label.padEnd(44)} ${value.padEnd(34)} target ${target.padEnd(14)} ${ok ? "OK" : "MISSED"}`);
 }
 
+const only = new Set((process.env.BATON_BENCH_ONLY ?? "dispatch,git,acp,events").split(",").map((s) => s.trim()));
+
 async function main(): Promise<void> {
+  if (only.has("dispatch")) await dispatchSection();
+  if (only.has("git")) {
+    console.log("");
+    await runGitBench({ sizes: [1000, 10_000], runs: 10 });
+  }
+  if (only.has("acp")) {
+    console.log("");
+    const perPrompt = await measureAcpPerPrompt(200);
+    const perTask = await measureAcpPerTask(10);
+    line("ACP round trip per prompt, fake agent (ms)", `p50 ${round(perPrompt.p50)}  p95 ${round(perPrompt.p95)}  (n=${perPrompt.n})`, "(reference)", true);
+    line("ACP whole task: spawn→init→prompt→kill (ms)", `p50 ${round(perTask.p50, 0)}  p95 ${round(perTask.p95, 0)}  (n=${perTask.n})`, "(reference)", true);
+  }
+  if (only.has("events")) {
+    console.log("");
+    await runEventsBench();
+  }
+}
+
+async function dispatchSection(): Promise<void> {
   const work = benchWork();
   console.log(`baton dispatch bench — orchestration measured with: ${work.label}`);
   console.log(`node ${process.version}, ${new Date().toISOString()}\n`);
