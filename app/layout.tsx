@@ -8,6 +8,9 @@ export const metadata: Metadata = {
   description: "Run AI coding agents as flows",
 };
 
+// Read per request: the token can differ between the build and the running server.
+export const dynamic = "force-dynamic";
+
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en">
@@ -22,6 +25,13 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/runs" className="hover:text-zinc-900" data-testid="nav-runs">Runs</Link>
             <Link href="/settings/agents" className="hover:text-zinc-900" data-testid="nav-settings">Settings</Link>
           </nav>
+          {process.env.BATON_TOKEN ? (
+            <form method="post" action="/api/auth/logout" className="ml-auto">
+              <button type="submit" className="text-zinc-500 hover:text-zinc-900" data-testid="logout">
+                Log out
+              </button>
+            </form>
+          ) : null}
         </header>
         <main className="min-h-0 flex-1">{children}</main>
         </Providers>
