@@ -35,7 +35,6 @@ const agent = (id: string, prompt: string, extra: Record<string, unknown> = {}) 
 describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
   let h: Harness;
   let repo: string;
-  let base: string;
   const tempDirs: string[] = [];
 
   beforeAll(async () => {
@@ -43,7 +42,7 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
     await insertProfile(h.db.orm, { id: "script", backend: "command", label: "test scripts", config: { command: ["true"] }, enabled: true });
     const dir = await makeTempDir("baton-lineage");
     tempDirs.push(dir);
-    ({ repo, commit: base } = await createRepo(path.join(dir, "repo"), { "README.md": "# Project\n", "src/app.js": "export const x = 1;\n" }));
+    ({ repo } = await createRepo(path.join(dir, "repo"), { "README.md": "# Project\n", "src/app.js": "export const x = 1;\n" }));
   });
   afterAll(async () => {
     await h.close();
@@ -73,6 +72,8 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
     expect(result.status).toBe("succeeded");
     const one = step(result, "one");
     const two = step(result, "two");
+    const base = await git(repo, "rev-parse", "HEAD");
+    expect(result.baseCommit).toBe(base);
     expect(one.startCommit).toBe(base);
     expect(one.resultCommit).not.toBe(base);
     expect(one.branch).toBe(attemptBranchName(result.id, "one", 1));
@@ -163,8 +164,8 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
     });
     expect(result.status).toBe("succeeded");
     const [left, right, join, both] = ["left", "right", "join", "both"].map((k) => step(result, k));
-    expect(left.startCommit).toBe(base);
-    expect(right.startCommit).toBe(base);
+    expect(left.startCommit).toBe(result.baseCommit);
+    expect(right.startCommit).toBe(result.baseCommit);
     expect((await git(repo, "rev-list", "--parents", "-n", "1", join.startCommit!)).split(" ").slice(1)).toEqual([
       left.resultCommit,
       right.resultCommit,
@@ -362,7 +363,7 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
       return current.status === "canceled" && current.counts.running === 0 ? current : null;
     }, "the run to be canceled");
     await worker.stop(0);
-    expect(step(ended, "stuck")).toMatchObject({ state: "canceled", startCommit: base, branch: attemptBranchName(started.id, "stuck", 1) });
+    expect(step(ended, "stuck")).toMatchObject({ state: "canceled", startCommit: started.baseCommit, branch: attemptBranchName(started.id, "stuck", 1) });
     await worktreesGone(started.id);
     expect(await branches(started.id)).toEqual([attemptBranchName(started.id, "stuck", 1)]);
   });
