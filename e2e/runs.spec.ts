@@ -104,12 +104,6 @@ test.describe("live runs", () => {
     await expect(run.nodeState("flaky")).toContainText("failed");
     await expect(run.nodeState("after")).toContainText("skipped");
 
-    // Diffs: the code step's change is listed per file.
-    await run.selectStep("plan");
-    await expect(run.panel().getByTestId("diff-file").first()).toBeVisible();
-    await run.panel().getByTestId("diff-mode-split").click();
-    await expect(run.panel().getByTestId("diff-file").first()).toBeVisible();
-
     // One click re-runs the failed step; the run goes green with both attempts on the timeline.
     await run.selectStep("flaky");
     await expect(run.panel().getByTestId("step-error")).toBeVisible();
@@ -126,6 +120,13 @@ test.describe("live runs", () => {
     await run.panel().getByTestId("attempt-1").click();
     await expect(run.panel()).toHaveAttribute("data-attempt", "1");
     await expect(run.panel().getByTestId("step-error")).toBeVisible();
+
+    // Diffs: the code step's change is listed per file, unified and split.
+    await run.selectStep("plan");
+    await expect(run.panel().getByTestId("diff-file").first()).toBeVisible();
+    await run.panel().getByTestId("diff-mode-split").click();
+    await expect(run.panel().getByTestId("diff-file").first()).toBeVisible();
+    await expect(run.bars("plan").first().locator("xpath=following-sibling::span[1]").getByTestId("timeline-diffstat")).toBeVisible();
   });
 
   test("cancel a hanging run", async ({ page, request }) => {

@@ -132,7 +132,15 @@ export function RunPage({ runId }: { runId: string }) {
   const overlays = useMemo(() => nodeOverlays(run?.steps ?? [], now), [run?.steps, now]);
   const selectedStep = run ? (run.steps.find((s) => s.id === selection?.stepId) ?? defaultStep(run.steps)) : undefined;
   const selectedAttempt = selectedStep ? (selection?.stepId === selectedStep.id && selection.attempt !== null ? selection.attempt : selectedStep.attempt) : 0;
-  const onSelectBar = useCallback((s: TimelineSelection) => setSelection(s), []);
+  // Clicking a step's latest bar follows the step (a re-run moves the panel to the new
+  // attempt); clicking an earlier bar pins that attempt.
+  const onSelectBar = useCallback(
+    (s: TimelineSelection) => {
+      const step = run?.steps.find((x) => x.id === s.stepId);
+      setSelection({ stepId: s.stepId, attempt: step && s.attempt >= step.attempt ? null : s.attempt });
+    },
+    [run],
+  );
   const onSelectNode = useCallback(
     (nodeId: string) => {
       const step = run ? stepForNode(run.steps, nodeId) : undefined;

@@ -72,20 +72,21 @@ export const RunTimeline = memo(function RunTimeline({ steps, attempts, now, nod
                   const left = scale.x(bar.start);
                   const width = scale.width(bar.start, bar.end);
                   const isSelected = selected?.stepId === bar.stepId && selected.attempt === bar.attempt;
-                  // Only a lane's last bar has free space after it; earlier bars keep their
-                  // notes inside (clipped) and in the hover title.
+                  // Notes go in the free space after the bar, up to the next attempt's bar (or
+                  // the lane's edge), clipped there; the hover title has them in full.
                   const last = index === sub.bars.length - 1;
+                  const next = last ? null : sub.bars[index + 1];
+                  const notesRight = next ? `${100 - scale.x(next.start)}%` : 0;
                   const notes = (
                     <>
-                      {bar.attempt > 1 ? <span className={last ? "text-zinc-400" : ""}>#{bar.attempt}</span> : null}
+                      {bar.attempt > 1 ? <span className="text-zinc-400">#{bar.attempt}</span> : null}
                       {bar.additions !== null ? (
                         <span data-testid="timeline-diffstat">
-                          <span className={last ? "text-emerald-700" : ""}>+{bar.additions}</span>{" "}
-                          <span className={last ? "text-red-700" : ""}>−{bar.deletions ?? 0}</span>
+                          <span className="text-emerald-700">+{bar.additions}</span> <span className="text-red-700">−{bar.deletions ?? 0}</span>
                         </span>
                       ) : null}
                       {bar.failure ? (
-                        <span className={`min-w-0 truncate ${last ? "text-red-700" : ""}`} data-testid="timeline-failure">
+                        <span className="min-w-0 truncate text-red-700" data-testid="timeline-failure">
                           {bar.failure}
                         </span>
                       ) : null}
@@ -107,17 +108,13 @@ export const RunTimeline = memo(function RunTimeline({ steps, attempts, now, nod
                         } ${isSelected ? "ring-2 ring-zinc-900 ring-offset-1" : "hover:ring-2 hover:ring-zinc-400"}`}
                         style={{ left: `${left}%`, width: `${width}%` }}
                       >
-                        {last || width < 10 ? null : <span className="pointer-events-none flex min-w-0 items-center gap-1 whitespace-nowrap px-1">{notes}</span>}
                       </button>
-                      {last ? (
-                        // From the bar's end to the lane's right edge, clipped there.
-                        <span
-                          className="pointer-events-none absolute top-1 flex h-5 items-center gap-1 overflow-hidden whitespace-nowrap pl-1 text-[10px] text-zinc-600"
-                          style={{ left: `${left + width}%`, right: 0 }}
-                        >
-                          {notes}
-                        </span>
-                      ) : null}
+                      <span
+                        className="pointer-events-none absolute top-1 flex h-5 items-center gap-1 overflow-hidden whitespace-nowrap pl-1 text-[10px] text-zinc-600"
+                        style={{ left: `${left + width}%`, right: notesRight }}
+                      >
+                        {notes}
+                      </span>
                     </Fragment>
                   );
                 })}
