@@ -33,6 +33,8 @@ interface RawEvent {
 }
 
 export interface EventPage {
+  /** Null when there is no such run (then there are no events either). */
+  progress: { status: RunStatus; stepsRunning: boolean } | null;
   events: StoredEvent[];
   /**
    * The lowest id between the cursor (or `gapWindow` below the page) and the page's last row
@@ -41,20 +43,27 @@ export interface EventPage {
   gap: number | null;
 }
 
-interface RawPageRow extends RawEvent {
+interface RawPageRow extends Partial<RawEvent> {
+  status: RunStatus;
+  running: boolean;
   gap: number | string | null;
 }
 
 /**
- * One statement, so the page and the gap check see the same snapshot: checked separately, an
- * id could commit between the two reads and look present to the check yet be absent from the
- * page. The gap scan is an index-only range scan; streams read often, so the range is short.
+ * One statement, so the run's progress, the page and the gap check see one snapshot: checked
+ * separately, an id could commit between two reads and look present to the gap check yet be
+ * absent from the page, and a run seen "over" could have final events the page predates.
+ * The gap scan is an index-only range scan; streams read often, so the range is short.
  */
 export async function readEventsAfter(db: Executor, runId: string, afterId: number, limit: number, gapWindow: number): Promise<EventPage> {
   const found = await rows<RawPageRow>(
     db,
     sql`
-      with page as (
+      with progress as (
+        select r.status, exists (select 1 from steps s where s.run_id = r.id and s.state = 'running') as running
+        from runs r where r.id = ${runId}
+      ),
+      page as (
         select e.id, e.step_id, e.attempt, e.type, e.data, e.created_at
         from step_events e
         where e.run_id = ${runId} and e.id > ${afterId}
@@ -73,19 +82,22 @@ export async function readEventsAfter(db: Executor, runId: string, afterId: numb
         ) ids
         where ids.id <> ids.expected
       )
-      select page.*, (select gap from gap) as gap from page order by page.id
+      select progress.status, progress.running, (select gap from gap) as gap, page.*
+      from progress left join page on true
+      order by page.id
     `,
   );
   const gap = found[0]?.gap;
   return {
-    events: found.map((row) => ({
+    progress: found[0] ? { status: found[0].status, stepsRunning: found[0].running === true } : null,
+    events: found.filter((row) => row.id !== null && row.id !== undefined).map((row) => ({
       id: Number(row.id),
       runId,
-      stepId: row.step_id,
+      stepId: row.step_id ?? null,
       attempt: Number(row.attempt),
-      type: row.type,
+      type: String(row.type),
       data: toRecord(row.data),
-      createdAt: new Date(row.created_at).toISOString(),
+      createdAt: new Date(row.created_at ?? 0).toISOString(),
     })),
     gap: gap === null || gap === undefined ? null : Number(gap),
   };

@@ -24,7 +24,7 @@ import type { Db } from "../db/client";
 import { RUN_EVENTS_CHANNEL } from "../engine/contract";
 import { formatComment, formatMessage, formatRetry } from "./format";
 import type { StoredEvent } from "./read-events";
-import { epochOf, sharedEventsAfter, sharedRunProgress, watchRun } from "./shared-reads";
+import { epochOf, sharedEventsAfter, watchRun } from "./shared-reads";
 
 const TERMINAL = new Set(["succeeded", "failed", "canceled"]);
 /** How far below a page's first row a still-uncommitted id is looked for (see pump). */
@@ -124,17 +124,13 @@ export function openRunEventStream(options: RunEventStreamOptions): ReadableStre
         again = false;
         const epoch = needFresh ? Number.POSITIVE_INFINITY : needEpoch;
         needFresh = false;
-        // Progress first: if the run is over now, every event was committed before this read.
-        const progress = await sharedRunProgress(options.db, options.runId, epoch);
-        if (progress === null) return finish();
-        const over = TERMINAL.has(progress.status) && !progress.stepsRunning;
         // The gap window: an insert still in flight holds an id taken moments ago, so only ids
         // just below the page can be missing for that reason; the window keeps the scan short
         // for a new viewer of an old run (replaying from id 0) on a busy database.
-        // Once the run is over, the page must come from a query started after the progress read
-        // (a fresh one), never a shared one that might predate the final events.
-        const eventsEpoch = over ? Number.POSITIVE_INFINITY : epoch;
-        const { events: page, gap: openGap } = await sharedEventsAfter(options.db, options.runId, lastSent, pageSize, GAP_WINDOW, eventsEpoch);
+        const { progress, events: page, gap: openGap } = await sharedEventsAfter(options.db, options.runId, lastSent, pageSize, GAP_WINDOW, epoch);
+        if (progress === null) return finish();
+        // Same snapshot as the page: if the run is over in it, its last events are in it too.
+        const over = TERMINAL.has(progress.status) && !progress.stepsRunning;
         if (closed) return;
         let sent = 0;
         let held = false;

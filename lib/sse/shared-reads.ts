@@ -1,7 +1,7 @@
 /**
  * Read sharing for the event streams of one process. Viewers of one run that are caught up
  * hold the same cursor and are woken by the same NOTIFY: without sharing, twenty viewers cost
- * forty queries per event. With it, one query serves them all.
+ * twenty queries per event. With it, one query serves them all.
  *
  * Why an epoch: joining a query that is already running is only safe if that query can see
  * what the joiner was woken for. Each NOTIFY for a run bumps the run's epoch once (one
@@ -11,9 +11,7 @@
  */
 import type { Db } from "../db/client";
 import { RUN_EVENTS_CHANNEL } from "../engine/contract";
-import { readEventsAfter, readRunProgress, type EventPage } from "./read-events";
-
-type Progress = Awaited<ReturnType<typeof readRunProgress>>;
+import { readEventsAfter, type EventPage } from "./read-events";
 
 export interface RunNotifier {
   subscribe(channel: typeof RUN_EVENTS_CHANNEL, listener: (payload: string) => void): () => void;
@@ -70,10 +68,6 @@ function shared<T>(db: Db, runId: string, key: string, needEpoch: number, read: 
   };
   entry.promise.then(done, done);
   return entry.promise as Promise<T>;
-}
-
-export function sharedRunProgress(db: Db, runId: string, needEpoch: number): Promise<Progress> {
-  return shared(db, runId, "progress", needEpoch, () => readRunProgress(db.orm, runId));
 }
 
 export function sharedEventsAfter(db: Db, runId: string, afterId: number, limit: number, gapWindow: number, needEpoch: number): Promise<EventPage> {
