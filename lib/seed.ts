@@ -9,7 +9,7 @@ import { ensureExampleRepo } from "./git/example-repo";
 import { EXAMPLE_FLOW } from "./flow/example";
 import { countAllFlows } from "./flows/repository";
 import { insertNewFlow, validateOrThrow } from "./flows/service";
-import { DEFAULT_PROFILES } from "./profiles/defaults";
+import { seedProfilesOrThrow } from "./profiles/config-file";
 import { insertMissingProfiles } from "./profiles/repository";
 
 export interface SeedOptions {
@@ -19,7 +19,8 @@ export interface SeedOptions {
 
 export async function seedOrThrow(db: Db, options: SeedOptions = {}): Promise<void> {
   await seedExampleRepo(options.dataDir ?? defaultDataDir());
-  await insertMissingProfiles(db.orm, DEFAULT_PROFILES);
+  // Built-in defaults plus baton.config.json (or $BATON_CONFIG); never overwrites edits.
+  await insertMissingProfiles(db.orm, await seedProfilesOrThrow());
   const example = await validateOrThrow(db.orm, EXAMPLE_FLOW);
   // Several processes may start at once on one server: the transaction-scoped advisory
   // lock makes "count, then insert" atomic across them, so the example is seeded once.

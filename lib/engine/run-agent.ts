@@ -7,6 +7,7 @@
  * available, invalid options, refusal) are `retryable: false`; crashes, protocol and HTTP
  * errors and timeouts are retryable within the node's retry limit.
  */
+import { checkProfileAvailability } from "../profiles/availability";
 import { sql } from "drizzle-orm";
 import { rows } from "../db/client";
 import { AgentError, type AgentEvent } from "../agents/types";
@@ -68,7 +69,9 @@ export async function runAgent(context: StepContext, run: AgentRun): Promise<Ste
   const backend = backendFor(profile.backend);
   if (!backend) return fail(`backend "${profile.backend}" (profile "${run.profile}") is not available in this build`, false);
   const config = (profile.config ?? {}) as Record<string, unknown>;
-  const availability = await backend.availability(config);
+  // Shared with the settings page's cache: an ACP check spawns the agent, so checking
+  // before every step would start each agent twice.
+  const availability = await checkProfileAvailability(profile, { lookup: () => backend });
   if (!availability.available) {
     return fail(`profile "${run.profile}" is unavailable: ${availability.reason}`, false, { backend: profile.backend });
   }
