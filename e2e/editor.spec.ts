@@ -310,5 +310,7 @@ test.describe("editor", () => {
     await expect(page.getByTestId("dirty-indicator")).toBeVisible();
     await editor.save();
     await editor.expectSaved(3);
+    await page.getByTestId("history-button").click();
+    await expect(page.getByTestId("versions-dialog").getByTestId("version-3")).toContainText("restored v1");
   });
 });

@@ -6,7 +6,7 @@
  */
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { FlowDocument } from "@/lib/flow/document";
 import { ApiError, flowKeys, getFlow, listProfiles, saveFlow, type FlowDetailDto } from "@/lib/client/flows";
 import { initialEditorState, isDirty } from "@/lib/editor/editor-state";
@@ -46,6 +46,9 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
   const [refusal, setRefusal] = useState<SaveRefusal | null>(null);
   const [conflict, setConflict] = useState<string | null>(null);
   const [dialog, setDialog] = useState<"import" | "history" | null>(null);
+  // Why the next save happens, when it's more than edits ("restored v2", "imported"): the
+  // version history shows it.
+  const saveMessage = useRef<string | null>(null);
 
   // A saved flow without positions (written by the API or imported) is laid out on load;
   // the positions are cosmetic, so the result is the clean baseline, not an unsaved change.
@@ -76,8 +79,10 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
     if (saving) return;
     setSaving(true);
     try {
-      const saved = await saveFlow(flowId, { document: state.doc, baseVersion: state.baseVersion });
+      const message = saveMessage.current ?? undefined;
+      const saved = await saveFlow(flowId, { document: state.doc, baseVersion: state.baseVersion, ...(message ? { message } : {}) });
       store.dispatch({ type: "mark-saved", doc: state.doc, version: saved.version });
+      saveMessage.current = null;
       setRefusal(null);
       setConflict(null);
       queryClient.setQueryData(flowKeys.detail(flowId), saved);
@@ -122,7 +127,8 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
     [store, save, fitView],
   );
 
-  const replaceDocument = async (doc: FlowDocument) => {
+  const replaceDocument = async (doc: FlowDocument, message: string) => {
+    saveMessage.current = message;
     store.dispatch({ type: "replace-document", doc: await withLayout(doc) });
     requestAnimationFrame(() => void fitView(fitOptions));
   };
@@ -153,14 +159,14 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
         </div>
       </div>
       {dialog === "import" ? (
-        <ImportDialog title="Import flow JSON" actionLabel="Load into editor" onImport={replaceDocument} onClose={() => setDialog(null)} />
+        <ImportDialog title="Import flow JSON" actionLabel="Load into editor" onImport={(doc) => replaceDocument(doc, "imported from JSON")} onClose={() => setDialog(null)} />
       ) : null}
       {dialog === "history" ? (
         <VersionsDialog
           flowId={flowId}
           currentVersion={store.getState().baseVersion}
           profiles={profiles}
-          onRestore={(doc) => void replaceDocument(doc)}
+          onRestore={(doc, version) => void replaceDocument(doc, `restored v${version}`)}
           onClose={() => setDialog(null)}
         />
       ) : null}

@@ -11,14 +11,19 @@ export function Modal({ title, onClose, children, footer, wide, testId }: {
   testId?: string;
 }) {
   const ref = useRef<HTMLDivElement>(null);
+  const onCloseRef = useRef(onClose);
+  useEffect(() => {
+    onCloseRef.current = onClose;
+  });
+  // Once per opening: focusing again on every parent render would steal focus from fields.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") onClose();
+      if (e.key === "Escape") onCloseRef.current();
     };
     window.addEventListener("keydown", onKey);
     ref.current?.focus();
     return () => window.removeEventListener("keydown", onKey);
-  }, [onClose]);
+  }, []);
   return (
     <div className="fixed inset-0 z-50 flex items-start justify-center bg-zinc-900/30 pt-[8vh]" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div
