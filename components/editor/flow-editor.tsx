@@ -24,6 +24,7 @@ import { Palette } from "./palette";
 import { Toolbar } from "./toolbar";
 import { useEditorShortcuts } from "./use-editor-shortcuts";
 import { VersionsDialog } from "./versions-dialog";
+import { RunDialog } from "@/components/runs/run-dialog";
 
 async function withLayout(doc: FlowDocument): Promise<FlowDocument> {
   return needsLayout(doc) ? withPositions(doc, await layoutPositions(doc)) : doc;
@@ -45,7 +46,7 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
   const [saving, setSaving] = useState(false);
   const [refusal, setRefusal] = useState<SaveRefusal | null>(null);
   const [conflict, setConflict] = useState<string | null>(null);
-  const [dialog, setDialog] = useState<"import" | "history" | null>(null);
+  const [dialog, setDialog] = useState<"import" | "history" | "run" | null>(null);
   // Why the next save happens, when it's more than edits ("restored v2", "imported"): the
   // version history shows it.
   const saveMessage = useRef<string | null>(null);
@@ -74,9 +75,10 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
     return () => window.removeEventListener("beforeunload", onBeforeUnload);
   }, [store]);
 
-  const save = useCallback(async () => {
+  /** Resolves true when the document is saved as a new version. */
+  const save = useCallback(async (): Promise<boolean> => {
     const state = store.getState();
-    if (saving) return;
+    if (saving) return false;
     setSaving(true);
     try {
       const message = saveMessage.current ?? undefined;
@@ -88,10 +90,12 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
       queryClient.setQueryData(flowKeys.detail(flowId), saved);
       void queryClient.invalidateQueries({ queryKey: flowKeys.versions(flowId) });
       void queryClient.invalidateQueries({ queryKey: flowKeys.list() });
+      return true;
     } catch (error) {
       if (error instanceof ApiError && error.status === 409) setConflict(error.message);
       else if (error instanceof ApiError) setRefusal({ message: error.message, issues: error.issues });
       else setRefusal({ message: `could not reach the server (${(error as Error).message})`, issues: [] });
+      return false;
     } finally {
       setSaving(false);
     }
@@ -123,6 +127,12 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
       },
       onHistory: () => setDialog("history"),
       onSave: () => void save(),
+      // A run is pinned to a saved version: unsaved edits are saved first, so what runs is
+      // what the user sees.
+      onRun: async () => {
+        if (isDirty(store.getState()) && !(await save())) return;
+        setDialog("run");
+      },
     }),
     [store, save, fitView],
   );
@@ -136,7 +146,7 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
   return (
     <EditorStoreProvider value={store}>
       <div className="flex h-full flex-col" data-testid="flow-editor">
-        <Toolbar actions={actions} saving={saving} />
+        <Toolbar flowId={flowId} actions={actions} saving={saving} />
         {conflict ? (
           <div className="flex items-center gap-3 border-b border-amber-300 bg-amber-50 px-3 py-1.5 text-[12px] text-amber-900" data-testid="save-conflict">
             <span>
@@ -160,6 +170,15 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
       </div>
       {dialog === "import" ? (
         <ImportDialog title="Import flow JSON" actionLabel="Load into editor" onImport={(doc) => replaceDocument(doc, "imported from JSON")} onClose={() => setDialog(null)} />
+      ) : null}
+      {dialog === "run" ? (
+        <RunDialog
+          flowId={flowId}
+          flowName={store.getState().savedDoc.name}
+          inputs={store.getState().savedDoc.inputs}
+          version={store.getState().baseVersion}
+          onClose={() => setDialog(null)}
+        />
       ) : null}
       {dialog === "history" ? (
         <VersionsDialog

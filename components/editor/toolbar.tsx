@@ -16,9 +16,10 @@ export interface ToolbarActions {
   onExport(): void;
   onHistory(): void;
   onSave(): void;
+  onRun(): void;
 }
 
-export function Toolbar({ actions, saving }: { actions: ToolbarActions; saving: boolean }) {
+export function Toolbar({ flowId, actions, saving }: { flowId: string; actions: ToolbarActions; saving: boolean }) {
   const name = useEditor((s) => s.doc.name);
   const version = useEditor((s) => s.baseVersion);
   const dirty = useEditor(isDirty);
@@ -77,11 +78,19 @@ export function Toolbar({ actions, saving }: { actions: ToolbarActions; saving: 
         >
           {saving ? "Saving…" : "Save"}
         </button>
-        <span title="runs arrive with the engine" data-testid="run-button-wrapper">
-          <button type="button" className={buttonClass} disabled title="runs arrive with the engine" data-testid="run-button">
-            ▶ Run
-          </button>
-        </span>
+        <Link href={`/runs?flowId=${encodeURIComponent(flowId)}`} className={buttonClass} data-testid="flow-runs-link" title="This flow's runs">
+          Runs
+        </Link>
+        <button
+          type="button"
+          className={primaryButtonClass}
+          onClick={actions.onRun}
+          disabled={saving || issueCount > 0}
+          title={issueCount ? "Fix the problems before running" : dirty ? "Save, then run the new version" : `Run v${version}`}
+          data-testid="run-button"
+        >
+          ▶ Run
+        </button>
       </div>
     </div>
   );
