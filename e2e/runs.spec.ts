@@ -15,8 +15,17 @@ async function createFlow(request: APIRequestContext, document: Record<string, u
   return body.id;
 }
 
+/** Runs on the bundled example repo (as the run dialog does by default), so code steps get diffs. */
+async function exampleRepo(request: APIRequestContext): Promise<string> {
+  const response = await request.get("/api/settings");
+  const body = (await response.json()) as { exampleRepo: string | null };
+  expect(typeof body.exampleRepo).toBe("string");
+  return body.exampleRepo!;
+}
+
 async function startRunByApi(request: APIRequestContext, flowId: string, task = "e2e task"): Promise<string> {
-  const response = await request.post(`/api/flows/${flowId}/runs`, { data: { inputs: { task } } });
+  const repo = await exampleRepo(request);
+  const response = await request.post(`/api/flows/${flowId}/runs`, { data: { inputs: { task }, repo } });
   expect(response.status(), await response.text()).toBeLessThan(300);
   const body = (await response.json()) as { id?: string; run?: { id: string } };
   const id = body.run?.id ?? body.id;
@@ -79,14 +88,16 @@ const streamingFlow = {
 };
 
 test.describe("live runs", () => {
-  test("run a flow: output streams, diffs show, a failed step re-runs green", async ({ page, request }) => {
+  test("run from the editor: output streams, diffs show, a failed step re-runs green", async ({ page, request }) => {
     const flowId = await createFlow(request, streamingFlow);
-    // The run dialog, opened from the flow's run history (the editor's Run button opens the same dialog).
-    await page.goto(`/runs?flowId=${flowId}`);
-    await page.getByTestId("run-flow").click();
+    await page.goto(`/flows/${flowId}`);
+    await expect(page.getByTestId("flow-editor")).toBeVisible();
+    await page.getByTestId("run-button").click();
     const dialog = page.getByTestId("run-dialog");
     await expect(dialog).toBeVisible();
     await dialog.getByTestId("run-input-task").fill("add a greeting");
+    // The dialog offers the example repo when nothing was remembered.
+    await expect(dialog.getByTestId("run-repo")).toHaveValue(await exampleRepo(request));
     await dialog.getByTestId("run-submit").click();
     await page.waitForURL(/\/runs\/[^/]+$/);
     const run = new RunPage(page);

@@ -5,8 +5,8 @@
  * and goes to its page. Server errors (bad repo path, missing input) are shown as returned.
  */
 import { useRouter } from "next/navigation";
-import { useMutation } from "@tanstack/react-query";
-import { useState } from "react";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
 import { z } from "zod";
 import type { FlowInput } from "@/lib/flow/document";
 import { startRun, type StartRunBody } from "@/lib/client/runs";
@@ -18,6 +18,16 @@ const remembered = z.object({
   baseRef: z.string().default(""),
 });
 type Remembered = z.infer<typeof remembered>;
+
+const settingsSchema = z.object({ exampleRepo: z.string().nullable() });
+
+/** The server's public settings: the bundled example repo is the default repo. */
+async function fetchSettings(): Promise<z.infer<typeof settingsSchema>> {
+  const response = await fetch("/api/settings");
+  if (!response.ok) return { exampleRepo: null };
+  const parsed = settingsSchema.safeParse(await response.json());
+  return parsed.success ? parsed.data : { exampleRepo: null };
+}
 
 const storageKey = (flowId: string) => `baton.run-dialog.${flowId}`;
 const LAST_REPO_KEY = "baton.run-dialog.last-repo";
@@ -61,6 +71,13 @@ export function RunDialog({ flowId, flowName, inputs, version, onClose }: RunDia
     Object.fromEntries(inputs.map((input) => [input.name, initial.inputs[input.name] ?? input.default ?? ""])),
   );
   const [repo, setRepo] = useState(initial.repo);
+  const [repoTouched, setRepoTouched] = useState(false);
+  const settings = useQuery({ queryKey: ["settings"], queryFn: fetchSettings, staleTime: Infinity });
+  // Nothing remembered: offer the example repo, so a first run shows worktrees and diffs.
+  const exampleRepo = settings.data?.exampleRepo ?? null;
+  useEffect(() => {
+    if (!repoTouched && !initial.repo && exampleRepo) setRepo(exampleRepo);
+  }, [repoTouched, initial.repo, exampleRepo]);
   const [baseRef, setBaseRef] = useState(initial.baseRef);
   const [missing, setMissing] = useState<string[]>([]);
   const start = useMutation({
@@ -114,9 +131,12 @@ export function RunDialog({ flowId, flowName, inputs, version, onClose }: RunDia
           <input
             id="run-repo"
             className="w-full rounded border border-zinc-300 p-1.5 font-mono"
-            placeholder="/absolute/path/to/repo (empty: the example repo)"
+            placeholder="/absolute/path/to/repo (empty: no repo, steps run in scratch dirs)"
             value={repo}
-            onChange={(e) => setRepo(e.target.value)}
+            onChange={(e) => {
+              setRepoTouched(true);
+              setRepo(e.target.value);
+            }}
             data-testid="run-repo"
           />
         </label>
