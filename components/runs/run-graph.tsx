@@ -3,8 +3,16 @@
  * The run's flow graph, read-only, drawn with the editor's node views (components/flow),
  * each node carrying its live status overlay. Clicking a node selects its step.
  */
-import { Background, BackgroundVariant, ReactFlow, ReactFlowProvider, type NodeMouseHandler } from "@xyflow/react";
-import { memo, useEffect, useMemo, useRef, useState } from "react";
+import {
+  applyNodeChanges,
+  Background,
+  BackgroundVariant,
+  ReactFlow,
+  ReactFlowProvider,
+  type NodeChange,
+  type NodeMouseHandler,
+} from "@xyflow/react";
+import { memo, useCallback, useEffect, useMemo, useState } from "react";
 import type { FlowDocument } from "@/lib/flow/document";
 import { layoutPositions, needsLayout } from "@/lib/editor/layout";
 import { toCanvasEdges, toCanvasNodes, withPositions } from "@/lib/editor/view-model";
@@ -40,29 +48,40 @@ export const RunGraph = memo(function RunGraph({ doc, overlays, selectedNodeId, 
   }, [doc]);
   const base = useMemo(() => (laidOut ? toCanvasNodes(laidOut, NO_ISSUES, EMPTY_UI) : []), [laidOut]);
   const edges = useMemo(() => (laidOut ? toCanvasEdges(laidOut.edges, new Set()) : []), [laidOut]);
-  // Keep node objects whose overlay did not change, so only changed cards re-render.
-  const previous = useRef<Map<string, CanvasNode>>(new Map());
-  const nodes = useMemo(() => {
-    const next = base.map((node) => {
-      const overlay = overlays.get(node.id);
-      const selected = node.id === selectedNodeId;
-      const before = previous.current.get(node.id);
-      if (before && before.data.node === node.data.node && sameOverlay(before.data.status as NodeOverlay | undefined, overlay) && before.selected === selected) {
-        return before;
-      }
-      return { ...node, selected, data: { ...node.data, status: overlay } };
+  // Controlled nodes that keep what React Flow measured (onNodesChange): a node object rebuilt
+  // without its measurement is hidden until re-measured, and a card whose elapsed time ticks
+  // would never be. Only nodes whose overlay or selection changed get a new object.
+  const [nodes, setNodes] = useState<CanvasNode[]>([]);
+  useEffect(() => {
+    setNodes((previous) => {
+      const before = new Map(previous.map((n) => [n.id, n]));
+      return base.map((node) => {
+        const overlay = overlays.get(node.id);
+        const selected = node.id === selectedNodeId;
+        const prev = before.get(node.id);
+        if (prev && prev.data.node === node.data.node) {
+          if (sameOverlay(prev.data.status as NodeOverlay | undefined, overlay) && prev.selected === selected) return prev;
+          return { ...prev, selected, data: { ...prev.data, status: overlay } };
+        }
+        return { ...node, selected, data: { ...node.data, status: overlay } };
+      });
     });
-    previous.current = new Map(next.map((n) => [n.id, n]));
-    return next;
   }, [base, overlays, selectedNodeId]);
+  const onNodesChange = useCallback((changes: NodeChange<CanvasNode>[]) => {
+    // Only measurements matter on a read-only graph.
+    const dimensions = changes.filter((c) => c.type === "dimensions");
+    if (dimensions.length > 0) setNodes((current) => applyNodeChanges(dimensions, current));
+  }, []);
   const onNodeClick: NodeMouseHandler<CanvasNode> = (_event, node) => onSelectNode(node.id);
-  if (!laidOut) return <div className="p-4 text-[12px] text-zinc-400">Laying out…</div>;
+  // Mount React Flow with its nodes present, so `fitView` fits them.
+  if (!laidOut || (base.length > 0 && nodes.length === 0)) return <div className="p-4 text-[12px] text-zinc-400">Laying out…</div>;
   return (
     <ReactFlowProvider>
       <ReactFlow
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
         nodesDraggable={false}
         nodesConnectable={false}
         elementsSelectable={false}
