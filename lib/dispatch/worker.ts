@@ -83,6 +83,10 @@ export class Worker {
   private readonly running = new Map<string, Running>();
   private claiming: Promise<void> | null = null;
   private claimAgain = false;
+  /** Ready ids NOTIFYed while a claim was in flight: one more round only if one is left unclaimed. */
+  private readonly notifiedWhileClaiming = new Set<string>();
+  /** A claim round ended with no free slot: wakes may have been skipped, so a freed slot claims. */
+  private slotsWereFull = false;
   private timers: NodeJS.Timeout[] = [];
   private unsubscribes: Array<() => void> = [];
   private lastClaimError = 0;
@@ -140,7 +144,7 @@ export class Worker {
       const notifier = notifierFor(this.db);
       // A notification for a step this worker already holds (claimed on the slot-free wake
       // that followed its own completion) needs no further claim round trip.
-      this.unsubscribes.push(notifier.subscribe(STEP_READY_CHANNEL, (id) => this.running.has(id) || this.wake()));
+      this.unsubscribes.push(notifier.subscribe(STEP_READY_CHANNEL, (id) => this.running.has(id) || this.wake([id])));
       // Notifications sent while LISTEN was down are lost: claim on every (re)connect.
       this.unsubscribes.push(notifier.onListening(() => this.wake()));
     }
@@ -184,11 +188,17 @@ export class Worker {
     }
   }
 
-  /** Claims as soon as possible; coalesces concurrent wake-ups into one extra round. */
-  wake(): void {
+  /**
+   * Claims as soon as possible; coalesces concurrent wake-ups into one extra round. A wake
+   * for a ready step id (NOTIFY) that arrives mid-claim only forces that extra round if the
+   * claim in flight did not take the step: the usual case in a chain is that the slot-free
+   * wake already claimed the step whose NOTIFY arrives a moment later.
+   */
+  wake(readyStepIds?: readonly string[]): void {
     if (this.state !== "running") return;
     if (this.claiming) {
-      this.claimAgain = true;
+      if (readyStepIds === undefined) this.claimAgain = true;
+      else for (const id of readyStepIds) this.notifiedWhileClaiming.add(id);
       return;
     }
     this.claiming = this.claimLoop().finally(() => {
@@ -212,6 +222,10 @@ export class Worker {
         for (const step of claimed) void this.launch(step);
         if (claimed.length < limit) break;
       }
+      for (const id of this.notifiedWhileClaiming) if (this.running.has(id)) this.notifiedWhileClaiming.delete(id);
+      if (this.notifiedWhileClaiming.size > 0) this.claimAgain = true;
+      this.notifiedWhileClaiming.clear();
+      if (this.freeSlots <= 0) this.slotsWereFull = true;
     } while (this.claimAgain && this.state === "running");
   }
 
@@ -222,12 +236,34 @@ export class Worker {
       entry.timeout = setTimeout(() => this.abort(entry, "timeout"), step.timeoutMs);
     }
     this.running.set(step.id, entry);
-    entry.done = this.execute(entry).finally(() => {
-      if (entry.timeout) clearTimeout(entry.timeout);
-      this.running.delete(step.id);
-      this.wake();
-    });
+    // null: the attempt ended abnormally (execute threw), so claim as after any freed slot.
+    let readied: readonly string[] | null = null;
+    entry.done = this.execute(entry)
+      .then((ids) => {
+        readied = ids;
+      })
+      .finally(() => {
+        if (entry.timeout) clearTimeout(entry.timeout);
+        this.running.delete(step.id);
+        this.slotFreed(readied);
+      });
     return entry.done;
+  }
+
+  /**
+   * A slot freed up. Claim at once when a wake may have been skipped while the slots were
+   * full; otherwise only for steps this completion readied that are not already claimed
+   * here (their NOTIFY may have arrived first and been claimed, or arrive after and be
+   * skipped as held). Either way no ready step waits for the poll.
+   */
+  private slotFreed(readied: readonly string[] | null): void {
+    if (this.slotsWereFull || readied === null) {
+      this.slotsWereFull = false;
+      this.wake();
+      return;
+    }
+    const unclaimed = readied.filter((id) => !this.running.has(id));
+    if (unclaimed.length > 0) this.wake(unclaimed);
   }
 
   private abort(entry: Running, cause: AbortCause): void {
@@ -236,7 +272,8 @@ export class Worker {
     entry.controller.abort(new Error(`step ${cause}`));
   }
 
-  private async execute(entry: Running): Promise<void> {
+  /** Resolves to the ids the completion readied (none when it was not written). */
+  private async execute(entry: Running): Promise<readonly string[]> {
     const { step } = entry;
     const buffer = new EventBuffer({
       coalesceMs: this.coalesceMs,
@@ -255,13 +292,13 @@ export class Worker {
     } catch (error) {
       thrown = error;
     }
-    if (entry.cause === "lease-lost" || entry.cause === "shutdown") return;
+    if (entry.cause === "lease-lost" || entry.cause === "shutdown") return [];
     const final = settleOutcome({ outcome, thrown, cause: entry.cause, timeoutMs: step.timeoutMs });
     // The database dropping under the engine is not the node's failure: retry without
     // spending the node's retry budget.
     const grantAttempt = outcome === null && entry.cause === null && isTransientDatabaseError(thrown);
     const events = await buffer.takeRemaining();
-    await this.completeWithRetry(entry, final, grantAttempt, events);
+    return this.completeWithRetry(entry, final, grantAttempt, events);
   }
 
   /** Completion survives a database blip: retried until written, fenced out, or lease time passes. */
@@ -270,7 +307,7 @@ export class Worker {
     outcome: StepOutcome,
     grantAttempt: boolean,
     events: StepEventInput[],
-  ): Promise<void> {
+  ): Promise<readonly string[]> {
     const deadline = Date.now() + this.leaseMs;
     for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
       try {
@@ -283,11 +320,11 @@ export class Worker {
           events,
         });
         if (result.completed) this.completedCount += 1;
-        return;
+        return result.readyStepIds;
       } catch (error) {
         if (Date.now() + delay > deadline) {
           this.log(`completing ${entry.step.id} failed; the rescuer will retry the step`, error);
-          return;
+          return [];
         }
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
