@@ -12,7 +12,7 @@
  *      "run-state" event when the status changed, and a NOTIFY (run id) for listeners.
  * Returns the ids of steps that became ready; the caller NOTIFYs them in this transaction.
  */
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { rows, type Executor } from "../db/client";
 import { RUN_EVENTS_CHANNEL } from "./contract";
 import type { Command } from "./reducer";
@@ -47,6 +47,12 @@ export async function applyCommands(tx: Executor, runId: string, state: RunState
     retryable: c.retryable ?? null,
   }));
   const ready = transitions.filter((t) => t.state === "ready").map((t) => t.id);
+  const cancels = [
+    ...commands.filter((c) => c.type === "step-cancel-request").map((c) => idOf.get(c.key)!),
+    // A ready step claimed between our read and our write is running now: ask it to stop.
+    ...transitions.filter((t) => t.state === "canceled" && t.from === "ready").map((t) => t.id),
+  ];
+  const runCommand = commands.findLast((c) => c.type === "run-state");
   if (transitions.length > 0) {
     await rows(
       tx,
@@ -117,19 +123,42 @@ export async function applyCommands(tx: Executor, runId: string, state: RunState
           where from_state = 'waiting' and attempt > 0
           on conflict (step_id, attempt) do update set state = excluded.state, output = excluded.output,
             error = excluded.error, finished_at = excluded.finished_at
+          returning step_id, attempt, usage
+        ),
+        -- The run's usage as the statement's end will leave it: this statement's snapshot does
+        -- not see its own writes, so attempts archived here and the steps updated here are
+        -- taken from the CTEs' RETURNING instead of the tables.
+        now_steps as (
+          select s.id, s.attempt, s.state, s.usage from steps s
+          where s.run_id = ${runId} and not exists (select 1 from updated u where u.id = s.id)
+          union all
+          select id, attempt, state, usage from updated
+        ),
+        usage_rows as (
+          select a.usage as u from step_attempts a
+          where a.run_id = ${runId}
+            and not exists (select 1 from archived x where x.step_id = a.step_id and x.attempt = a.attempt)
+          union all
+          select usage from archived
+          union all
+          ${unarchivedUsage(sql`now_steps`, sql`and not exists (select 1 from archived x where x.step_id = s.id and x.attempt = s.attempt)`)}
+        ),
+        ${runUpdate(runId, runCommand)},
+        announced as (
+          insert into step_events (run_id, step_id, attempt, type, data)
+          select run_id, step_id, attempt, type, data from (
+            select run_id, id as step_id, attempt, 'step-state' as type, 0 as position,
+                   jsonb_strip_nulls(jsonb_build_object('state', state, 'from', from_state, 'error', error, 'winner', winner)) as data
+            from updated
+            union all
+            ${runStateEvent(runCommand)}
+          ) e
+          order by e.position
         )
-        insert into step_events (run_id, step_id, attempt, type, data)
-        select run_id, id, attempt, 'step-state',
-               jsonb_strip_nulls(jsonb_build_object('state', state, 'from', from_state, 'error', error, 'winner', winner))
-        from updated
+        select pg_notify(${RUN_EVENTS_CHANNEL}, id) from run_updated
       `,
     );
   }
-  const cancels = [
-    ...commands.filter((c) => c.type === "step-cancel-request").map((c) => idOf.get(c.key)!),
-    // A ready step claimed between our read and our write is running now: ask it to stop.
-    ...transitions.filter((t) => t.state === "canceled" && t.from === "ready").map((t) => t.id),
-  ];
   if (cancels.length > 0) {
     await rows(
       tx,
@@ -140,59 +169,76 @@ export async function applyCommands(tx: Executor, runId: string, state: RunState
       `,
     );
   }
-  const runCommand = commands.findLast((c) => c.type === "run-state");
-  await updateRun(tx, runId, runCommand, transitions.length > 0 || cancels.length > 0);
+  if (transitions.length === 0) await updateRun(tx, runId, runCommand, cancels.length > 0);
   return ready;
 }
 
-async function updateRun(
-  tx: Executor,
-  runId: string,
-  command: Extract<Command, { type: "run-state" }> | undefined,
-  stepsChanged: boolean,
-): Promise<void> {
+type RunCommand = Extract<Command, { type: "run-state" }> | undefined;
+
+/**
+ * The current attempt of a step the dispatcher did not archive (none today; cheap insurance).
+ * `steps` is the relation holding the steps' current (id, attempt, state, usage).
+ */
+function unarchivedUsage(steps: SQL, extra: SQL = sql``): SQL {
+  return sql`
+    select s.usage from ${steps} s
+    where s.attempt > 0 and s.state in ('succeeded', 'failed', 'canceled')
+      and not exists (select 1 from step_attempts a where a.step_id = s.id and a.attempt = s.attempt)
+      ${extra}`;
+}
+
+/** CTEs `total` (usage summed over `usage_rows`) and `run_updated` (the run row, rewritten). */
+function runUpdate(runId: string, command: RunCommand): SQL {
   const status = command?.to ?? null;
   const finished = command?.finished ?? null;
+  return sql`
+    total as (
+      select jsonb_strip_nulls(jsonb_build_object(
+        'inputTokens', sum((u->>'inputTokens')::numeric),
+        'outputTokens', sum((u->>'outputTokens')::numeric),
+        'totalTokens', sum((u->>'totalTokens')::numeric),
+        'costUsd', sum((u->>'costUsd')::numeric))) as usage
+      from usage_rows
+    ),
+    run_updated as (
+      update runs r set
+        usage = total.usage,
+        status = coalesce(${status}::text, r.status),
+        error = case when ${status}::text is null then r.error else ${command?.error ?? null}::text end,
+        finished_at = case
+          when ${finished}::boolean is null then r.finished_at
+          when ${finished}::boolean then coalesce(r.finished_at, now())
+          else null end,
+        updated_at = now()
+      from total
+      where r.id = ${runId}
+      returning r.id, r.status, r.error, r.finished_at
+    )`;
+}
+
+/** Rows (run_id, step_id, attempt, type, position, data) of the "run-state" event, if the status changed. */
+function runStateEvent(command: RunCommand): SQL {
+  return sql`
+    select id, null, 0, 'run-state', 1,
+           jsonb_strip_nulls(jsonb_build_object('status', status, 'error', error, 'finished', finished_at is not null))
+    from run_updated where ${command !== undefined}::boolean`;
+}
+
+async function updateRun(tx: Executor, runId: string, command: RunCommand, stepsChanged: boolean): Promise<void> {
   await rows(
     tx,
     sql`
       with usage_rows as (
         select usage as u from step_attempts where run_id = ${runId}
         union all
-        -- The current attempt of a step the dispatcher did not archive (none today; cheap insurance).
-        select s.usage from steps s
-        where s.run_id = ${runId} and s.attempt > 0 and s.state in ('succeeded', 'failed', 'canceled')
-          and not exists (select 1 from step_attempts a where a.step_id = s.id and a.attempt = s.attempt)
+        ${unarchivedUsage(sql`steps`, sql`and s.run_id = ${runId}`)}
       ),
-      total as (
-        select jsonb_strip_nulls(jsonb_build_object(
-          'inputTokens', sum((u->>'inputTokens')::numeric),
-          'outputTokens', sum((u->>'outputTokens')::numeric),
-          'totalTokens', sum((u->>'totalTokens')::numeric),
-          'costUsd', sum((u->>'costUsd')::numeric))) as usage
-        from usage_rows
-      ),
-      updated as (
-        update runs r set
-          usage = total.usage,
-          status = coalesce(${status}::text, r.status),
-          error = case when ${status}::text is null then r.error else ${command?.error ?? null}::text end,
-          finished_at = case
-            when ${finished}::boolean is null then r.finished_at
-            when ${finished}::boolean then coalesce(r.finished_at, now())
-            else null end,
-          updated_at = now()
-        from total
-        where r.id = ${runId}
-        returning r.id, r.status, r.error, r.finished_at
-      ),
+      ${runUpdate(runId, command)},
       announced as (
         insert into step_events (run_id, step_id, attempt, type, data)
-        select id, null, 0, 'run-state',
-               jsonb_strip_nulls(jsonb_build_object('status', status, 'error', error, 'finished', finished_at is not null))
-        from updated where ${command !== undefined}::boolean
+        select id, null, attempt, type, data from (${runStateEvent(command)}) as e(id, step_id, attempt, type, position, data)
       )
-      select pg_notify(${RUN_EVENTS_CHANNEL}, id) from updated where ${command !== undefined || stepsChanged}::boolean
+      select pg_notify(${RUN_EVENTS_CHANNEL}, id) from run_updated where ${command !== undefined || stepsChanged}::boolean
     `,
   );
 }
