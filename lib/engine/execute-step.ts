@@ -27,6 +27,8 @@ import { loadNodeSteps, loadRunInfo, renderContextOf, type RunInfo } from "./ste
 import { prepareWorkspace, scratchDir } from "./workspace";
 import { loadRunLineage, worktreeFailure } from "./code-workspace";
 import { checkLocationOrThrow, concatCommit, executeAgentInWorktree, type CheckLocation } from "./execute-code";
+import { findProfile } from "../profiles/repository";
+import type { AgentProfileRow } from "../db/schema";
 
 export async function executeStep(context: StepContext): Promise<StepOutcome> {
   const parsed = stepSpecSchema.safeParse(context.step.spec);
@@ -34,16 +36,24 @@ export async function executeStep(context: StepContext): Promise<StepOutcome> {
     return { state: "failed", error: `step spec is invalid: ${parsed.error.issues[0]?.message}`, retryable: false, detail: { retryable: false } };
   }
   const spec = parsed.data;
-  const run = await loadRunInfo(context.db, context.step.runId);
+  // An agent step's profile row is read alongside the run's inputs and upstream steps and
+  // the prompt's recording (one round trip instead of several in sequence); runAgent checks
+  // it exactly as if it had read it itself.
+  const runsAgent = spec.role !== "select" && (spec.kind === "agent" || spec.kind === "arena" || (spec.kind === "fold" && spec.fold?.mode === "agent"));
+  const profile = runsAgent && spec.profile ? handled(findProfile(context.db, spec.profile)) : undefined;
   if (spec.role === "select") {
-    return executeSelect(context, spec, run, await loadNodeSteps(context.db, context.step.runId, [spec.nodeId]).then((all) => all.filter((s) => s.role === "contestant")));
+    const [run, loaded] = await Promise.all([
+      loadRunInfo(context.db, context.step.runId),
+      loadNodeSteps(context.db, context.step.runId, [spec.nodeId]),
+    ]);
+    return executeSelect(context, spec, run, loaded.filter((s) => s.role === "contestant"));
   }
   switch (spec.kind) {
     case "agent":
     case "arena":
-      return executeAgent(context, spec, run, spec.prompt ?? "");
+      return executeAgent(context, spec, spec.prompt ?? "", profile);
     case "fold":
-      if (spec.fold?.mode === "agent") return executeAgent(context, spec, run, spec.prompt ?? "");
+      if (spec.fold?.mode === "agent") return executeAgent(context, spec, spec.prompt ?? "", profile);
       return executeConcat(context, spec);
     case "check":
       return executeCheck(context, spec);
@@ -52,12 +62,35 @@ export async function executeStep(context: StepContext): Promise<StepOutcome> {
   }
 }
 
-async function executeAgent(context: StepContext, spec: StepSpec, run: RunInfo, template: string): Promise<StepOutcome> {
+const NO_RUN_INPUTS: RunInfo = { inputs: {}, repo: null };
+
+/** Marks a prefetch as handled, so returning before awaiting it is no unhandled rejection; awaiting it still throws. */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
+
+async function executeAgent(
+  context: StepContext,
+  spec: StepSpec,
+  template: string,
+  profile: Promise<AgentProfileRow | undefined> | undefined,
+): Promise<StepOutcome> {
   const needs = templateNeeds(template);
-  const upstream = await loadNodeSteps(context.db, context.step.runId, [...needs.steps, ...needs.contestants]);
+  // The run row is read only for a template that names inputs (nothing else here uses it).
+  const [run, upstream] = await Promise.all([
+    needs.inputs ? loadRunInfo(context.db, context.step.runId) : NO_RUN_INPUTS,
+    loadNodeSteps(context.db, context.step.runId, [...needs.steps, ...needs.contestants]),
+  ]);
   const prompt = renderPrompt(template, renderContextOf(run, upstream));
   await recordPrompt(context, prompt);
-  const agentRun = { profile: spec.profile!, ...(spec.model ? { model: spec.model } : {}), prompt, options: spec.options ?? {} };
+  const agentRun = {
+    profile: spec.profile!,
+    ...(spec.model ? { model: spec.model } : {}),
+    prompt,
+    options: spec.options ?? {},
+    ...(profile ? { profileRow: profile } : {}),
+  };
   if (spec.workspace === "code") {
     const lineage = await loadRunLineage(context.db, context.step.runId);
     if (lineage) return executeAgentInWorktree(context, spec, lineage, agentRun);

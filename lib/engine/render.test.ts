@@ -49,6 +49,8 @@ describe("renderPrompt", () => {
     const needs = templateNeeds("{{steps.a.output}} {{steps.b.diff}} {{steps.c.contestants}} {{inputs.task}}");
     expect([...needs.steps]).toEqual(["a", "b"]);
     expect([...needs.contestants]).toEqual(["c"]);
+    expect(needs.inputs).toBe(true);
+    expect(templateNeeds("{{steps.a.output}} plain").inputs).toBe(false);
   });
 });
 

@@ -29,15 +29,17 @@ export interface RenderContext {
 }
 
 /** Node ids a template reads, split by what must be loaded for them. */
-export function templateNeeds(template: string): { steps: Set<string>; contestants: Set<string> } {
+export function templateNeeds(template: string): { steps: Set<string>; contestants: Set<string>; inputs: boolean } {
   const steps = new Set<string>();
   const contestants = new Set<string>();
+  let inputs = false;
   for (const ref of parseTemplate(template).refs) {
+    if (ref.kind === "input") inputs = true;
     if (ref.kind !== "step") continue;
     if (ref.field === "contestants") contestants.add(ref.nodeId);
     else steps.add(ref.nodeId);
   }
-  return { steps, contestants };
+  return { steps, contestants, inputs };
 }
 
 export function formatContestants(list: readonly UpstreamStep[], winner?: string | null): string {

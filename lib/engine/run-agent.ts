@@ -16,6 +16,7 @@ import { resolveProfileEnv } from "../profiles/env";
 import { findProfile } from "../profiles/repository";
 import { truncationMarker } from "../flow/template";
 import type { StepContext, StepEventInput, StepOutcome } from "./contract";
+import type { AgentProfileRow } from "../db/schema";
 
 /** A step's stored output is cut past this many characters, with a visible marker. */
 export const OUTPUT_LIMIT = 5_000_000;
@@ -27,6 +28,8 @@ export interface AgentRun {
   /** Node options, merged over the profile's config. */
   options: Record<string, unknown>;
   cwd: string | null;
+  /** The profile's row, when the caller already started reading it (saves a round trip). */
+  profileRow?: Promise<AgentProfileRow | undefined>;
   /** Sees every agent event before it is emitted (live diffs watch tool calls). */
   observe?: (event: AgentEvent) => void;
 }
@@ -63,7 +66,7 @@ export async function recordPrompt(context: StepContext, prompt: string): Promis
 }
 
 export async function runAgent(context: StepContext, run: AgentRun): Promise<StepOutcome> {
-  const profile = await findProfile(context.db, run.profile);
+  const profile = await (run.profileRow ?? findProfile(context.db, run.profile));
   if (!profile) return fail(`agent profile "${run.profile}" does not exist`, false);
   if (!profile.enabled) return fail(`agent profile "${run.profile}" is disabled`, false);
   const backend = backendFor(profile.backend);
