@@ -13,11 +13,23 @@ export async function readJsonOrThrow(request: Request, limit = DEFAULT_BODY_LIM
   if (type && !/^application\/(.+\+)?json\b/i.test(type)) {
     throw new HttpError("unsupported_media_type", `Content-Type must be application/json (got ${type})`);
   }
+  if (!request.body) throw new HttpError("bad_request", "request body is required");
+  const text = await readLimitedTextOrThrow(request, limit);
+  if (text.trim() === "") throw new HttpError("bad_request", "request body is empty");
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new HttpError("bad_request", `body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** The body as text; empty when there is none. Over `limit` bytes → 413 (checked while streaming). */
+export async function readLimitedTextOrThrow(request: Request, limit = DEFAULT_BODY_LIMIT): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > limit) {
     throw new HttpError("payload_too_large", `body is ${declared} bytes; the limit is ${limit}`);
   }
-  if (!request.body) throw new HttpError("bad_request", "request body is required");
+  if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -31,13 +43,7 @@ export async function readJsonOrThrow(request: Request, limit = DEFAULT_BODY_LIM
     }
     chunks.push(value);
   }
-  const text = Buffer.concat(chunks).toString("utf8");
-  if (text.trim() === "") throw new HttpError("bad_request", "request body is empty");
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new HttpError("bad_request", `body is not valid JSON: ${(error as Error).message}`);
-  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 export function zodIssuesOf(error: z.ZodError, base = ""): Issue[] {
