@@ -47,8 +47,6 @@ export interface ClaimStepsInput {
   tags: readonly string[];
   limit: number;
   leaseMs: number;
-  /** Only these step ids (the steps a completion just readied, claimed in its transaction). */
-  among?: readonly string[];
 }
 
 export async function claimSteps(db: Executor, input: ClaimStepsInput): Promise<StepRow[]> {
@@ -60,8 +58,6 @@ export async function claimSteps(db: Executor, input: ClaimStepsInput): Promise<
         select id
         from steps
         where state = 'ready' and required_tags <@ ${JSON.stringify(input.tags)}::jsonb
-          and (${input.among === undefined}::boolean
-               or id in (select jsonb_array_elements_text(${JSON.stringify(input.among ?? [])}::jsonb)))
         order by ready_at
         limit ${input.limit}
         for update skip locked

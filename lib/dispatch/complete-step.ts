@@ -17,12 +17,6 @@
  * a crash between them is impossible, a crash before commit leaves the step "running"
  * with a lease the rescuer will expire.
  *
- * Claim on completion (`claim`): the completing worker may take steps this completion
- * readied, in the same transaction, into the slot the finished attempt frees: the claim
- * statement (claim-steps, with its fence bump and "running" event) replaces the NOTIFY for
- * the steps it took — they are running, nobody needs waking for them — and the rest are
- * NOTIFYed as usual. Saves the NOTIFY → wake → claim trip on a chain.
- *
  * Retries: a failed outcome with `retryable: true` while `attempt < max_attempts` is
  * archived as "failed" but the row goes back to "ready" (its id is NOTIFYed) for another
  * claim, which makes it the next attempt (see claim-steps for the attempt rule).
@@ -32,8 +26,6 @@
 import { sql } from "drizzle-orm";
 import { rows, type Orm } from "../db/client";
 import { RUN_EVENTS_CHANNEL, type Engine, type StepEventInput, type StepOutcome } from "../engine/contract";
-import type { StepRow } from "../db/schema";
-import { claimSteps, type ClaimStepsInput } from "./claim-steps";
 import { notifyReady } from "./notify-ready";
 
 export interface CompleteStepInput {
@@ -54,8 +46,6 @@ export interface CompleteStepInput {
    * step than a separate append, and no window where the state is final but events lag).
    */
   events?: readonly StepEventInput[];
-  /** Claim up to `limit` of the steps this completion readies for the completing worker. */
-  claim?: Omit<ClaimStepsInput, "workerId" | "among">;
 }
 
 export const MAX_GRANTED_ATTEMPT = 20;
@@ -66,8 +56,6 @@ export interface CompleteStepResult {
   /** The state the row now has ("ready" when a retry was scheduled). */
   state?: string;
   readyStepIds: string[];
-  /** Steps claimed in the completion's transaction (present when `claim` was asked); the caller runs them. */
-  claimed?: StepRow[];
 }
 
 interface OutcomeColumns {
@@ -216,12 +204,7 @@ export async function completeStep(db: Orm, engine: Engine, input: CompleteStepI
     if (!row) return { completed: false, readyStepIds: [] };
     const advanced = await engine.advanceRun(tx, row.run_id);
     const readyStepIds = row.state === "ready" ? [row.id, ...advanced.readyStepIds] : advanced.readyStepIds;
-    const claimed =
-      input.claim && input.claim.limit > 0 && readyStepIds.length > 0
-        ? await claimSteps(tx, { ...input.claim, workerId: input.workerId, among: readyStepIds })
-        : [];
-    const taken = new Set(claimed.map((s) => s.id));
-    await notifyReady(tx, readyStepIds.filter((id) => !taken.has(id)));
-    return { completed: true, state: row.state, readyStepIds, ...(input.claim ? { claimed } : {}) };
+    await notifyReady(tx, readyStepIds);
+    return { completed: true, state: row.state, readyStepIds };
   });
 }

@@ -237,18 +237,15 @@ export class Worker {
     }
     this.running.set(step.id, entry);
     // null: the attempt ended abnormally (execute threw), so claim as after any freed slot.
-    let ended: Ended | null = null;
+    let readied: readonly string[] | null = null;
     entry.done = this.execute(entry)
-      .then((result) => {
-        ended = result;
+      .then((ids) => {
+        readied = ids;
       })
       .finally(() => {
         if (entry.timeout) clearTimeout(entry.timeout);
         this.running.delete(step.id);
-        // Steps the completion claimed take the slot just freed (never above `concurrency`:
-        // the completion claims at most one, and the slot stayed counted until now).
-        for (const next of ended?.claimed ?? []) void this.launch(next);
-        this.slotFreed(ended?.readied ?? null);
+        this.slotFreed(readied);
       });
     return entry.done;
   }
@@ -275,8 +272,8 @@ export class Worker {
     entry.controller.abort(new Error(`step ${cause}`));
   }
 
-  /** Resolves to what the completion readied and claimed (nothing when it was not written). */
-  private async execute(entry: Running): Promise<Ended> {
+  /** Resolves to the ids the completion readied (none when it was not written). */
+  private async execute(entry: Running): Promise<readonly string[]> {
     const { step } = entry;
     const buffer = new EventBuffer({
       coalesceMs: this.coalesceMs,
@@ -295,7 +292,7 @@ export class Worker {
     } catch (error) {
       thrown = error;
     }
-    if (entry.cause === "lease-lost" || entry.cause === "shutdown") return NOTHING_ENDED;
+    if (entry.cause === "lease-lost" || entry.cause === "shutdown") return [];
     const final = settleOutcome({ outcome, thrown, cause: entry.cause, timeoutMs: step.timeoutMs });
     // The database dropping under the engine is not the node's failure: retry without
     // spending the node's retry budget.
@@ -310,7 +307,7 @@ export class Worker {
     outcome: StepOutcome,
     grantAttempt: boolean,
     events: StepEventInput[],
-  ): Promise<Ended> {
+  ): Promise<readonly string[]> {
     const deadline = Date.now() + this.leaseMs;
     for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
       try {
@@ -321,15 +318,13 @@ export class Worker {
           outcome,
           grantAttempt,
           events,
-          // Loop mode only: manual mode's runOnce runs exactly what it claimed.
-          ...(this.state === "running" ? { claim: { tags: this.info.tags, limit: 1, leaseMs: this.leaseMs } } : {}),
         });
         if (result.completed) this.completedCount += 1;
-        return { readied: result.readyStepIds, claimed: result.claimed ?? [] };
+        return result.readyStepIds;
       } catch (error) {
         if (Date.now() + delay > deadline) {
           this.log(`completing ${entry.step.id} failed; the rescuer will retry the step`, error);
-          return NOTHING_ENDED;
+          return [];
         }
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
@@ -364,14 +359,6 @@ export class Worker {
     this.timers.push(timer);
   }
 }
-
-/** What an attempt's completion left for this worker: ids it readied, steps it claimed. */
-interface Ended {
-  readied: readonly string[];
-  claimed: readonly StepRow[];
-}
-
-const NOTHING_ENDED: Ended = { readied: [], claimed: [] };
 
 function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
