@@ -6,6 +6,7 @@ import { Providers } from "@/components/providers";
 export const metadata: Metadata = {
   title: "Baton",
   description: "Run AI coding agents as flows",
+  icons: { icon: "/favicon.svg" },
 };
 
 // Read per request: the token can differ between the build and the running server.
