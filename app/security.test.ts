@@ -150,7 +150,7 @@ describe("with BATON_TOKEN set", () => {
     expect(image.headers.get("location")).toMatch(/^\/login\?next=/);
     const login = await call("GET", "/login");
     const asset = /\/_next\/static\/[^"']+\.css/.exec(login.text)?.[0];
-    expect(asset).toBeTruthy();
+    expect(asset).toMatch(/^\/_next\/static\/.+\.css$/);
     expect((await call("GET", asset ?? "")).status).toBe(200);
   });
 
