@@ -3,26 +3,18 @@
  * A flow drawn read-only with the same node views as the editor (version previews; the run
  * page can reuse it). Its own ReactFlowProvider keeps it apart from the editor's canvas.
  */
+import { useLaidOut } from "@/components/flow/use-laid-out";
 import { Background, BackgroundVariant, ReactFlow, ReactFlowProvider } from "@xyflow/react";
-import { useEffect, useMemo, useState } from "react";
+import { useMemo } from "react";
 import type { FlowDocument } from "@/lib/flow/document";
 import { validateFlow } from "@/lib/flow/validate";
-import { layoutPositions, needsLayout } from "@/lib/editor/layout";
-import { READ_ONLY_UI, stableIssuesByNode, toCanvasEdges, toCanvasNodes, withPositions } from "@/lib/editor/view-model";
+import { READ_ONLY_UI, stableIssuesByNode, toCanvasEdges, toCanvasNodes } from "@/lib/editor/view-model";
 import { nodeTypes } from "@/components/flow/node-views";
 
 const fitViewOptions = { maxZoom: 1, padding: 0.12 };
 
 export function ReadOnlyFlow({ doc, profiles }: { doc: FlowDocument; profiles?: ReadonlySet<string> }) {
-  const [laidOut, setLaidOut] = useState<FlowDocument | null>(needsLayout(doc) ? null : doc);
-  useEffect(() => {
-    let live = true;
-    if (!needsLayout(doc)) setLaidOut(doc);
-    else void layoutPositions(doc).then((positions) => live && setLaidOut(withPositions(doc, positions)));
-    return () => {
-      live = false;
-    };
-  }, [doc]);
+  const laidOut = useLaidOut(doc);
   const view = useMemo(() => {
     if (!laidOut) return null;
     const result = validateFlow(laidOut, { profiles });

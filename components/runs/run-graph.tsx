@@ -3,6 +3,7 @@
  * The run's flow graph, read-only, drawn with the editor's node views (components/flow),
  * each node carrying its live status overlay. Clicking a node selects its step.
  */
+import { useLaidOut } from "@/components/flow/use-laid-out";
 import {
   applyNodeChanges,
   Background,
@@ -14,8 +15,7 @@ import {
 } from "@xyflow/react";
 import { memo, useCallback, useEffect, useMemo, useState } from "react";
 import type { FlowDocument } from "@/lib/flow/document";
-import { layoutPositions, needsLayout } from "@/lib/editor/layout";
-import { toCanvasEdges, toCanvasNodes, withPositions } from "@/lib/editor/view-model";
+import { toCanvasEdges, toCanvasNodes } from "@/lib/editor/view-model";
 import type { CanvasNode } from "@/lib/editor/types";
 import { nodeTypes } from "@/components/flow/node-views";
 import type { NodeOverlay } from "@/lib/timeline/node-status";
@@ -37,15 +37,7 @@ function sameOverlay(a: NodeOverlay | undefined, b: NodeOverlay | undefined): bo
 }
 
 export const RunGraph = memo(function RunGraph({ doc, overlays, selectedNodeId, onSelectNode }: Props) {
-  const [laidOut, setLaidOut] = useState<FlowDocument | null>(needsLayout(doc) ? null : doc);
-  useEffect(() => {
-    let live = true;
-    if (!needsLayout(doc)) setLaidOut(doc);
-    else void layoutPositions(doc).then((positions) => live && setLaidOut(withPositions(doc, positions)));
-    return () => {
-      live = false;
-    };
-  }, [doc]);
+  const laidOut = useLaidOut(doc);
   const base = useMemo(() => (laidOut ? toCanvasNodes(laidOut, NO_ISSUES, EMPTY_UI) : []), [laidOut]);
   const edges = useMemo(() => (laidOut ? toCanvasEdges(laidOut.edges, new Set()) : []), [laidOut]);
   // Controlled nodes that keep what React Flow measured (onNodesChange): a node object rebuilt
