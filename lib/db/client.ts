@@ -23,6 +23,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { SQL } from "drizzle-orm";
 import * as schema from "./schema";
 import { migrateOrThrow } from "./migrate";
+import { PreparingClient } from "./preparing-client";
 
 export type Schema = typeof schema;
 export type Orm = PgDatabase<PgQueryResultHKT, Schema>;
@@ -82,6 +83,8 @@ async function openPglite(options: OpenOptions): Promise<Db> {
 async function openPostgres(url: string, options: OpenOptions): Promise<Db> {
   const pool = new pg.Pool({
     connectionString: url,
+    // Parameterised queries become per-connection prepared statements (preparing-client.ts).
+    Client: PreparingClient,
     max: options.poolSize ?? 10,
     // A restarted server must not leave the pool holding dead sockets forever.
     idleTimeoutMillis: 10_000,

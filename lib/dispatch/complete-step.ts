@@ -1,5 +1,7 @@
 /**
- * complete-step: record how a claimed attempt ended and advance its run, atomically.
+ * complete-step: record how claimed attempts ended and advance their runs, atomically.
+ * A worker completes several attempts in one transaction when they finish together
+ * (completion-batcher.ts); everything below holds for each attempt of the batch.
  *
  * In ONE transaction:
  *   1. fenced update of the step row to the outcome — `WHERE fence = <claim's fence> AND
@@ -8,8 +10,8 @@
  *   2. the attempt is archived into step_attempts, its last buffered events and a
  *      "step-state" event are appended (same statement as 1, so they exist iff the update
  *      happened);
- *   3. `engine.advanceRun(tx, runId)` applies the reducer (dependents → ready, skips, run
- *      status) inside the same transaction;
+ *   3. `engine.advanceRuns(tx, runIds)` (else advanceRun per run, in run id order) applies
+ *      the reducer (dependents → ready, skips, run status) inside the same transaction;
  *   4. pg_notify(STEP_READY_CHANNEL, id) for every step that became ready (and
  *      RUN_EVENTS_CHANNEL, run id) — delivered by Postgres only when the transaction commits,
  *      so a woken worker always finds the row ready.
@@ -25,7 +27,7 @@
  */
 import { sql } from "drizzle-orm";
 import { rows, type Orm } from "../db/client";
-import { RUN_EVENTS_CHANNEL, type Engine, type StepEventInput, type StepOutcome } from "../engine/contract";
+import { RUN_EVENTS_CHANNEL, type Advance, type Engine, type StepEventInput, type StepOutcome } from "../engine/contract";
 import { notifyReady } from "./notify-ready";
 
 export interface CompleteStepInput {
@@ -46,6 +48,8 @@ export interface CompleteStepInput {
    * step than a separate append, and no window where the state is final but events lag).
    */
   events?: readonly StepEventInput[];
+  /** The rendered prompt when it was not written yet (see EventBuffer): stored with the outcome. */
+  prompt?: string;
 }
 
 export const MAX_GRANTED_ATTEMPT = 20;
@@ -56,6 +60,8 @@ export interface CompleteStepResult {
   /** The state the row now has ("ready" when a retry was scheduled). */
   state?: string;
   readyStepIds: string[];
+  /** Set when this completion ended its run: the engine's onRunEnded is due after commit. */
+  endedRunId?: string;
 }
 
 interface OutcomeColumns {
@@ -131,56 +137,116 @@ export function outcomeColumns(outcome: StepOutcome): OutcomeColumns {
   }
 }
 
+/** One completion: see completeSteps. */
 export async function completeStep(db: Orm, engine: Engine, input: CompleteStepInput): Promise<CompleteStepResult> {
+  const [result] = await completeSteps(db, engine, [input]);
+  return result;
+}
+
+/** Pure: the recordset row of one completion (column names as the statement declares them). */
+function completionRow(input: CompleteStepInput, position: number) {
   const c = outcomeColumns(input.outcome);
   // Granting only makes sense for a retryable failure, and never past the cap.
   const grantRequested = Boolean(input.grantAttempt) && c.state === "failed" && c.retryable;
+  return {
+    position,
+    id: input.stepId,
+    fence: input.fence,
+    worker_id: input.workerId,
+    state: c.state,
+    retryable: c.retryable,
+    grant_requested: grantRequested,
+    output: c.output,
+    output_truncated: c.outputTruncated,
+    summary: c.summary,
+    error: c.error,
+    usage: c.usage,
+    detail: c.detail,
+    start_commit: c.startCommit,
+    branch: c.branch,
+    worktree: c.worktree,
+    result_commit: c.resultCommit,
+    diff: c.diff,
+    diff_stats: c.diffStats,
+    winner: c.winner,
+    prompt: input.prompt ?? null,
+    events: input.events ?? [],
+  };
+}
+
+/**
+ * Several completions in ONE transaction (a worker's slots finishing together share one
+ * commit): one set-based fenced update (+ archive + events) for all of them, the engine's
+ * advance once per touched run (in run id order, so two workers' batches lock runs in the
+ * same order), one NOTIFY statement. Results are in input order; a fenced-out input gets
+ * `completed: false` and changes nothing, whatever the others do.
+ */
+export async function completeSteps(db: Orm, engine: Engine, inputs: readonly CompleteStepInput[]): Promise<CompleteStepResult[]> {
+  if (inputs.length === 0) return [];
+  // Rows are locked in step id order: a concurrent heartbeat renewing the same leases locks
+  // them in the same order, so the two never deadlock.
+  const recordset = inputs.map(completionRow).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return db.transaction(async (tx) => {
     const updated = await rows<{ id: string; run_id: string; state: string }>(
       tx,
       sql`
-        with ended as (
+        with v as (
+          select * from jsonb_to_recordset(${JSON.stringify(recordset)}::jsonb) as v(
+            position int, id text, fence bigint, worker_id text, state text, retryable boolean,
+            grant_requested boolean, output text, output_truncated boolean, summary text, error text,
+            usage jsonb, detail jsonb, start_commit text, branch text, worktree text, result_commit text,
+            diff text, diff_stats jsonb, winner text, prompt text, events jsonb)
+        ),
+        locked as (
+          select s.id from steps s join v on v.id = s.id
+          where s.fence = v.fence and s.state = 'running'
+          order by s.id
+          for update of s
+        ),
+        ended as (
           update steps s
-          set max_attempts = case when (${grantRequested}::boolean and s.attempt < ${MAX_GRANTED_ATTEMPT}::int) then greatest(s.max_attempts, s.attempt + 1) else s.max_attempts end,
+          set max_attempts = case when (v.grant_requested and s.attempt < ${MAX_GRANTED_ATTEMPT}::int) then greatest(s.max_attempts, s.attempt + 1) else s.max_attempts end,
               state = case
-                when ${c.state}::text = 'failed' and ${c.retryable}::boolean
-                     and (s.attempt < s.max_attempts or (${grantRequested}::boolean and s.attempt < ${MAX_GRANTED_ATTEMPT}::int)) then 'ready'
-                else ${c.state}::text
+                when v.state = 'failed' and v.retryable
+                     and (s.attempt < s.max_attempts or (v.grant_requested and s.attempt < ${MAX_GRANTED_ATTEMPT}::int)) then 'ready'
+                else v.state
               end,
               ready_at = case
-                when ${c.state}::text = 'failed' and ${c.retryable}::boolean
-                     and (s.attempt < s.max_attempts or (${grantRequested}::boolean and s.attempt < ${MAX_GRANTED_ATTEMPT}::int)) then now()
+                when v.state = 'failed' and v.retryable
+                     and (s.attempt < s.max_attempts or (v.grant_requested and s.attempt < ${MAX_GRANTED_ATTEMPT}::int)) then now()
                 else s.ready_at
               end,
-              finished_at = case when ${c.state}::text = 'waiting' then null else now() end,
+              finished_at = case when v.state = 'waiting' then null else now() end,
               lease_owner = null,
               lease_expires_at = null,
-              output = ${c.output},
-              output_truncated = ${c.outputTruncated},
-              summary = ${c.summary},
-              error = ${c.error},
-              usage = ${JSON.stringify(c.usage)}::jsonb,
-              detail = ${JSON.stringify(c.detail)}::jsonb,
-              start_commit = coalesce(${c.startCommit}::text, s.start_commit),
-              branch = coalesce(${c.branch}::text, s.branch),
-              worktree = coalesce(${c.worktree}::text, s.worktree),
-              result_commit = ${c.resultCommit},
-              diff = ${c.diff},
-              diff_stats = ${c.diffStats === null ? null : JSON.stringify(c.diffStats)}::jsonb,
-              winner = ${c.winner},
+              prompt = coalesce(v.prompt, s.prompt),
+              output = v.output,
+              output_truncated = v.output_truncated,
+              summary = v.summary,
+              error = v.error,
+              usage = v.usage,
+              detail = v.detail,
+              start_commit = coalesce(v.start_commit, s.start_commit),
+              branch = coalesce(v.branch, s.branch),
+              worktree = coalesce(v.worktree, s.worktree),
+              result_commit = v.result_commit,
+              diff = v.diff,
+              diff_stats = v.diff_stats,
+              winner = v.winner,
               updated_at = now()
-          where s.id = ${input.stepId} and s.fence = ${input.fence} and s.state = 'running'
-          returning s.*
+          from v, locked l
+          where s.id = l.id and v.id = l.id and s.fence = v.fence and s.state = 'running'
+          returning s.*, v.state as outcome, v.worker_id as ended_by, v.events as last_events, v.position
         ),
         archived as (
           insert into step_attempts (step_id, attempt, run_id, state, worker_id, prompt, output,
             output_truncated, error, detail, branch, start_commit, result_commit, diff, diff_stats,
             usage, started_at, finished_at)
-          select id, attempt, run_id, ${c.state}::text, ${input.workerId}::text, prompt, output,
+          select id, attempt, run_id, outcome, ended_by, prompt, output,
             output_truncated, error, detail, branch, start_commit, result_commit, diff, diff_stats,
             usage, started_at, now()
           from ended
-          where ${c.state}::text <> 'waiting'
+          where outcome <> 'waiting'
           on conflict (step_id, attempt) do nothing
         ),
         announced as (
@@ -188,23 +254,39 @@ export async function completeStep(db: Orm, engine: Engine, input: CompleteStepI
           select ended.run_id, ended.id, ended.attempt, e.type,
                  coalesce(e.data, jsonb_strip_nulls(jsonb_build_object(
                    'state', ended.state, 'attempt', ended.attempt, 'error', ended.error)))
-          from ended cross join (
+          from ended cross join lateral (
             select x.value->>'type' as type, x.value->'data' as data, x.position
-            from jsonb_array_elements(${JSON.stringify(input.events ?? [])}::jsonb) with ordinality as x(value, position)
+            from jsonb_array_elements(ended.last_events) with ordinality as x(value, position)
             union all
             select 'step-state', null::jsonb, 9223372036854775807
           ) e
-          order by e.position
+          order by ended.position, e.position
           returning pg_notify(${RUN_EVENTS_CHANNEL}, run_id)
         )
         select id, run_id, state from ended
       `,
     );
-    const row = updated[0];
-    if (!row) return { completed: false, readyStepIds: [] };
-    const advanced = await engine.advanceRun(tx, row.run_id);
-    const readyStepIds = row.state === "ready" ? [row.id, ...advanced.readyStepIds] : advanced.readyStepIds;
-    await notifyReady(tx, readyStepIds);
-    return { completed: true, state: row.state, readyStepIds };
+    const byId = new Map(updated.map((row) => [row.id, row]));
+    const runIds = [...new Set(updated.map((row) => row.run_id))].sort();
+    let advances = new Map<string, Advance>();
+    if (engine.advanceRuns && runIds.length > 0) advances = await engine.advanceRuns(tx, runIds);
+    else for (const runId of runIds) advances.set(runId, await engine.advanceRun(tx, runId));
+    const results = inputs.map((input): CompleteStepResult => {
+      const row = byId.get(input.stepId);
+      if (!row) return { completed: false, readyStepIds: [] };
+      return { completed: true, state: row.state, readyStepIds: row.state === "ready" ? [row.id] : [] };
+    });
+    // A run's advance is reported once, with the first completion of that run.
+    const reported = new Set<string>();
+    for (const [index, input] of inputs.entries()) {
+      const row = byId.get(input.stepId);
+      const advance = row && !reported.has(row.run_id) ? advances.get(row.run_id) : undefined;
+      if (!row || !advance) continue;
+      reported.add(row.run_id);
+      results[index].readyStepIds.push(...advance.readyStepIds);
+      if (advance.ended) results[index].endedRunId = row.run_id;
+    }
+    await notifyReady(tx, results.flatMap((r) => r.readyStepIds));
+    return results;
   });
 }

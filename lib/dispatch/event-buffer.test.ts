@@ -47,7 +47,7 @@ describe("EventBuffer", () => {
         secondStarted();
         await gate;
         written.push(events);
-        return events.length;
+        return true;
       },
     });
     buffer.emit(text("a"));
@@ -59,9 +59,9 @@ describe("EventBuffer", () => {
     release();
     const rest = await taking;
     expect(written).toEqual([[text("ab")]]);
-    expect(rest).toEqual([{ type: "log-line", data: { text: "x" } }]);
+    expect(rest).toEqual({ events: [{ type: "log-line", data: { text: "x" } }], prompt: null });
     buffer.emit(text("late"));
-    expect(await buffer.takeRemaining()).toEqual([]);
+    expect(await buffer.takeRemaining()).toEqual({ events: [], prompt: null });
   });
 
   it("drops everything once an append reports the lease lost (0 rows)", async () => {
@@ -71,12 +71,70 @@ describe("EventBuffer", () => {
       coalesceMs: 1,
       append: async () => {
         appended();
-        return 0;
+        return false;
       },
     });
     buffer.emit(text("a"));
     await once;
     buffer.emit(text("b"));
-    expect(await buffer.takeRemaining()).toEqual([]);
+    buffer.setPrompt("p");
+    expect(await buffer.takeRemaining()).toEqual({ events: [], prompt: null });
+  });
+
+  it("writes the prompt with the next batch, or alone when nothing else is emitted", async () => {
+    const calls: Array<{ events: StepEventInput[]; prompt: string | null }> = [];
+    let wrote: () => void = () => {};
+    const buffer = new EventBuffer({
+      coalesceMs: 1,
+      append: async (events, prompt) => {
+        calls.push({ events, prompt });
+        wrote();
+        return true;
+      },
+    });
+    let written = new Promise<void>((resolve) => (wrote = resolve));
+    buffer.setPrompt("render 1");
+    buffer.emit(text("a"));
+    await written;
+    written = new Promise<void>((resolve) => (wrote = resolve));
+    buffer.setPrompt("render 2");
+    await written;
+    expect(calls).toEqual([
+      { events: [text("a")], prompt: "render 1" },
+      { events: [], prompt: "render 2" },
+    ]);
+    expect(await buffer.takeRemaining()).toEqual({ events: [], prompt: null });
+  });
+
+  it("hands a prompt not yet written to the completion", async () => {
+    const calls: unknown[] = [];
+    const buffer = new EventBuffer({ coalesceMs: 10_000, append: async (events, prompt) => (calls.push({ events, prompt }), true) });
+    buffer.setPrompt("the prompt");
+    buffer.emit(text("x"));
+    expect(await buffer.takeRemaining()).toEqual({ events: [text("x")], prompt: "the prompt" });
+    expect(calls).toEqual([]);
+  });
+
+  it("keeps a prompt whose append failed for the retry", async () => {
+    const calls: Array<string | null> = [];
+    let fail = true;
+    let retried: () => void = () => {};
+    const done = new Promise<void>((resolve) => (retried = resolve));
+    const buffer = new EventBuffer({
+      coalesceMs: 1,
+      retryMs: 1,
+      append: async (_events, prompt) => {
+        calls.push(prompt);
+        if (fail) {
+          fail = false;
+          throw new Error("Connection terminated");
+        }
+        retried();
+        return true;
+      },
+    });
+    buffer.setPrompt("p");
+    await done;
+    expect(calls).toEqual(["p", "p"]);
   });
 });

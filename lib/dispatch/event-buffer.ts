@@ -10,6 +10,9 @@
  * - A failed append (database unreachable) keeps its events at the front of the buffer and
  *   retries: nothing is dropped while the lease holds. Only the fence can drop events:
  *   a worker that lost its lease has no right to append.
+ * - The attempt's rendered prompt (`setPrompt`) rides with the next batch, or alone after
+ *   `coalesceMs` when nothing else is emitted, or with the completion when the attempt ends
+ *   first (`takeRemaining`): never a write of its own at the start of every step.
  */
 import type { StepEventInput } from "../engine/contract";
 
@@ -35,13 +38,17 @@ export function coalesce(buffer: StepEventInput[], event: StepEventInput): void 
 
 export interface EventBufferOptions {
   coalesceMs: number;
-  /** Appends one batch; resolves to the number of rows written (0 = fenced out). */
-  append(events: StepEventInput[]): Promise<number>;
+  /**
+   * Appends one batch (and stores the prompt when given); resolves to false when fenced out
+   * (the step is no longer this attempt's: nothing was written).
+   */
+  append(events: StepEventInput[], prompt: string | null): Promise<boolean>;
   retryMs?: number;
 }
 
 export class EventBuffer {
   private pending: StepEventInput[] = [];
+  private prompt: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> | null = null;
   private fencedOut = false;
@@ -57,19 +64,26 @@ export class EventBuffer {
     this.schedule(this.options.coalesceMs);
   }
 
+  setPrompt(prompt: string): void {
+    if (this.fencedOut || this.closed) return;
+    this.prompt = prompt;
+    this.schedule(this.options.coalesceMs);
+  }
+
   /**
    * Closes the buffer and hands back what is still unwritten, after any in-flight append
    * settled — so the caller can write it atomically with the step's completion. Events
    * emitted after this are ignored (the attempt is over).
    */
-  async takeRemaining(): Promise<StepEventInput[]> {
+  async takeRemaining(): Promise<{ events: StepEventInput[]; prompt: string | null }> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     while (this.inFlight) await this.inFlight;
-    if (this.fencedOut) return [];
-    const rest = this.pending;
+    if (this.fencedOut) return { events: [], prompt: null };
+    const rest = { events: this.pending, prompt: this.prompt };
     this.pending = [];
+    this.prompt = null;
     return rest;
   }
 
@@ -78,24 +92,27 @@ export class EventBuffer {
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.flushOnce().then((ok) => {
-        if (this.pending.length > 0) this.schedule(ok ? this.options.coalesceMs : (this.options.retryMs ?? 250));
+        if (this.pending.length > 0 || this.prompt !== null) this.schedule(ok ? this.options.coalesceMs : (this.options.retryMs ?? 250));
       });
     }, delayMs);
   }
 
   /** One append of the whole buffer; false when it failed (events kept for a retry). */
   private async flushOnce(): Promise<boolean> {
-    if (this.pending.length === 0 || this.fencedOut) return true;
+    if ((this.pending.length === 0 && this.prompt === null) || this.fencedOut) return true;
     const batch = this.pending;
+    const prompt = this.prompt;
     this.pending = [];
+    this.prompt = null;
     let ok = true;
     const run = (async () => {
       try {
-        const n = await this.options.append(batch);
-        if (n === 0) this.fencedOut = true;
-        this.written += n;
+        if (await this.options.append(batch, prompt)) this.written += batch.length;
+        else this.fencedOut = true;
       } catch {
         ok = false;
+        // A newer prompt set meanwhile wins; else this one is retried.
+        this.prompt ??= prompt;
         // Put the batch back in front of anything emitted meanwhile, re-merging the seam.
         const later = this.pending;
         this.pending = [];

@@ -62,7 +62,7 @@ describe("leases, the rescuer and fencing", () => {
     const oldWorker = describeWorker({ id: "wkr_old", tags: [], concurrency: 1, mode: "standalone" });
     const beat = await heartbeat(db.orm, { worker: oldWorker, held: [{ id: stepIds.a, fence: 1 }], leaseMs: 60_000 });
     expect(beat).toEqual({ renewed: [], cancelRequested: [], lost: [stepIds.a] });
-    expect(await appendEvents(db.orm, { stepId: stepIds.a, fence: 1, events: [{ type: "text-chunk", data: { text: "stale" } }] })).toBe(0);
+    expect(await appendEvents(db.orm, { stepId: stepIds.a, fence: 1, events: [{ type: "text-chunk", data: { text: "stale" } }] })).toEqual({ owned: false, appended: 0 });
     const stale = await completeStep(db.orm, engine, {
       stepId: stepIds.a,
       fence: 1,
@@ -74,7 +74,7 @@ describe("leases, the rescuer and fencing", () => {
     expect(await releaseSteps(db.orm, "wkr_old", [{ id: stepIds.a, fence: 1 }])).toEqual([]);
 
     // The new owner's writes land, and completion readies the dependent in the same transaction.
-    expect(await appendEvents(db.orm, { stepId: stepIds.a, fence: 2, events: [{ type: "text-chunk", data: { text: "fresh" } }] })).toBe(1);
+    expect(await appendEvents(db.orm, { stepId: stepIds.a, fence: 2, events: [{ type: "text-chunk", data: { text: "fresh" } }] })).toEqual({ owned: true, appended: 1 });
     const done = await completeStep(db.orm, engine, {
       stepId: stepIds.a,
       fence: 2,

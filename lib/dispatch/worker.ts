@@ -29,7 +29,8 @@ import { STEP_READY_CHANNEL, type Engine, type StepEventInput, type StepOutcome 
 import { notifierFor } from "../db/notify";
 import { appendEvents } from "./append-events";
 import { claimSteps } from "./claim-steps";
-import { completeStep } from "./complete-step";
+import { completeSteps } from "./complete-step";
+import { CompletionBatcher } from "./completion-batcher";
 import { deregisterWorker } from "./deregister-worker";
 import { EventBuffer } from "./event-buffer";
 import { guardPoolClients } from "./guard-pool";
@@ -81,6 +82,8 @@ export class Worker {
   private readonly dataDir: string;
   private readonly log: (message: string, error?: unknown) => void;
   private readonly running = new Map<string, Running>();
+  /** Completions finishing together share one transaction (group commit). */
+  private readonly completions: CompletionBatcher;
   private claiming: Promise<void> | null = null;
   private claimAgain = false;
   /** Ready ids NOTIFYed while a claim was in flight: one more round only if one is left unclaimed. */
@@ -109,6 +112,7 @@ export class Worker {
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1_000;
     this.coalesceMs = options.coalesceMs ?? 50;
     this.dataDir = options.dataDir ?? defaultDataDir();
+    this.completions = new CompletionBatcher((inputs) => completeSteps(this.db.orm, this.engine, inputs));
     this.log =
       options.log ?? ((message, error) => console.error(`[baton worker ${this.info.id}] ${message}${error ? `: ${briefError(error)}` : ""}`));
   }
@@ -277,7 +281,7 @@ export class Worker {
     const { step } = entry;
     const buffer = new EventBuffer({
       coalesceMs: this.coalesceMs,
-      append: (events) => appendEvents(this.db.orm, { stepId: step.id, fence: step.fence, events }),
+      append: async (events, prompt) => (await appendEvents(this.db.orm, { stepId: step.id, fence: step.fence, events, prompt })).owned,
     });
     let outcome: StepOutcome | null = null;
     let thrown: unknown = null;
@@ -287,6 +291,7 @@ export class Worker {
         step,
         signal: entry.controller.signal,
         emit: (event) => buffer.emit(event),
+        recordPrompt: (prompt) => buffer.setPrompt(prompt),
         dataDir: this.dataDir,
       });
     } catch (error) {
@@ -297,8 +302,8 @@ export class Worker {
     // The database dropping under the engine is not the node's failure: retry without
     // spending the node's retry budget.
     const grantAttempt = outcome === null && entry.cause === null && isTransientDatabaseError(thrown);
-    const events = await buffer.takeRemaining();
-    return this.completeWithRetry(entry, final, grantAttempt, events);
+    const { events, prompt } = await buffer.takeRemaining();
+    return this.completeWithRetry(entry, final, grantAttempt, events, prompt);
   }
 
   /** Completion survives a database blip: retried until written, fenced out, or lease time passes. */
@@ -307,19 +312,22 @@ export class Worker {
     outcome: StepOutcome,
     grantAttempt: boolean,
     events: StepEventInput[],
+    prompt: string | null,
   ): Promise<readonly string[]> {
     const deadline = Date.now() + this.leaseMs;
     for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
       try {
-        const result = await completeStep(this.db.orm, this.engine, {
+        const result = await this.completions.submit({
           stepId: entry.step.id,
           fence: entry.step.fence,
           workerId: this.id,
           outcome,
           grantAttempt,
           events,
+          ...(prompt === null ? {} : { prompt }),
         });
         if (result.completed) this.completedCount += 1;
+        if (result.endedRunId) this.engine.onRunEnded?.(this.db.orm, this.dataDir, result.endedRunId);
         return result.readyStepIds;
       } catch (error) {
         if (Date.now() + delay > deadline) {

@@ -5,16 +5,20 @@
  */
 import type { Executor } from "../db/client";
 import { applyCommands } from "./apply-commands";
-import { loadRunStateForUpdate } from "./load-run-state";
+import { loadRunStateForUpdate, loadRunStatesForUpdate, type LockedRun } from "./load-run-state";
 import { reduce, type RunEvent } from "./reducer";
-import type { RunState } from "./run-state";
+import { isTerminalRun, type RunState } from "./run-state";
+import type { Advance } from "./contract";
 
 export type ApplyResult =
   | { ok: true; readyStepIds: string[]; state: RunState }
   | { ok: false; reason: "not-found" | "rejected"; message: string };
 
 export async function applyRunEvent(tx: Executor, runId: string, event: RunEvent): Promise<ApplyResult> {
-  const locked = await loadRunStateForUpdate(tx, runId);
+  return reduceAndApply(tx, runId, await loadRunStateForUpdate(tx, runId), event);
+}
+
+async function reduceAndApply(tx: Executor, runId: string, locked: LockedRun | undefined, event: RunEvent): Promise<ApplyResult> {
   if (!locked) return { ok: false, reason: "not-found", message: `run "${runId}" not found` };
   const result = reduce(locked.state, event);
   if (result.rejected) return { ok: false, reason: "rejected", message: result.rejected };
@@ -22,9 +26,27 @@ export async function applyRunEvent(tx: Executor, runId: string, event: RunEvent
   return { ok: true, readyStepIds, state: result.state };
 }
 
-/** Engine.advanceRun: re-derive the run after the dispatcher wrote a step's outcome. */
-export async function advanceRun(tx: Executor, runId: string): Promise<{ readyStepIds: string[] }> {
-  const result = await applyRunEvent(tx, runId, { type: "settle" });
+/** What a settle did, for the dispatcher: readied steps, and whether it ended the run. */
+function advanceOf(result: ApplyResult, before: LockedRun | undefined): Advance {
   // A run deleted under a running step has nothing left to advance.
-  return { readyStepIds: result.ok ? result.readyStepIds : [] };
+  if (!result.ok) return { readyStepIds: [], ended: false };
+  const ended = isTerminalRun(result.state.status) && !(before && isTerminalRun(before.status));
+  return { readyStepIds: result.readyStepIds, ended };
+}
+
+/** Engine.advanceRun: re-derive the run after the dispatcher wrote a step's outcome. */
+export async function advanceRun(tx: Executor, runId: string): Promise<Advance> {
+  const locked = await loadRunStateForUpdate(tx, runId);
+  return advanceOf(await reduceAndApply(tx, runId, locked, { type: "settle" }), locked);
+}
+
+/** Engine.advanceRuns: advanceRun for several runs, locked and read together. */
+export async function advanceRuns(tx: Executor, runIds: readonly string[]): Promise<Map<string, Advance>> {
+  const locked = await loadRunStatesForUpdate(tx, runIds);
+  const advances = new Map<string, Advance>();
+  for (const runId of [...new Set(runIds)].sort()) {
+    const before = locked.get(runId);
+    advances.set(runId, advanceOf(await reduceAndApply(tx, runId, before, { type: "settle" }), before));
+  }
+  return advances;
 }

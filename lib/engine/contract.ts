@@ -87,6 +87,12 @@ export interface StepContext {
   signal: AbortSignal;
   /** Appends an event (coalesced/batched by the dispatcher); never throws. */
   emit(event: StepEventInput): void;
+  /**
+   * Stores the attempt's rendered prompt on the step (fenced), written with the next event
+   * batch — within the dispatcher's coalescing interval — or with the outcome, whichever is
+   * first; never throws.
+   */
+  recordPrompt(prompt: string): void;
   /** The data dir, for worktrees and logs. */
   dataDir: string;
 }
@@ -98,7 +104,25 @@ export interface Engine {
    * Inside the caller's transaction: load the run's step states, apply the reducer,
    * persist its decisions. Returns ids of steps that became ready (to NOTIFY).
    */
-  advanceRun(tx: Executor, runId: string): Promise<{ readyStepIds: string[] }>;
+  advanceRun(tx: Executor, runId: string): Promise<Advance>;
+  /**
+   * advanceRun for several runs in one transaction (a batch of completions), cheaper than
+   * one call each; runs must be locked in id order. Absent → advanceRun per run, in id order.
+   */
+  advanceRuns?(tx: Executor, runIds: readonly string[]): Promise<Map<string, Advance>>;
+  /**
+   * Called by the dispatcher after a transaction that ended a run (an Advance with
+   * `ended`) committed: the place for work that must not run under the run's lock, such as
+   * removing its worktrees. Must not throw; nothing waits for it.
+   */
+  onRunEnded?(db: Executor, dataDir: string, runId: string): void;
+}
+
+export interface Advance {
+  /** Steps that became ready (the dispatcher NOTIFYs them in the same transaction). */
+  readyStepIds: string[];
+  /** This advance moved the run to a terminal status. */
+  ended: boolean;
 }
 
 /** NOTIFY channel for "a step became ready"; payload = step id only (8000-byte limit). */

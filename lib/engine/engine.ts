@@ -1,23 +1,22 @@
 /**
  * The Engine the dispatcher calls (see contract.ts): node semantics + the reducer on Postgres.
- * After an attempt ends, a background task removes the run's worktrees and scratch dirs once
- * the completion is committed and the run has ended (run-cleanup.ts); it never delays the
+ * When a completion ends a run, the dispatcher calls onRunEnded after the commit, which removes
+ * the run's worktrees and scratch dirs in the background (run-cleanup.ts); it never delays an
  * outcome and never throws.
  */
-import type { Engine, StepContext, StepOutcome } from "./contract";
-import { advanceRun } from "./apply-run-event";
-import { executeStep as executeStepOnly } from "./execute-step";
-import { afterStepCompleted } from "./run-cleanup";
+import type { Engine } from "./contract";
+import type { Executor } from "../db/client";
+import { advanceRun, advanceRuns } from "./apply-run-event";
+import { executeStep } from "./execute-step";
+import { cleanupRunIfFinished, sweepFinishedRuns } from "./run-cleanup";
 
-async function executeStep(context: StepContext): Promise<StepOutcome> {
-  let outcome: StepOutcome | null = null;
-  try {
-    outcome = await executeStepOnly(context);
-    return outcome;
-  } finally {
-    if (outcome?.state !== "waiting") void afterStepCompleted(context);
-  }
+function onRunEnded(db: Executor, dataDir: string, runId: string): void {
+  void cleanupRunIfFinished(db, dataDir, runId)
+    .catch((error: unknown) => {
+      console.error(`[baton] cleaning up run ${runId} failed: ${error instanceof Error ? error.message : String(error)}`);
+    })
+    .then(() => sweepFinishedRuns(db, dataDir));
 }
 
-export const engine: Engine = { executeStep, advanceRun };
-export { advanceRun, executeStep };
+export const engine: Engine = { executeStep, advanceRun, advanceRuns, onRunEnded };
+export { advanceRun, advanceRuns, executeStep };

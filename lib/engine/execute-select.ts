@@ -105,7 +105,7 @@ export async function executeSelect(
     }
     case "judge": {
       const prompt = judgePrompt({ task: eligible[0].prompt, ...(select.prompt ? { instructions: select.prompt } : {}), contestants: eligible });
-      await recordPrompt(context, prompt);
+      recordPrompt(context, prompt);
       const answer = await runAgent(context, { profile: select.profile!, ...(select.model ? { model: select.model } : {}), prompt, options: {}, cwd: null });
       if (answer.state !== "succeeded") return answer;
       const verdict = parseVerdict(answer.output, eligible.map((c) => c.key));

@@ -83,7 +83,7 @@ async function executeAgent(
     loadNodeSteps(context.db, context.step.runId, [...needs.steps, ...needs.contestants]),
   ]);
   const prompt = renderPrompt(template, renderContextOf(run, upstream));
-  await recordPrompt(context, prompt);
+  recordPrompt(context, prompt);
   const agentRun = {
     profile: spec.profile!,
     ...(spec.model ? { model: spec.model } : {}),

@@ -39,22 +39,49 @@ export interface LockedRun {
 }
 
 export async function loadRunStateForUpdate(tx: Executor, runId: string): Promise<LockedRun | undefined> {
-  const [run] = await rows<{ id: string; status: RunStatus; finished: boolean }>(
+  return (await loadRunStatesForUpdate(tx, [runId])).get(runId);
+}
+
+/**
+ * Several runs at once (a batch of completions): the runs are locked in id order in one
+ * statement — every multi-run locker uses that order, so two never deadlock — then all
+ * their steps are read in a second statement, whose snapshot follows the locks.
+ */
+export async function loadRunStatesForUpdate(tx: Executor, runIds: readonly string[]): Promise<Map<string, LockedRun>> {
+  const locked = new Map<string, LockedRun>();
+  if (runIds.length === 0) return locked;
+  const ids = JSON.stringify([...new Set(runIds)].sort());
+  const runs = await rows<{ id: string; status: RunStatus; finished: boolean }>(
     tx,
-    sql`select id, status, finished_at is not null as finished from runs where id = ${runId} for update`,
+    sql`select id, status, finished_at is not null as finished from runs
+        where id in (select jsonb_array_elements_text(${ids}::jsonb))
+        order by id for update`,
   );
-  if (!run) return undefined;
-  const raw = await rows<RawStatus>(
+  if (runs.length === 0) return locked;
+  const raw = await rows<RawStatus & { run_id: string }>(
     tx,
     sql`
-      select id, key, node_id, kind, role, state, depends_on, attempt, max_attempts,
+      select run_id, id, key, node_id, kind, role, state, depends_on, attempt, max_attempts,
              (spec->>'retries')::int as retries, spec->'select'->>'mode' as select_mode,
              cancel_requested, left(error, 500) as error
-      from steps where run_id = ${runId}
-      order by id
+      from steps where run_id in (select jsonb_array_elements_text(${JSON.stringify(runs.map((r) => r.id))}::jsonb))
+      order by run_id, id
     `,
   );
-  const steps: StepStatus[] = raw.map((r) => ({
+  const stepsByRun = new Map<string, StepStatus[]>(runs.map((r) => [r.id, []]));
+  for (const r of raw) stepsByRun.get(r.run_id)?.push(toStepStatus(r));
+  for (const run of runs) {
+    locked.set(run.id, {
+      id: run.id,
+      status: run.status,
+      state: { status: run.status, finished: Boolean(run.finished), steps: stepsByRun.get(run.id) ?? [] },
+    });
+  }
+  return locked;
+}
+
+function toStepStatus(r: RawStatus): StepStatus {
+  return {
     id: r.id,
     key: r.key,
     nodeId: r.node_id,
@@ -71,6 +98,5 @@ export async function loadRunStateForUpdate(tx: Executor, runId: string): Promis
     retryable: false,
     cancelRequested: Boolean(r.cancel_requested),
     error: r.error,
-  }));
-  return { id: run.id, status: run.status, state: { status: run.status, finished: Boolean(run.finished), steps } };
+  };
 }

@@ -8,8 +8,6 @@
  * errors and timeouts are retryable within the node's retry limit.
  */
 import { checkProfileAvailability } from "../profiles/availability";
-import { sql } from "drizzle-orm";
-import { rows } from "../db/client";
 import { AgentError, type AgentEvent } from "../agents/types";
 import { backendFor } from "../agents/registry";
 import { resolveProfileEnv } from "../profiles/env";
@@ -56,13 +54,9 @@ const fail = (error: string, retryable: boolean, detail: Record<string, unknown>
   detail: { ...detail, retryable },
 });
 
-/** Records the rendered prompt on the running attempt (fenced: a lost lease writes nothing). */
-export async function recordPrompt(context: StepContext, prompt: string): Promise<void> {
-  await rows(
-    context.db,
-    sql`update steps set prompt = ${prompt}, updated_at = now()
-        where id = ${context.step.id} and fence = ${context.step.fence} and state = 'running'`,
-  );
+/** Records the rendered prompt on the running attempt (buffered and fenced by the dispatcher). */
+export function recordPrompt(context: StepContext, prompt: string): void {
+  context.recordPrompt(prompt);
 }
 
 export async function runAgent(context: StepContext, run: AgentRun): Promise<StepOutcome> {

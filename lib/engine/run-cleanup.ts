@@ -4,8 +4,8 @@
  *
  * Never inside a transaction: git work under a held run lock would stall every writer of the
  * run. Triggers, all after the deciding transaction committed:
- * - the worker that ran a step: once the step's completion is written (the row no longer
- *   holds this attempt's fence as "running"), if the run is now terminal (afterStepCompleted);
+ * - the worker whose completion ended the run (Engine.onRunEnded, engine.ts), followed by a
+ *   throttled sweep;
  * - people's actions that can end a run (cancel, approve, select): after their transaction;
  * - a sweep, at most once a minute per process, for runs ended any other way (the rescuer
  *   failing a step past its retry limit).
@@ -18,7 +18,6 @@ import { sql } from "drizzle-orm";
 import { rows, type Executor } from "../db/client";
 import { cleanupRunWorktrees } from "../git/remove-worktree";
 import { refSegment, runWorktreesDir, worktreesRoot } from "../git/ref-names";
-import type { StepContext } from "./contract";
 
 const TERMINAL = ["succeeded", "failed", "canceled"];
 const inFlight = new Map<string, Promise<boolean>>();
@@ -27,7 +26,10 @@ export function scratchRoot(dataDir: string): string {
   return path.join(dataDir, "scratch");
 }
 
-/** Removes the run's worktrees and scratch dirs if the run has ended. True when it had. */
+/**
+ * Removes the run's worktrees and scratch dirs if the run has ended. True when something was
+ * there and the run had ended. A run without files costs two existence checks and no query.
+ */
 export function cleanupRunIfFinished(db: Executor, dataDir: string, runId: string): Promise<boolean> {
   const key = `${path.resolve(dataDir)}\0${runId}`;
   const running = inFlight.get(key);
@@ -38,53 +40,26 @@ export function cleanupRunIfFinished(db: Executor, dataDir: string, runId: strin
 }
 
 async function cleanup(db: Executor, dataDir: string, runId: string): Promise<boolean> {
+  const worktrees = runWorktreesDir(worktreesRoot(dataDir), runId);
+  const scratch = path.join(scratchRoot(dataDir), runId);
+  if (!(await exists(worktrees)) && !(await exists(scratch))) return false;
   const [run] = await rows<{ status: string; keep_worktrees: boolean }>(
     db,
     sql`select status, keep_worktrees from runs where id = ${runId}`,
   );
   if (!run || !TERMINAL.includes(run.status)) return false;
   if (!run.keep_worktrees) await cleanupRunWorktrees(worktreesRoot(dataDir), runId);
-  await fs.rm(path.join(scratchRoot(dataDir), runId), { recursive: true, force: true });
+  await fs.rm(scratch, { recursive: true, force: true });
   return true;
 }
 
-async function hasFiles(dataDir: string, runId: string): Promise<boolean> {
-  const dirs = [runWorktreesDir(worktreesRoot(dataDir), runId), path.join(scratchRoot(dataDir), runId)];
-  for (const dir of dirs) {
-    try {
-      await fs.access(dir);
-      return true;
-    } catch {
-      // not there
-    }
-  }
-  return false;
-}
-
-/**
- * Called (not awaited) when executeStep returned a final outcome: waits until the dispatcher
- * has written this attempt's completion (or lost it), then cleans up if the run ended.
- * Gives up after `waitMs` (the rescuer's path is covered by the sweep).
- */
-export async function afterStepCompleted(context: StepContext, waitMs = 60_000): Promise<void> {
-  const { db, dataDir, step } = context;
+async function exists(dir: string): Promise<boolean> {
   try {
-    if (!(await hasFiles(dataDir, step.runId))) return;
-    const deadline = Date.now() + waitMs;
-    for (let delay = 10; ; delay = Math.min(delay * 2, 1_000)) {
-      const [row] = await rows<{ state: string; fence: number | string }>(
-        db,
-        sql`select state, fence from steps where id = ${step.id}`,
-      );
-      if (!row || row.state !== "running" || Number(row.fence) !== step.fence) break;
-      if (Date.now() + delay > deadline) return;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-    await cleanupRunIfFinished(db, dataDir, step.runId);
-  } catch (error) {
-    console.error(`[baton] cleaning up run ${step.runId} failed: ${error instanceof Error ? error.message : String(error)}`);
+    await fs.access(dir);
+    return true;
+  } catch {
+    return false;
   }
-  void sweepFinishedRuns(db, dataDir);
 }
 
 const lastSweep = new Map<string, number>();

@@ -325,7 +325,11 @@ describe.each<Driver>(["pglite", "postgres"])("run service on %s", (driver) => {
     });
     const worker = await h.startLoop();
     const { id } = await startRunOrThrow(h.db, { flowId, inputs: {}, origin: "api" });
-    await waitFor(async () => step(await getRunOrThrow(h.db.orm, id), "hang").state === "running", "the step to run");
+    // The rendered prompt is visible while the step still runs (it hangs: no completion yet).
+    await waitFor(async () => {
+      const hanging = step(await getRunOrThrow(h.db.orm, id), "hang");
+      return hanging.state === "running" && hanging.prompt === "wait";
+    }, "the step to run with its prompt recorded");
     const canceled = await cancelRunOrThrow(h.db, id);
     expect(canceled.status).toBe("canceled");
     expect(step(canceled, "next").state).toBe("canceled");

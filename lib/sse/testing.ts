@@ -37,7 +37,7 @@ export function textEvents(prefix: string, count: number): StepEventInput[] {
 }
 
 export async function append(db: Db, stepId: string, events: StepEventInput[]): Promise<void> {
-  const written = await appendEvents(db.orm, { stepId, fence: 1, events });
+  const { appended: written } = await appendEvents(db.orm, { stepId, fence: 1, events });
   if (written !== events.length) throw new Error(`appended ${written} of ${events.length} events`);
 }
 

@@ -9,7 +9,7 @@
  */
 import { sql } from "drizzle-orm";
 import { rows, type Executor } from "../../db/client";
-import type { Engine, StepContext, StepOutcome } from "../../engine/contract";
+import type { Advance, Engine, StepContext, StepOutcome } from "../../engine/contract";
 
 export interface TestStepSpec {
   delayMs?: number;
@@ -76,7 +76,7 @@ export function createTestEngine(): Engine & { stats: TestEngineStats } {
   };
 }
 
-export async function advanceTestRun(tx: Executor, runId: string): Promise<{ readyStepIds: string[] }> {
+export async function advanceTestRun(tx: Executor, runId: string): Promise<Advance> {
   // Serialise concurrent completions of one run: without this lock two transactions each
   // see the other's step still running (READ COMMITTED snapshots) and both leave the run
   // "running" forever. After the lock, each statement's snapshot sees the other's commit.
@@ -111,7 +111,7 @@ export async function advanceTestRun(tx: Executor, runId: string): Promise<{ rea
       returning s.id
     `,
   );
-  await rows(
+  const [run] = await rows<{ ended: boolean }>(
     tx,
     sql`
       update runs r set
@@ -125,9 +125,10 @@ export async function advanceTestRun(tx: Executor, runId: string): Promise<{ rea
         select count(*) filter (where state in ('pending', 'ready', 'running', 'waiting')) as open,
                count(*) filter (where state in ('failed', 'canceled', 'skipped')) as bad
         from steps where run_id = ${runId}
-      ) c
+      ) c, (select finished_at as was from runs where id = ${runId}) old
       where r.id = ${runId}
+      returning (c.open = 0 and old.was is null) as ended
     `,
   );
-  return { readyStepIds: ready.map((r) => r.id) };
+  return { readyStepIds: ready.map((r) => r.id), ended: Boolean(run?.ended) };
 }

@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { rows, type Db } from "../db/client";
+import { openTestPostgres } from "../testing/postgres";
+import { appendEvents } from "./append-events";
+import { claimSteps } from "./claim-steps";
+import { completeSteps } from "./complete-step";
+import { CompletionBatcher } from "./completion-batcher";
+import { createTestEngine } from "./testing/test-engine";
+import { insertRun, runStatus, stepsOf } from "./testing/fixtures";
+
+let db: Db;
+const engine = createTestEngine();
+beforeAll(async () => {
+  db = await openTestPostgres();
+});
+afterAll(async () => {
+  await db.close();
+});
+
+let tagCounter = 0;
+const isolate = () => [`batch:${++tagCounter}`];
+
+async function eventsOf(runId: string) {
+  return rows<{ step_id: string | null; type: string; data: Record<string, unknown> }>(
+    db.orm,
+    sql`select step_id, type, data from step_events where run_id = ${runId} order by id`,
+  );
+}
+
+describe("completions in one transaction", () => {
+  it("writes several outcomes together, fences out a stale one, and advances each run once", async () => {
+    const tags = isolate();
+    const one = await insertRun(db.orm, [
+      { key: "a", requiredTags: tags },
+      { key: "b", requiredTags: tags },
+      { key: "c", dependsOn: ["a", "b"], requiredTags: tags },
+    ]);
+    const two = await insertRun(db.orm, [{ key: "solo", requiredTags: tags }]);
+    const claimed = await claimSteps(db.orm, { workerId: "wkr_batch", tags, limit: 10, leaseMs: 60_000 });
+    expect(claimed.map((s) => s.key).sort()).toEqual(["a", "b", "solo"]);
+    const byKey = Object.fromEntries(claimed.map((s) => [s.key, s]));
+
+    const results = await completeSteps(db.orm, engine, [
+      {
+        stepId: byKey.a.id,
+        fence: byKey.a.fence,
+        workerId: "wkr_batch",
+        outcome: { state: "succeeded", output: "A" },
+        events: [{ type: "text-chunk", data: { text: "a1" } }, { type: "log-line", data: { text: "a2" } }],
+        prompt: "prompt of a",
+      },
+      // A stale fence: this worker lost the lease; nothing of it may be written.
+      { stepId: byKey.solo.id, fence: byKey.solo.fence - 1, workerId: "wkr_batch", outcome: { state: "succeeded", output: "stale" } },
+      { stepId: byKey.b.id, fence: byKey.b.fence, workerId: "wkr_batch", outcome: { state: "succeeded", output: "B" } },
+    ]);
+
+    expect(results.map((r) => r.completed)).toEqual([true, false, true]);
+    // Run one's advance (c became ready) is reported once, with its first completion.
+    expect(results[0].readyStepIds).toEqual([one.stepIds.c]);
+    expect(results[2].readyStepIds).toEqual([]);
+    expect(results[1]).toEqual({ completed: false, readyStepIds: [] });
+
+    expect((await stepsOf(db.orm, one.runId)).map((s) => [s.key, s.state, s.output])).toEqual([
+      ["a", "succeeded", "A"],
+      ["b", "succeeded", "B"],
+      ["c", "ready", null],
+    ]);
+    expect((await stepsOf(db.orm, two.runId)).map((s) => [s.key, s.state, s.output])).toEqual([["solo", "running", null]]);
+    const [a] = await rows<{ prompt: string }>(db.orm, sql`select prompt from steps where id = ${byKey.a.id}`);
+    expect(a.prompt).toBe("prompt of a");
+    const [archived] = await rows<{ prompt: string; state: string; worker_id: string }>(
+      db.orm,
+      sql`select prompt, state, worker_id from step_attempts where step_id = ${byKey.a.id}`,
+    );
+    expect(archived).toEqual({ prompt: "prompt of a", state: "succeeded", worker_id: "wkr_batch" });
+
+    // a's buffered events precede its final state event; b's follow; nothing for the stale one.
+    const events = (await eventsOf(one.runId)).filter((e) => e.step_id !== null && e.data.state !== "running" && e.data.state !== "ready");
+    expect(events.map((e) => [e.step_id === byKey.a.id ? "a" : "b", e.type, e.data.text ?? e.data.state])).toEqual([
+      ["a", "text-chunk", "a1"],
+      ["a", "log-line", "a2"],
+      ["a", "step-state", "succeeded"],
+      ["b", "step-state", "succeeded"],
+    ]);
+    expect((await eventsOf(two.runId)).filter((e) => e.type === "step-state").map((e) => e.data.state)).toEqual(["running"]);
+  });
+
+  it("reports the completion that ended its run", async () => {
+    const tags = isolate();
+    const run = await insertRun(db.orm, [{ key: "only", requiredTags: tags }]);
+    const [step] = await claimSteps(db.orm, { workerId: "wkr_end", tags, limit: 1, leaseMs: 60_000 });
+    const [result] = await completeSteps(db.orm, engine, [
+      { stepId: step.id, fence: step.fence, workerId: "wkr_end", outcome: { state: "succeeded", output: "done" } },
+    ]);
+    expect(result).toMatchObject({ completed: true, endedRunId: run.runId });
+    expect(await runStatus(db.orm, run.runId)).toBe("succeeded");
+  });
+
+  it("a fenced-out writer cannot store a prompt either", async () => {
+    const tags = isolate();
+    await insertRun(db.orm, [{ key: "p", requiredTags: tags }]);
+    const [step] = await claimSteps(db.orm, { workerId: "wkr_p", tags, limit: 1, leaseMs: 60_000 });
+    expect(await appendEvents(db.orm, { stepId: step.id, fence: step.fence, events: [], prompt: "mine" })).toEqual({ owned: true, appended: 0 });
+    expect(await appendEvents(db.orm, { stepId: step.id, fence: step.fence + 1, events: [], prompt: "not mine" })).toEqual({ owned: false, appended: 0 });
+    const [row] = await rows<{ prompt: string }>(db.orm, sql`select prompt from steps where id = ${step.id}`);
+    expect(row.prompt).toBe("mine");
+  });
+});
+
+describe("CompletionBatcher", () => {
+  it("writes a lone completion at once and groups those arriving while a batch is in flight", async () => {
+    const batches: string[][] = [];
+    let release: () => void = () => {};
+    const batcher = new CompletionBatcher(async (inputs) => {
+      batches.push(inputs.map((i) => i.stepId));
+      if (batches.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      return inputs.map((i) => ({ completed: true, readyStepIds: [`after-${i.stepId}`] }));
+    });
+    const input = (stepId: string) => ({ stepId, fence: 1, workerId: "w", outcome: { state: "succeeded" as const, output: "" } });
+    const first = batcher.submit(input("s1"));
+    const later = [batcher.submit(input("s2")), batcher.submit(input("s3"))];
+    expect(batches).toEqual([["s1"]]);
+    release();
+    expect((await first).readyStepIds).toEqual(["after-s1"]);
+    expect((await Promise.all(later)).map((r) => r.readyStepIds)).toEqual([["after-s2"], ["after-s3"]]);
+    expect(batches).toEqual([["s1"], ["s2", "s3"]]);
+  });
+
+  it("retries a failed batch one by one, so only the bad completion fails", async () => {
+    const calls: string[][] = [];
+    let hold: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (hold = resolve));
+    const batcher = new CompletionBatcher(async (inputs) => {
+      calls.push(inputs.map((i) => i.stepId));
+      if (calls.length === 1) await gate;
+      if (inputs.some((i) => i.stepId === "bad")) throw new Error("deadlock detected");
+      return inputs.map(() => ({ completed: true, readyStepIds: [] }));
+    });
+    const input = (stepId: string) => ({ stepId, fence: 1, workerId: "w", outcome: { state: "succeeded" as const, output: "" } });
+    const first = batcher.submit(input("s0"));
+    const good = batcher.submit(input("good"));
+    const bad = batcher.submit(input("bad"));
+    hold();
+    await first;
+    expect((await good).completed).toBe(true);
+    await expect(bad).rejects.toThrow("deadlock detected");
+    expect(calls).toEqual([["s0"], ["good", "bad"], ["good"], ["bad"]]);
+  });
+});
