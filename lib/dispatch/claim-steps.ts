@@ -31,15 +31,19 @@
  * `ready_at` order under contention, which is fine: ready steps are independent by
  * definition (the engine only readies a step once its dependencies are done).
  *
+ * The claimed row carries the agent profile its spec names (`prefetchedProfile`, null when
+ * there is none), read in the same statement: the engine would otherwise read it first
+ * thing, one round trip per step.
+ *
  * The output/error/summary of a previous attempt are cleared (the row holds the *current*
  * attempt; earlier ones live in step_attempts); git fields are kept because a re-run
  * starts from the recorded start commit.
  */
 import { sql } from "drizzle-orm";
 import { rows, type Executor } from "../db/client";
-import type { StepRow } from "../db/schema";
+import type { ClaimedStep } from "../engine/contract";
 import { RUN_EVENTS_CHANNEL } from "../engine/contract";
-import { toStepRow } from "./step-row";
+import { toProfileRow, toStepRow } from "./step-row";
 
 export interface ClaimStepsInput {
   workerId: string;
@@ -49,7 +53,7 @@ export interface ClaimStepsInput {
   leaseMs: number;
 }
 
-export async function claimSteps(db: Executor, input: ClaimStepsInput): Promise<StepRow[]> {
+export async function claimSteps(db: Executor, input: ClaimStepsInput): Promise<ClaimedStep[]> {
   if (input.limit <= 0) return [];
   const result = await rows<Record<string, unknown>>(
     db,
@@ -79,7 +83,7 @@ export async function claimSteps(db: Executor, input: ClaimStepsInput): Promise<
             updated_at = now()
         from candidates c
         where s.id = c.id
-        returning s.*
+        returning s.*, (select to_jsonb(p) from agent_profiles p where p.id = s.spec->>'profile') as prefetched_profile
       ),
       announced as (
         insert into step_events (run_id, step_id, attempt, type, data)
@@ -91,5 +95,8 @@ export async function claimSteps(db: Executor, input: ClaimStepsInput): Promise<
       select * from claimed
     `,
   );
-  return result.map(toStepRow);
+  return result.map((raw) => ({
+    ...toStepRow(raw),
+    prefetchedProfile: raw.prefetched_profile ? toProfileRow(raw.prefetched_profile as Record<string, unknown>) : null,
+  }));
 }

@@ -12,8 +12,9 @@
  *      happened);
  *   3. `engine.advanceRuns(tx, runIds)` (else advanceRun per run, in run id order) applies
  *      the reducer (dependents → ready, skips, run status) inside the same transaction;
- *   4. pg_notify(STEP_READY_CHANNEL, id) for every step that became ready (and
- *      RUN_EVENTS_CHANNEL, run id) — delivered by Postgres only when the transaction commits,
+ *   4. pg_notify(STEP_READY_CHANNEL, id) for every step that became ready (the engine's
+ *      advance sends those it readied; this sends the retries it readied itself) and
+ *      RUN_EVENTS_CHANNEL (run id) — delivered by Postgres only when the transaction commits,
  *      so a woken worker always finds the row ready.
  * Invariant: a step's completion and the promotion of its dependents commit together;
  * a crash between them is impossible, a crash before commit leaves the step "running"
@@ -286,7 +287,8 @@ export async function completeSteps(db: Orm, engine: Engine, inputs: readonly Co
       results[index].readyStepIds.push(...advance.readyStepIds);
       if (advance.ended) results[index].endedRunId = row.run_id;
     }
-    await notifyReady(tx, results.flatMap((r) => r.readyStepIds));
+    // Steps the engine readied were NOTIFYed by its advance; a retry readied here is ours.
+    await notifyReady(tx, updated.filter((row) => row.state === "ready").map((row) => row.id));
     return results;
   });
 }

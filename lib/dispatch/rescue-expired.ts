@@ -82,12 +82,9 @@ export async function rescueExpired(db: Orm, engine: Engine, limit = 100): Promi
     );
     const retried = rescued.filter((r) => r.state === "ready").map((r) => r.id);
     const ended = rescued.filter((r) => r.state !== "ready");
-    const readied = [...retried];
-    for (const runId of new Set(ended.map((r) => r.run_id))) {
-      const advanced = await engine.advanceRun(tx, runId);
-      readied.push(...advanced.readyStepIds);
-    }
-    await notifyReady(tx, readied);
+    // The engine NOTIFYs the steps its advance readied; the retried ones are ours to announce.
+    for (const runId of new Set(ended.map((r) => r.run_id))) await engine.advanceRun(tx, runId);
+    await notifyReady(tx, retried);
     return { retried, ended: ended.map((r) => r.id) };
   });
 }

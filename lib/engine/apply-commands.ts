@@ -10,11 +10,13 @@
  *      between the reducer's read and this write (claims don't take the run lock);
  *   3. the run row: status, error, timestamps and usage summed over every attempt, with a
  *      "run-state" event when the status changed, and a NOTIFY (run id) for listeners.
- * Returns the ids of steps that became ready; the caller NOTIFYs them in this transaction.
+ * Statement 1 also NOTIFYs every step it made ready (STEP_READY_CHANNEL, step id), so the
+ * notification commits with the transition and callers send none of their own.
+ * Returns the ids of steps that became ready.
  */
 import { sql, type SQL } from "drizzle-orm";
 import { rows, type Executor } from "../db/client";
-import { RUN_EVENTS_CHANNEL } from "./contract";
+import { RUN_EVENTS_CHANNEL, STEP_READY_CHANNEL } from "./contract";
 import type { Command } from "./reducer";
 import type { RunState } from "./run-state";
 
@@ -155,7 +157,9 @@ export async function applyCommands(tx: Executor, runId: string, state: RunState
           ) e
           order by e.position
         )
-        select pg_notify(${RUN_EVENTS_CHANNEL}, id) from run_updated
+        select pg_notify(${RUN_EVENTS_CHANNEL}, id),
+               (select count(*) from (select pg_notify(${STEP_READY_CHANNEL}, u.id) from updated u where u.state = 'ready') n) as readied
+        from run_updated
       `,
     );
   }

@@ -9,17 +9,21 @@
  *   3. dispatch opens ONE transaction: fenced update of the step row to the outcome
  *      (0 rows → the lease was lost: roll back, write nothing), archive the attempt,
  *      then engine `advanceRun(tx, runId)` applies the reducer and persists what it decided
- *      (dependents → ready, descendants → skipped, run status), then dispatch sends
- *      pg_notify for every step id that became ready, and commits.
+ *      (dependents → ready, descendants → skipped, run status), NOTIFYing the steps it
+ *      readied, and dispatch commits.
  *
  * Invariant: a step's completion and the promotion of its dependents commit together.
  */
 import type { Executor } from "../db/client";
-import type { StepRow } from "../db/schema";
+import type { AgentProfileRow, StepRow } from "../db/schema";
 import type { Usage } from "../agents/types";
 
-/** A step as the claiming worker sees it: the row after the claim (state "running"). */
-export type ClaimedStep = StepRow;
+/**
+ * A step as the claiming worker sees it: the row after the claim (state "running"), with
+ * the agent profile its spec names when the claim read it along (null: no such profile;
+ * absent: not read, look it up).
+ */
+export type ClaimedStep = StepRow & { prefetchedProfile?: AgentProfileRow | null };
 
 /** Event types appended to step_events (noun-verb). */
 export type StepEventType =
@@ -102,7 +106,8 @@ export interface Engine {
   executeStep(context: StepContext): Promise<StepOutcome>;
   /**
    * Inside the caller's transaction: load the run's step states, apply the reducer,
-   * persist its decisions. Returns ids of steps that became ready (to NOTIFY).
+   * persist its decisions, and NOTIFY (STEP_READY_CHANNEL) the steps it made ready.
+   * Returns their ids.
    */
   advanceRun(tx: Executor, runId: string): Promise<Advance>;
   /**

@@ -36,11 +36,10 @@ export async function executeStep(context: StepContext): Promise<StepOutcome> {
     return { state: "failed", error: `step spec is invalid: ${parsed.error.issues[0]?.message}`, retryable: false, detail: { retryable: false } };
   }
   const spec = parsed.data;
-  // An agent step's profile row is read alongside the run's inputs and upstream steps and
-  // the prompt's recording (one round trip instead of several in sequence); runAgent checks
-  // it exactly as if it had read it itself.
+  // An agent step's profile row comes with the claim (or is read alongside the run's inputs
+  // and upstream steps); runAgent checks it exactly as if it had read it itself.
   const runsAgent = spec.role !== "select" && (spec.kind === "agent" || spec.kind === "arena" || (spec.kind === "fold" && spec.fold?.mode === "agent"));
-  const profile = runsAgent && spec.profile ? handled(findProfile(context.db, spec.profile)) : undefined;
+  const profile = runsAgent && spec.profile ? handled(profileOf(context, spec.profile)) : undefined;
   if (spec.role === "select") {
     const [run, loaded] = await Promise.all([
       loadRunInfo(context.db, context.step.runId),
@@ -60,6 +59,14 @@ export async function executeStep(context: StepContext): Promise<StepOutcome> {
     case "approval":
       return { state: "waiting", detail: { message: spec.message ?? "Approve to continue." } };
   }
+}
+
+/** The claim usually read the profile along with the step; else read it now. */
+function profileOf(context: StepContext, id: string): Promise<AgentProfileRow | undefined> {
+  const prefetched = context.step.prefetchedProfile;
+  if (prefetched === null) return Promise.resolve(undefined);
+  if (prefetched && prefetched.id === id) return Promise.resolve(prefetched);
+  return findProfile(context.db, id);
 }
 
 const NO_RUN_INPUTS: RunInfo = { inputs: {}, repo: null };

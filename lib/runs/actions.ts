@@ -9,7 +9,6 @@ import { sql } from "drizzle-orm";
 import { dataDir as defaultDataDir, rows, type Db, type Executor } from "../db/client";
 import { cleanupRunIfFinished } from "../engine/run-cleanup";
 import { applyRunEvent } from "../engine/apply-run-event";
-import { notifyReadySteps } from "../engine/notify-ready-steps";
 import type { RunEvent } from "../engine/reducer";
 import { contestantKey, profileTag, type StepSpec } from "../engine/spec";
 import { parseTemplate } from "../flow/template";
@@ -58,7 +57,7 @@ async function applyOrThrow(tx: Executor, runId: string, event: RunEvent): Promi
   if (!result.ok) {
     throw result.reason === "not-found" ? notFound(`run "${runId}"`) : new HttpError("conflict", result.message);
   }
-  await notifyReadySteps(tx, result.readyStepIds);
+  // applyCommands NOTIFYed the steps it readied, in this transaction.
 }
 
 /** After a committed action: the run's files go if the action ended it. Never throws. */

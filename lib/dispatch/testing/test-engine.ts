@@ -4,12 +4,12 @@
  *   { delayMs?: number, chunks?: number, hang?: boolean, fail?: "retryable" | "fatal" }
  * executeStep emits `chunks` text chunks ("<key>:<i>;"), waits `delayMs` in total, and
  * succeeds with the concatenated text as output (so events can be checked against it).
- * advanceRun: a pending step whose dependencies all succeeded → ready; one with a
+ * advanceRun: a pending step whose dependencies all succeeded → ready (and NOTIFYed); one with a
  * failed/skipped/canceled dependency → skipped; the run ends when every step is terminal.
  */
 import { sql } from "drizzle-orm";
 import { rows, type Executor } from "../../db/client";
-import type { Advance, Engine, StepContext, StepOutcome } from "../../engine/contract";
+import { STEP_READY_CHANNEL, type Advance, type Engine, type StepContext, type StepOutcome } from "../../engine/contract";
 
 export interface TestStepSpec {
   delayMs?: number;
@@ -108,7 +108,7 @@ export async function advanceTestRun(tx: Executor, runId: string): Promise<Advan
       update steps s set state = 'ready', ready_at = now(), updated_at = now()
       from done
       where s.run_id = ${runId} and s.state = 'pending' and s.depends_on <@ done.keys
-      returning s.id
+      returning s.id, pg_notify(${STEP_READY_CHANNEL}, s.id)
     `,
   );
   const [run] = await rows<{ ended: boolean }>(
