@@ -4,6 +4,7 @@ import type { Db } from "../db/client";
 import { closeNotifier, notifierFor } from "../db/notify";
 import { RUN_EVENTS_CHANNEL } from "../engine/contract";
 import { openTestPglite, openTestPostgres } from "../testing/postgres";
+import { SseParser } from "./parse-stream";
 import { openRunEventStream, type EventNotifier } from "./run-event-stream";
 import { append, finishRun, insertRunningRun, markRunStatus, storedEventIds, StreamReader, textEvents } from "./testing";
 
@@ -94,6 +95,58 @@ function suite(name: string, open: () => Promise<Db>) {
       const late = stream(runId, all[4]);
       await late.closed();
       expect(late.ids).toEqual(all.slice(5));
+    });
+
+    it("twenty caught-up viewers cost one read and one encoding per event", async () => {
+      const { runId, stepIds } = await insertRunningRun(db, 1);
+      await append(db, stepIds[0], textEvents("before", 2));
+      // The same database, with its reads counted (shared-reads shares per Db object).
+      let reads = 0;
+      const orm = new Proxy(db.orm, {
+        get(target, key) {
+          const value = Reflect.get(target, key) as unknown;
+          if (key === "execute") return (...args: Parameters<typeof target.execute>) => (reads++, target.execute(...args));
+          return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      const counted: Db = { ...db, orm };
+      // Raw chunks per viewer, to see which bytes each stream was given.
+      const viewers = Array.from({ length: 20 }, () => {
+        const chunks: Uint8Array[] = [];
+        const parser = new SseParser();
+        const decoder = new TextDecoder();
+        const ids: number[] = [];
+        const reader = openRunEventStream({ db: counted, notifier, runId, lastEventId: null, safetyPollMs: 60_000 }).getReader();
+        void (async () => {
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) return;
+            chunks.push(value);
+            for (const m of parser.push(decoder.decode(value, { stream: true }))) ids.push(Number(m.id));
+          }
+        })();
+        return { chunks, ids, cancel: () => reader.cancel() };
+      });
+      const until = async (predicate: () => boolean) => {
+        while (!predicate()) await new Promise((resolve) => setTimeout(resolve, 5));
+      };
+      await until(() => viewers.every((v) => v.ids.length === 2));
+      // Let the first reads (replay, LISTEN established) finish before counting.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      for (let i = 0; i < 3; i++) {
+        const before = reads;
+        const chunkCounts = viewers.map((v) => v.chunks.length);
+        await append(db, stepIds[0], textEvents(`live${i}`, 2));
+        await until(() => viewers.every((v) => v.ids.length === 4 + 2 * i));
+        expect(reads - before).toBe(1);
+        // One chunk per viewer for the page (both events), the very same bytes for all.
+        const written = viewers.map((v, j) => v.chunks.slice(chunkCounts[j]));
+        expect(written.every((w) => w.length === 1)).toBe(true);
+        expect(new Set(written.map((w) => w[0])).size).toBe(1);
+      }
+      const all = await storedEventIds(db, runId);
+      expect(viewers.every((v) => v.ids.join() === all.join())).toBe(true);
+      await Promise.all(viewers.map((v) => v.cancel()));
     });
 
     it("unsubscribes when the client aborts", async () => {

@@ -14,6 +14,9 @@
  *   commits late is never skipped. A gap that stays open longer than `maxHoldMs` is taken
  *   for a rolled-back insert and passed over, so it can't stall a stream forever.
  * - One read in flight at a time; notifications during a read coalesce into one more read.
+ * - Fan-out is cheap per viewer: caught-up viewers share one query per NOTIFY (shared-reads)
+ *   AND its encoding: the SSE bytes of a page's sent range are built once and the same
+ *   Uint8Array is enqueued on every viewer's stream, as one chunk (one socket write) per page.
  * - Notifications are a latency hint only; a slow safety poll and a re-read each time the
  *   notifier (re-)establishes LISTEN cover notifications lost while it was reconnecting.
  * - The stream closes itself once the run is terminal with no step still running, and a
@@ -67,8 +70,32 @@ export function eventPayload(event: StoredEvent): string {
   });
 }
 
+const encoder = new TextEncoder();
+
+/**
+ * The SSE bytes of `events[start..end)`, built once per page and range. shared-reads hands
+ * every viewer that joined a query the same page array, so twenty viewers of a run cost one
+ * serialisation per event, not twenty. The bytes are never mutated after encoding (streams
+ * only queue and write them), so sharing one Uint8Array between streams is safe.
+ */
+const encodedRanges = new WeakMap<readonly StoredEvent[], Map<string, Uint8Array>>();
+export function encodeEvents(events: readonly StoredEvent[], start: number, end: number): Uint8Array {
+  let ranges = encodedRanges.get(events);
+  if (!ranges) encodedRanges.set(events, (ranges = new Map()));
+  const key = `${start}:${end}`;
+  let bytes = ranges.get(key);
+  if (!bytes) {
+    let text = "";
+    for (let i = start; i < end; i++) {
+      const event = events[i];
+      text += formatMessage({ id: event.id, event: event.type, data: eventPayload(event) });
+    }
+    ranges.set(key, (bytes = encoder.encode(text)));
+  }
+  return bytes;
+}
+
 export function openRunEventStream(options: RunEventStreamOptions): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const safetyPollMs = options.safetyPollMs ?? 3_000;
   const pageSize = options.pageSize ?? 500;
@@ -84,10 +111,10 @@ export function openRunEventStream(options: RunEventStreamOptions): ReadableStre
   const cleanups: Array<() => void> = [];
   let controller!: ReadableStreamDefaultController<Uint8Array>;
 
-  const write = (text: string) => {
+  const write = (chunk: string | Uint8Array) => {
     if (closed) return;
     try {
-      controller.enqueue(encoder.encode(text));
+      controller.enqueue(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
     } catch {
       finish();
     }
@@ -140,15 +167,17 @@ export function openRunEventStream(options: RunEventStreamOptions): ReadableStre
           if (!holding || holding.id !== gap) holding = { id: gap, since: now };
           if (now - holding.since >= maxHoldMs) gap = null;
         }
-        for (const event of page) {
-          if (gap !== null && event.id > gap) {
-            held = true;
-            break;
-          }
-          if (event.id <= lastSent) continue;
-          write(formatMessage({ id: event.id, event: event.type, data: eventPayload(event) }));
-          lastSent = event.id;
-          sent++;
+        // The range to send: ids above the cursor (a page read at this cursor has no others),
+        // up to the open gap. Pages are in ascending id order, so it is contiguous.
+        let start = 0;
+        while (start < page.length && page[start].id <= lastSent) start++;
+        let end = start;
+        while (end < page.length && (gap === null || page[end].id <= gap)) end++;
+        held = end < page.length;
+        if (end > start) {
+          write(encodeEvents(page, start, end));
+          lastSent = page[end - 1].id;
+          sent = end - start;
         }
         if (!held) holding = null;
         options.onPage?.({ ids: page.map((e) => e.id), sent, held });
