@@ -2,7 +2,9 @@
  * The worker: claims ready steps, runs them through the Engine, completes them.
  *
  * Glossary:
- * - slot: room for one running step; `concurrency` slots per worker.
+ * - slot: room for one executing step; `concurrency` slots per worker. A step whose
+ *   execution ended gives its slot back while its outcome is being written (the write is
+ *   bookkeeping, not agent work), so the next claim overlaps the previous completion.
  * - lease: the claim's right to write a step, renewed by the heartbeat timer; `fence`
  *   (from the claim) guards every write.
  * - wake: a reason to claim now — a NOTIFY on STEP_READY_CHANNEL, the notifier
@@ -16,7 +18,9 @@
  * Lifecycle: idle → running (loop) → stopping → stopped.
  *
  * Invariants:
- * - Never more than `concurrency` steps in flight; claims ask for free slots only.
+ * - Never more than `concurrency` steps executing, nor more than `concurrency` finished ones
+ *   waiting for their outcome to be written; claims ask for free slots only. Every held
+ *   lease (executing or completing) is renewed until its outcome is written.
  * - Only steps whose required_tags ⊆ `tags` are claimed.
  * - An attempt ends in exactly one of: completed (complete-step), fenced out (lease lost:
  *   nothing written), released (graceful shutdown past the grace period).
@@ -62,6 +66,8 @@ export interface WorkerOptions {
 
 interface Running {
   step: StepRow;
+  /** Still executing (holds a slot); false once its outcome is being written. */
+  executing: boolean;
   controller: AbortController;
   cause: AbortCause | null;
   done: Promise<void>;
@@ -82,6 +88,8 @@ export class Worker {
   private readonly dataDir: string;
   private readonly log: (message: string, error?: unknown) => void;
   private readonly running = new Map<string, Running>();
+  /** Entries of `running` still executing (the rest are having their outcome written). */
+  private executing = 0;
   /** Completions finishing together share one transaction (group commit). */
   private readonly completions: CompletionBatcher;
   private claiming: Promise<void> | null = null;
@@ -122,7 +130,9 @@ export class Worker {
   }
 
   get freeSlots(): number {
-    return this.info.concurrency - this.running.size;
+    // Backpressure: at most `concurrency` finished attempts wait for their outcome to be
+    // written, so a slow database cannot pile up leases behind fast steps.
+    return Math.min(this.info.concurrency - this.executing, 2 * this.info.concurrency - this.running.size);
   }
 
   /** Manual mode: claim up to the free slots, run them, resolve when they are completed. */
@@ -207,6 +217,13 @@ export class Worker {
     }
     this.claiming = this.claimLoop().finally(() => {
       this.claiming = null;
+      // A wake that arrived after the loop's last check but before this callback would be
+      // lost (it only flagged the loop that was ending): run it now.
+      if (this.claimAgain || this.notifiedWhileClaiming.size > 0) {
+        this.claimAgain = false;
+        this.notifiedWhileClaiming.clear();
+        this.wake();
+      }
     });
   }
 
@@ -235,11 +252,12 @@ export class Worker {
 
   private launch(step: StepRow): Promise<void> {
     const controller = new AbortController();
-    const entry: Running = { step, controller, cause: null, done: Promise.resolve(), timeout: null };
+    const entry: Running = { step, executing: true, controller, cause: null, done: Promise.resolve(), timeout: null };
     if (step.timeoutMs && step.timeoutMs > 0) {
       entry.timeout = setTimeout(() => this.abort(entry, "timeout"), step.timeoutMs);
     }
     this.running.set(step.id, entry);
+    this.executing += 1;
     // null: the attempt ended abnormally (execute threw), so claim as after any freed slot.
     let readied: readonly string[] | null = null;
     entry.done = this.execute(entry)
@@ -248,6 +266,7 @@ export class Worker {
       })
       .finally(() => {
         if (entry.timeout) clearTimeout(entry.timeout);
+        this.endExecution(entry);
         this.running.delete(step.id);
         this.slotFreed(readied);
       });
@@ -268,6 +287,17 @@ export class Worker {
     }
     const unclaimed = readied.filter((id) => !this.running.has(id));
     if (unclaimed.length > 0) this.wake(unclaimed);
+  }
+
+  /** The slot is free once execution ends; claim at once if a wake was skipped while full. */
+  private endExecution(entry: Running): void {
+    if (!entry.executing) return;
+    entry.executing = false;
+    this.executing -= 1;
+    if (this.slotsWereFull) {
+      this.slotsWereFull = false;
+      this.wake();
+    }
   }
 
   private abort(entry: Running, cause: AbortCause): void {
@@ -297,6 +327,7 @@ export class Worker {
     } catch (error) {
       thrown = error;
     }
+    this.endExecution(entry);
     if (entry.cause === "lease-lost" || entry.cause === "shutdown") return [];
     const final = settleOutcome({ outcome, thrown, cause: entry.cause, timeoutMs: step.timeoutMs });
     // The database dropping under the engine is not the node's failure: retry without

@@ -54,7 +54,7 @@ export async function loadRunStatesForUpdate(tx: Executor, runIds: readonly stri
   const runs = await rows<{ id: string; status: RunStatus; finished: boolean }>(
     tx,
     sql`select id, status, finished_at is not null as finished from runs
-        where id in (select jsonb_array_elements_text(${ids}::jsonb))
+        where id = any(array(select jsonb_array_elements_text(${ids}::jsonb)))
         order by id for update`,
   );
   if (runs.length === 0) return locked;
@@ -64,7 +64,7 @@ export async function loadRunStatesForUpdate(tx: Executor, runIds: readonly stri
       select run_id, id, key, node_id, kind, role, state, depends_on, attempt, max_attempts,
              (spec->>'retries')::int as retries, spec->'select'->>'mode' as select_mode,
              cancel_requested, left(error, 500) as error
-      from steps where run_id in (select jsonb_array_elements_text(${JSON.stringify(runs.map((r) => r.id))}::jsonb))
+      from steps where run_id = any(array(select jsonb_array_elements_text(${JSON.stringify(runs.map((r) => r.id))}::jsonb)))
       order by run_id, id
     `,
   );
