@@ -1,15 +1,14 @@
 /**
- * Idle worker RSS: the real standalone worker (scripts/worker.ts) started against the bench
- * database, left idle, its resident set size read from /proc. Measured twice:
- * - as `npm run worker` runs it (node + the tsx loader, which adds a loader thread with its
- *   own V8 isolate and the TypeScript transform caches);
- * - the same entry bundled with esbuild (tsx's own dependency) and run by plain node — the
- *   worker's own footprint, what a built deployment would carry.
+ * Idle worker RSS: the real standalone worker started against the bench database, left
+ * idle, its resident set size read from /proc. Measured twice:
+ * - as `npm run worker` runs it: scripts/run-worker.mjs, the worker bundled by esbuild and
+ *   run by plain node in the same process;
+ * - scripts/worker.ts from source under the tsx loader (which adds a loader thread with its
+ *   own V8 isolate and transform caches), for reference.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { build } from "esbuild";
 import { spawnWorker } from "../lib/dispatch/testing/spawn-worker";
 import { sleep } from "./dispatch-stats";
 
@@ -29,31 +28,17 @@ async function idleRss(entry: string, env: Record<string, string>, loader: boole
   }
 }
 
-export async function measureIdleWorkerRss(url: string, idleMs = 3_000): Promise<{ tsx: number; bundled: number }> {
+export async function measureIdleWorkerRss(url: string, idleMs = 3_000): Promise<{ worker: number; tsx: number }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "baton-bench-rss-"));
   const env = { DATABASE_URL: url, BATON_DATA_DIR: dataDir, BATON_WORKER_CONCURRENCY: "4" };
   try {
+    // What `npm run worker` runs (node scripts/run-worker.mjs: the bundled worker on plain
+    // node; its first start builds the bundle, so measure a second start).
+    await (await spawnWorker("scripts/run-worker.mjs", env, { loader: false })).stop("SIGTERM");
+    const worker = await idleRss("scripts/run-worker.mjs", env, false, idleMs);
+    // The same entry run from source under the tsx loader (development), for reference.
     const tsx = await idleRss("scripts/worker.ts", env, true, idleMs);
-    const outfile = path.join(dataDir, "worker.mjs");
-    await build({
-      entryPoints: ["scripts/worker.ts"],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      outfile,
-      packages: "external",
-      logLevel: "silent",
-    });
-    // External packages resolve from the project's node_modules.
-    const placed = path.resolve(".baton-bench-worker.mjs");
-    fs.copyFileSync(outfile, placed);
-    try {
-      const bundled = await idleRss(placed, env, false, idleMs);
-      return { tsx, bundled };
-    } finally {
-      fs.rmSync(placed, { force: true });
-    }
+    return { worker, tsx };
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

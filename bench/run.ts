@@ -122,8 +122,8 @@ async function dispatchSection(): Promise<void> {
   );
 
   const rss = await withDatabase((_db, url) => measureIdleWorkerRss(url));
-  line("idle worker RSS, npm run worker (tsx loader)", `${round(rss.tsx, 1)} MB`, "≤150 MB", rss.tsx <= 150);
-  line("idle worker RSS, bundled JS on plain node", `${round(rss.bundled, 1)} MB`, "≤150 MB", rss.bundled <= 150);
+  line("idle worker RSS, npm run worker", `${round(rss.worker, 1)} MB`, "≤150 MB", rss.worker <= 150);
+  line("idle worker RSS, from source under tsx (dev)", `${round(rss.tsx, 1)} MB`, "(reference)", true);
 }
 
 main().then(

@@ -1,6 +1,7 @@
 /**
- * The real worker script (scripts/worker.ts: real engine, demo backend) as OS processes on
- * one Postgres database: contention, a SIGKILLed worker, every connection being killed.
+ * The real worker as `npm run worker` ships it (scripts/run-worker.mjs: scripts/worker.ts
+ * bundled, on plain node; real engine, demo backend) as OS processes on one Postgres
+ * database: contention, a SIGKILLed worker, every connection being killed.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -15,7 +16,7 @@ import { runStatus, waitFor } from "./testing/fixtures";
 import { createDemoRun, demoFlow, demoParallel } from "./testing/demo-runs";
 import { spawnWorker, type WorkerProcess } from "./testing/spawn-worker";
 
-const ENTRY = "scripts/worker.ts";
+const ENTRY = "scripts/run-worker.mjs";
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "baton-dispatch-procs-"));
 let db: (Db & { url: string }) | null = null;
 let processes: WorkerProcess[] = [];
@@ -37,13 +38,17 @@ async function openSeeded(): Promise<Db & { url: string }> {
 async function startWorkers(count: number, env: Record<string, string> = {}): Promise<WorkerProcess[]> {
   const started = await Promise.all(
     Array.from({ length: count }, () =>
-      spawnWorker(ENTRY, {
-        DATABASE_URL: db!.url,
-        BATON_DATA_DIR: dataDir,
-        BATON_WORKER_CONCURRENCY: "4",
-        BATON_WORKER_POLL_MS: "500",
-        ...env,
-      }),
+      spawnWorker(
+        ENTRY,
+        {
+          DATABASE_URL: db!.url,
+          BATON_DATA_DIR: dataDir,
+          BATON_WORKER_CONCURRENCY: "4",
+          BATON_WORKER_POLL_MS: "500",
+          ...env,
+        },
+        { loader: false },
+      ),
     ),
   );
   processes.push(...started);
