@@ -8,7 +8,6 @@ import {
   Background,
   BackgroundVariant,
   Controls,
-  MiniMap,
   ReactFlow,
   useReactFlow,
   type Connection,
@@ -17,11 +16,15 @@ import {
   type NodeChange,
   type OnDelete,
 } from "@xyflow/react";
-import { useCallback, type DragEvent } from "react";
+import { useCallback, useRef, type DragEvent, type PointerEvent } from "react";
 import "./canvas.css";
 import { isNodeKind } from "@/lib/flow/document";
 import { connectRefusal } from "@/lib/editor/document-ops";
 import type { CanvasEdge, CanvasNode } from "@/lib/editor/types";
+import { CompactZoomProvider } from "@/components/flow/compact-zoom";
+import { KIND_STYLES } from "@/components/flow/kind-style";
+import { LiteMiniMap } from "@/components/flow/lite-minimap";
+import { CARD_HEIGHT } from "@/components/flow/node-card";
 import { nodeTypes } from "@/components/flow/node-views";
 import { ConnectionFeedback, ConnectionLine } from "./connection-feedback";
 import { useEditor, useEditorStore } from "./editor-context";
@@ -31,15 +34,9 @@ export const PALETTE_DRAG_TYPE = "application/x-baton-kind";
 /** Above this many nodes, only nodes in the viewport are mounted. */
 const VISIBLE_ONLY_THRESHOLD = 200;
 
-const MINIMAP_COLORS: Record<string, string> = {
-  agent: "#0ea5e9",
-  arena: "#8b5cf6",
-  fold: "#f59e0b",
-  check: "#10b981",
-  approval: "#f43f5e",
-};
-const minimapColor = (node: CanvasNode) => (node.data.issues.length > 0 ? "#dc2626" : (MINIMAP_COLORS[node.type ?? ""] ?? "#a1a1aa"));
+const minimapColor = (node: CanvasNode) => (node.data.issues.length > 0 ? "#dc2626" : KIND_STYLES[node.data.node.kind].accent);
 
+const minimapNodeSize = { width: 240, height: CARD_HEIGHT };
 const defaultEdgeOptions = { style: { stroke: "#71717a", strokeWidth: 1.25 } };
 const deleteKeys = ["Delete", "Backspace"];
 const fitViewOptions = { maxZoom: 1, padding: 0.15 };
@@ -49,6 +46,20 @@ export function FlowCanvas() {
   const nodes = useEditor((s) => s.nodes);
   const edges = useEditor((s) => s.edges);
   const { screenToFlowPosition } = useReactFlow();
+  const wrapper = useRef<HTMLDivElement>(null);
+
+  // While the viewport moves, nodes and edges take no pointer events (canvas.css): Chrome then
+  // skips them when hit-testing each mouse move. A class set directly, not React state, so
+  // starting and ending a pan re-renders nothing.
+  const onMoveStart = useCallback(() => wrapper.current?.classList.add("moving"), []);
+  const onMoveEnd = useCallback(() => wrapper.current?.classList.remove("moving"), []);
+  // A press on the empty pane captures the pointer: the mouse moves of the pan that may follow
+  // then go straight to the pane, and Chrome skips hit-testing every node and edge under the
+  // cursor for each of them. The capture ends with the button.
+  const onPointerDown = useCallback((event: PointerEvent<HTMLDivElement>) => {
+    const target = event.target as Element;
+    if (event.button === 0 && target.classList.contains("react-flow__pane")) target.setPointerCapture(event.pointerId);
+  }, []);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<CanvasNode>[]) => store.dispatch({ type: "node-changes", changes }),
@@ -88,32 +99,36 @@ export function FlowCanvas() {
   );
 
   return (
-    <div className="relative h-full w-full" data-testid="canvas">
-      <ReactFlow<CanvasNode, CanvasEdge>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        onDelete={onDelete}
-        isValidConnection={isValidConnection}
-        connectionLineComponent={ConnectionLine}
-        onDragOver={onDragOver}
-        onDrop={onDrop}
-        deleteKeyCode={deleteKeys}
-        defaultEdgeOptions={defaultEdgeOptions}
-        onlyRenderVisibleElements={nodes.length > VISIBLE_ONLY_THRESHOLD}
-        minZoom={0.05}
-        maxZoom={2}
-        fitView
-        fitViewOptions={fitViewOptions}
-      >
-        <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#d4d4d8" />
-        <MiniMap<CanvasNode> pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} className="!border !border-zinc-200" />
-        <Controls showInteractive={false} />
-        <ConnectionFeedback />
-      </ReactFlow>
+    <div ref={wrapper} className="baton-canvas relative h-full w-full" data-testid="canvas" onPointerDown={onPointerDown}>
+      <CompactZoomProvider>
+        <ReactFlow<CanvasNode, CanvasEdge>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          onDelete={onDelete}
+          isValidConnection={isValidConnection}
+          connectionLineComponent={ConnectionLine}
+          onDragOver={onDragOver}
+          onDrop={onDrop}
+          onMoveStart={onMoveStart}
+          onMoveEnd={onMoveEnd}
+          deleteKeyCode={deleteKeys}
+          defaultEdgeOptions={defaultEdgeOptions}
+          onlyRenderVisibleElements={nodes.length > VISIBLE_ONLY_THRESHOLD}
+          minZoom={0.05}
+          maxZoom={2}
+          fitView
+          fitViewOptions={fitViewOptions}
+        >
+          <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#d4d4d8" />
+          <LiteMiniMap<CanvasNode> nodes={nodes} nodeColor={minimapColor} defaultNodeSize={minimapNodeSize} className="!border !border-zinc-200" />
+          <Controls showInteractive={false} />
+          <ConnectionFeedback />
+        </ReactFlow>
+      </CompactZoomProvider>
     </div>
   );
 }

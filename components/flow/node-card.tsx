@@ -4,11 +4,12 @@
  * badge and (on the run page) a status overlay. Kind views only supply the profile line and
  * preview. Pure presentation: everything shown comes from the canvas node's data.
  */
-import { Handle, Position, useStore, type ReactFlowState } from "@xyflow/react";
+import { Handle, Position } from "@xyflow/react";
 import type { ReactNode } from "react";
 import { NODE_KIND_SPECS } from "@/lib/flow/node-kinds";
 import type { CanvasNodeData, NodeStatusOverlay } from "@/lib/editor/types";
 import { KIND_STYLES } from "./kind-style";
+import { useCompactFromProvider, useCompactFromStore } from "./compact-zoom";
 import { recordRender } from "./render-counter";
 
 const STATE_STYLES: Record<string, string> = {
@@ -40,17 +41,27 @@ function StatusRow({ status }: { status: NodeStatusOverlay }) {
   );
 }
 
-/**
- * Below this zoom a card's text is unreadable; cards then draw only their kind colour and id,
- * which keeps large zoomed-out flows cheap to paint. Cards keep the same size in both modes,
- * so switching never re-measures nodes or moves edges.
- */
-const COMPACT_BELOW_ZOOM = 0.45;
-const isCompact = (s: ReactFlowState) => s.transform[2] < COMPACT_BELOW_ZOOM;
-
-// Compact cards skip the shadow and hide (not remove) their handles: at low zoom, painting two
-// handles per node was the largest cost of a pan, and hidden handles keep their measured bounds.
+// Compact cards skip the shadow and draw no handle components: at low zoom, painting two handles
+// per node was the largest cost of a pan, and each Handle subscribes to the flow store.
 const handleClass = "!h-2.5 !w-2.5 !border-zinc-400 !bg-white";
+
+/**
+ * A compact card's handles: invisible boxes with React Flow's handle classes and attributes,
+ * which is what React Flow measures (by class, when a node mounts or resizes) to place edge
+ * ends. Same classes and size as the Handle components, so the measured bounds are the same
+ * in both modes and switching modes needs no re-measure. Not interactive: at this zoom a
+ * handle is a few pixels wide; the full card's handles are.
+ */
+function StaticHandle({ type, nodeId }: { type: "source" | "target"; nodeId: string }) {
+  const position = type === "target" ? Position.Left : Position.Right;
+  return (
+    <div
+      className={`react-flow__handle react-flow__handle-${position} ${type} invisible ${handleClass}`}
+      data-handlepos={position}
+      data-nodeid={nodeId}
+    />
+  );
+}
 
 /** Card size is fixed (content is clamped), so auto-layout knows it before measuring. */
 export const CARD_HEIGHT = 84;
@@ -63,10 +74,19 @@ export interface NodeCardProps {
   preview?: ReactNode;
 }
 
-export function NodeCard({ data, selected, profile, preview }: NodeCardProps) {
+export function NodeCard(props: NodeCardProps) {
+  recordRender(props.data.node.id);
+  const compact = useCompactFromProvider();
+  return compact === null ? <SubscribedNodeCard {...props} /> : <NodeCardBody {...props} compact={compact} />;
+}
+
+/** A card on a canvas without a CompactZoomProvider: subscribes to the zoom itself. */
+function SubscribedNodeCard(props: NodeCardProps) {
+  return <NodeCardBody {...props} compact={useCompactFromStore()} />;
+}
+
+function NodeCardBody({ data, selected, profile, preview, compact }: NodeCardProps & { compact: boolean }) {
   const { node, issues, status } = data;
-  recordRender(node.id);
-  const compact = useStore(isCompact);
   const style = KIND_STYLES[node.kind];
   const hasIssues = issues.length > 0;
   const ring = selected
@@ -77,16 +97,21 @@ export function NodeCard({ data, selected, profile, preview }: NodeCardProps) {
       ? "border-red-400"
       : "border-zinc-300";
   const height = CARD_HEIGHT + (status ? CARD_STATUS_HEIGHT : 0);
+  // The accent stripe is a background, not an element: one positioned box fewer per card.
+  const accent = `linear-gradient(to right, ${style.accent} ${compact ? 12 : 3}px, #fff 0)`;
   return (
     <div
-      className={`relative flex w-60 flex-col rounded-md border bg-white text-[12px] ${compact ? "" : "shadow-sm"} ${ring}`}
-      style={{ height }}
+      className={`relative flex w-60 flex-col rounded-md border text-[12px] ${compact ? "" : "shadow-sm"} ${ring}`}
+      style={{ height, background: accent }}
       data-testid={`node-${node.id}`}
       data-kind={node.kind}
       data-issues={issues.length}
     >
-      <div className={`absolute inset-y-0 left-0 rounded-l-[5px] ${compact ? "w-3" : "w-[3px]"} ${style.accent}`} />
-      <Handle type="target" position={Position.Left} className={`${handleClass} ${compact ? "invisible" : ""}`} data-testid={`handle-in-${node.id}`} />
+      {compact ? (
+        <StaticHandle type="target" nodeId={node.id} />
+      ) : (
+        <Handle type="target" position={Position.Left} className={handleClass} data-testid={`handle-in-${node.id}`} />
+      )}
       {compact ? (
         <div className="flex min-h-0 flex-1 items-center gap-2 pl-6 pr-3">
           <span className="truncate font-mono text-[28px] font-semibold text-zinc-800">{node.id}</span>
@@ -122,7 +147,11 @@ export function NodeCard({ data, selected, profile, preview }: NodeCardProps) {
         </div>
       )}
       {status ? <StatusRow status={status} /> : null}
-      <Handle type="source" position={Position.Right} className={`${handleClass} ${compact ? "invisible" : ""}`} data-testid={`handle-out-${node.id}`} />
+      {compact ? (
+        <StaticHandle type="source" nodeId={node.id} />
+      ) : (
+        <Handle type="source" position={Position.Right} className={handleClass} data-testid={`handle-out-${node.id}`} />
+      )}
     </div>
   );
 }
