@@ -263,14 +263,19 @@ export async function completeSteps(db: Orm, engine: Engine, inputs: readonly Co
           ) e
           order by ended.position, e.position
           returning pg_notify(${RUN_EVENTS_CHANNEL}, run_id)
+        ),
+        -- The runs are locked here, in id order, after the steps (as every completion does), so
+        -- the engine's advance only reads them, with a snapshot taken after the locks.
+        locked_runs as (
+          select r.id from runs r where r.id in (select run_id from ended) order by r.id for update
         )
-        select id, run_id, state from ended
+        select id, run_id, state, (select count(*) from locked_runs) as runs_locked from ended
       `,
     );
     const byId = new Map(updated.map((row) => [row.id, row]));
     const runIds = [...new Set(updated.map((row) => row.run_id))].sort();
     let advances = new Map<string, Advance>();
-    if (engine.advanceRuns && runIds.length > 0) advances = await engine.advanceRuns(tx, runIds);
+    if (engine.advanceRuns && runIds.length > 0) advances = await engine.advanceRuns(tx, runIds, { alreadyLocked: true });
     else for (const runId of runIds) advances.set(runId, await engine.advanceRun(tx, runId));
     const results = inputs.map((input): CompleteStepResult => {
       const row = byId.get(input.stepId);

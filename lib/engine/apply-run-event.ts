@@ -41,8 +41,12 @@ export async function advanceRun(tx: Executor, runId: string): Promise<Advance> 
 }
 
 /** Engine.advanceRuns: advanceRun for several runs, locked and read together. */
-export async function advanceRuns(tx: Executor, runIds: readonly string[]): Promise<Map<string, Advance>> {
-  const locked = await loadRunStatesForUpdate(tx, runIds);
+export async function advanceRuns(
+  tx: Executor,
+  runIds: readonly string[],
+  options: { alreadyLocked?: boolean } = {},
+): Promise<Map<string, Advance>> {
+  const locked = await loadRunStatesForUpdate(tx, runIds, options);
   const advances = new Map<string, Advance>();
   for (const runId of [...new Set(runIds)].sort()) {
     const before = locked.get(runId);

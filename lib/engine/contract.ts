@@ -112,9 +112,10 @@ export interface Engine {
   advanceRun(tx: Executor, runId: string): Promise<Advance>;
   /**
    * advanceRun for several runs in one transaction (a batch of completions), cheaper than
-   * one call each; runs must be locked in id order. Absent → advanceRun per run, in id order.
+   * one call each; runs are locked in id order. `alreadyLocked`: the caller's transaction
+   * already holds the runs' row locks, taken in id order. Absent → advanceRun per run.
    */
-  advanceRuns?(tx: Executor, runIds: readonly string[]): Promise<Map<string, Advance>>;
+  advanceRuns?(tx: Executor, runIds: readonly string[], options?: { alreadyLocked?: boolean }): Promise<Map<string, Advance>>;
   /**
    * Called by the dispatcher after a transaction that ended a run (an Advance with
    * `ended`) committed: the place for work that must not run under the run's lock, such as

@@ -44,38 +44,44 @@ export async function loadRunStateForUpdate(tx: Executor, runId: string): Promis
 
 /**
  * Several runs at once (a batch of completions): the runs are locked in id order in one
- * statement — every multi-run locker uses that order, so two never deadlock — then all
+ * statement — every multi-run locker uses that order, so two never deadlock — then they and
  * their steps are read in a second statement, whose snapshot follows the locks.
+ * `alreadyLocked`: the caller's transaction took those locks (in id order) in an earlier
+ * statement, so only the read is needed.
  */
-export async function loadRunStatesForUpdate(tx: Executor, runIds: readonly string[]): Promise<Map<string, LockedRun>> {
+export async function loadRunStatesForUpdate(
+  tx: Executor,
+  runIds: readonly string[],
+  options: { alreadyLocked?: boolean } = {},
+): Promise<Map<string, LockedRun>> {
   const locked = new Map<string, LockedRun>();
   if (runIds.length === 0) return locked;
   const ids = JSON.stringify([...new Set(runIds)].sort());
-  const runs = await rows<{ id: string; status: RunStatus; finished: boolean }>(
-    tx,
-    sql`select id, status, finished_at is not null as finished from runs
-        where id = any(array(select jsonb_array_elements_text(${ids}::jsonb)))
-        order by id for update`,
-  );
-  if (runs.length === 0) return locked;
-  const raw = await rows<RawStatus & { run_id: string }>(
+  if (!options.alreadyLocked) {
+    await rows(
+      tx,
+      sql`select id from runs where id = any(array(select jsonb_array_elements_text(${ids}::jsonb))) order by id for update`,
+    );
+  }
+  const raw = await rows<Partial<RawStatus> & { run_id: string; run_status: RunStatus; run_finished: boolean }>(
     tx,
     sql`
-      select run_id, id, key, node_id, kind, role, state, depends_on, attempt, max_attempts,
-             (spec->>'retries')::int as retries, spec->'select'->>'mode' as select_mode,
-             cancel_requested, left(error, 500) as error
-      from steps where run_id = any(array(select jsonb_array_elements_text(${JSON.stringify(runs.map((r) => r.id))}::jsonb)))
-      order by run_id, id
+      select r.id as run_id, r.status as run_status, r.finished_at is not null as run_finished,
+             s.id, s.key, s.node_id, s.kind, s.role, s.state, s.depends_on, s.attempt, s.max_attempts,
+             (s.spec->>'retries')::int as retries, s.spec->'select'->>'mode' as select_mode,
+             s.cancel_requested, left(s.error, 500) as error
+      from runs r left join steps s on s.run_id = r.id
+      where r.id = any(array(select jsonb_array_elements_text(${ids}::jsonb)))
+      order by r.id, s.id
     `,
   );
-  const stepsByRun = new Map<string, StepStatus[]>(runs.map((r) => [r.id, []]));
-  for (const r of raw) stepsByRun.get(r.run_id)?.push(toStepStatus(r));
-  for (const run of runs) {
-    locked.set(run.id, {
-      id: run.id,
-      status: run.status,
-      state: { status: run.status, finished: Boolean(run.finished), steps: stepsByRun.get(run.id) ?? [] },
-    });
+  for (const r of raw) {
+    let run = locked.get(r.run_id);
+    if (!run) {
+      run = { id: r.run_id, status: r.run_status, state: { status: r.run_status, finished: Boolean(r.run_finished), steps: [] } };
+      locked.set(r.run_id, run);
+    }
+    if (r.id) run.state.steps.push(toStepStatus(r as RawStatus));
   }
   return locked;
 }
