@@ -63,6 +63,10 @@ function StaticHandle({ type, nodeId }: { type: "source" | "target"; nodeId: str
   );
 }
 
+/** The compact card's id, shortened to what fits its width at its monospace size (no clip box). */
+const COMPACT_ID_CHARS = 10;
+const compactId = (id: string) => (id.length > COMPACT_ID_CHARS ? `${id.slice(0, COMPACT_ID_CHARS - 1)}…` : id);
+
 /** Card size is fixed (content is clamped), so auto-layout knows it before measuring. */
 export const CARD_HEIGHT = 84;
 export const CARD_STATUS_HEIGHT = 22;
@@ -97,11 +101,14 @@ function NodeCardBody({ data, selected, profile, preview, compact }: NodeCardPro
       ? "border-red-400"
       : "border-zinc-300";
   const height = CARD_HEIGHT + (status ? CARD_STATUS_HEIGHT : 0);
-  // The accent stripe is a background, not an element: one positioned box fewer per card.
+  // Per card, every positioned box (a paint layer) and every overflow clip adds paint chunks that
+  // Chromium re-layerizes on each frame of a pan: the accent stripe is a background, the card is
+  // not positioned (its handles are placed against the node wrapper, which has the card's box),
+  // and the compact id is shortened in JS instead of clipped.
   const accent = `linear-gradient(to right, ${style.accent} ${compact ? 12 : 3}px, #fff 0)`;
   return (
     <div
-      className={`relative flex w-60 flex-col rounded-md border text-[12px] ${compact ? "" : "shadow-sm"} ${ring}`}
+      className={`flex w-60 flex-col rounded-md border text-[12px] ${compact ? "" : "shadow-sm"} ${ring}`}
       style={{ height, background: accent }}
       data-testid={`node-${node.id}`}
       data-kind={node.kind}
@@ -114,7 +121,7 @@ function NodeCardBody({ data, selected, profile, preview, compact }: NodeCardPro
       )}
       {compact ? (
         <div className="flex min-h-0 flex-1 items-center gap-2 pl-6 pr-3">
-          <span className="truncate font-mono text-[28px] font-semibold text-zinc-800">{node.id}</span>
+          <span className="whitespace-nowrap font-mono text-[28px] font-semibold text-zinc-800">{compactId(node.id)}</span>
           {hasIssues ? <span className="ml-auto h-5 w-5 shrink-0 rounded-full bg-red-600" /> : null}
         </div>
       ) : (
