@@ -26,12 +26,17 @@ async function reduceAndApply(tx: Executor, runId: string, locked: LockedRun | u
   return { ok: true, readyStepIds, state: result.state };
 }
 
-/** What a settle did, for the dispatcher: readied steps, and whether it ended the run. */
+/**
+ * What a settle did, for the dispatcher: readied steps, and whether it ended a run that may
+ * have files to remove (so the dispatcher calls onRunEnded after the commit).
+ */
 function advanceOf(result: ApplyResult, before: LockedRun | undefined): Advance {
   // A run deleted under a running step has nothing left to advance.
   if (!result.ok) return { readyStepIds: [], ended: false };
   const ended = isTerminalRun(result.state.status) && !(before && isTerminalRun(before.status));
-  return { readyStepIds: result.readyStepIds, ended };
+  // Only a run with a step working in a directory can have files to remove (onRunEnded).
+  const hasWorkspaces = result.state.steps.some((s) => s.workspace !== "none");
+  return { readyStepIds: result.readyStepIds, ended: ended && hasWorkspaces };
 }
 
 /** Engine.advanceRun: re-derive the run after the dispatcher wrote a step's outcome. */

@@ -127,7 +127,10 @@ export interface Engine {
 export interface Advance {
   /** Steps that became ready (the dispatcher NOTIFYs them in the same transaction). */
   readyStepIds: string[];
-  /** This advance moved the run to a terminal status. */
+  /**
+   * This advance moved the run to a terminal status and the engine has after-commit work
+   * for it: the dispatcher calls onRunEnded once the transaction committed.
+   */
   ended: boolean;
 }
 

@@ -30,6 +30,7 @@ interface RawStatus {
   select_mode: SelectMode | null;
   cancel_requested: boolean;
   error: string | null;
+  workspace: "code" | "none" | null;
 }
 
 export interface LockedRun {
@@ -69,7 +70,7 @@ export async function loadRunStatesForUpdate(
       select r.id as run_id, r.status as run_status, r.finished_at is not null as run_finished,
              s.id, s.key, s.node_id, s.kind, s.role, s.state, s.depends_on, s.attempt, s.max_attempts,
              (s.spec->>'retries')::int as retries, s.spec->'select'->>'mode' as select_mode,
-             s.cancel_requested, left(s.error, 500) as error
+             s.cancel_requested, left(s.error, 500) as error, s.spec->>'workspace' as workspace
       from runs r left join steps s on s.run_id = r.id
       where r.id = any(array(select jsonb_array_elements_text(${ids}::jsonb)))
       order by r.id, s.id
@@ -104,5 +105,6 @@ function toStepStatus(r: RawStatus): StepStatus {
     retryable: false,
     cancelRequested: Boolean(r.cancel_requested),
     error: r.error,
+    ...(r.workspace ? { workspace: r.workspace } : {}),
   };
 }

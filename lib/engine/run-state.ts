@@ -24,6 +24,8 @@ export interface StepStatus {
   cancelRequested: boolean;
   /** The last error (possibly shortened), for the run's error message. */
   error: string | null;
+  /** The step works in a directory ("code": worktree or scratch dir) or in none. */
+  workspace?: "code" | "none";
 }
 
 export interface RunState {
