@@ -8,6 +8,9 @@ import { completeSteps } from "./complete-step";
 import { CompletionBatcher } from "./completion-batcher";
 import { createTestEngine } from "./testing/test-engine";
 import { insertRun, runStatus, stepsOf } from "./testing/fixtures";
+import { createDemoRun, demoChain, demoParallel } from "./testing/demo-runs";
+import { engine as realEngine } from "../engine/engine";
+import { seedOrThrow } from "../seed";
 
 let db: Db;
 const engine = createTestEngine();
@@ -146,5 +149,38 @@ describe("CompletionBatcher", () => {
     expect((await good).completed).toBe(true);
     await expect(bad).rejects.toThrow("deadlock detected");
     expect(calls).toEqual([["s0"], ["good", "bad"], ["good"], ["bad"]]);
+  });
+});
+
+describe("completions in one transaction, real engine", () => {
+  it("ends several runs together (one run-row statement) and advances a run with steps left", async () => {
+    await seedOrThrow(db);
+    const singles = [await createDemoRun(db, demoParallel(1, { chunks: 1 })), await createDemoRun(db, demoParallel(1, { chunks: 1 }))];
+    const chain = await createDemoRun(db, demoChain(2, { chunks: 1 }));
+    const ids = [...singles, chain].map((r) => r.runId);
+    const claimed = (await claimSteps(db.orm, { workerId: "wkr_real", tags: [], limit: 50, leaseMs: 60_000 })).filter((s) => ids.includes(s.runId));
+    expect(claimed).toHaveLength(3);
+    const usage = { inputTokens: 3, outputTokens: 4, totalTokens: 7 };
+    const results = await completeSteps(
+      db.orm,
+      realEngine,
+      claimed.map((s) => ({ stepId: s.id, fence: s.fence, workerId: "wkr_real", outcome: { state: "succeeded" as const, output: `out ${s.key}`, usage } })),
+    );
+    expect(results.every((r) => r.completed)).toBe(true);
+    const runs = await rows<{ id: string; status: string; usage: Record<string, number>; finished: boolean }>(
+      db.orm,
+      sql`select id, status, usage, finished_at is not null as finished from runs
+          where id in (${ids[0]}, ${ids[1]}, ${ids[2]}) order by id`,
+    );
+    const byId = new Map(runs.map((r) => [r.id, r]));
+    for (const single of singles) {
+      expect(byId.get(single.runId)).toMatchObject({ status: "succeeded", finished: true, usage });
+      // "running" was announced when the run started; the batch adds exactly its end.
+      expect((await eventsOf(single.runId)).filter((e) => e.type === "run-state").map((e) => e.data.status)).toEqual(["running", "succeeded"]);
+    }
+    expect(byId.get(chain.runId)).toMatchObject({ status: "running", finished: false, usage });
+    const c1 = (await stepsOf(db.orm, chain.runId)).find((s) => s.key === "c1")!;
+    expect(c1.state).toBe("ready");
+    expect(results.find((r) => r.readyStepIds.length > 0)?.readyStepIds).toEqual([c1.id]);
   });
 });

@@ -180,6 +180,79 @@ export async function applyCommands(tx: Executor, runId: string, state: RunState
 type RunCommand = Extract<Command, { type: "run-state" }> | undefined;
 
 /**
+ * Pure: when a reduction changes no step (its commands are run-state ones at most), the run
+ * row is all there is to write, and several such runs can share one statement (updateRuns).
+ * Returns `{ command }` (the last run-state command, if any) in that case, else null.
+ */
+export function runOnlyChange(commands: readonly Command[]): { command: RunCommand } | null {
+  if (commands.some((c) => c.type !== "run-state")) return null;
+  return { command: commands.findLast((c) => c.type === "run-state") };
+}
+
+/**
+ * What applyCommands does for a reduction without step changes, for several runs in ONE
+ * statement: each run's usage re-summed over its attempts, status/error/finished from its
+ * command, a "run-state" event and a NOTIFY (run id) for each run whose command changed it.
+ */
+export async function updateRuns(tx: Executor, changes: ReadonlyArray<{ runId: string; command: RunCommand }>): Promise<void> {
+  if (changes.length === 0) return;
+  const recordset = changes.map(({ runId, command }) => ({
+    run_id: runId,
+    has_command: command !== undefined,
+    status: command?.to ?? null,
+    error: command?.error ?? null,
+    finished: command?.finished ?? null,
+  }));
+  await rows(
+    tx,
+    sql`
+      with v as (
+        select * from jsonb_to_recordset(${JSON.stringify(recordset)}::jsonb)
+          as v(run_id text, has_command boolean, status text, error text, finished boolean)
+      ),
+      usage_rows as (
+        select a.run_id, a.usage as u from step_attempts a join v on v.run_id = a.run_id
+        union all
+        select s.run_id, s.usage from steps s join v on v.run_id = s.run_id
+        where s.attempt > 0 and s.state in ('succeeded', 'failed', 'canceled')
+          and not exists (select 1 from step_attempts a where a.step_id = s.id and a.attempt = s.attempt)
+      ),
+      total as (
+        select v.run_id, jsonb_strip_nulls(jsonb_build_object(
+          'inputTokens', sum((u.u->>'inputTokens')::numeric),
+          'outputTokens', sum((u.u->>'outputTokens')::numeric),
+          'totalTokens', sum((u.u->>'totalTokens')::numeric),
+          'costUsd', sum((u.u->>'costUsd')::numeric))) as usage
+        from v left join usage_rows u on u.run_id = v.run_id
+        group by v.run_id
+      ),
+      run_updated as (
+        update runs r set
+          usage = t.usage,
+          status = coalesce(v.status, r.status),
+          error = case when v.status is null then r.error else v.error end,
+          finished_at = case
+            when v.finished is null then r.finished_at
+            when v.finished then coalesce(r.finished_at, now())
+            else null end,
+          updated_at = now()
+        from v join total t on t.run_id = v.run_id
+        where r.id = v.run_id
+        returning r.id, r.status, r.error, r.finished_at, v.has_command
+      ),
+      announced as (
+        insert into step_events (run_id, step_id, attempt, type, data)
+        select id, null, 0, 'run-state',
+               jsonb_strip_nulls(jsonb_build_object('status', status, 'error', error, 'finished', finished_at is not null))
+        from run_updated where has_command
+        order by id
+      )
+      select pg_notify(${RUN_EVENTS_CHANNEL}, id) from run_updated where has_command
+    `,
+  );
+}
+
+/**
  * The current attempt of a step the dispatcher did not archive (none today; cheap insurance).
  * `steps` is the relation holding the steps' current (id, attempt, state, usage).
  */

@@ -4,7 +4,7 @@
  * takes after creation (dispatcher completions via advanceRun, and people's actions).
  */
 import type { Executor } from "../db/client";
-import { applyCommands } from "./apply-commands";
+import { applyCommands, runOnlyChange, updateRuns } from "./apply-commands";
 import { loadRunStateForUpdate, loadRunStatesForUpdate, type LockedRun } from "./load-run-state";
 import { reduce, type RunEvent } from "./reducer";
 import { isTerminalRun, type RunState } from "./run-state";
@@ -20,7 +20,10 @@ export async function applyRunEvent(tx: Executor, runId: string, event: RunEvent
 
 async function reduceAndApply(tx: Executor, runId: string, locked: LockedRun | undefined, event: RunEvent): Promise<ApplyResult> {
   if (!locked) return { ok: false, reason: "not-found", message: `run "${runId}" not found` };
-  const result = reduce(locked.state, event);
+  return applyReduced(tx, runId, reduce(locked.state, event));
+}
+
+async function applyReduced(tx: Executor, runId: string, result: ReturnType<typeof reduce>): Promise<ApplyResult> {
   if (result.rejected) return { ok: false, reason: "rejected", message: result.rejected };
   const readyStepIds = await applyCommands(tx, runId, result.state, result.commands);
   return { ok: true, readyStepIds, state: result.state };
@@ -53,9 +56,24 @@ export async function advanceRuns(
 ): Promise<Map<string, Advance>> {
   const locked = await loadRunStatesForUpdate(tx, runIds, options);
   const advances = new Map<string, Advance>();
+  // Runs whose settle changes no step (e.g. a run's last step finished) share one statement.
+  const runOnly: Array<{ runId: string; command: Parameters<typeof updateRuns>[1][number]["command"] }> = [];
   for (const runId of [...new Set(runIds)].sort()) {
     const before = locked.get(runId);
-    advances.set(runId, advanceOf(await reduceAndApply(tx, runId, before, { type: "settle" }), before));
+    // A run deleted under a running step has nothing left to advance.
+    if (!before) {
+      advances.set(runId, { readyStepIds: [], ended: false });
+      continue;
+    }
+    const reduced = reduce(before.state, { type: "settle" });
+    const change = reduced.rejected ? null : runOnlyChange(reduced.commands);
+    if (change) {
+      runOnly.push({ runId, command: change.command });
+      advances.set(runId, advanceOf({ ok: true, readyStepIds: [], state: reduced.state }, before));
+    } else {
+      advances.set(runId, advanceOf(await applyReduced(tx, runId, reduced), before));
+    }
   }
+  await updateRuns(tx, runOnly);
   return advances;
 }
