@@ -39,6 +39,7 @@ export async function measureGraphileChain(url: string, length: number, warmup =
       return performance.now() - started;
     };
     if (warmup > 0) await chain(warmup);
+    await pgPool.query("analyze"); // as for the Baton chain
     const totalMs = await chain(length);
     await utils.release();
     await runner.stop();

@@ -198,11 +198,13 @@ export async function completeSteps(db: Orm, engine: Engine, inputs: readonly Co
             usage jsonb, detail jsonb, start_commit text, branch text, worktree text, result_commit text,
             diff text, diff_stats jsonb, winner text, prompt text, events jsonb)
         ),
+        -- = any(array(...)) keeps these lookups index scans whatever the table's size (a join
+        -- with the recordset is planned for ~100 rows and may hash-join over a full scan).
         locked as (
-          select s.id from steps s join v on v.id = s.id
-          where s.fence = v.fence and s.state = 'running'
+          select s.id from steps s
+          where s.id = any(array(select v.id from v)) and s.state = 'running'
           order by s.id
-          for update of s
+          for update
         ),
         ended as (
           update steps s
@@ -235,8 +237,8 @@ export async function completeSteps(db: Orm, engine: Engine, inputs: readonly Co
               diff_stats = v.diff_stats,
               winner = v.winner,
               updated_at = now()
-          from v, locked l
-          where s.id = l.id and v.id = l.id and s.fence = v.fence and s.state = 'running'
+          from v
+          where s.id = any(array(select l.id from locked l)) and v.id = s.id and s.fence = v.fence and s.state = 'running'
           returning s.*, v.state as outcome, v.worker_id as ended_by, v.events as last_events, v.position
         ),
         archived as (
@@ -267,7 +269,7 @@ export async function completeSteps(db: Orm, engine: Engine, inputs: readonly Co
         -- The runs are locked here, in id order, after the steps (as every completion does), so
         -- the engine's advance only reads them, with a snapshot taken after the locks.
         locked_runs as (
-          select r.id from runs r where r.id in (select run_id from ended) order by r.id for update
+          select r.id from runs r where r.id = any(array(select run_id from ended)) order by r.id for update
         )
         select id, run_id, state, (select count(*) from locked_runs) as runs_locked from ended
       `,

@@ -47,7 +47,9 @@ export async function heartbeat(db: Executor, input: HeartbeatInput): Promise<He
         update steps s
         set lease_expires_at = now() + ${input.leaseMs}::int * interval '1 millisecond'
         from jsonb_to_recordset(${JSON.stringify(input.held)}::jsonb) as h(id text, fence bigint)
-        where s.id = h.id and s.fence = h.fence and s.state = 'running' and s.lease_owner = ${worker.id}
+        -- = any(array(...)): an index lookup per held step, never a scan of the table
+        where s.id = any(array(select h2.id from jsonb_to_recordset(${JSON.stringify(input.held)}::jsonb) as h2(id text)))
+          and s.id = h.id and s.fence = h.fence and s.state = 'running' and s.lease_owner = ${worker.id}
         returning s.id, s.cancel_requested
       )
       select id, cancel_requested from renewed

@@ -210,21 +210,24 @@ export async function updateRuns(tx: Executor, changes: ReadonlyArray<{ runId: s
         select * from jsonb_to_recordset(${JSON.stringify(recordset)}::jsonb)
           as v(run_id text, has_command boolean, status text, error text, finished boolean)
       ),
-      usage_rows as (
-        select a.run_id, a.usage as u from step_attempts a join v on v.run_id = a.run_id
-        union all
-        select s.run_id, s.usage from steps s join v on v.run_id = s.run_id
-        where s.attempt > 0 and s.state in ('succeeded', 'failed', 'canceled')
-          and not exists (select 1 from step_attempts a where a.step_id = s.id and a.attempt = s.attempt)
-      ),
+      -- Per run, correlated (index scans by run id): a join with the recordset is planned
+      -- for ~100 rows and may hash-join over whole tables.
       total as (
-        select v.run_id, jsonb_strip_nulls(jsonb_build_object(
-          'inputTokens', sum((u.u->>'inputTokens')::numeric),
-          'outputTokens', sum((u.u->>'outputTokens')::numeric),
-          'totalTokens', sum((u.u->>'totalTokens')::numeric),
-          'costUsd', sum((u.u->>'costUsd')::numeric))) as usage
-        from v left join usage_rows u on u.run_id = v.run_id
-        group by v.run_id
+        select v.run_id, (
+          select jsonb_strip_nulls(jsonb_build_object(
+            'inputTokens', sum((x.u->>'inputTokens')::numeric),
+            'outputTokens', sum((x.u->>'outputTokens')::numeric),
+            'totalTokens', sum((x.u->>'totalTokens')::numeric),
+            'costUsd', sum((x.u->>'costUsd')::numeric)))
+          from (
+            select a.usage as u from step_attempts a where a.run_id = v.run_id
+            union all
+            select s.usage from steps s
+            where s.run_id = v.run_id and s.attempt > 0 and s.state in ('succeeded', 'failed', 'canceled')
+              and not exists (select 1 from step_attempts a where a.step_id = s.id and a.attempt = s.attempt)
+          ) x
+        ) as usage
+        from v
       ),
       run_updated as (
         update runs r set
@@ -237,7 +240,7 @@ export async function updateRuns(tx: Executor, changes: ReadonlyArray<{ runId: s
             else null end,
           updated_at = now()
         from v join total t on t.run_id = v.run_id
-        where r.id = v.run_id
+        where r.id = any(array(select run_id from v)) and r.id = v.run_id
         returning r.id, r.status, r.error, r.finished_at, v.has_command
       ),
       announced as (

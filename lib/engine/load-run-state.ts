@@ -67,11 +67,17 @@ export async function loadRunStatesForUpdate(
   const raw = await rows<Partial<RawStatus> & { run_id: string; run_status: RunStatus; run_finished: boolean }>(
     tx,
     sql`
-      select r.id as run_id, r.status as run_status, r.finished_at is not null as run_finished,
-             s.id, s.key, s.node_id, s.kind, s.role, s.state, s.depends_on, s.attempt, s.max_attempts,
-             (s.spec->>'retries')::int as retries, s.spec->'select'->>'mode' as select_mode,
-             s.cancel_requested, left(s.error, 500) as error, s.spec->>'workspace' as workspace
-      from runs r left join steps s on s.run_id = r.id
+      select r.id as run_id, r.status as run_status, r.finished_at is not null as run_finished, s.*
+      from runs r
+      -- Each run's steps by index (run_id, key), never a scan of the whole table: "offset 0"
+      -- keeps the planner from flattening the lateral subquery into a join it may hash.
+      left join lateral (
+        select s.id, s.key, s.node_id, s.kind, s.role, s.state, s.depends_on, s.attempt, s.max_attempts,
+               (s.spec->>'retries')::int as retries, s.spec->'select'->>'mode' as select_mode,
+               s.cancel_requested, left(s.error, 500) as error, s.spec->>'workspace' as workspace
+        from steps s where s.run_id = r.id
+        offset 0
+      ) s on true
       where r.id = any(array(select jsonb_array_elements_text(${ids}::jsonb)))
       order by r.id, s.id
     `,
