@@ -270,6 +270,10 @@ async function measureFrames(db: Db, browser: Browser, base: string, seconds: nu
   const page = await context.newPage();
   await page.goto(`${base}/runs/${runId}`);
   await page.getByTestId("timeline").waitFor();
+  // The figure is frame time while steps stream, not page load: wait until the graph is
+  // laid out and drawn (its flow version arrives after the timeline) and the page settles.
+  await page.locator(".react-flow__node").first().waitFor();
+  await sleep(500);
   // A string, not a function: tsx's helpers (__name) don't exist in the page.
   await page.evaluate(`(() => {
     window.__frames = [];
