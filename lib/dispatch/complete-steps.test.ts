@@ -166,7 +166,7 @@ describe("completions in one transaction, real engine", () => {
       realEngine,
       claimed.map((s) => ({ stepId: s.id, fence: s.fence, workerId: "wkr_real", outcome: { state: "succeeded" as const, output: `out ${s.key}`, usage } })),
     );
-    expect(results.every((r) => r.completed)).toBe(true);
+    expect(results.map((r) => r.completed)).toEqual([true, true, true]);
     const runs = await rows<{ id: string; status: string; usage: Record<string, number>; finished: boolean }>(
       db.orm,
       sql`select id, status, usage, finished_at is not null as finished from runs
