@@ -16,6 +16,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { rows, type Executor } from "../db/client";
+import { pathExists } from "../path-exists";
 import { cleanupRunWorktrees } from "../git/remove-worktree";
 import { refSegment, runWorktreesDir, worktreesRoot } from "../git/ref-names";
 
@@ -42,7 +43,7 @@ export function cleanupRunIfFinished(db: Executor, dataDir: string, runId: strin
 async function cleanup(db: Executor, dataDir: string, runId: string): Promise<boolean> {
   const worktrees = runWorktreesDir(worktreesRoot(dataDir), runId);
   const scratch = path.join(scratchRoot(dataDir), runId);
-  if (!(await exists(worktrees)) && !(await exists(scratch))) return false;
+  if (!(await pathExists(worktrees)) && !(await pathExists(scratch))) return false;
   const [run] = await rows<{ status: string; keep_worktrees: boolean }>(
     db,
     sql`select status, keep_worktrees from runs where id = ${runId}`,
@@ -51,15 +52,6 @@ async function cleanup(db: Executor, dataDir: string, runId: string): Promise<bo
   if (!run.keep_worktrees) await cleanupRunWorktrees(worktreesRoot(dataDir), runId);
   await fs.rm(scratch, { recursive: true, force: true });
   return true;
-}
-
-async function exists(dir: string): Promise<boolean> {
-  try {
-    await fs.access(dir);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const lastSweep = new Map<string, number>();

@@ -8,6 +8,7 @@
  */
 import fs from "node:fs/promises";
 import path from "node:path";
+import { pathExists } from "../path-exists";
 import { GitError } from "./errors";
 import { runGitOrThrow } from "./run-git";
 
@@ -91,13 +92,4 @@ async function assertRepositoryOrThrow(target: string): Promise<string> {
     throw new GitError("repo_not_git", `${target} exists but is not a git repository with a commit; remove it to recreate the example`);
   }
   return target;
-}
-
-async function pathExists(target: string): Promise<boolean> {
-  try {
-    await fs.lstat(target);
-    return true;
-  } catch {
-    return false;
-  }
 }

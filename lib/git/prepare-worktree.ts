@@ -17,6 +17,7 @@
  */
 import fs from "node:fs/promises";
 import path from "node:path";
+import { pathExists } from "../path-exists";
 import { GitError, MergeConflictError } from "./errors";
 import { attemptBranchName, attemptWorktreePath } from "./ref-names";
 import { deleteBranch, removeWorktree, removeWorktreeOrDebris } from "./remove-worktree";
@@ -59,7 +60,7 @@ export async function prepareWorktreeOrThrow(input: PrepareWorktreeInput): Promi
   const worktreePath = attemptWorktreePath(root, runId, nodeKey, attempt);
 
   await fs.mkdir(path.dirname(worktreePath), { recursive: true });
-  if (await exists(worktreePath)) await removeWorktreeOrDebris(worktreePath);
+  if (await pathExists(worktreePath)) await removeWorktreeOrDebris(worktreePath);
   await addWorktreeOrThrow(repo, worktreePath, branch, inputCommits[0]);
 
   let startCommit = inputCommits[0];
@@ -142,13 +143,4 @@ async function abandonOrThrow(repo: string, worktreePath: string, branch: string
 
 function dedupe(commits: string[]): string[] {
   return [...new Set(commits)];
-}
-
-async function exists(target: string): Promise<boolean> {
-  try {
-    await fs.lstat(target);
-    return true;
-  } catch {
-    return false;
-  }
 }
