@@ -118,8 +118,12 @@ export const runs = pgTable(
     origin: text("origin").notNull().default("api"),
     keepWorktrees: boolean("keep_worktrees").notNull().default(false),
     error: text("error"),
-    // Summed over steps when a step finishes: {inputTokens, outputTokens, costUsd}.
+    // Summed over archived attempts, added as each attempt is archived: {inputTokens, outputTokens, totalTokens, costUsd}.
     usage: jsonb("usage").notNull().default({}),
+    // Bumped by every transaction that takes the run's lock to change its steps or status
+    // (completions, people's actions, rescues): a process that wrote version N and then
+    // finds N+1 after taking the lock knows nobody else changed the run in between.
+    version: bigint("version", { mode: "number" }).notNull().default(0),
     createdAt: createdAt(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),

@@ -35,7 +35,7 @@
  * there is none), read in the same statement: the engine would otherwise read it first
  * thing, one round trip per step.
  *
- * The output/error/summary of a previous attempt are cleared (the row holds the *current*
+ * The output/error/summary/usage of a previous attempt are cleared (the row holds the *current*
  * attempt; earlier ones live in step_attempts); git fields are kept because a re-run
  * starts from the recorded start commit.
  */
@@ -80,6 +80,7 @@ export async function claimSteps(db: Executor, input: ClaimStepsInput): Promise<
             summary = null,
             error = null,
             winner = null,
+            usage = '{}'::jsonb,
             updated_at = now()
         from candidates c
         where s.id = c.id

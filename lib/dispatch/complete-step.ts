@@ -7,11 +7,14 @@
  *   1. fenced update of the step row to the outcome — `WHERE fence = <claim's fence> AND
  *      state = 'running'`; 0 rows means the lease was lost (rescued, re-claimed, or the run
  *      was canceled under us): nothing is written and `completed: false` is returned;
- *   2. the attempt is archived into step_attempts, its last buffered events and a
- *      "step-state" event are appended (same statement as 1, so they exist iff the update
- *      happened);
+ *   2. the attempt is archived into step_attempts (its usage added to the run's total), its
+ *      last buffered events and a "step-state" event are appended, and the run row is
+ *      locked and its version bumped (same statement as 1, so all of it happens iff the
+ *      update did);
  *   3. `engine.advanceRuns(tx, runIds)` (else advanceRun per run, in run id order) applies
- *      the reducer (dependents → ready, skips, run status) inside the same transaction;
+ *      the reducer (dependents → ready, skips, run status) inside the same transaction,
+ *      told each run's new version and the steps this completion changed; an Advance's
+ *      `onCommit` runs once the transaction committed;
  *   4. pg_notify(STEP_READY_CHANNEL, id) for every step that became ready (the engine's
  *      advance sends those it readied; this sends the retries it readied itself) and
  *      RUN_EVENTS_CHANNEL (run id) — delivered by Postgres only when the transaction commits,
@@ -28,7 +31,16 @@
  */
 import { sql } from "drizzle-orm";
 import { rows, type Orm } from "../db/client";
-import { RUN_EVENTS_CHANNEL, type Advance, type Engine, type StepEventInput, type StepOutcome } from "../engine/contract";
+import type { StepState } from "../db/schema";
+import {
+  RUN_EVENTS_CHANNEL,
+  type Advance,
+  type Engine,
+  type LockedRunInfo,
+  type StepEventInput,
+  type StepOutcome,
+} from "../engine/contract";
+import { addUsage, sumUsage } from "../engine/usage-sql";
 import { notifyReady } from "./notify-ready";
 
 export interface CompleteStepInput {
@@ -187,8 +199,8 @@ export async function completeSteps(db: Orm, engine: Engine, inputs: readonly Co
   // Rows are locked in step id order: a concurrent heartbeat renewing the same leases locks
   // them in the same order, so the two never deadlock.
   const recordset = inputs.map(completionRow).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return db.transaction(async (tx) => {
-    const updated = await rows<{ id: string; run_id: string; state: string }>(
+  const { results, advances } = await db.transaction(async (tx) => {
+    const updated = await rows<ChangedRow>(
       tx,
       sql`
         with v as (
@@ -251,6 +263,7 @@ export async function completeSteps(db: Orm, engine: Engine, inputs: readonly Co
           from ended
           where outcome <> 'waiting'
           on conflict (step_id, attempt) do nothing
+          returning run_id, usage
         ),
         announced as (
           insert into step_events (run_id, step_id, attempt, type, data)
@@ -267,18 +280,31 @@ export async function completeSteps(db: Orm, engine: Engine, inputs: readonly Co
           returning pg_notify(${RUN_EVENTS_CHANNEL}, run_id)
         ),
         -- The runs are locked here, in id order, after the steps (as every completion does), so
-        -- the engine's advance only reads them, with a snapshot taken after the locks.
+        -- the engine's advance only reads them, with a snapshot taken after the locks. Each
+        -- locked run's version is bumped (the engine knows whether anyone else changed the run
+        -- since it last wrote it) and the archived attempts' usage is added to its total.
         locked_runs as (
           select r.id from runs r where r.id = any(array(select run_id from ended)) order by r.id for update
+        ),
+        bumped as (
+          update runs r
+          set version = r.version + 1,
+              usage = ${addUsage(sql`r.usage`, sql`(select ${sumUsage(sql`a.usage`)} from archived a where a.run_id = r.id)`)},
+              updated_at = now()
+          where r.id = any(array(select id from locked_runs))
+          returning r.id, r.version
         )
-        select id, run_id, state, (select count(*) from locked_runs) as runs_locked from ended
+        select e.id, e.run_id, e.state, left(e.error, 500) as error, e.attempt, e.max_attempts, e.cancel_requested,
+               b.version as run_version
+        from ended e left join bumped b on b.id = e.run_id
       `,
     );
     const byId = new Map(updated.map((row) => [row.id, row]));
     const runIds = [...new Set(updated.map((row) => row.run_id))].sort();
     let advances = new Map<string, Advance>();
-    if (engine.advanceRuns && runIds.length > 0) advances = await engine.advanceRuns(tx, runIds, { alreadyLocked: true });
-    else for (const runId of runIds) advances.set(runId, await engine.advanceRun(tx, runId));
+    if (engine.advanceRuns && runIds.length > 0) {
+      advances = await engine.advanceRuns(tx, runIds, { alreadyLocked: true, locked: lockedRuns(updated) });
+    } else for (const runId of runIds) advances.set(runId, await engine.advanceRun(tx, runId));
     const results = inputs.map((input): CompleteStepResult => {
       const row = byId.get(input.stepId);
       if (!row) return { completed: false, readyStepIds: [] };
@@ -296,6 +322,38 @@ export async function completeSteps(db: Orm, engine: Engine, inputs: readonly Co
     }
     // Steps the engine readied were NOTIFYed by its advance; a retry readied here is ours.
     await notifyReady(tx, updated.filter((row) => row.state === "ready").map((row) => row.id));
-    return results;
+    return { results, advances };
   });
+  for (const advance of advances.values()) advance.onCommit?.();
+  return results;
+}
+
+interface ChangedRow {
+  id: string;
+  run_id: string;
+  state: StepState;
+  error: string | null;
+  attempt: number;
+  max_attempts: number;
+  cancel_requested: boolean;
+  run_version: number | string | null;
+}
+
+/** Pure: per run, its version after this transaction's lock and the steps the completion changed. */
+function lockedRuns(changed: readonly ChangedRow[]): Map<string, LockedRunInfo> {
+  const out = new Map<string, LockedRunInfo>();
+  for (const row of changed) {
+    if (row.run_version === null) continue;
+    const info = out.get(row.run_id) ?? { version: Number(row.run_version), changed: [] };
+    info.changed.push({
+      id: row.id,
+      state: row.state,
+      error: row.error,
+      attempt: Number(row.attempt),
+      maxAttempts: Number(row.max_attempts),
+      cancelRequested: Boolean(row.cancel_requested),
+    });
+    out.set(row.run_id, info);
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { rows, type Db } from "../db/client";
+import { rows, type Db, type Orm } from "../db/client";
 import { openTestPostgres } from "../testing/postgres";
 import { appendEvents } from "./append-events";
 import { claimSteps } from "./claim-steps";
@@ -11,6 +11,7 @@ import { insertRun, runStatus, stepsOf } from "./testing/fixtures";
 import { createDemoRun, demoChain, demoParallel } from "./testing/demo-runs";
 import { engine as realEngine } from "../engine/engine";
 import { seedOrThrow } from "../seed";
+import { cancelRunOrThrow, rerunStepOrThrow } from "../runs/actions";
 
 let db: Db;
 const engine = createTestEngine();
@@ -184,3 +185,99 @@ describe("completions in one transaction, real engine", () => {
     expect(results.find((r) => r.readyStepIds.length > 0)?.readyStepIds).toEqual([c1.id]);
   });
 });
+
+describe("run usage and the engine's memory of a run", () => {
+  const complete = (step: { id: string; fence: number }, outcome: Parameters<typeof completeSteps>[2][number]["outcome"]) =>
+    completeSteps(db.orm, realEngine, [{ stepId: step.id, fence: step.fence, workerId: "wkr_usage", outcome }]);
+  const claimIn = async (runId: string) =>
+    (await claimSteps(db.orm, { workerId: "wkr_usage", tags: [], limit: 50, leaseMs: 60_000 })).filter((s) => s.runId === runId);
+
+  it("adds each archived attempt's usage to the run exactly once (failure, re-run, fenced-out writer)", async () => {
+    await seedOrThrow(db);
+    const run = await createDemoRun(db, demoChain(2, { chunks: 1 }));
+    const [first] = await claimIn(run.runId);
+    await complete(first, { state: "failed", error: "boom", retryable: false, usage: { inputTokens: 1, costUsd: 0.5 } });
+    expect(await runStatus(db.orm, run.runId)).toBe("failed");
+    await rerunStepOrThrow(db, run.runId, first.id);
+    const [again] = await claimIn(run.runId);
+    expect(again.attempt).toBe(2);
+    await complete(again, { state: "succeeded", output: "c0", usage: { inputTokens: 2, outputTokens: 3 } });
+    const [last] = await claimIn(run.runId);
+    await complete(last, { state: "succeeded", output: "c1", usage: { inputTokens: 4 } });
+    // A stale writer of the same attempt adds nothing.
+    const [stale] = await complete({ id: last.id, fence: last.fence - 1 }, { state: "succeeded", output: "x", usage: { inputTokens: 100 } });
+    expect(stale.completed).toBe(false);
+
+    const [row] = await rows<{ status: string; usage: Record<string, number> }>(db.orm, sql`select status, usage from runs where id = ${run.runId}`);
+    expect(row.status).toBe("succeeded");
+    expect(row.usage).toEqual({ inputTokens: 7, outputTokens: 3, costUsd: 0.5 });
+    const [summed] = await rows<{ input: string; attempts: number }>(
+      db.orm,
+      sql`select sum((usage->>'inputTokens')::numeric) as input, count(*)::int as attempts from step_attempts where run_id = ${run.runId}`,
+    );
+    expect([Number(summed.input), summed.attempts]).toEqual([7, 3]);
+  });
+
+  it("reads a run's steps once per process while only its completions change it", async () => {
+    await seedOrThrow(db);
+    const run = await createDemoRun(db, demoChain(3, { chunks: 1 }));
+    const statements: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const [step] = await claimIn(run.runId);
+      const counted = countingOrm(db.orm);
+      await completeSteps(counted.orm, realEngine, [{ stepId: step.id, fence: step.fence, workerId: "wkr_usage", outcome: { state: "succeeded", output: `c${i}` } }]);
+      statements.push(counted.count());
+    }
+    expect(await runStatus(db.orm, run.runId)).toBe("succeeded");
+    // begin + fenced update + [read of the run's steps] + apply + commit: the read only once.
+    expect(statements[1]).toBe(statements[0] - 1);
+    expect(statements[2]).toBe(statements[1]);
+  });
+
+  it("re-reads a run that someone else changed in between (a cancel), so a stale memory decides nothing", async () => {
+    await seedOrThrow(db);
+    const run = await createDemoRun(db, demoChain(3, { chunks: 1 }));
+    const [c0] = await claimIn(run.runId);
+    await complete(c0, { state: "succeeded", output: "c0" });
+    const [c1] = await claimIn(run.runId);
+    await cancelRunOrThrow(db, run.runId);
+    // c1's worker finishes anyway; the run stays canceled and c2 is not readied.
+    await complete(c1, { state: "succeeded", output: "c1" });
+    const steps = await stepsOf(db.orm, run.runId);
+    expect(steps.map((s) => [s.key, s.state])).toEqual([
+      ["c0", "succeeded"],
+      ["c1", "succeeded"],
+      ["c2", "canceled"],
+    ]);
+    const [row] = await rows<{ status: string; finished: boolean }>(
+      db.orm,
+      sql`select status, finished_at is not null as finished from runs where id = ${run.runId}`,
+    );
+    expect(row).toEqual({ status: "canceled", finished: true });
+  });
+});
+
+/** `orm` whose transactions count the statements they send (begin and commit included). */
+function countingOrm(orm: Orm): { orm: Orm; count(): number } {
+  let statements = 0;
+  const wrap = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(t, property, receiver) {
+        const value = Reflect.get(t, property, receiver);
+        if (property === "execute" && typeof value === "function") {
+          return (...args: unknown[]) => {
+            statements++;
+            return (value as (...a: unknown[]) => unknown).apply(t, args);
+          };
+        }
+        if (property === "transaction" && typeof value === "function") {
+          return (fn: (tx: unknown) => Promise<unknown>) => {
+            statements += 2;
+            return (value as (f: (tx: unknown) => Promise<unknown>) => Promise<unknown>).call(t, (tx: unknown) => fn(wrap(tx as object)));
+          };
+        }
+        return value;
+      },
+    });
+  return { orm: wrap(orm), count: () => statements };
+}

@@ -66,7 +66,9 @@ export async function rescueExpired(db: Orm, engine: Engine, limit = 100): Promi
             output_truncated, error, detail, branch, start_commit, usage, started_at, finished_at)
           select id, attempt, run_id, case when cancel_requested then 'canceled' else 'failed' end,
             expired_owner, prompt, output, output_truncated, 'lease expired', detail, branch,
-            start_commit, usage, started_at, now()
+            -- What the lost attempt used is unknown (its worker is gone): nothing is added to the
+            -- run's usage, and the archive says so rather than repeating a stale figure.
+            start_commit, '{}'::jsonb, started_at, now()
           from rescued
           on conflict (step_id, attempt) do nothing
         ),

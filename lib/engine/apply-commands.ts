@@ -1,28 +1,43 @@
 /**
  * apply-commands: persist what the reducer decided, in the caller's transaction.
  *
- * At most three statements whatever the number of changes:
+ * At most two statements whatever the number of changes:
  *   1. every step transition in one UPDATE from a jsonb recordset, with its "step-state"
- *      event rows and the archive of attempts that ended while waiting (the dispatcher
- *      archives every other attempt when it completes it);
+ *      event rows, the archive of attempts that ended while waiting (the dispatcher
+ *      archives every other attempt when it completes it) — their usage added to the run's
+ *      total — and the run row when its status changes (with a "run-state" event);
+ *      NOTIFYs the run id for listeners;
  *   2. cancel requests for running steps (the dispatcher's heartbeat sees the flag and
  *      aborts the step), including ready steps being canceled that a worker claimed
- *      between the reducer's read and this write (claims don't take the run lock);
- *   3. the run row: status, error, timestamps and usage summed over every attempt, with a
- *      "run-state" event when the status changed, and a NOTIFY (run id) for listeners.
+ *      between the reducer's read and this write (claims don't take the run lock).
+ * Without step transitions, statement 1 is the run row alone (when its status changes).
  * Statement 1 also NOTIFYs every step it made ready (STEP_READY_CHANNEL, step id), so the
  * notification commits with the transition and callers send none of their own.
- * Returns the ids of steps that became ready.
+ *
+ * The run's usage is never re-summed here: each archived attempt's usage is added once,
+ * by the statement that archives it (usage-sql.ts).
  */
 import { sql, type SQL } from "drizzle-orm";
 import { rows, type Executor } from "../db/client";
 import { RUN_EVENTS_CHANNEL, STEP_READY_CHANNEL } from "./contract";
 import type { Command } from "./reducer";
 import type { RunState } from "./run-state";
+import { addUsage, sumUsage } from "./usage-sql";
 
 type StepCommand = Extract<Command, { type: "step-state" }>;
 
-export async function applyCommands(tx: Executor, runId: string, state: RunState, commands: readonly Command[]): Promise<string[]> {
+export interface Applied {
+  /** Steps that became ready. */
+  readyStepIds: string[];
+  /**
+   * Every step transition found its step in the state the reducer saw. False when a worker
+   * claimed a step between the read and the write (that transition was skipped): the
+   * database then differs from the reduced state.
+   */
+  exact: boolean;
+}
+
+export async function applyCommands(tx: Executor, runId: string, state: RunState, commands: readonly Command[]): Promise<Applied> {
   const idOf = new Map(state.steps.map((s) => [s.key, s.id]));
   // Several commands may touch one step in one reduction (e.g. reset, then ready): the last wins.
   const finalByKey = new Map<string, StepCommand & { first: StepCommand }>();
@@ -55,8 +70,9 @@ export async function applyCommands(tx: Executor, runId: string, state: RunState
     ...transitions.filter((t) => t.state === "canceled" && t.from === "ready").map((t) => t.id),
   ];
   const runCommand = commands.findLast((c) => c.type === "run-state");
+  let exact = true;
   if (transitions.length > 0) {
-    await rows(
+    const [{ transitioned }] = await rows<{ transitioned: number }>(
       tx,
       sql`
         with v as (
@@ -125,27 +141,10 @@ export async function applyCommands(tx: Executor, runId: string, state: RunState
           where from_state = 'waiting' and attempt > 0
           on conflict (step_id, attempt) do update set state = excluded.state, output = excluded.output,
             error = excluded.error, finished_at = excluded.finished_at
-          returning step_id, attempt, usage
+          -- Only a first archive adds its usage to the run (xmax = 0: inserted, not updated).
+          returning step_id, attempt, case when xmax = 0 then usage end as usage
         ),
-        -- The run's usage as the statement's end will leave it: this statement's snapshot does
-        -- not see its own writes, so attempts archived here and the steps updated here are
-        -- taken from the CTEs' RETURNING instead of the tables.
-        now_steps as (
-          select s.id, s.attempt, s.state, s.usage from steps s
-          where s.run_id = ${runId} and not exists (select 1 from updated u where u.id = s.id)
-          union all
-          select id, attempt, state, usage from updated
-        ),
-        usage_rows as (
-          select a.usage as u from step_attempts a
-          where a.run_id = ${runId}
-            and not exists (select 1 from archived x where x.step_id = a.step_id and x.attempt = a.attempt)
-          union all
-          select usage from archived
-          union all
-          ${unarchivedUsage(sql`now_steps`, sql`and not exists (select 1 from archived x where x.step_id = s.id and x.attempt = s.attempt)`)}
-        ),
-        ${runUpdate(runId, runCommand)},
+        ${runUpdate(runId, runCommand, sql`archived`)},
         announced as (
           insert into step_events (run_id, step_id, attempt, type, data)
           select run_id, step_id, attempt, type, data from (
@@ -157,11 +156,12 @@ export async function applyCommands(tx: Executor, runId: string, state: RunState
           ) e
           order by e.position
         )
-        select pg_notify(${RUN_EVENTS_CHANNEL}, id),
-               (select count(*) from (select pg_notify(${STEP_READY_CHANNEL}, u.id) from updated u where u.state = 'ready') n) as readied
-        from run_updated
+        select pg_notify(${RUN_EVENTS_CHANNEL}, ${runId}::text),
+               (select count(*) from (select pg_notify(${STEP_READY_CHANNEL}, u.id) from updated u where u.state = 'ready') n) as readied,
+               (select count(*) from updated)::int as transitioned
       `,
     );
+    exact = transitioned === transitions.length;
   }
   if (cancels.length > 0) {
     await rows(
@@ -174,7 +174,7 @@ export async function applyCommands(tx: Executor, runId: string, state: RunState
     );
   }
   if (transitions.length === 0) await updateRun(tx, runId, runCommand, cancels.length > 0);
-  return ready;
+  return { readyStepIds: ready, exact };
 }
 
 type RunCommand = Extract<Command, { type: "run-state" }> | undefined;
@@ -191,98 +191,57 @@ export function runOnlyChange(commands: readonly Command[]): { command: RunComma
 
 /**
  * What applyCommands does for a reduction without step changes, for several runs in ONE
- * statement: each run's usage re-summed over its attempts, status/error/finished from its
- * command, a "run-state" event and a NOTIFY (run id) for each run whose command changed it.
+ * statement: status/error/finished from each run's command, a "run-state" event and a
+ * NOTIFY (run id) per run. A run without a command has nothing to write.
  */
 export async function updateRuns(tx: Executor, changes: ReadonlyArray<{ runId: string; command: RunCommand }>): Promise<void> {
-  if (changes.length === 0) return;
-  const recordset = changes.map(({ runId, command }) => ({
-    run_id: runId,
-    has_command: command !== undefined,
-    status: command?.to ?? null,
-    error: command?.error ?? null,
-    finished: command?.finished ?? null,
-  }));
+  const recordset = changes.flatMap(({ runId, command }) =>
+    command ? [{ run_id: runId, status: command.to, error: command.error, finished: command.finished }] : [],
+  );
+  if (recordset.length === 0) return;
   await rows(
     tx,
     sql`
       with v as (
         select * from jsonb_to_recordset(${JSON.stringify(recordset)}::jsonb)
-          as v(run_id text, has_command boolean, status text, error text, finished boolean)
-      ),
-      -- Per run, correlated (index scans by run id): a join with the recordset is planned
-      -- for ~100 rows and may hash-join over whole tables.
-      total as (
-        select v.run_id, (
-          select jsonb_strip_nulls(jsonb_build_object(
-            'inputTokens', sum((x.u->>'inputTokens')::numeric),
-            'outputTokens', sum((x.u->>'outputTokens')::numeric),
-            'totalTokens', sum((x.u->>'totalTokens')::numeric),
-            'costUsd', sum((x.u->>'costUsd')::numeric)))
-          from (
-            select a.usage as u from step_attempts a where a.run_id = v.run_id
-            union all
-            select s.usage from steps s
-            where s.run_id = v.run_id and s.attempt > 0 and s.state in ('succeeded', 'failed', 'canceled')
-              and not exists (select 1 from step_attempts a where a.step_id = s.id and a.attempt = s.attempt)
-          ) x
-        ) as usage
-        from v
+          as v(run_id text, status text, error text, finished boolean)
       ),
       run_updated as (
         update runs r set
-          usage = t.usage,
-          status = coalesce(v.status, r.status),
-          error = case when v.status is null then r.error else v.error end,
-          finished_at = case
-            when v.finished is null then r.finished_at
-            when v.finished then coalesce(r.finished_at, now())
-            else null end,
+          status = v.status,
+          error = v.error,
+          finished_at = case when v.finished then coalesce(r.finished_at, now()) else null end,
           updated_at = now()
-        from v join total t on t.run_id = v.run_id
+        from v
+        -- = any(array(...)): index lookups whatever the table's size (a join with the
+        -- recordset is planned for ~100 rows and may hash-join over a full scan).
         where r.id = any(array(select run_id from v)) and r.id = v.run_id
-        returning r.id, r.status, r.error, r.finished_at, v.has_command
+        returning r.id, r.status, r.error, r.finished_at
       ),
       announced as (
         insert into step_events (run_id, step_id, attempt, type, data)
         select id, null, 0, 'run-state',
                jsonb_strip_nulls(jsonb_build_object('status', status, 'error', error, 'finished', finished_at is not null))
-        from run_updated where has_command
+        from run_updated
         order by id
       )
-      select pg_notify(${RUN_EVENTS_CHANNEL}, id) from run_updated where has_command
+      select pg_notify(${RUN_EVENTS_CHANNEL}, id) from run_updated
     `,
   );
 }
 
 /**
- * The current attempt of a step the dispatcher did not archive (none today; cheap insurance).
- * `steps` is the relation holding the steps' current (id, attempt, state, usage).
+ * CTE `run_updated`: the run row, written when its status changes (`command`) or when
+ * attempts archived by the statement (`archived`: a relation with a `usage` column, null for
+ * rows that add nothing) add to its usage.
  */
-function unarchivedUsage(steps: SQL, extra: SQL = sql``): SQL {
-  return sql`
-    select s.usage from ${steps} s
-    where s.attempt > 0 and s.state in ('succeeded', 'failed', 'canceled')
-      and not exists (select 1 from step_attempts a where a.step_id = s.id and a.attempt = s.attempt)
-      ${extra}`;
-}
-
-/** CTEs `total` (usage summed over `usage_rows`) and `run_updated` (the run row, rewritten). */
-function runUpdate(runId: string, command: RunCommand): SQL {
+function runUpdate(runId: string, command: RunCommand, archived: SQL): SQL {
   const status = command?.to ?? null;
   const finished = command?.finished ?? null;
   return sql`
-    total as (
-      select jsonb_strip_nulls(jsonb_build_object(
-        'inputTokens', sum((u->>'inputTokens')::numeric),
-        'outputTokens', sum((u->>'outputTokens')::numeric),
-        'totalTokens', sum((u->>'totalTokens')::numeric),
-        'costUsd', sum((u->>'costUsd')::numeric))) as usage
-      from usage_rows
-    ),
     run_updated as (
       update runs r set
-        usage = total.usage,
+        usage = ${addUsage(sql`r.usage`, sql`(select ${sumUsage(sql`a.usage`)} from ${archived} a)`)},
         status = coalesce(${status}::text, r.status),
         error = case when ${status}::text is null then r.error else ${command?.error ?? null}::text end,
         finished_at = case
@@ -290,8 +249,8 @@ function runUpdate(runId: string, command: RunCommand): SQL {
           when ${finished}::boolean then coalesce(r.finished_at, now())
           else null end,
         updated_at = now()
-      from total
       where r.id = ${runId}
+        and (${command !== undefined}::boolean or exists (select 1 from ${archived} a where a.usage is not null))
       returning r.id, r.status, r.error, r.finished_at
     )`;
 }
@@ -304,21 +263,11 @@ function runStateEvent(command: RunCommand): SQL {
     from run_updated where ${command !== undefined}::boolean`;
 }
 
+/** The run row without step transitions: its status, or only a NOTIFY when cancel requests changed steps. */
 async function updateRun(tx: Executor, runId: string, command: RunCommand, stepsChanged: boolean): Promise<void> {
-  await rows(
-    tx,
-    sql`
-      with usage_rows as (
-        select usage as u from step_attempts where run_id = ${runId}
-        union all
-        ${unarchivedUsage(sql`steps`, sql`and s.run_id = ${runId}`)}
-      ),
-      ${runUpdate(runId, command)},
-      announced as (
-        insert into step_events (run_id, step_id, attempt, type, data)
-        select id, null, attempt, type, data from (${runStateEvent(command)}) as e(id, step_id, attempt, type, position, data)
-      )
-      select pg_notify(${RUN_EVENTS_CHANNEL}, id) from run_updated where ${command !== undefined || stepsChanged}::boolean
-    `,
-  );
+  if (command) {
+    await updateRuns(tx, [{ runId, command }]);
+  } else if (stepsChanged) {
+    await rows(tx, sql`select pg_notify(${RUN_EVENTS_CHANNEL}, ${runId}::text)`);
+  }
 }

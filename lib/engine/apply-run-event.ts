@@ -8,10 +8,12 @@ import { applyCommands, runOnlyChange, updateRuns } from "./apply-commands";
 import { loadRunStateForUpdate, loadRunStatesForUpdate, type LockedRun } from "./load-run-state";
 import { reduce, type RunEvent } from "./reducer";
 import { isTerminalRun, type RunState } from "./run-state";
-import type { Advance } from "./contract";
+import type { Advance, AdvanceRunsOptions } from "./contract";
+import { runStateCache, withChanges } from "./run-state-cache";
 
 export type ApplyResult =
-  | { ok: true; readyStepIds: string[]; state: RunState }
+  /** exact: the database now holds `state` (apply-commands skipped no transition). */
+  | { ok: true; readyStepIds: string[]; state: RunState; exact: boolean }
   | { ok: false; reason: "not-found" | "rejected"; message: string };
 
 export async function applyRunEvent(tx: Executor, runId: string, event: RunEvent): Promise<ApplyResult> {
@@ -25,8 +27,8 @@ async function reduceAndApply(tx: Executor, runId: string, locked: LockedRun | u
 
 async function applyReduced(tx: Executor, runId: string, result: ReturnType<typeof reduce>): Promise<ApplyResult> {
   if (result.rejected) return { ok: false, reason: "rejected", message: result.rejected };
-  const readyStepIds = await applyCommands(tx, runId, result.state, result.commands);
-  return { ok: true, readyStepIds, state: result.state };
+  const applied = await applyCommands(tx, runId, result.state, result.commands);
+  return { ok: true, readyStepIds: applied.readyStepIds, state: result.state, exact: applied.exact };
 }
 
 /**
@@ -48,18 +50,27 @@ export async function advanceRun(tx: Executor, runId: string): Promise<Advance> 
   return advanceOf(await reduceAndApply(tx, runId, locked, { type: "settle" }), locked);
 }
 
-/** Engine.advanceRuns: advanceRun for several runs, locked and read together. */
-export async function advanceRuns(
-  tx: Executor,
-  runIds: readonly string[],
-  options: { alreadyLocked?: boolean } = {},
-): Promise<Map<string, Advance>> {
-  const locked = await loadRunStatesForUpdate(tx, runIds, options);
+/**
+ * Engine.advanceRuns: advanceRun for several runs, locked and read together. A run the
+ * caller locked (`options.locked`) whose previous version this process wrote is taken from
+ * the run-state cache instead of being read (see run-state-cache.ts), and the state this
+ * advance leaves is remembered once the transaction commits.
+ */
+export async function advanceRuns(tx: Executor, runIds: readonly string[], options: AdvanceRunsOptions = {}): Promise<Map<string, Advance>> {
+  const ids = [...new Set(runIds)].sort();
+  const known = new Map<string, LockedRun>();
+  for (const runId of ids) {
+    const info = options.locked?.get(runId);
+    const cached = info && runStateCache.get(runId, info.version - 1);
+    if (cached) known.set(runId, { id: runId, status: cached.status, state: withChanges(cached, info.changed) });
+  }
+  const unknown = ids.filter((id) => !known.has(id));
+  const loaded = unknown.length > 0 ? await loadRunStatesForUpdate(tx, unknown, options) : new Map<string, LockedRun>();
   const advances = new Map<string, Advance>();
   // Runs whose settle changes no step (e.g. a run's last step finished) share one statement.
   const runOnly: Array<{ runId: string; command: Parameters<typeof updateRuns>[1][number]["command"] }> = [];
-  for (const runId of [...new Set(runIds)].sort()) {
-    const before = locked.get(runId);
+  for (const runId of ids) {
+    const before = known.get(runId) ?? loaded.get(runId);
     // A run deleted under a running step has nothing left to advance.
     if (!before) {
       advances.set(runId, { readyStepIds: [], ended: false });
@@ -67,12 +78,18 @@ export async function advanceRuns(
     }
     const reduced = reduce(before.state, { type: "settle" });
     const change = reduced.rejected ? null : runOnlyChange(reduced.commands);
-    if (change) {
-      runOnly.push({ runId, command: change.command });
-      advances.set(runId, advanceOf({ ok: true, readyStepIds: [], state: reduced.state }, before));
-    } else {
-      advances.set(runId, advanceOf(await applyReduced(tx, runId, reduced), before));
+    const result: ApplyResult = change
+      ? { ok: true, readyStepIds: [], state: reduced.state, exact: true }
+      : await applyReduced(tx, runId, reduced);
+    if (change) runOnly.push({ runId, command: change.command });
+    const advance = advanceOf(result, before);
+    const version = options.locked?.get(runId)?.version;
+    if (result.ok && version !== undefined) {
+      const state = result.state;
+      // Only a state the database now holds exactly may be remembered.
+      advance.onCommit = result.exact ? () => runStateCache.put(runId, version, state) : () => runStateCache.forget(runId);
     }
+    advances.set(runId, advance);
   }
   await updateRuns(tx, runOnly);
   return advances;

@@ -15,7 +15,7 @@
  * Invariant: a step's completion and the promotion of its dependents commit together.
  */
 import type { Executor } from "../db/client";
-import type { AgentProfileRow, StepRow } from "../db/schema";
+import type { AgentProfileRow, StepRow, StepState } from "../db/schema";
 import type { Usage } from "../agents/types";
 
 /**
@@ -115,13 +115,41 @@ export interface Engine {
    * one call each; runs are locked in id order. `alreadyLocked`: the caller's transaction
    * already holds the runs' row locks, taken in id order. Absent → advanceRun per run.
    */
-  advanceRuns?(tx: Executor, runIds: readonly string[], options?: { alreadyLocked?: boolean }): Promise<Map<string, Advance>>;
+  advanceRuns?(tx: Executor, runIds: readonly string[], options?: AdvanceRunsOptions): Promise<Map<string, Advance>>;
   /**
    * Called by the dispatcher after a transaction that ended a run (an Advance with
    * `ended`) committed: the place for work that must not run under the run's lock, such as
    * removing its worktrees. Must not throw; nothing waits for it.
    */
   onRunEnded?(db: Executor, dataDir: string, runId: string): void;
+}
+
+export interface AdvanceRunsOptions {
+  /** The caller's transaction already holds the runs' row locks, taken in id order. */
+  alreadyLocked?: boolean;
+  /** What the caller's lock statement learnt of each run (completions give this). */
+  locked?: ReadonlyMap<string, LockedRunInfo>;
+}
+
+/**
+ * A run as the dispatcher's completion left it, before the engine's advance: `version` is
+ * runs.version after the completion's lock incremented it (every locker increments it, so
+ * version − 1 is the version the previous locker wrote), `changed` the steps the completion
+ * wrote, as they now are.
+ */
+export interface LockedRunInfo {
+  version: number;
+  changed: StepChange[];
+}
+
+export interface StepChange {
+  id: string;
+  state: StepState;
+  /** At most 500 characters (as the engine reads errors). */
+  error: string | null;
+  attempt: number;
+  maxAttempts: number;
+  cancelRequested: boolean;
 }
 
 export interface Advance {
@@ -132,6 +160,8 @@ export interface Advance {
    * for it: the dispatcher calls onRunEnded once the transaction committed.
    */
   ended: boolean;
+  /** Called by the dispatcher once the transaction committed (never after a rollback). */
+  onCommit?: () => void;
 }
 
 /** NOTIFY channel for "a step became ready"; payload = step id only (8000-byte limit). */

@@ -1,7 +1,8 @@
 /**
  * load-run-state: lock a run and read its steps' lightweight state columns.
  *
- * Invariant: the run row is locked FOR UPDATE first, so advances of one run serialise.
+ * Invariant: the run row is locked FOR UPDATE first, so advances of one run serialise, and
+ * its version is incremented (whoever locks a run to change it does).
  * Without it two transactions completing sibling steps would each see the other's step
  * still running (READ COMMITTED snapshots) and both leave a dependent pending forever;
  * after the lock, this statement's snapshot sees every earlier committed advance.
@@ -59,9 +60,16 @@ export async function loadRunStatesForUpdate(
   if (runIds.length === 0) return locked;
   const ids = JSON.stringify([...new Set(runIds)].sort());
   if (!options.alreadyLocked) {
+    // Locking to change a run increments its version (see run-state-cache.ts).
     await rows(
       tx,
-      sql`select id from runs where id = any(array(select jsonb_array_elements_text(${ids}::jsonb))) order by id for update`,
+      sql`
+        with locked as (
+          select id from runs where id = any(array(select jsonb_array_elements_text(${ids}::jsonb))) order by id for update
+        )
+        update runs r set version = r.version + 1, updated_at = now()
+        where r.id = any(array(select id from locked))
+      `,
     );
   }
   const raw = await rows<Partial<RawStatus> & { run_id: string; run_status: RunStatus; run_finished: boolean }>(
