@@ -51,6 +51,8 @@ export interface ClaimStepsInput {
   tags: readonly string[];
   limit: number;
   leaseMs: number;
+  /** Claim only among these steps (a completion handing the steps it readied to its worker). */
+  only?: readonly string[];
 }
 
 export async function claimSteps(db: Executor, input: ClaimStepsInput): Promise<ClaimedStep[]> {
@@ -62,6 +64,7 @@ export async function claimSteps(db: Executor, input: ClaimStepsInput): Promise<
         select id
         from steps
         where state = 'ready' and required_tags <@ ${JSON.stringify(input.tags)}::jsonb
+          ${input.only ? sql`and id = any(array(select jsonb_array_elements_text(${JSON.stringify(input.only)}::jsonb)))` : sql``}
         order by ready_at
         limit ${input.limit}
         for update skip locked

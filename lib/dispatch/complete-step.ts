@@ -29,12 +29,13 @@
  * A "waiting" outcome (approval, manual select) parks the step without archiving: the
  * attempt is archived by whoever ends the wait.
  */
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { rows, type Orm } from "../db/client";
 import type { StepState } from "../db/schema";
 import {
   RUN_EVENTS_CHANNEL,
   type Advance,
+  type ClaimedStep,
   type Engine,
   type LockedRunInfo,
   type StepEventInput,
@@ -42,6 +43,7 @@ import {
 } from "../engine/contract";
 import { addUsage, sumUsage } from "../engine/usage-sql";
 import { notifyReady } from "./notify-ready";
+import { claimSteps } from "./claim-steps";
 
 export interface CompleteStepInput {
   stepId: string;
@@ -157,7 +159,7 @@ export async function completeStep(db: Orm, engine: Engine, input: CompleteStepI
 }
 
 /** Pure: the recordset row of one completion (column names as the statement declares them). */
-function completionRow(input: CompleteStepInput, position: number) {
+export function completionRow(input: CompleteStepInput, position: number) {
   const c = outcomeColumns(input.outcome);
   // Granting only makes sense for a retryable failure, and never past the cap.
   const grantRequested = Boolean(input.grantAttempt) && c.state === "failed" && c.retryable;
@@ -188,22 +190,14 @@ function completionRow(input: CompleteStepInput, position: number) {
 }
 
 /**
- * Several completions in ONE transaction (a worker's slots finishing together share one
- * commit): one set-based fenced update (+ archive + events) for all of them, the engine's
- * advance once per touched run (in run id order, so two workers' batches lock runs in the
- * same order), one NOTIFY statement. Results are in input order; a fenced-out input gets
- * `completed: false` and changes nothing, whatever the others do.
+ * CTEs `v` (the completions' recordset), `locked` (their running rows, locked in id order),
+ * `ended` (the fenced update), `archived` (the attempts, RETURNING run_id and usage) and
+ * `announced` (their last events and final "step-state" event, NOTIFYing the run id).
+ * `gate`: a CTE placed after `locked` whose condition must hold for anything to be written.
  */
-export async function completeSteps(db: Orm, engine: Engine, inputs: readonly CompleteStepInput[]): Promise<CompleteStepResult[]> {
-  if (inputs.length === 0) return [];
-  // Rows are locked in step id order: a concurrent heartbeat renewing the same leases locks
-  // them in the same order, so the two never deadlock.
-  const recordset = inputs.map(completionRow).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const { results, advances } = await db.transaction(async (tx) => {
-    const updated = await rows<ChangedRow>(
-      tx,
-      sql`
-        with v as (
+export function completionCtes(recordset: ReturnType<typeof completionRow>[], gate?: { cte: SQL; condition: SQL }): SQL {
+  return sql`
+    v as (
           select * from jsonb_to_recordset(${JSON.stringify(recordset)}::jsonb) as v(
             position int, id text, fence bigint, worker_id text, state text, retryable boolean,
             grant_requested boolean, output text, output_truncated boolean, summary text, error text,
@@ -218,6 +212,7 @@ export async function completeSteps(db: Orm, engine: Engine, inputs: readonly Co
           order by s.id
           for update
         ),
+        ${gate ? sql`${gate.cte},` : sql``}
         ended as (
           update steps s
           set max_attempts = case when (v.grant_requested and s.attempt < ${MAX_GRANTED_ATTEMPT}::int) then greatest(s.max_attempts, s.attempt + 1) else s.max_attempts end,
@@ -251,6 +246,7 @@ export async function completeSteps(db: Orm, engine: Engine, inputs: readonly Co
               updated_at = now()
           from v
           where s.id = any(array(select l.id from locked l)) and v.id = s.id and s.fence = v.fence and s.state = 'running'
+            and ${gate ? gate.condition : sql`true`}
           returning s.*, v.state as outcome, v.worker_id as ended_by, v.events as last_events, v.position
         ),
         archived as (
@@ -278,7 +274,33 @@ export async function completeSteps(db: Orm, engine: Engine, inputs: readonly Co
           ) e
           order by ended.position, e.position
           returning pg_notify(${RUN_EVENTS_CHANNEL}, run_id)
-        ),
+        )
+  `;
+}
+
+/**
+ * Several completions in ONE transaction (a worker's slots finishing together share one
+ * commit): one set-based fenced update (+ archive + events) for all of them, the engine's
+ * advance once per touched run (in run id order, so two workers' batches lock runs in the
+ * same order), one NOTIFY statement. Results are in input order; a fenced-out input gets
+ * `completed: false` and changes nothing, whatever the others do.
+ */
+export async function completeSteps(
+  db: Orm,
+  engine: Engine,
+  inputs: readonly CompleteStepInput[],
+  handOff?: HandOff,
+): Promise<CompleteStepResult[]> {
+  if (inputs.length === 0) return [];
+  let handed: ClaimedStep[] = [];
+  // Rows are locked in step id order: a concurrent heartbeat renewing the same leases locks
+  // them in the same order, so the two never deadlock.
+  const recordset = inputs.map(completionRow).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const { results, advances } = await db.transaction(async (tx) => {
+    const updated = await rows<ChangedRow>(
+      tx,
+      sql`
+        with ${completionCtes(recordset)},
         -- The runs are locked here, in id order, after the steps (as every completion does), so
         -- the engine's advance only reads them, with a snapshot taken after the locks. Each
         -- locked run's version is bumped (the engine knows whether anyone else changed the run
@@ -321,11 +343,34 @@ export async function completeSteps(db: Orm, engine: Engine, inputs: readonly Co
       if (advance.ended) results[index].endedRunId = row.run_id;
     }
     // Steps the engine readied were NOTIFYed by its advance; a retry readied here is ours.
-    await notifyReady(tx, updated.filter((row) => row.state === "ready").map((row) => row.id));
+    const retries = updated.filter((row) => row.state === "ready").map((row) => row.id);
+    await notifyReady(tx, retries);
+    const readied = [...retries, ...results.flatMap((r) => r.readyStepIds)];
+    const take = handOff && readied.length > 0 ? handOff.capacity(readied.length) : 0;
+    if (handOff && take > 0) {
+      handed = await claimSteps(tx, { workerId: handOff.workerId, tags: handOff.tags, leaseMs: handOff.leaseMs, limit: take, only: readied });
+    }
     return { results, advances };
   });
   for (const advance of advances.values()) advance.onCommit?.();
+  if (handed.length > 0) handOff!.claimed(handed);
   return results;
+}
+
+/**
+ * A completing worker's offer to take the steps its completion readies, claimed in the same
+ * transaction: the next step of a chain starts without a NOTIFY, a wake and a claim of its
+ * own. Other workers cannot take them meanwhile (the readying update holds their row locks
+ * until the commit; claims skip locked rows) and find them running afterwards.
+ */
+export interface HandOff {
+  workerId: string;
+  tags: readonly string[];
+  leaseMs: number;
+  /** Inside the transaction, once `ready` steps are known: how many the worker takes (reserving its slots). */
+  capacity(ready: number): number;
+  /** After the commit: the steps claimed for the worker. Not called when nothing was claimed or on rollback. */
+  claimed(steps: ClaimedStep[]): void;
 }
 
 interface ChangedRow {

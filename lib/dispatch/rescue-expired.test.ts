@@ -60,8 +60,8 @@ describe("leases, the rescuer and fencing", () => {
 
     // The old worker's writes all bounce off the fence.
     const oldWorker = describeWorker({ id: "wkr_old", tags: [], concurrency: 1, mode: "standalone" });
-    const beat = await heartbeat(db.orm, { worker: oldWorker, held: [{ id: stepIds.a, fence: 1 }], leaseMs: 60_000 });
-    expect(beat).toEqual({ renewed: [], cancelRequested: [], lost: [stepIds.a] });
+    const beat = await heartbeat(db.orm, { worker: oldWorker, held: [{ id: stepIds.a, fence: 1 }], leaseMs: 60_000, orphanAfterMs: 30_000 });
+    expect(beat).toEqual({ renewed: [], cancelRequested: [], lost: [stepIds.a], orphaned: [] });
     expect(await appendEvents(db.orm, { stepId: stepIds.a, fence: 1, events: [{ type: "text-chunk", data: { text: "stale" } }] })).toEqual({ owned: false, appended: 0 });
     const stale = await completeStep(db.orm, engine, {
       stepId: stepIds.a,
@@ -140,7 +140,9 @@ describe("leases, the rescuer and fencing", () => {
       worker,
       held: claimed.map((s) => ({ id: s.id, fence: s.fence })),
       leaseMs: 120_000,
+      orphanAfterMs: 0,
     });
+    expect(result.orphaned).toEqual([]);
     expect(result.renewed.sort()).toEqual([stepIds.a, stepIds.b].sort());
     expect(result.cancelRequested).toEqual([stepIds.b]);
     const after = await rows<{ later: boolean }>(
@@ -151,6 +153,21 @@ describe("leases, the rescuer and fencing", () => {
     expect(after[0].later).toBe(true);
     const [row] = await rows<{ n: number }>(db.orm, sql`select count(*)::int as n from workers where id = ${worker.id}`);
     expect(row.n).toBe(1);
+  });
+
+  it("heartbeat reports steps leased to the worker that it does not hold, once old enough", async () => {
+    const T = isolate();
+    const { stepIds } = await insertRun(db.orm, [{ requiredTags: T.tag, key: "a" }, { requiredTags: T.tag, key: "b" }]);
+    const worker = describeWorker({ id: `wkr_orphans_${T.tag[0]}`, tags: [], concurrency: 2, mode: "standalone" });
+    const claimed = await claimSteps(db.orm, { workerId: worker.id, tags: T.tag, limit: 2, leaseMs: 60_000 });
+    const a = claimed.find((s) => s.id === stepIds.a)!;
+    const b = claimed.find((s) => s.id === stepIds.b)!;
+    const held = [{ id: a.id, fence: a.fence }];
+    // Just claimed: a reply may still be on its way.
+    expect((await heartbeat(db.orm, { worker, held, leaseMs: 60_000, orphanAfterMs: 60_000 })).orphaned).toEqual([]);
+    const result = await heartbeat(db.orm, { worker, held, leaseMs: 60_000, orphanAfterMs: 0 });
+    expect(result.renewed).toEqual([a.id]);
+    expect(result.orphaned).toEqual([{ id: b.id, fence: b.fence }]);
   });
 
   it("release hands a running step back without consuming an attempt", async () => {

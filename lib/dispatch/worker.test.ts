@@ -6,6 +6,7 @@ import { openTestPostgres } from "../testing/postgres";
 import { Worker } from "./worker";
 import { createTestEngine, expectedOutput } from "./testing/test-engine";
 import { insertRun, runStatus, stepsOf, waitFor } from "./testing/fixtures";
+import { claimSteps } from "./claim-steps";
 
 let db: Db;
 beforeAll(async () => {
@@ -122,5 +123,67 @@ describe("worker on Postgres", () => {
     expect(b).toMatchObject({ state: "succeeded", attempt: 1 });
     const [row] = await rows<{ stopped: boolean }>(db.orm, sql`select stopped_at is not null as stopped from workers where id = ${worker.id}`);
     expect(row.stopped).toBe(true);
+  });
+
+  it("hands the steps a completion readies to its own worker, claimed in the completion's transaction", async () => {
+    const tags = uniqueTag();
+    const engine = createTestEngine();
+    const { runId } = await insertRun(db.orm, [
+      { key: "a", requiredTags: tags },
+      { key: "b", requiredTags: tags, dependsOn: ["a"] },
+      { key: "c", requiredTags: tags, dependsOn: ["b"] },
+    ]);
+    // No LISTEN and a poll far beyond the wait: the chain must move by itself.
+    const worker = new Worker({ db, engine, mode: "standalone", tags, listen: false, pollIntervalMs: 600_000 });
+    await worker.start();
+    try {
+      await waitFor(async () => (await runStatus(db.orm, runId)) === "succeeded", 20_000, "chain handed off");
+    } finally {
+      await worker.stop();
+    }
+    expect((await stepsOf(db.orm, runId)).map((s) => [s.key, s.state, s.attempt])).toEqual([
+      ["a", "succeeded", 1],
+      ["b", "succeeded", 1],
+      ["c", "succeeded", 1],
+    ]);
+    // now() is the transaction's start time: a step claimed by the completion that readied it
+    // started at exactly the moment its predecessor finished.
+    const times = await rows<{ key: string; handed: boolean }>(
+      db.orm,
+      sql`select s.key, s.started_at = p.finished_at as handed
+          from steps s join steps p on p.run_id = s.run_id and s.depends_on ? p.key
+          where s.run_id = ${runId} order by s.key`,
+    );
+    expect(times).toEqual([
+      { key: "b", handed: true },
+      { key: "c", handed: true },
+    ]);
+  });
+
+  it("releases a step leased to it whose claim reply it never got, so it runs without spending an attempt", async () => {
+    const tags = uniqueTag();
+    const engine = createTestEngine();
+    const { runId } = await insertRun(db.orm, [{ key: "lost", requiredTags: tags }]);
+    // The claim committed for this worker id, but the worker never saw the reply.
+    const [orphan] = await claimSteps(db.orm, { workerId: "wkr_orphan", tags, limit: 1, leaseMs: 600_000 });
+    expect(orphan.attempt).toBe(1);
+    const worker = new Worker({
+      db,
+      engine,
+      id: "wkr_orphan",
+      mode: "standalone",
+      tags,
+      leaseMs: 400,
+      heartbeatIntervalMs: 50,
+      pollIntervalMs: 100,
+    });
+    await worker.start();
+    try {
+      await waitFor(async () => (await runStatus(db.orm, runId)) === "succeeded", 20_000, "orphan released and run");
+    } finally {
+      await worker.stop();
+    }
+    const [step] = await stepsOf(db.orm, runId);
+    expect(step).toMatchObject({ state: "succeeded", attempt: 1 });
   });
 });

@@ -33,7 +33,7 @@ import { STEP_READY_CHANNEL, type Engine, type StepEventInput, type StepOutcome 
 import { notifierFor } from "../db/notify";
 import { appendEvents } from "./append-events";
 import { claimSteps } from "./claim-steps";
-import { completeSteps } from "./complete-step";
+import { completeSteps, type CompleteStepInput, type CompleteStepResult } from "./complete-step";
 import { CompletionBatcher } from "./completion-batcher";
 import { deregisterWorker } from "./deregister-worker";
 import { EventBuffer } from "./event-buffer";
@@ -90,6 +90,8 @@ export class Worker {
   private readonly running = new Map<string, Running>();
   /** Entries of `running` still executing (the rest are having their outcome written). */
   private executing = 0;
+  /** Slots a completion in flight may fill with the steps it readies (hand-off claim). */
+  private reserved = 0;
   /** Completions finishing together share one transaction (group commit). */
   private readonly completions: CompletionBatcher;
   private claiming: Promise<void> | null = null;
@@ -120,7 +122,7 @@ export class Worker {
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1_000;
     this.coalesceMs = options.coalesceMs ?? 50;
     this.dataDir = options.dataDir ?? defaultDataDir();
-    this.completions = new CompletionBatcher((inputs) => completeSteps(this.db.orm, this.engine, inputs));
+    this.completions = new CompletionBatcher((inputs) => this.completeBatch(inputs));
     this.log =
       options.log ?? ((message, error) => console.error(`[baton worker ${this.info.id}] ${message}${error ? `: ${briefError(error)}` : ""}`));
   }
@@ -132,7 +134,7 @@ export class Worker {
   get freeSlots(): number {
     // Backpressure: at most `concurrency` finished attempts wait for their outcome to be
     // written, so a slow database cannot pile up leases behind fast steps.
-    return Math.min(this.info.concurrency - this.executing, 2 * this.info.concurrency - this.running.size);
+    return Math.min(this.info.concurrency - this.executing, 2 * this.info.concurrency - this.running.size) - this.reserved;
   }
 
   /** Manual mode: claim up to the free slots, run them, resolve when they are completed. */
@@ -158,7 +160,7 @@ export class Worker {
       const notifier = notifierFor(this.db);
       // A notification for a step this worker already holds (claimed on the slot-free wake
       // that followed its own completion) needs no further claim round trip.
-      this.unsubscribes.push(notifier.subscribe(STEP_READY_CHANNEL, (id) => this.running.has(id) || this.wake([id])));
+      this.unsubscribes.push(notifier.subscribe(STEP_READY_CHANNEL, (id) => this.onReady(id)));
       // Notifications sent while LISTEN was down are lost: claim on every (re)connect.
       this.unsubscribes.push(notifier.onListening(() => this.wake()));
     }
@@ -225,6 +227,45 @@ export class Worker {
         this.wake();
       }
     });
+  }
+
+  /**
+   * A NOTIFY for a ready step. The notification of a step this worker's own completion
+   * readied and claimed (hand-off) can be read before that completion's reply: looking again
+   * after the I/O callbacks of this loop turn (setImmediate) finds it held and saves a claim.
+   */
+  private onReady(id: string): void {
+    if (this.running.has(id)) return;
+    setImmediate(() => {
+      if (!this.running.has(id)) this.wake([id]);
+    });
+  }
+
+  /**
+   * The batcher's writer: completes a batch and takes the steps it readies, up to the free
+   * slots (reserved while the transaction runs so concurrent claims don't fill them too).
+   * Loop mode only: a manual-mode test drives each claim itself.
+   */
+  private async completeBatch(inputs: readonly CompleteStepInput[]): Promise<CompleteStepResult[]> {
+    let reserved = 0;
+    try {
+      return await completeSteps(this.db.orm, this.engine, inputs, {
+        workerId: this.id,
+        tags: this.info.tags,
+        leaseMs: this.leaseMs,
+        capacity: (ready) => {
+          if (this.state !== "running") return 0;
+          reserved = Math.max(0, Math.min(ready, this.freeSlots));
+          this.reserved += reserved;
+          return reserved;
+        },
+        claimed: (steps) => {
+          for (const step of steps) void this.launch(step);
+        },
+      });
+    } finally {
+      this.reserved -= reserved;
+    }
   }
 
   private async claimLoop(): Promise<void> {
@@ -373,7 +414,11 @@ export class Worker {
   private async beat(): Promise<void> {
     const held = [...this.running.values()].map((r) => ({ id: r.step.id, fence: r.step.fence }));
     try {
-      const result = await heartbeat(this.db.orm, { worker: this.info, held, leaseMs: this.leaseMs });
+      const result = await heartbeat(this.db.orm, { worker: this.info, held, leaseMs: this.leaseMs, orphanAfterMs: this.leaseMs / 2 });
+      if (result.orphaned.length > 0) {
+        const released = await releaseSteps(this.db.orm, this.id, result.orphaned);
+        if (released.length > 0) this.log(`released ${released.length} step(s) claimed for this worker whose claim reply was lost`);
+      }
       for (const id of result.lost) {
         const entry = this.running.get(id);
         if (entry) this.abort(entry, "lease-lost");

@@ -44,6 +44,11 @@ export class RunStateCache {
     return entry && entry.version === version ? entry.state : undefined;
   }
 
+  /** The newest state this process stored for the run, with its version. */
+  latest(runId: string): { version: number; state: RunState } | undefined {
+    return this.entries.get(runId);
+  }
+
   /** After the commit of the transaction that wrote `version` and left `state`. */
   put(runId: string, version: number, state: RunState): void {
     const current = this.entries.get(runId);
@@ -65,6 +70,8 @@ export class RunStateCache {
 
 /** Pure: the state as load-run-state would read it back (a persisted failure is final). */
 function asLoaded(state: RunState): RunState {
+  // The usual case (a settle's result) already reads back as stored: no copy.
+  if (state.steps.every((s) => !s.retryable && (s.error === null || s.error.length <= ERROR_CHARS))) return state;
   return {
     status: state.status,
     finished: state.finished,
