@@ -47,6 +47,8 @@ import { claimSteps } from "./claim-steps";
 
 export interface CompleteStepInput {
   stepId: string;
+  /** The step's run, when the caller knows it (lets a single completion take complete-fast's path). */
+  runId?: string;
   /** The fence the claim returned. */
   fence: number;
   workerId: string;

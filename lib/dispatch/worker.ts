@@ -33,7 +33,8 @@ import { STEP_READY_CHANNEL, type Engine, type StepEventInput, type StepOutcome 
 import { notifierFor } from "../db/notify";
 import { appendEvents } from "./append-events";
 import { claimSteps } from "./claim-steps";
-import { completeSteps, type CompleteStepInput, type CompleteStepResult } from "./complete-step";
+import { completeSteps, type CompleteStepInput, type CompleteStepResult, type HandOff } from "./complete-step";
+import { completeFast } from "./complete-fast";
 import { CompletionBatcher } from "./completion-batcher";
 import { deregisterWorker } from "./deregister-worker";
 import { EventBuffer } from "./event-buffer";
@@ -248,21 +249,31 @@ export class Worker {
    */
   private async completeBatch(inputs: readonly CompleteStepInput[]): Promise<CompleteStepResult[]> {
     let reserved = 0;
+    const handOff: HandOff = {
+      workerId: this.id,
+      tags: this.info.tags,
+      leaseMs: this.leaseMs,
+      capacity: (ready) => {
+        if (this.state !== "running") return 0;
+        const take = Math.max(0, Math.min(ready, this.freeSlots));
+        reserved += take;
+        this.reserved += take;
+        return take;
+      },
+      claimed: (steps) => {
+        for (const step of steps) void this.launch(step);
+      },
+    };
     try {
-      return await completeSteps(this.db.orm, this.engine, inputs, {
-        workerId: this.id,
-        tags: this.info.tags,
-        leaseMs: this.leaseMs,
-        capacity: (ready) => {
-          if (this.state !== "running") return 0;
-          reserved = Math.max(0, Math.min(ready, this.freeSlots));
-          this.reserved += reserved;
-          return reserved;
-        },
-        claimed: (steps) => {
-          for (const step of steps) void this.launch(step);
-        },
-      });
+      // A lone completion whose advance the engine can predict is one statement (complete-fast).
+      const [only] = inputs;
+      if (inputs.length === 1 && only.runId) {
+        const fast = await completeFast(this.db.orm, this.engine, { ...only, runId: only.runId }, handOff);
+        if (fast) return [fast];
+        this.reserved -= reserved;
+        reserved = 0;
+      }
+      return await completeSteps(this.db.orm, this.engine, inputs, handOff);
     } finally {
       this.reserved -= reserved;
     }
@@ -391,6 +402,7 @@ export class Worker {
       try {
         const result = await this.completions.submit({
           stepId: entry.step.id,
+          runId: entry.step.runId,
           fence: entry.step.fence,
           workerId: this.id,
           outcome,

@@ -15,7 +15,7 @@
  * Invariant: a step's completion and the promotion of its dependents commit together.
  */
 import type { Executor } from "../db/client";
-import type { AgentProfileRow, StepRow, StepState } from "../db/schema";
+import type { AgentProfileRow, RunStatus, StepRow, StepState } from "../db/schema";
 import type { Usage } from "../agents/types";
 
 /**
@@ -117,6 +117,15 @@ export interface Engine {
    */
   advanceRuns?(tx: Executor, runIds: readonly string[], options?: AdvanceRunsOptions): Promise<Map<string, Advance>>;
   /**
+   * Optional fast path: the advance a completion of step `change.id` (to `change.state`)
+   * will cause, decided before anything is written from the engine's memory of the run,
+   * or null when the engine cannot decide it that way (no memory of the run, or an advance
+   * that needs more than pending steps changing state). The dispatcher then writes the
+   * completion and the advance in ONE statement, guarded by the run still being at
+   * `expectedVersion`; otherwise it takes the transactional path (advanceRuns).
+   */
+  predictAdvance?(runId: string, change: PredictedChange): PredictedAdvance | null;
+  /**
    * Called by the dispatcher after a transaction that ended a run (an Advance with
    * `ended`) committed: the place for work that must not run under the run's lock, such as
    * removing its worktrees. Must not throw; nothing waits for it.
@@ -150,6 +159,29 @@ export interface StepChange {
   attempt: number;
   maxAttempts: number;
   cancelRequested: boolean;
+}
+
+export interface PredictedChange {
+  id: string;
+  state: StepState;
+  /** At most 500 characters. */
+  error: string | null;
+}
+
+/** A completion's effect on its run, decided ahead of the write (Engine.predictAdvance). */
+export interface PredictedAdvance {
+  /** The run version the prediction rests on: it holds only if the run is still at it when locked. */
+  expectedVersion: number;
+  /** Pending steps that change state (no other step changes). */
+  transitions: Array<{ id: string; state: "ready" | "skipped" | "failed" | "canceled"; error: string | null; retryable: boolean | null }>;
+  /** The run's new status, when it changes. */
+  run: { status: RunStatus; error: string | null; finished: boolean } | null;
+  /** The run ends and the engine has after-commit work for it (onRunEnded). */
+  ended: boolean;
+  /** After the commit that wrote the run at `version` (expectedVersion + 1). */
+  onCommit(version: number): void;
+  /** The run was not at expectedVersion: the memory behind the prediction is stale. */
+  onStale(): void;
 }
 
 export interface Advance {

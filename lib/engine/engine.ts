@@ -9,6 +9,7 @@ import type { Executor } from "../db/client";
 import { advanceRun, advanceRuns } from "./apply-run-event";
 import { executeStep } from "./execute-step";
 import { cleanupRunIfFinished, sweepFinishedRuns } from "./run-cleanup";
+import { predictAdvance } from "./predict-advance";
 
 function onRunEnded(db: Executor, dataDir: string, runId: string): void {
   void cleanupRunIfFinished(db, dataDir, runId)
@@ -18,5 +19,5 @@ function onRunEnded(db: Executor, dataDir: string, runId: string): void {
     .then(() => sweepFinishedRuns(db, dataDir));
 }
 
-export const engine: Engine = { executeStep, advanceRun, advanceRuns, onRunEnded };
-export { advanceRun, advanceRuns, executeStep };
+export const engine: Engine = { executeStep, advanceRun, advanceRuns, predictAdvance, onRunEnded };
+export { advanceRun, advanceRuns, executeStep, predictAdvance };
