@@ -26,6 +26,9 @@ import { addUsage, sumUsage } from "../engine/usage-sql";
 import { completionCtes, completionRow, outcomeColumns, type CompleteStepInput, type CompleteStepResult, type HandOff } from "./complete-step";
 import { toProfileRow, toStepRow } from "./step-row";
 
+// Constant fragments, built once (the statement is rebuilt for every completion).
+const RUN_USAGE_PLUS_ARCHIVED = addUsage(sql`r.usage`, sql`(select ${sumUsage(sql`a.usage`)} from archived a)`);
+
 interface FastRow {
   gated: number;
   completed: number;
@@ -118,7 +121,7 @@ export async function completeFast(
       run_row as (
         update runs r set
           version = r.version + 1,
-          usage = ${addUsage(sql`r.usage`, sql`(select ${sumUsage(sql`a.usage`)} from archived a)`)},
+          usage = ${RUN_USAGE_PLUS_ARCHIVED},
           status = coalesce(${run?.status ?? null}::text, r.status),
           error = case when ${run !== null}::boolean then ${run?.error ?? null}::text else r.error end,
           finished_at = case

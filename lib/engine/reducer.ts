@@ -22,7 +22,8 @@ import {
   descendantKeys,
   isTerminalRun,
   isTerminalStep,
-  topologicalSteps,
+  topologicalOrder,
+  inheritOrder,
   type RunState,
   type StepStatus,
 } from "./run-state";
@@ -111,7 +112,7 @@ class Draft {
   result(): ReduceResult {
     // Keep the caller's step order so persisted and simulated states line up.
     const steps = this.base.steps.map((s) => this.byKey.get(s.key)!);
-    return { state: { status: this.status, finished: this.finished, steps }, commands: this.commands };
+    return { state: inheritOrder(this.base, { status: this.status, finished: this.finished, steps }), commands: this.commands };
   }
 }
 
@@ -204,7 +205,7 @@ function applyRerun(draft: Draft, step: StepStatus): string | undefined {
 }
 
 function settle(draft: Draft): void {
-  const ordered = topologicalSteps([...draft.byKey.values()]);
+  const ordered = topologicalOrder(draft.base).map((i) => draft.byKey.get(draft.base.steps[i].key)!);
   if (draft.status === "canceled") {
     for (const step of ordered) {
       if (step.state === "pending" || step.state === "ready" || step.state === "waiting") {

@@ -22,7 +22,7 @@
  * Bounded: the least recently stored runs are forgotten past MAX_RUNS.
  */
 import type { StepChange } from "./contract";
-import type { RunState } from "./run-state";
+import { inheritOrder, type RunState } from "./run-state";
 
 const MAX_RUNS = 1_000;
 /** As load-run-state reads errors. */
@@ -72,7 +72,7 @@ export class RunStateCache {
 function asLoaded(state: RunState): RunState {
   // The usual case (a settle's result) already reads back as stored: no copy.
   if (state.steps.every((s) => !s.retryable && (s.error === null || s.error.length <= ERROR_CHARS))) return state;
-  return {
+  return inheritOrder(state, {
     status: state.status,
     finished: state.finished,
     steps: state.steps.map((s) => ({
@@ -80,13 +80,13 @@ function asLoaded(state: RunState): RunState {
       retryable: false,
       error: s.error === null ? null : s.error.slice(0, ERROR_CHARS),
     })),
-  };
+  });
 }
 
 /** Pure: `state` with the steps a completion changed replaced by what it wrote. */
 export function withChanges(state: RunState, changed: readonly StepChange[]): RunState {
   const byId = new Map(changed.map((c) => [c.id, c]));
-  return {
+  return inheritOrder(state, {
     ...state,
     steps: state.steps.map((s) => {
       const c = byId.get(s.id);
@@ -101,7 +101,7 @@ export function withChanges(state: RunState, changed: readonly StepChange[]): Ru
         retryable: false,
       };
     }),
-  };
+  });
 }
 
 /** The process's cache (the engine is a module-level singleton too). */

@@ -88,3 +88,27 @@ export function topologicalSteps(steps: readonly StepStatus[]): StepStatus[] {
   }
   return queue;
 }
+
+/**
+ * Topological order of a run's steps as indices into `state.steps`, remembered per state.
+ * A run's graph never changes, and every state derived from another (a reduction, a
+ * remembered state with a completion applied) keeps `steps` in the same order, so derived
+ * states share the order (inheritOrder) instead of sorting the whole run on every settle.
+ */
+const orders = new WeakMap<RunState, readonly number[]>();
+
+export function topologicalOrder(state: RunState): readonly number[] {
+  const known = orders.get(state);
+  if (known) return known;
+  const index = new Map(state.steps.map((step, i) => [step, i]));
+  const order = topologicalSteps(state.steps).map((step) => index.get(step)!);
+  orders.set(state, order);
+  return order;
+}
+
+/** `derived` has `from`'s steps in the same order (same keys, same dependencies). */
+export function inheritOrder<T extends RunState>(from: RunState, derived: T): T {
+  const known = orders.get(from);
+  if (known && from.steps.length === derived.steps.length) orders.set(derived, known);
+  return derived;
+}
