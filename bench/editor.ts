@@ -7,7 +7,9 @@
  * - load: navigation start → every rendered node measured and visible (performance.now()
  *   in the page, whose origin is the navigation start), viewport settled;
  * - frame times (requestAnimationFrame deltas collected in the page) while panning the
- *   canvas with the mouse and while dragging one node: median, p95, p99, max;
+ *   canvas with the mouse and while dragging one node: median, p95, p99, max. The mouse
+ *   moves as a hand drives it (a 125 Hz report rate, not waiting for the page), so every
+ *   frame of the drag has a move to handle; "mv" counts the moves the page handled;
  * - renders: node-view renders per node (window.__batonRenderCounts, counted by the node
  *   views) caused by one edit of one node in the inspector and by one node drag, to show
  *   that a one-node change re-renders one node.
@@ -88,7 +90,9 @@ async function createFlow(doc: FlowDocument): Promise<string> {
 /** Installed before any page script: the frame recorder and the render counter. */
 const INIT_SCRIPT = `
   window.__batonRenderCounts = {};
-  window.__frames = { recording: false, last: 0, deltas: [] };
+  window.__frames = { recording: false, last: 0, deltas: [], moves: 0 };
+  // Pointer moves the page handled while recording: with the frame count, shows the drag's cadence.
+  addEventListener("pointermove", () => { if (window.__frames.recording) window.__frames.moves++; }, true);
   const tick = (t) => {
     const f = window.__frames;
     if (f.recording) { if (f.last) f.deltas.push(t - f.last); f.last = t; }
@@ -99,6 +103,8 @@ const INIT_SCRIPT = `
 
 interface FrameStats {
   frames: number;
+  /** Pointer moves the page handled during the recording (Chrome coalesces those within a frame). */
+  moves: number;
   /** Renderer main-thread CPU time per frame (CDP ThreadTime): unlike frame deltas, not inflated by other processes on a busy machine. */
   cpuPerFrame: number;
   median: number;
@@ -107,11 +113,12 @@ interface FrameStats {
   max: number;
 }
 
-function stats(deltas: number[], cpuMs: number): FrameStats {
+function stats(deltas: number[], moves: number, cpuMs: number): FrameStats {
   const sorted = [...deltas].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
   return {
     frames: sorted.length,
+    moves,
     cpuPerFrame: cpuMs / Math.max(1, sorted.length),
     median: at(0.5),
     p95: at(0.95),
@@ -120,10 +127,15 @@ function stats(deltas: number[], cpuMs: number): FrameStats {
   };
 }
 
+interface Point {
+  x: number;
+  y: number;
+}
+
 const cdpSessions = new WeakMap<Page, Promise<CDPSession>>();
 
-/** Renderer main-thread CPU time so far (CDP Performance.getMetrics ThreadTime), one session per page. */
-async function mainThreadCpuMs(page: Page): Promise<number> {
+/** One CDP session per page (Performance domain enabled). */
+function cdpSession(page: Page): Promise<CDPSession> {
   let session = cdpSessions.get(page);
   if (!session) {
     session = page.context().newCDPSession(page).then(async (s) => {
@@ -132,27 +144,35 @@ async function mainThreadCpuMs(page: Page): Promise<number> {
     });
     cdpSessions.set(page, session);
   }
-  const { metrics } = await (await session).send("Performance.getMetrics");
+  return session;
+}
+
+/** Renderer main-thread CPU time so far (CDP Performance.getMetrics ThreadTime). */
+async function mainThreadCpuMs(page: Page): Promise<number> {
+  const { metrics } = await (await cdpSession(page)).send("Performance.getMetrics");
   return (metrics.find((m) => m.name === "ThreadTime")?.value ?? NaN) * 1000;
 }
 
 const nextFrame = (page: Page) => page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => r())));
 
+type FrameRecorder = { recording: boolean; last: number; deltas: number[]; moves: number };
+
 async function recordFrames(page: Page, action: () => Promise<void>): Promise<FrameStats> {
   const cpuBefore = await mainThreadCpuMs(page);
   await page.evaluate(() => {
-    const f = (window as unknown as { __frames: { recording: boolean; last: number; deltas: number[] } }).__frames;
+    const f = (window as unknown as { __frames: FrameRecorder }).__frames;
     f.deltas = [];
+    f.moves = 0;
     f.last = 0;
     f.recording = true;
   });
   await action();
-  const deltas = await page.evaluate(() => {
-    const f = (window as unknown as { __frames: { recording: boolean; deltas: number[] } }).__frames;
+  const recorded = await page.evaluate(() => {
+    const f = (window as unknown as { __frames: FrameRecorder }).__frames;
     f.recording = false;
-    return f.deltas;
+    return { deltas: f.deltas, moves: f.moves };
   });
-  return stats(deltas, (await mainThreadCpuMs(page)) - cpuBefore);
+  return stats(recorded.deltas, recorded.moves, (await mainThreadCpuMs(page)) - cpuBefore);
 }
 
 /** Navigation start → nodes rendered: every mounted node measured (visible), count and viewport stable for 5 frames. */
@@ -200,18 +220,52 @@ async function emptyPanePoint(page: Page): Promise<{ x: number; y: number }> {
   return point;
 }
 
+/**
+ * A mouse drag as a user's hand makes it: button pressed at `from`, then moves at a mouse's
+ * report rate (125 Hz) along `path` (t runs 0 → 1 over `durationMs` of wall time), released
+ * at the last point. Moves are sent without waiting for the page, as a real mouse does: Chrome
+ * coalesces those that arrive within one frame, so every frame of the drag has a move to
+ * handle (the bench used to wait a frame round trip after each move, which left two of three
+ * frames idle and hid what a continuous drag costs).
+ */
+async function mouseDrag(page: Page, from: Point, path: (t: number) => Point, durationMs: number): Promise<void> {
+  const cdp = await cdpSession(page);
+  const send = (type: "mousePressed" | "mouseMoved" | "mouseReleased", p: Point) =>
+    cdp.send("Input.dispatchMouseEvent", { type, x: p.x, y: p.y, button: "left", buttons: type === "mouseReleased" ? 0 : 1, clickCount: 1 });
+  await page.mouse.move(from.x, from.y);
+  await send("mousePressed", from);
+  const start = performance.now();
+  const pending: Promise<unknown>[] = [];
+  let last = from;
+  for (let t = 0; t < 1; t = (performance.now() - start) / durationMs) {
+    last = path(t);
+    pending.push(send("mouseMoved", last));
+    await new Promise((r) => setTimeout(r, MOUSE_REPORT_MS));
+  }
+  last = path(1);
+  pending.push(send("mouseMoved", last));
+  await Promise.all(pending);
+  await send("mouseReleased", last);
+  await page.mouse.move(last.x, last.y);
+}
+
+/** A USB mouse's default report interval. */
+const MOUSE_REPORT_MS = 8;
+
 async function pan(page: Page): Promise<FrameStats> {
   const start = await emptyPanePoint(page);
-  return recordFrames(page, async () => {
-    await page.mouse.move(start.x, start.y);
-    await page.mouse.down();
-    for (let i = 1; i <= 90; i++) {
-      const angle = (i / 90) * Math.PI * 2;
-      await page.mouse.move(start.x + Math.sin(angle) * 250, start.y + (1 - Math.cos(angle)) * 120);
-      await nextFrame(page);
-    }
-    await page.mouse.up();
-  });
+  // Two loops of an ellipse (250 × 120 px radii), 2 s each: a brisk pan back and forth.
+  return recordFrames(page, () =>
+    mouseDrag(
+      page,
+      start,
+      (t) => {
+        const angle = t * Math.PI * 4;
+        return { x: start.x + Math.sin(angle) * 250, y: start.y + (1 - Math.cos(angle)) * 120 };
+      },
+      4000,
+    ),
+  );
 }
 
 /** The node whose card is nearest the canvas centre. */
@@ -252,15 +306,10 @@ async function drag(page: Page): Promise<{ frames: FrameStats; renders: Record<s
   await page.waitForTimeout(400);
   const node = await centreNode(page);
   await resetRenderCounts(page);
-  const frames = await recordFrames(page, async () => {
-    await page.mouse.move(node.x, node.y);
-    await page.mouse.down();
-    for (let i = 1; i <= 60; i++) {
-      await page.mouse.move(node.x + i * 3, node.y + Math.sin(i / 6) * 40);
-      await nextFrame(page);
-    }
-    await page.mouse.up();
-  });
+  // 180 px to the right over 2 s, waving up and down.
+  const frames = await recordFrames(page, () =>
+    mouseDrag(page, node, (t) => ({ x: node.x + t * 180, y: node.y + Math.sin(t * 10) * 40 }), 2000),
+  );
   return { frames, renders: await renderCounts(page), id: node.id };
 }
 
@@ -297,9 +346,9 @@ function printTable(rows: Row[]): void {
     String(r.size),
     r.loadMs.toFixed(0),
     String(r.mounted),
-    `${fmt(r.pan.median)}/${fmt(r.pan.p95)}/${fmt(r.pan.p99)}/${fmt(r.pan.max)} (${r.pan.frames} fr)`,
+    `${fmt(r.pan.median)}/${fmt(r.pan.p95)}/${fmt(r.pan.p99)}/${fmt(r.pan.max)} (${r.pan.frames} fr, ${r.pan.moves} mv)`,
     fmt(r.pan.cpuPerFrame),
-    `${fmt(r.drag.median)}/${fmt(r.drag.p95)}/${fmt(r.drag.p99)}/${fmt(r.drag.max)} (${r.drag.frames} fr)`,
+    `${fmt(r.drag.median)}/${fmt(r.drag.p95)}/${fmt(r.drag.p99)}/${fmt(r.drag.max)} (${r.drag.frames} fr, ${r.drag.moves} mv)`,
     fmt(r.drag.cpuPerFrame),
     r.editRenders,
     r.dragRenders,
