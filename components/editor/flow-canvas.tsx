@@ -5,8 +5,6 @@
  * handlers and memoized node views re-render only when their own node changes.
  */
 import {
-  Background,
-  BackgroundVariant,
   Controls,
   ReactFlow,
   useReactFlow,
@@ -24,22 +22,27 @@ import type { CanvasEdge, CanvasNode } from "@/lib/editor/types";
 import { CompactZoomProvider } from "@/components/flow/compact-zoom";
 import { KIND_STYLES } from "@/components/flow/kind-style";
 import { LiteMiniMap } from "@/components/flow/lite-minimap";
-import { CARD_HEIGHT } from "@/components/flow/node-card";
+import { CARD_HEIGHT, CARD_WIDTH } from "@/components/flow/node-card";
+import { DotBackground } from "@/components/flow/dot-background";
+import { useFitOnMount, useRenderWindow } from "@/components/flow/render-window";
+import { useTransientPan, ViewportFeedContext } from "@/components/flow/viewport-feed";
 import { nodeTypes } from "@/components/flow/node-views";
 import { ConnectionFeedback, ConnectionLine } from "./connection-feedback";
 import { useEditor, useEditorStore } from "./editor-context";
 
 export const PALETTE_DRAG_TYPE = "application/x-baton-kind";
 
-/** Above this many nodes, only nodes in the viewport are mounted. */
+/** Above this many nodes, only nodes in the render window (the view and a margin) are mounted. */
 const VISIBLE_ONLY_THRESHOLD = 200;
 
 const minimapColor = (node: CanvasNode) => (node.data.issues.length > 0 ? "#dc2626" : KIND_STYLES[node.data.node.kind].accent);
 
-const minimapNodeSize = { width: 240, height: CARD_HEIGHT };
+const cardSize = { width: CARD_WIDTH, height: CARD_HEIGHT };
+const cardSizeOf = () => cardSize;
 const defaultEdgeOptions = { style: { stroke: "#71717a", strokeWidth: 1.25 } };
 const deleteKeys = ["Delete", "Backspace"];
-const fitViewOptions = { maxZoom: 1, padding: 0.15 };
+// Hidden nodes are those outside the render window: fitting must include them.
+const fitViewOptions = { maxZoom: 1, padding: 0.15, includeHiddenNodes: true };
 
 export function FlowCanvas() {
   const store = useEditorStore();
@@ -47,12 +50,10 @@ export function FlowCanvas() {
   const edges = useEditor((s) => s.edges);
   const { screenToFlowPosition } = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
+  const pan = useTransientPan(wrapper);
+  const rendered = useRenderWindow(nodes, edges, cardSizeOf, nodes.length > VISIBLE_ONLY_THRESHOLD, pan.feed);
+  useFitOnMount(fitViewOptions);
 
-  // While the viewport moves, nodes and edges take no pointer events (canvas.css): Chrome then
-  // skips them when hit-testing each mouse move. A class set directly, not React state, so
-  // starting and ending a pan re-renders nothing.
-  const onMoveStart = useCallback(() => wrapper.current?.classList.add("moving"), []);
-  const onMoveEnd = useCallback(() => wrapper.current?.classList.remove("moving"), []);
   // A press on the empty pane captures the pointer: the mouse moves of the pan that may follow
   // then go straight to the pane, and Chrome skips hit-testing every node and edge under the
   // cursor for each of them. The capture ends with the button.
@@ -102,8 +103,8 @@ export function FlowCanvas() {
     <div ref={wrapper} className="baton-canvas relative h-full w-full" data-testid="canvas" onPointerDown={onPointerDown}>
       <CompactZoomProvider>
         <ReactFlow<CanvasNode, CanvasEdge>
-          nodes={nodes}
-          edges={edges}
+          nodes={rendered.nodes}
+          edges={rendered.edges}
           nodeTypes={nodeTypes}
           onNodesChange={onNodesChange}
           onEdgesChange={onEdgesChange}
@@ -113,19 +114,17 @@ export function FlowCanvas() {
           connectionLineComponent={ConnectionLine}
           onDragOver={onDragOver}
           onDrop={onDrop}
-          onMoveStart={onMoveStart}
-          onMoveEnd={onMoveEnd}
+          {...pan.props}
           deleteKeyCode={deleteKeys}
           defaultEdgeOptions={defaultEdgeOptions}
-          onlyRenderVisibleElements={nodes.length > VISIBLE_ONLY_THRESHOLD}
           minZoom={0.05}
           maxZoom={2}
-          fitView
-          fitViewOptions={fitViewOptions}
         >
-          <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#d4d4d8" />
-          <LiteMiniMap<CanvasNode> nodes={nodes} nodeColor={minimapColor} defaultNodeSize={minimapNodeSize} className="!border !border-zinc-200" />
-          <Controls showInteractive={false} />
+          <ViewportFeedContext.Provider value={pan.feed}>
+            <DotBackground />
+            <LiteMiniMap<CanvasNode> nodes={nodes} nodeColor={minimapColor} defaultNodeSize={cardSize} className="!border !border-zinc-200" />
+          </ViewportFeedContext.Provider>
+          <Controls showInteractive={false} fitViewOptions={fitViewOptions} />
           <ConnectionFeedback />
         </ReactFlow>
       </CompactZoomProvider>

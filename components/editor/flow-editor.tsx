@@ -193,7 +193,8 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
   );
 }
 
-const fitOptions = { maxZoom: 1, padding: 0.15, duration: 150 };
+// Nodes outside the canvas's render window are hidden: fitting must include them.
+const fitOptions = { maxZoom: 1, padding: 0.15, duration: 150, includeHiddenNodes: true };
 
 export function FlowEditorScreen({ flowId }: { flowId: string }) {
   const flow = useQuery({ queryKey: flowKeys.detail(flowId), queryFn: () => getFlow(flowId), staleTime: Infinity });

@@ -7,16 +7,40 @@
  * viewBox follows the viewport, so a pan re-ran a selector per node and repainted every rect
  * on each mouse move (measured: ~8 ms per move at 2000 nodes). Here the nodes are drawn as one
  * path per colour, built from the `nodes` prop only when nodes change; a viewport change
- * re-renders only the viewBox and the mask.
+ * re-renders only the viewBox and the mask. The viewport comes from the canvas's
+ * ViewportFeed, so the minimap follows drag-pans that bypass React Flow's store.
  */
 import { Panel, useReactFlow, useStore, type Node, type ReactFlowState } from "@xyflow/react";
-import { memo, useCallback, useMemo, useRef, type PointerEvent, type WheelEvent } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type PointerEvent, type WheelEvent } from "react";
+import { useLiveViewport } from "./viewport-feed";
 
 const WIDTH = 200;
 const HEIGHT = 150;
 /** Margin around the drawn area, in minimap pixels (React Flow's offsetScale). */
 const OFFSET = 5;
 const NODE_RADIUS = 5;
+/**
+ * While nodes change continuously (a node drag changes the nodes every frame), the node
+ * paths are rebuilt at most this often: rebuilding and re-parsing one path of 2000 rects
+ * took several ms per frame of a drag.
+ */
+const NODES_REDRAW_MS = 250;
+
+/** `value`, but changing at most once per `ms` (the last change always lands). */
+function useThrottled<T>(value: T, ms: number): T {
+  const [shown, setShown] = useState(value);
+  const last = useRef(0);
+  useEffect(() => {
+    if (value === shown) return;
+    const wait = last.current + ms - performance.now();
+    const timer = setTimeout(() => {
+      last.current = performance.now();
+      setShown(value);
+    }, Math.max(0, wait));
+    return () => clearTimeout(timer);
+  }, [value, shown, ms]);
+  return shown;
+}
 
 interface Box {
   x: number;
@@ -25,33 +49,15 @@ interface Box {
   height: number;
 }
 
-interface ViewportState {
-  x: number;
-  y: number;
-  zoom: number;
+interface PaneState {
   width: number;
   height: number;
   minZoom: number;
   maxZoom: number;
 }
 
-const viewportSelector = (s: ReactFlowState): ViewportState => ({
-  x: s.transform[0],
-  y: s.transform[1],
-  zoom: s.transform[2],
-  width: s.width,
-  height: s.height,
-  minZoom: s.minZoom,
-  maxZoom: s.maxZoom,
-});
-const sameViewport = (a: ViewportState, b: ViewportState) =>
-  a.x === b.x &&
-  a.y === b.y &&
-  a.zoom === b.zoom &&
-  a.width === b.width &&
-  a.height === b.height &&
-  a.minZoom === b.minZoom &&
-  a.maxZoom === b.maxZoom;
+const paneSelector = (s: ReactFlowState): PaneState => ({ width: s.width, height: s.height, minZoom: s.minZoom, maxZoom: s.maxZoom });
+const samePane = (a: PaneState, b: PaneState) => a.width === b.width && a.height === b.height && a.minZoom === b.minZoom && a.maxZoom === b.maxZoom;
 
 function rectPath(x: number, y: number, w: number, h: number): string {
   const r = Math.min(NODE_RADIUS, w / 2, h / 2);
@@ -105,8 +111,10 @@ export interface LiteMiniMapProps<N extends Node> {
 
 export function LiteMiniMap<N extends Node>({ nodes, nodeColor, defaultNodeSize, className }: LiteMiniMapProps<N>) {
   const { setViewport, getViewport } = useReactFlow();
-  const viewport = useStore(viewportSelector, sameViewport);
-  const shapes = useMemo(() => nodeShapes(nodes, nodeColor, defaultNodeSize), [nodes, nodeColor, defaultNodeSize]);
+  const pane = useStore(paneSelector, samePane);
+  const viewport = { ...useLiveViewport(), ...pane };
+  const drawn = useThrottled(nodes, NODES_REDRAW_MS);
+  const shapes = useMemo(() => nodeShapes(drawn, nodeColor, defaultNodeSize), [drawn, nodeColor, defaultNodeSize]);
 
   // The visible flow area, and the drawn area: nodes and viewport together (as React Flow's).
   const view: Box = {

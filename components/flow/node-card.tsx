@@ -68,6 +68,7 @@ const COMPACT_ID_CHARS = 10;
 const compactId = (id: string) => (id.length > COMPACT_ID_CHARS ? `${id.slice(0, COMPACT_ID_CHARS - 1)}…` : id);
 
 /** Card size is fixed (content is clamped), so auto-layout knows it before measuring. */
+export const CARD_WIDTH = 240;
 export const CARD_HEIGHT = 84;
 export const CARD_STATUS_HEIGHT = 22;
 
