@@ -62,7 +62,7 @@ describe("complete-fast", () => {
     const [c1] = await claimIn(run.runId);
     const claimed: ClaimedStep[] = [];
     const result = await completeFast(
-      db.orm,
+      db,
       engine,
       input(c1, { state: "succeeded", output: "second", usage: { inputTokens: 5, costUsd: 0.25 } }),
       handOff(1, claimed),
@@ -94,7 +94,7 @@ describe("complete-fast", () => {
       ["c2", "running"],
     ]);
     // The memory follows the write, so the run's last step is one statement too.
-    const last = await completeFast(db.orm, engine, input(claimed[0], { state: "succeeded", output: "third" }), handOff(1, []));
+    const last = await completeFast(db, engine, input(claimed[0], { state: "succeeded", output: "third" }), handOff(1, []));
     expect(last).toEqual({ completed: true, state: "succeeded", readyStepIds: [] });
     expect(await runRow(run.runId)).toMatchObject({ status: "succeeded", finished: true, version: before.version + 2 });
     const runEvents = await rows<{ status: string }>(
@@ -107,7 +107,7 @@ describe("complete-fast", () => {
   it("leaves a readied step to others (NOTIFYed, ready) when the worker has no room", async () => {
     const run = await rememberedRun();
     const [c1] = await claimIn(run.runId);
-    const result = await completeFast(db.orm, engine, input(c1, { state: "succeeded", output: "x" }), handOff(0, []));
+    const result = await completeFast(db, engine, input(c1, { state: "succeeded", output: "x" }), handOff(0, []));
     const c2 = (await stepsOf(db.orm, run.runId)).find((s) => s.key === "c2")!;
     expect(c2.state).toBe("ready");
     expect(result).toEqual({ completed: true, state: "succeeded", readyStepIds: [c2.id] });
@@ -116,7 +116,7 @@ describe("complete-fast", () => {
   it("skips a failed step's descendants and fails the run", async () => {
     const run = await rememberedRun();
     const [c1] = await claimIn(run.runId);
-    const result = await completeFast(db.orm, engine, input(c1, { state: "failed", error: "broken", retryable: false }));
+    const result = await completeFast(db, engine, input(c1, { state: "failed", error: "broken", retryable: false }));
     expect(result).toMatchObject({ completed: true, state: "failed" });
     expect((await stepsOf(db.orm, run.runId)).map((s) => [s.key, s.state, s.error])).toEqual([
       ["c0", "succeeded", null],
@@ -131,7 +131,7 @@ describe("complete-fast", () => {
     const [c1] = await claimIn(run.runId);
     await rows(db.orm, sql`update runs set version = version + 1 where id = ${run.runId}`);
     const before = await runRow(run.runId);
-    expect(await completeFast(db.orm, engine, input(c1, { state: "succeeded", output: "late" }))).toBeNull();
+    expect(await completeFast(db, engine, input(c1, { state: "succeeded", output: "late" }))).toBeNull();
     expect((await stepsOf(db.orm, run.runId)).map((s) => s.state)).toEqual(["succeeded", "running", "pending"]);
     expect(await runRow(run.runId)).toEqual(before);
     expect(runStateCache.latest(run.runId)).toBeUndefined();
@@ -144,7 +144,7 @@ describe("complete-fast", () => {
     const run = await rememberedRun();
     const [c1] = await claimIn(run.runId);
     const before = await runRow(run.runId);
-    expect(await completeFast(db.orm, engine, input(c1, { state: "succeeded", output: "stale" }, c1.fence - 1))).toEqual({
+    expect(await completeFast(db, engine, input(c1, { state: "succeeded", output: "stale" }, c1.fence - 1))).toEqual({
       completed: false,
       readyStepIds: [],
     });
@@ -155,10 +155,10 @@ describe("complete-fast", () => {
   it("leaves what it cannot predict to the transactional path (a retry, a run it never saw)", async () => {
     const run = await rememberedRun(demoFlow("retry", [{ id: "a" }, { id: "b", after: ["a"], retries: 1 }]));
     const [b] = await claimIn(run.runId);
-    expect(await completeFast(db.orm, engine, input(b, { state: "failed", error: "flaky", retryable: true }))).toBeNull();
+    expect(await completeFast(db, engine, input(b, { state: "failed", error: "flaky", retryable: true }))).toBeNull();
     const unseen = await createDemoRun(db, demoChain(2, { chunks: 1 }));
     const [first] = await claimIn(unseen.runId);
-    expect(await completeFast(db.orm, engine, input(first, { state: "succeeded", output: "x" }))).toBeNull();
+    expect(await completeFast(db, engine, input(first, { state: "succeeded", output: "x" }))).toBeNull();
     expect((await stepsOf(db.orm, unseen.runId)).map((s) => s.state)).toEqual(["running", "pending"]);
   });
 });

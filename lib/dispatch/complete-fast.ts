@@ -18,8 +18,9 @@
  * - Eligible outcomes are the ones whose written state is the outcome's own (succeeded,
  *   canceled, a failure that is not retried); a retry or a wait goes the transactional way.
  */
-import { sql } from "drizzle-orm";
-import { rows, type Orm } from "../db/client";
+import { sql, type SQLWrapper } from "drizzle-orm";
+import { compiled } from "../db/compiled";
+import type { Db } from "../db/client";
 import type { StepState } from "../db/schema";
 import { STEP_READY_CHANNEL, type ClaimedStep, type Engine } from "../engine/contract";
 import { addUsage, sumUsage } from "../engine/usage-sql";
@@ -28,6 +29,23 @@ import { toProfileRow, toStepRow } from "./step-row";
 
 // Constant fragments, built once (the statement is rebuilt for every completion).
 const RUN_USAGE_PLUS_ARCHIVED = addUsage(sql`r.usage`, sql`(select ${sumUsage(sql`a.usage`)} from archived a)`);
+
+/** A handed-off step is claimed only if this worker may serve it. */
+const claims = (tags: SQLWrapper) => sql`(t.claim and s.required_tags <@ ${tags}::jsonb)`;
+
+interface FastValues extends Record<string, unknown> {
+  completion: string;
+  runId: string;
+  version: number;
+  transitions: string;
+  worker: string;
+  leaseMs: number;
+  tags: string;
+  hasRun: boolean;
+  status: string | null;
+  error: string | null;
+  finished: boolean;
+}
 
 interface FastRow {
   gated: number;
@@ -40,9 +58,93 @@ interface FastRow {
   [column: string]: unknown;
 }
 
+/** The statement, rendered once (compiled.ts); its values are named in FastValues. */
+const FAST = compiled<FastValues>(
+  (p) => sql`
+      with ${completionCtes(p.completion, {
+        cte: sql`gate as (
+          select r.id from runs r
+          where r.id = ${p.runId} and r.version = ${p.version}::bigint and exists (select 1 from locked)
+          for update
+        )`,
+        condition: sql`exists (select 1 from gate)`,
+      })},
+      t as (
+        select * from jsonb_to_recordset(${p.transitions}::jsonb)
+          as t(id text, state text, error text, retryable boolean, claim boolean)
+      ),
+      moved as (
+        update steps s set
+          state = case when ${claims(p.tags)} then 'running' else t.state end,
+          error = coalesce(t.error, s.error),
+          ready_at = case when t.state = 'ready' then now() else s.ready_at end,
+          finished_at = case when t.state = 'ready' then s.finished_at else now() end,
+          detail = case when t.retryable is not null then s.detail || jsonb_build_object('retryable', t.retryable) else s.detail end,
+          lease_owner = case when ${claims(p.tags)} then ${p.worker}::text end,
+          lease_expires_at = case when ${claims(p.tags)} then now() + ${p.leaseMs}::int * interval '1 millisecond' end,
+          fence = s.fence + case when ${claims(p.tags)} then 1 else 0 end,
+          attempt = s.attempt + case when ${claims(p.tags)} then 1 else 0 end,
+          started_at = case when ${claims(p.tags)} then now() else s.started_at end,
+          updated_at = now()
+        from t
+        where s.id = any(array(select t2.id from t t2)) and s.id = t.id and s.run_id = ${p.runId}
+          and s.state = 'pending' and exists (select 1 from ended)
+        returning s.*, t.state as target
+      ),
+      moved_events as (
+        insert into step_events (run_id, step_id, attempt, type, data)
+        select m.run_id, m.id, e.attempt, 'step-state', e.data
+        from moved m cross join lateral (
+          select 0 as position, m.attempt - (case when m.state = 'running' then 1 else 0 end) as attempt,
+                 jsonb_strip_nulls(jsonb_build_object('state', m.target, 'from', 'pending', 'error', m.error)) as data
+          union all
+          select 1, m.attempt, jsonb_build_object('state', 'running', 'attempt', m.attempt, 'workerId', ${p.worker}::text)
+          where m.state = 'running'
+        ) e
+        -- After the completion's own events (counting them runs that insert to its end): the
+        -- timeline reads "c1 succeeded" before "c2 ready".
+        where (select count(*) from announced) >= 0
+        order by m.id, e.position
+        returning id
+      ),
+      run_row as (
+        update runs r set
+          version = r.version + 1,
+          usage = ${RUN_USAGE_PLUS_ARCHIVED},
+          status = coalesce(${p.status}::text, r.status),
+          error = case when ${p.hasRun}::boolean then ${p.error}::text else r.error end,
+          finished_at = case
+            when not ${p.hasRun}::boolean then r.finished_at
+            when ${p.finished}::boolean then coalesce(r.finished_at, now())
+            else null end,
+          updated_at = now()
+        where r.id = ${p.runId} and exists (select 1 from ended)
+        returning r.id, r.version, r.status, r.error, r.finished_at
+      ),
+      run_event as (
+        insert into step_events (run_id, step_id, attempt, type, data)
+        select id, null, 0, 'run-state',
+               jsonb_strip_nulls(jsonb_build_object('status', status, 'error', error, 'finished', finished_at is not null))
+        from run_row where ${p.hasRun}::boolean and (select count(*) from moved_events) >= 0
+      ),
+      summary as (
+        select (select count(*) from gate)::int as gated,
+               (select count(*) from ended)::int as completed,
+               (select count(*) from moved)::int as moved,
+               (select version from run_row) as version,
+               (select count(*) from (select pg_notify(${STEP_READY_CHANNEL}, m.id) from moved m where m.state = 'ready') n) as notified
+      )
+      select summary.*, c.*
+      from summary left join lateral (
+        select m.*, (select to_jsonb(p) from agent_profiles p where p.id = m.spec->>'profile') as prefetched_profile
+        from moved m where m.state = 'running'
+      ) c on true
+    `,
+);
+
 /** Null: not written (not eligible, no prediction, or the run changed): use completeSteps. */
 export async function completeFast(
-  db: Orm,
+  db: Db,
   engine: Engine,
   input: CompleteStepInput & { runId: string },
   handOff?: HandOff,
@@ -63,95 +165,19 @@ export async function completeFast(
   const claiming = new Set(ready.slice(0, take));
   const transitions = prediction.transitions.map((t) => ({ ...t, claim: claiming.has(t.id) }));
   const run = prediction.run;
-  const worker = handOff?.workerId ?? input.workerId;
-  const leaseMs = handOff?.leaseMs ?? 0;
-  const tags = JSON.stringify(handOff?.tags ?? []);
-  // A handed-off step is claimed only if this worker may serve it.
-  const claims = sql`(t.claim and s.required_tags <@ ${tags}::jsonb)`;
-
-  const result = await rows<FastRow>(
-    db,
-    sql`
-      with ${completionCtes([completionRow(input, 0)], {
-        cte: sql`gate as (
-          select r.id from runs r
-          where r.id = ${input.runId} and r.version = ${prediction.expectedVersion}::bigint and exists (select 1 from locked)
-          for update
-        )`,
-        condition: sql`exists (select 1 from gate)`,
-      })},
-      t as (
-        select * from jsonb_to_recordset(${JSON.stringify(transitions)}::jsonb)
-          as t(id text, state text, error text, retryable boolean, claim boolean)
-      ),
-      moved as (
-        update steps s set
-          state = case when ${claims} then 'running' else t.state end,
-          error = coalesce(t.error, s.error),
-          ready_at = case when t.state = 'ready' then now() else s.ready_at end,
-          finished_at = case when t.state = 'ready' then s.finished_at else now() end,
-          detail = case when t.retryable is not null then s.detail || jsonb_build_object('retryable', t.retryable) else s.detail end,
-          lease_owner = case when ${claims} then ${worker}::text end,
-          lease_expires_at = case when ${claims} then now() + ${leaseMs}::int * interval '1 millisecond' end,
-          fence = s.fence + case when ${claims} then 1 else 0 end,
-          attempt = s.attempt + case when ${claims} then 1 else 0 end,
-          started_at = case when ${claims} then now() else s.started_at end,
-          updated_at = now()
-        from t
-        where s.id = any(array(select t2.id from t t2)) and s.id = t.id and s.run_id = ${input.runId}
-          and s.state = 'pending' and exists (select 1 from ended)
-        returning s.*, t.state as target
-      ),
-      moved_events as (
-        insert into step_events (run_id, step_id, attempt, type, data)
-        select m.run_id, m.id, e.attempt, 'step-state', e.data
-        from moved m cross join lateral (
-          select 0 as position, m.attempt - (case when m.state = 'running' then 1 else 0 end) as attempt,
-                 jsonb_strip_nulls(jsonb_build_object('state', m.target, 'from', 'pending', 'error', m.error)) as data
-          union all
-          select 1, m.attempt, jsonb_build_object('state', 'running', 'attempt', m.attempt, 'workerId', ${worker}::text)
-          where m.state = 'running'
-        ) e
-        -- After the completion's own events (counting them runs that insert to its end): the
-        -- timeline reads "c1 succeeded" before "c2 ready".
-        where (select count(*) from announced) >= 0
-        order by m.id, e.position
-        returning id
-      ),
-      run_row as (
-        update runs r set
-          version = r.version + 1,
-          usage = ${RUN_USAGE_PLUS_ARCHIVED},
-          status = coalesce(${run?.status ?? null}::text, r.status),
-          error = case when ${run !== null}::boolean then ${run?.error ?? null}::text else r.error end,
-          finished_at = case
-            when not ${run !== null}::boolean then r.finished_at
-            when ${run?.finished ?? false}::boolean then coalesce(r.finished_at, now())
-            else null end,
-          updated_at = now()
-        where r.id = ${input.runId} and exists (select 1 from ended)
-        returning r.id, r.version, r.status, r.error, r.finished_at
-      ),
-      run_event as (
-        insert into step_events (run_id, step_id, attempt, type, data)
-        select id, null, 0, 'run-state',
-               jsonb_strip_nulls(jsonb_build_object('status', status, 'error', error, 'finished', finished_at is not null))
-        from run_row where ${run !== null}::boolean and (select count(*) from moved_events) >= 0
-      ),
-      summary as (
-        select (select count(*) from gate)::int as gated,
-               (select count(*) from ended)::int as completed,
-               (select count(*) from moved)::int as moved,
-               (select version from run_row) as version,
-               (select count(*) from (select pg_notify(${STEP_READY_CHANNEL}, m.id) from moved m where m.state = 'ready') n) as notified
-      )
-      select summary.*, c.*
-      from summary left join lateral (
-        select m.*, (select to_jsonb(p) from agent_profiles p where p.id = m.spec->>'profile') as prefetched_profile
-        from moved m where m.state = 'running'
-      ) c on true
-    `,
-  );
+  const result = await FAST.rows<FastRow>(db, {
+    completion: JSON.stringify([completionRow(input, 0)]),
+    runId: input.runId,
+    version: prediction.expectedVersion,
+    transitions: JSON.stringify(transitions),
+    worker: handOff?.workerId ?? input.workerId,
+    leaseMs: handOff?.leaseMs ?? 0,
+    tags: JSON.stringify(handOff?.tags ?? []),
+    hasRun: run !== null,
+    status: run?.status ?? null,
+    error: run?.error ?? null,
+    finished: run?.finished ?? false,
+  });
   const [first] = result;
   if (first.gated === 0) {
     // The run moved on without this process (or the lease was lost): nothing was written.

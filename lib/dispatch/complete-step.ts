@@ -29,7 +29,7 @@
  * A "waiting" outcome (approval, manual select) parks the step without archiving: the
  * attempt is archived by whoever ends the wait.
  */
-import { sql, type SQL } from "drizzle-orm";
+import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { rows, type Orm } from "../db/client";
 import type { StepState } from "../db/schema";
 import {
@@ -192,15 +192,15 @@ export function completionRow(input: CompleteStepInput, position: number) {
 }
 
 /**
- * CTEs `v` (the completions' recordset), `locked` (their running rows, locked in id order),
+ * CTEs `v` (the completions' recordset: JSON text of completionRow rows), `locked` (their running rows, locked in id order),
  * `ended` (the fenced update), `archived` (the attempts, RETURNING run_id and usage) and
  * `announced` (their last events and final "step-state" event, NOTIFYing the run id).
  * `gate`: a CTE placed after `locked` whose condition must hold for anything to be written.
  */
-export function completionCtes(recordset: ReturnType<typeof completionRow>[], gate?: { cte: SQL; condition: SQL }): SQL {
+export function completionCtes(recordset: string | SQLWrapper, gate?: { cte: SQL; condition: SQL }): SQL {
   return sql`
     v as (
-          select * from jsonb_to_recordset(${JSON.stringify(recordset)}::jsonb) as v(
+          select * from jsonb_to_recordset(${recordset}::jsonb) as v(
             position int, id text, fence bigint, worker_id text, state text, retryable boolean,
             grant_requested boolean, output text, output_truncated boolean, summary text, error text,
             usage jsonb, detail jsonb, start_commit text, branch text, worktree text, result_commit text,
@@ -302,7 +302,7 @@ export async function completeSteps(
     const updated = await rows<ChangedRow>(
       tx,
       sql`
-        with ${completionCtes(recordset)},
+        with ${completionCtes(JSON.stringify(recordset))},
         -- The runs are locked here, in id order, after the steps (as every completion does), so
         -- the engine's advance only reads them, with a snapshot taken after the locks. Each
         -- locked run's version is bumped (the engine knows whether anyone else changed the run

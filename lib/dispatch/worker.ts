@@ -268,7 +268,7 @@ export class Worker {
       // A lone completion whose advance the engine can predict is one statement (complete-fast).
       const [only] = inputs;
       if (inputs.length === 1 && only.runId) {
-        const fast = await completeFast(this.db.orm, this.engine, { ...only, runId: only.runId }, handOff);
+        const fast = await completeFast(this.db, this.engine, { ...only, runId: only.runId }, handOff);
         if (fast) return [fast];
         this.reserved -= reserved;
         reserved = 0;
