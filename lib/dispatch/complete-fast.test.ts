@@ -104,6 +104,16 @@ describe("complete-fast", () => {
     expect(runEvents.map((e) => e.status)).toEqual(["running", "succeeded"]);
   });
 
+  it("remembers a run this process created, so even its first completion is one statement", async () => {
+    const run = await createDemoRun(db, demoChain(2, { chunks: 1 }));
+    expect(runStateCache.latest(run.runId)?.version).toBe(0);
+    const [c0] = await claimIn(run.runId);
+    const claimed: ClaimedStep[] = [];
+    expect(await completeFast(db, engine, input(c0, { state: "succeeded", output: "c0" }), handOff(1, claimed))).toMatchObject({ completed: true });
+    expect(claimed.map((s) => s.key)).toEqual(["c1"]);
+    expect(await runRow(run.runId)).toMatchObject({ status: "running", version: 1 });
+  });
+
   it("leaves a readied step to others (NOTIFYed, ready) when the worker has no room", async () => {
     const run = await rememberedRun();
     const [c1] = await claimIn(run.runId);
@@ -157,6 +167,7 @@ describe("complete-fast", () => {
     const [b] = await claimIn(run.runId);
     expect(await completeFast(db, engine, input(b, { state: "failed", error: "flaky", retryable: true }))).toBeNull();
     const unseen = await createDemoRun(db, demoChain(2, { chunks: 1 }));
+    runStateCache.forget(unseen.runId); // created by another process
     const [first] = await claimIn(unseen.runId);
     expect(await completeFast(db, engine, input(first, { state: "succeeded", output: "x" }))).toBeNull();
     expect((await stepsOf(db.orm, unseen.runId)).map((s) => s.state)).toEqual(["running", "pending"]);

@@ -12,6 +12,7 @@ import { createDemoRun, demoChain, demoParallel } from "./testing/demo-runs";
 import { engine as realEngine } from "../engine/engine";
 import { seedOrThrow } from "../seed";
 import { cancelRunOrThrow, rerunStepOrThrow } from "../runs/actions";
+import { runStateCache } from "../engine/run-state-cache";
 
 let db: Db;
 const engine = createTestEngine();
@@ -221,6 +222,8 @@ describe("run usage and the engine's memory of a run", () => {
   it("reads a run's steps once per process while only its completions change it", async () => {
     await seedOrThrow(db);
     const run = await createDemoRun(db, demoChain(3, { chunks: 1 }));
+    // As if another process had created it: this one has no memory of the run yet.
+    runStateCache.forget(run.runId);
     const statements: number[] = [];
     for (let i = 0; i < 3; i++) {
       const [step] = await claimIn(run.runId);

@@ -2,7 +2,8 @@
  * create-run: insert a run and all of its planned steps in ONE transaction, with the roots
  * already ready and announced (pg_notify in the same transaction, so a worker woken by it
  * finds committed rows). Initial readiness comes from the same reducer as every later
- * change, so an empty flow is simply born succeeded.
+ * change, so an empty flow is simply born succeeded. Once committed, the run's state is
+ * remembered by this process (run-state-cache.ts) at version 0.
  */
 import { sql } from "drizzle-orm";
 import { rows, type Orm } from "../db/client";
@@ -11,6 +12,7 @@ import { RUN_EVENTS_CHANNEL } from "./contract";
 import { initialRunState } from "./initial-state";
 import { notifyReadySteps } from "./notify-ready-steps";
 import { reduce } from "./reducer";
+import { runStateCache } from "./run-state-cache";
 import type { Plan } from "./spec";
 
 export interface NewRun {
@@ -102,6 +104,9 @@ export async function createRunOrThrow(db: Pick<Orm, "transaction">, input: NewR
       records.filter((r) => r.state === "ready").map((r) => r.id),
     );
   });
+  // The run as committed, at version 0: a worker of this process completing its first step
+  // can then write the completion and the advance in one statement (complete-fast).
+  runStateCache.put(runId, 0, state);
   return {
     runId,
     stepIds: Object.fromEntries(records.map((r) => [r.key, r.id])),

@@ -19,6 +19,7 @@ export function initialRunState(plan: Plan, ids?: readonly string[]): RunState {
     retryable: true,
     cancelRequested: false,
     error: null,
+    workspace: step.spec.workspace,
   }));
   return { status: "running", finished: false, steps };
 }
