@@ -26,7 +26,6 @@ export function predictAdvance(runId: string, change: PredictedChange): Predicte
   ]);
   const reduced = reduce(before, { type: "settle" });
   if (reduced.rejected) return null;
-  const idByKey = new Map(before.steps.map((s) => [s.key, s.id]));
   const transitions: PredictedAdvance["transitions"] = [];
   let run: PredictedAdvance["run"] = null;
   for (const command of reduced.commands) {
@@ -37,7 +36,8 @@ export function predictAdvance(runId: string, change: PredictedChange): Predicte
     if (command.type !== "step-state" || command.from !== "pending" || !PREDICTABLE.has(command.to)) return null;
     if (command.reset || command.keepStart || command.winner !== undefined || command.maxAttempts !== undefined) return null;
     transitions.push({
-      id: idByKey.get(command.key)!,
+      // Usually one transition (the next step of a chain): a scan beats building a map.
+      id: before.steps.find((s) => s.key === command.key)!.id,
       state: command.to as PredictedAdvance["transitions"][number]["state"],
       error: command.error ?? null,
       retryable: command.retryable ?? null,

@@ -85,7 +85,8 @@ class Draft {
   status: RunStatus;
   finished: boolean;
   constructor(readonly base: RunState) {
-    this.byKey = new Map(base.steps.map((s) => [s.key, { ...s }]));
+    this.byKey = new Map();
+    for (const s of base.steps) this.byKey.set(s.key, { ...s });
     this.status = base.status;
     this.finished = base.finished;
   }
@@ -224,46 +225,68 @@ function settleStep(draft: Draft, step: StepStatus): void {
     return;
   }
   if (step.state !== "pending") return;
-  const deps = step.dependsOn.map((key) => draft.get(key)).filter((d): d is StepStatus => d !== undefined);
-  if (step.role === "select") {
-    const succeeded = deps.filter((d) => d.state === "succeeded");
-    const allTerminal = deps.every((d) => isTerminalStep(d.state));
-    if (step.selectMode === "first" && succeeded.length > 0) {
-      draft.set(step, "ready");
-      for (const loser of deps) {
-        if (loser.state === "pending" || loser.state === "ready") {
-          draft.set(loser, "canceled", { error: `not needed: "${succeeded[0].key}" succeeded first` });
-        } else if (loser.state === "running") draft.requestCancel(loser);
-      }
-    } else if (allTerminal) {
-      if (succeeded.length > 0) draft.set(step, "ready");
-      else draft.set(step, "failed", { error: `all ${deps.length} contestants failed`, retryable: false });
+  if (step.role !== "select") {
+    // Allocation-free: every pending step of the run is looked at on every completion.
+    let bad: StepStatus | undefined;
+    let allSucceeded = true;
+    for (const key of step.dependsOn) {
+      const dep = draft.get(key);
+      if (!dep) continue;
+      if (dep.state !== "succeeded") allSucceeded = false;
+      if (!bad && FAILED_DEP.includes(dep.state)) bad = dep;
     }
+    if (bad) draft.set(step, "skipped", { error: `upstream step "${bad.key}" ${bad.state}` });
+    else if (allSucceeded) draft.set(step, "ready");
     return;
   }
-  const bad = deps.find((d) => FAILED_DEP.includes(d.state));
-  if (bad) draft.set(step, "skipped", { error: `upstream step "${bad.key}" ${bad.state}` });
-  else if (deps.every((d) => d.state === "succeeded")) draft.set(step, "ready");
+  const deps = step.dependsOn.map((key) => draft.get(key)).filter((d): d is StepStatus => d !== undefined);
+  const succeeded = deps.filter((d) => d.state === "succeeded");
+  const allTerminal = deps.every((d) => isTerminalStep(d.state));
+  if (step.selectMode === "first" && succeeded.length > 0) {
+    draft.set(step, "ready");
+    for (const loser of deps) {
+      if (loser.state === "pending" || loser.state === "ready") {
+        draft.set(loser, "canceled", { error: `not needed: "${succeeded[0].key}" succeeded first` });
+      } else if (loser.state === "running") draft.requestCancel(loser);
+    }
+  } else if (allTerminal) {
+    if (succeeded.length > 0) draft.set(step, "ready");
+    else draft.set(step, "failed", { error: `all ${deps.length} contestants failed`, retryable: false });
+  }
 }
 
 function finish(draft: Draft, ordered: StepStatus[]): void {
   const before = { status: draft.base.status, finished: draft.base.finished };
   let error: string | null = null;
-  const anyRunning = ordered.some((s) => s.state === "running");
+  // One pass over the run (this runs on every completion). Contestant failures count only
+  // through their select step; "first" means first in topological order.
+  let anyRunning = false;
+  let anyReady = false;
+  let anyWaiting = false;
+  let anyPending = false;
+  let failed: StepStatus | undefined;
+  let canceled: StepStatus | undefined;
+  for (const s of ordered) {
+    if (s.state === "running") anyRunning = true;
+    else if (s.state === "ready") anyReady = true;
+    else if (s.state === "waiting") anyWaiting = true;
+    else if (s.state === "pending") anyPending = true;
+    else if (s.role !== "contestant") {
+      if (s.state === "failed") failed ??= s;
+      else if (s.state === "canceled") canceled ??= s;
+    }
+  }
   if (draft.status === "canceled") {
     draft.finished = !anyRunning;
-  } else if (anyRunning || ordered.some((s) => s.state === "ready")) {
+  } else if (anyRunning || anyReady) {
     draft.status = "running";
-  } else if (ordered.some((s) => s.state === "waiting")) {
+  } else if (anyWaiting) {
     draft.status = "waiting";
-  } else if (ordered.some((s) => s.state === "pending")) {
+  } else if (anyPending) {
     // Unreachable after settle (a pending step with all deps terminal is resolved); kept so a
     // corrupt state reads as running rather than as a false success.
     draft.status = "running";
   } else {
-    // Contestant failures count only through their select step.
-    const failed = ordered.find((s) => s.state === "failed" && s.role !== "contestant");
-    const canceled = ordered.find((s) => s.state === "canceled" && s.role !== "contestant");
     if (failed) {
       draft.status = "failed";
       error = `step "${failed.key}" failed${failed.error ? `: ${failed.error}` : ""}`;
