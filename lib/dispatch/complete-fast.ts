@@ -27,9 +27,6 @@ import { addUsage, sumUsage } from "../engine/usage-sql";
 import { completionCtes, completionRow, outcomeColumns, type CompleteStepInput, type CompleteStepResult, type HandOff } from "./complete-step";
 import { toProfileRow, toStepRow } from "./step-row";
 
-// Constant fragments, built once (the statement is rebuilt for every completion).
-const RUN_USAGE_PLUS_ARCHIVED = addUsage(sql`r.usage`, sql`(select ${sumUsage(sql`a.usage`)} from archived a)`);
-
 /** A handed-off step is claimed only if this worker may serve it. */
 const claims = (tags: SQLWrapper) => sql`(t.claim and s.required_tags <@ ${tags}::jsonb)`;
 
@@ -110,7 +107,7 @@ const FAST = compiled<FastValues>(
       run_row as (
         update runs r set
           version = r.version + 1,
-          usage = ${RUN_USAGE_PLUS_ARCHIVED},
+          usage = ${addUsage(sql`r.usage`, sql`(select ${sumUsage(sql`a.usage`)} from archived a)`)},
           status = coalesce(${p.status}::text, r.status),
           error = case when ${p.hasRun}::boolean then ${p.error}::text else r.error end,
           finished_at = case

@@ -426,7 +426,7 @@ export class Worker {
   private async beat(): Promise<void> {
     const held = [...this.running.values()].map((r) => ({ id: r.step.id, fence: r.step.fence }));
     try {
-      const result = await heartbeat(this.db.orm, { worker: this.info, held, leaseMs: this.leaseMs, orphanAfterMs: this.leaseMs / 2 });
+      const result = await heartbeat(this.db.orm, { worker: this.info, held, leaseMs: this.leaseMs, orphanAfterMs: Math.floor(this.leaseMs / 2) });
       if (result.orphaned.length > 0) {
         const released = await releaseSteps(this.db.orm, this.id, result.orphaned);
         if (released.length > 0) this.log(`released ${released.length} step(s) claimed for this worker whose claim reply was lost`);
