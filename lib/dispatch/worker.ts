@@ -265,15 +265,21 @@ export class Worker {
       },
     };
     try {
-      // A lone completion whose advance the engine can predict is one statement (complete-fast).
-      const [only] = inputs;
-      if (inputs.length === 1 && only.runId) {
-        const fast = await completeFast(this.db, this.engine, { ...only, runId: only.runId }, handOff);
-        if (fast) return [fast];
-        this.reserved -= reserved;
-        reserved = 0;
-      }
-      return await completeSteps(this.db.orm, this.engine, inputs, handOff);
+      // Completions whose advance the engine can predict are one statement each (complete-fast),
+      // sent together; the rest share one transaction (complete-step).
+      const fast = await Promise.all(
+        inputs.map((input) =>
+          input.runId ? completeFast(this.db, this.engine, { ...input, runId: input.runId }, handOff).catch(() => null) : null,
+        ),
+      );
+      const rest = inputs.filter((_input, i) => fast[i] === null);
+      if (rest.length === 0) return fast as CompleteStepResult[];
+      // Every reservation so far is settled: steps claimed for it are launched, the attempts
+      // that did not write claimed nothing.
+      this.reserved -= reserved;
+      reserved = 0;
+      const written = await completeSteps(this.db.orm, this.engine, rest, handOff);
+      return fast.map((result) => result ?? written.shift()!);
     } finally {
       this.reserved -= reserved;
     }
