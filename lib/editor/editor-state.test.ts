@@ -96,6 +96,11 @@ describe("editor state", () => {
     expect(during.nodes[0].position).toEqual({ x: 20, y: 30 });
     expect(during.nodes[0].dragging).toBe(true);
     expect(during.nodes[1]).toBe(s0.nodes[1]);
+    // A drag frame leaves everything but the dragged node as it was, the arrays included.
+    expect(during.edges).toBe(s0.edges);
+    const frame = run(during, { type: "node-changes", changes: [{ type: "position", id: "plan", position: { x: 25, y: 30 }, dragging: true }] });
+    expect(frame.nodes.filter((n, i) => n !== during.nodes[i]).map((n) => n.id)).toEqual(["plan"]);
+    expect(frame.edges).toBe(during.edges);
     const s = run(during, { type: "node-changes", changes: [{ type: "position", id: "plan", dragging: false }] });
     expect(s.doc.nodes[0].position).toEqual({ x: 20, y: 30 });
     expect(s.dragPositions.size).toBe(0);

@@ -19,7 +19,7 @@ import type { FlowDocument, FlowInput, FlowNode, NodeKind } from "../flow/docume
 import { validateFlow, type ValidationIssue } from "../flow/validate";
 import * as ops from "./document-ops";
 import type { CanvasEdge, CanvasNode, Size, XY } from "./types";
-import { edgeId, stableIssuesByNode, toCanvasEdges, toCanvasNodes, withPositions } from "./view-model";
+import { edgeId, stableIssuesByNode, toCanvasEdges, toCanvasNodes, toCanvasNodesOf, withPositions } from "./view-model";
 
 export const HISTORY_LIMIT = 200;
 export const SYNC_VALIDATION_LIMIT = 300;
@@ -165,6 +165,8 @@ function applyNodeChanges(state: EditorState, changes: NodeChange<CanvasNode>[])
   let dragPositions: Map<string, XY> | null = null;
   // Positions that land in the document now: drag ends and moves that are not drags (keyboard).
   const settled = new Map<string, XY>();
+  // Nodes whose drag position was set or dropped.
+  const dragged = new Set<string>();
   for (const change of changes) {
     if (change.type === "select") {
       selected ??= new Set(state.selectedNodes);
@@ -180,12 +182,14 @@ function applyNodeChanges(state: EditorState, changes: NodeChange<CanvasNode>[])
         if (!change.position) continue;
         dragPositions ??= new Map(state.dragPositions);
         dragPositions.set(change.id, change.position);
+        dragged.add(change.id);
       } else {
         const last = change.position ?? (dragPositions ?? state.dragPositions).get(change.id);
         if (last) settled.set(change.id, last);
         if ((dragPositions ?? state.dragPositions).has(change.id)) {
           dragPositions ??= new Map(state.dragPositions);
           dragPositions.delete(change.id);
+          dragged.add(change.id);
         }
       }
     }
@@ -207,6 +211,11 @@ function applyNodeChanges(state: EditorState, changes: NodeChange<CanvasNode>[])
     }
   }
   if (next.selectedNodes === state.selectedNodes && next.measured === state.measured && next.dragPositions === state.dragPositions) return state;
+  if (next.selectedNodes === state.selectedNodes && next.measured === state.measured && dragged.size > 0) {
+    // A drag frame: only the dragged nodes' canvas nodes change (edges don't depend on
+    // positions), so the rest of the canvas view is not walked.
+    return { ...next, nodes: toCanvasNodesOf(dragged, next.doc, next.issuesByNode, next, state.nodes) };
+  }
   return withCanvas(next);
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EXAMPLE_FLOW } from "../flow/example";
 import type { CanvasUiState } from "./types";
-import { edgeId, stableIssuesByNode, toCanvasEdges, toCanvasNodes, withPositions } from "./view-model";
+import { edgeId, stableIssuesByNode, toCanvasEdges, toCanvasNodes, toCanvasNodesOf, withPositions } from "./view-model";
 import { setNodeConfig } from "./document-ops";
 
 const ui = (over: Partial<CanvasUiState> = {}): CanvasUiState => ({
@@ -44,6 +44,22 @@ describe("toCanvasNodes", () => {
     expect(second[2].position).toEqual({ x: 5, y: 6 });
     expect(second[2].data.node).toBe(EXAMPLE_FLOW.nodes[2]);
   });
+
+  it("returns the previous array when no node changed", () => {
+    const first = toCanvasNodes(EXAMPLE_FLOW, new Map(), ui());
+    expect(toCanvasNodes(EXAMPLE_FLOW, new Map(), ui(), first)).toBe(first);
+  });
+
+  it("recomputes only the listed nodes, keeping the others and the order", () => {
+    const first = toCanvasNodes(EXAMPLE_FLOW, new Map(), ui());
+    const dragged = ui({ dragPositions: new Map([["build", { x: 1, y: 2 }]]) });
+    const second = toCanvasNodesOf(["build"], EXAMPLE_FLOW, new Map(), dragged, first);
+    expect(second).toEqual(toCanvasNodes(EXAMPLE_FLOW, new Map(), dragged, first));
+    expect(second[0]).toBe(first[0]);
+    expect(second[2]).toBe(first[2]);
+    expect(second[1].position).toEqual({ x: 1, y: 2 });
+    expect(toCanvasNodesOf(["build"], EXAMPLE_FLOW, new Map(), dragged, second)).toBe(second);
+  });
 });
 
 describe("stableIssuesByNode", () => {
@@ -69,6 +85,7 @@ describe("edges", () => {
     const second = toCanvasEdges(EXAMPLE_FLOW.edges, new Set([edgeId(EXAMPLE_FLOW.edges[1])]), first);
     expect(second[0]).toBe(first[0]);
     expect(second[1].selected).toBe(true);
+    expect(toCanvasEdges(EXAMPLE_FLOW.edges, new Set([edgeId(EXAMPLE_FLOW.edges[1])]), second)).toBe(second);
   });
 });
 

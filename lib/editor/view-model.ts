@@ -1,7 +1,8 @@
 /**
  * Document → canvas mapping. Pure, with structural sharing: a canvas node object is reused
  * when its document node, its issues, its selection, size and drag state are all unchanged,
- * so React Flow and the memoized node views re-render only the nodes that changed.
+ * so React Flow and the memoized node views re-render only the nodes that changed; and the
+ * previous array itself is returned when no element changed.
  */
 import type { FlowDocument, FlowEdge } from "../flow/document";
 import type { ValidationIssue } from "../flow/validate";
@@ -50,6 +51,42 @@ export function stableIssuesByNode(
   return out;
 }
 
+/** One document node's canvas node: `prev` itself when nothing it shows changed. */
+function toCanvasNode(
+  node: FlowDocument["nodes"][number],
+  issuesByNode: ReadonlyMap<string, readonly ValidationIssue[]>,
+  ui: CanvasUiState,
+  prev: CanvasNode | undefined,
+): CanvasNode {
+  const issues = issuesByNode.get(node.id) ?? NO_ISSUES;
+  const selected = ui.selectedNodes.has(node.id);
+  const dragPosition = ui.dragPositions?.get(node.id);
+  const position = dragPosition ?? node.position ?? ORIGIN;
+  const dragging = dragPosition !== undefined;
+  const measured = ui.measured.get(node.id);
+  if (
+    prev &&
+    prev.data.node === node &&
+    prev.data.issues === issues &&
+    prev.position === position &&
+    prev.selected === selected &&
+    prev.dragging === dragging &&
+    prev.measured === measured
+  ) {
+    return prev;
+  }
+  const canvasNode: CanvasNode = { id: node.id, type: node.kind, position, data: { node, issues }, selected, dragging };
+  if (measured) canvasNode.measured = measured;
+  return canvasNode;
+}
+
+/** `next`, or `previous` itself when it holds the same objects (consumers compare arrays by identity). */
+function sameOrNext<T>(previous: readonly T[], next: T[]): T[] {
+  if (previous.length !== next.length) return next;
+  for (let i = 0; i < next.length; i++) if (next[i] !== previous[i]) return next;
+  return previous as T[];
+}
+
 export function toCanvasNodes(
   doc: FlowDocument,
   issuesByNode: ReadonlyMap<string, readonly ValidationIssue[]>,
@@ -57,29 +94,35 @@ export function toCanvasNodes(
   previous: readonly CanvasNode[] = [],
 ): CanvasNode[] {
   const before = new Map(previous.map((n) => [n.id, n]));
-  return doc.nodes.map((node) => {
-    const issues = issuesByNode.get(node.id) ?? NO_ISSUES;
-    const selected = ui.selectedNodes.has(node.id);
-    const dragPosition = ui.dragPositions?.get(node.id);
-    const position = dragPosition ?? node.position ?? ORIGIN;
-    const dragging = dragPosition !== undefined;
-    const measured = ui.measured.get(node.id);
-    const prev = before.get(node.id);
-    if (
-      prev &&
-      prev.data.node === node &&
-      prev.data.issues === issues &&
-      prev.position === position &&
-      prev.selected === selected &&
-      prev.dragging === dragging &&
-      prev.measured === measured
-    ) {
-      return prev;
-    }
-    const canvasNode: CanvasNode = { id: node.id, type: node.kind, position, data: { node, issues }, selected, dragging };
-    if (measured) canvasNode.measured = measured;
-    return canvasNode;
-  });
+  return sameOrNext(
+    previous,
+    doc.nodes.map((node) => toCanvasNode(node, issuesByNode, ui, before.get(node.id))),
+  );
+}
+
+/**
+ * The canvas nodes after a change that concerns only the nodes `ids` (a drag frame): those
+ * are recomputed, every other node object and the order are kept, without walking the
+ * document. `previous` must be the canvas view of `doc` (same order).
+ */
+export function toCanvasNodesOf(
+  ids: Iterable<string>,
+  doc: FlowDocument,
+  issuesByNode: ReadonlyMap<string, readonly ValidationIssue[]>,
+  ui: CanvasUiState,
+  previous: readonly CanvasNode[],
+): CanvasNode[] {
+  let next: CanvasNode[] | null = null;
+  for (const id of ids) {
+    const index = previous.findIndex((n) => n.id === id);
+    const node = doc.nodes[index];
+    if (index < 0 || node?.id !== id) return toCanvasNodes(doc, issuesByNode, ui, previous);
+    const updated = toCanvasNode(node, issuesByNode, ui, previous[index]);
+    if (updated === previous[index]) continue;
+    next ??= previous.slice();
+    next[index] = updated;
+  }
+  return next ?? (previous as CanvasNode[]);
 }
 
 export function toCanvasEdges(
@@ -88,13 +131,16 @@ export function toCanvasEdges(
   previous: readonly CanvasEdge[] = [],
 ): CanvasEdge[] {
   const before = new Map(previous.map((e) => [e.id, e]));
-  return edges.map((edge) => {
-    const id = edgeId(edge);
-    const selected = selectedEdges.has(id);
-    const prev = before.get(id);
-    if (prev && prev.selected === selected) return prev;
-    return { id, source: edge.from, target: edge.to, selected, data: { from: edge.from, to: edge.to } };
-  });
+  return sameOrNext(
+    previous,
+    edges.map((edge) => {
+      const id = edgeId(edge);
+      const selected = selectedEdges.has(id);
+      const prev = before.get(id);
+      if (prev && prev.selected === selected) return prev;
+      return { id, source: edge.from, target: edge.to, selected, data: { from: edge.from, to: edge.to } };
+    }),
+  );
 }
 
 /** Canvas → document: the edges a set of canvas edges stands for. */
