@@ -314,3 +314,64 @@ test.describe("editor", () => {
     await expect(page.getByTestId("versions-dialog").getByTestId("version-3")).toContainText("restored v1");
   });
 });
+
+/** A grid of `size` agent nodes, ten chains of `size / 10` (300 × 150 px apart), each reading its upstream. */
+function grid(name: string, size: number): FlowDocument {
+  const nodes: FlowDocument["nodes"] = [];
+  const edges: FlowDocument["edges"] = [];
+  for (let i = 0; i < size; i++) {
+    const column = Math.floor(i / 10);
+    const upstream = column > 0 ? `n${i - 10}` : null;
+    const prompt = upstream ? `{{steps.${upstream}.output}}` : "{{inputs.task}}";
+    nodes.push({ id: `n${i}`, kind: "agent", position: { x: column * 300, y: (i % 10) * 150 }, config: { profile: "demo", prompt } });
+    if (upstream) edges.push({ from: upstream, to: `n${i}` });
+  }
+  return { name, inputs: [{ name: "task", required: true }], nodes, edges };
+}
+
+test.describe("large flow overview", () => {
+  test("zoomed out, a large flow is one overview layer; a click selects the node under it; zooming in brings back its cards", async ({ page, request }) => {
+    const editor = new EditorPage(page);
+    await page.goto(`/flows/${await createViaApi(request, grid(unique("Overview"), 400))}`);
+    const overview = page.getByTestId("flow-overview");
+    // Fitted, 40 columns make the zoom far below the overview threshold: no cards are mounted.
+    await expect(overview).toHaveAttribute("data-drawn", "400");
+    await expect(editor.nodes()).toHaveCount(0);
+
+    // n123: column 12, row 3; the centre of its 240 × 84 card, on screen.
+    const centreOf = (x: number, y: number) =>
+      page.evaluate(
+        ([fx, fy]) => {
+          const viewport = document.querySelector<HTMLElement>(".react-flow__viewport")!;
+          const pane = document.querySelector<HTMLElement>(".react-flow")!.getBoundingClientRect();
+          const m = new DOMMatrixReadOnly(getComputedStyle(viewport).transform);
+          return { x: pane.left + m.e + fx * m.a, y: pane.top + m.f + fy * m.a, zoom: m.a };
+        },
+        [x, y],
+      );
+    const target = await centreOf(12 * 300 + 120, 3 * 150 + 42);
+    expect(target.zoom).toBeLessThan(0.3);
+    await page.mouse.click(target.x, target.y);
+    await expect(editor.field("field-id")).toHaveValue("n123");
+
+    // A click on empty space (below the last row) clears the selection.
+    const empty = await centreOf(12 * 300 + 120, 2000);
+    await page.mouse.click(empty.x, empty.y);
+    await expect(page.getByTestId("inspector").getByTestId("field-id")).toHaveCount(0);
+    await page.mouse.click(target.x, target.y);
+    await expect(editor.field("field-id")).toHaveValue("n123");
+
+    // Wheel-zoom in at the node until past the threshold: the cards replace the overview.
+    for (let i = 0; i < 10; i++) {
+      const at = await centreOf(12 * 300 + 120, 3 * 150 + 42);
+      if (at.zoom >= 0.3) break;
+      await page.mouse.move(at.x, at.y);
+      await page.mouse.wheel(0, -400);
+      await page.waitForFunction((z) => new DOMMatrixReadOnly(getComputedStyle(document.querySelector(".react-flow__viewport")!).transform).a > z, at.zoom);
+    }
+    await expect(overview).toHaveCount(0);
+    await expect(editor.node("n123")).toBeVisible();
+    await expect(page.locator('.react-flow__node.selected[data-id="n123"]')).toBeVisible();
+    await expect(editor.field("field-id")).toHaveValue("n123");
+  });
+});

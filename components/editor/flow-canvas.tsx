@@ -8,13 +8,14 @@ import {
   Controls,
   ReactFlow,
   useReactFlow,
+  useStoreApi,
   type Connection,
   type EdgeChange,
   type IsValidConnection,
   type NodeChange,
   type OnDelete,
 } from "@xyflow/react";
-import { useCallback, useRef, type DragEvent, type PointerEvent } from "react";
+import { useCallback, useRef, type DragEvent, type MouseEvent, type PointerEvent } from "react";
 import "./canvas.css";
 import { isNodeKind } from "@/lib/flow/document";
 import { connectRefusal } from "@/lib/editor/document-ops";
@@ -24,6 +25,7 @@ import { KIND_STYLES } from "@/components/flow/kind-style";
 import { LiteMiniMap } from "@/components/flow/lite-minimap";
 import { CARD_HEIGHT, CARD_WIDTH } from "@/components/flow/node-card";
 import { DotBackground } from "@/components/flow/dot-background";
+import { nodeAtPoint, OverviewLayer, useOverviewActive } from "@/components/flow/overview-layer";
 import { useFitOnMount, useRenderWindow } from "@/components/flow/render-window";
 import { useTransientPan, ViewportFeedContext } from "@/components/flow/viewport-feed";
 import { nodeTypes } from "@/components/flow/node-views";
@@ -32,7 +34,10 @@ import { useEditor, useEditorStore } from "./editor-context";
 
 export const PALETTE_DRAG_TYPE = "application/x-baton-kind";
 
-/** Above this many nodes, only nodes in the render window (the view and a margin) are mounted. */
+/**
+ * Above this many nodes, only nodes in the render window (the view and a margin) are mounted,
+ * and below OVERVIEW_BELOW_ZOOM none: the flow is drawn by the overview layer.
+ */
 const VISIBLE_ONLY_THRESHOLD = 200;
 
 const minimapColor = (node: CanvasNode) => (node.data.issues.length > 0 ? "#dc2626" : KIND_STYLES[node.data.node.kind].accent);
@@ -49,9 +54,12 @@ export function FlowCanvas() {
   const nodes = useEditor((s) => s.nodes);
   const edges = useEditor((s) => s.edges);
   const { screenToFlowPosition } = useReactFlow();
+  const flowStore = useStoreApi();
   const wrapper = useRef<HTMLDivElement>(null);
   const pan = useTransientPan(wrapper);
-  const rendered = useRenderWindow(nodes, edges, cardSizeOf, nodes.length > VISIBLE_ONLY_THRESHOLD, pan.feed);
+  const large = nodes.length > VISIBLE_ONLY_THRESHOLD;
+  const overview = useOverviewActive(pan.feed, large);
+  const rendered = useRenderWindow(nodes, edges, cardSizeOf, large, pan.feed, overview);
   useFitOnMount(fitViewOptions);
 
   // A press on the empty pane captures the pointer: the mouse moves of the pan that may follow
@@ -82,6 +90,21 @@ export function FlowCanvas() {
   const isValidConnection: IsValidConnection<CanvasEdge> = useCallback(
     (connection) => connectRefusal(store.getState().doc, connection.source, connection.target) === null,
     [store],
+  );
+  // In the overview there are no cards to click: a click on the pane selects the node drawn
+  // under the pointer (React Flow has already cleared the selection for the pane click).
+  const onPaneClick = useCallback(
+    (event: MouseEvent) => {
+      if (!overview) return;
+      const pane = flowStore.getState().domNode?.getBoundingClientRect();
+      if (!pane) return;
+      // The viewport the overview was drawn with (the feed), so what is hit is what is seen.
+      const { x, y, zoom } = pan.feed.get();
+      const point = { x: (event.clientX - pane.left - x) / zoom, y: (event.clientY - pane.top - y) / zoom };
+      const hit = nodeAtPoint(store.getState().nodes, point, zoom, cardSizeOf);
+      if (hit) store.dispatch({ type: "select-node", id: hit.id });
+    },
+    [overview, store, flowStore, pan.feed],
   );
   const onDragOver = useCallback((event: DragEvent) => {
     if (!event.dataTransfer.types.includes(PALETTE_DRAG_TYPE)) return;
@@ -114,6 +137,7 @@ export function FlowCanvas() {
           connectionLineComponent={ConnectionLine}
           onDragOver={onDragOver}
           onDrop={onDrop}
+          onPaneClick={onPaneClick}
           {...pan.props}
           deleteKeyCode={deleteKeys}
           defaultEdgeOptions={defaultEdgeOptions}
@@ -122,6 +146,7 @@ export function FlowCanvas() {
         >
           <ViewportFeedContext.Provider value={pan.feed}>
             <DotBackground />
+            {overview ? <OverviewLayer<CanvasNode, CanvasEdge> nodes={nodes} edges={edges} color={minimapColor} size={cardSizeOf} /> : null}
             <LiteMiniMap<CanvasNode> nodes={nodes} nodeColor={minimapColor} defaultNodeSize={cardSize} className="!border !border-zinc-200" />
           </ViewportFeedContext.Provider>
           <Controls showInteractive={false} fitViewOptions={fitViewOptions} />

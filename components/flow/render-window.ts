@@ -148,6 +148,7 @@ export function useRenderWindow<N extends Node, E extends Edge>(
   cardSize: (node: N) => NodeSize,
   enabled: boolean,
   feed: ViewportFeed | null,
+  overview = false,
 ): { nodes: N[]; edges: E[]; mounted: ReadonlySet<string> | null } {
   const store = useStoreApi();
   // The mounted set and the area it fully covers live in refs (updated outside React's
@@ -158,7 +159,8 @@ export function useRenderWindow<N extends Node, E extends Edge>(
   latest.current = { nodes, cardSize };
 
   useEffect(() => {
-    if (!enabled) {
+    // In the overview (overview-layer.tsx) no card is mounted; leaving it starts afresh.
+    if (!enabled || overview) {
       mounted.current = null;
       return;
     }
@@ -195,7 +197,7 @@ export function useRenderWindow<N extends Node, E extends Edge>(
       unsubscribeStore();
       unsubscribeFeed?.();
     };
-  }, [store, feed, enabled]);
+  }, [store, feed, enabled, overview]);
 
   // Per node object, its shown and hidden variants: a node whose side of the window didn't
   // change keeps its identity, so React Flow re-renders only the nodes that crossed.
@@ -206,17 +208,22 @@ export function useRenderWindow<N extends Node, E extends Edge>(
       let v = variants.current.get(node);
       if (!v) {
         const size = cardSize(node);
-        const shown = { ...node, handles: cardHandles(size), initialWidth: size.width, initialHeight: size.height };
+        // The card's size is known: given as `measured`, React Flow's measuring pass on mount
+        // finds nothing changed and sends no dimension change (which made the editor store
+        // rebuild its canvas nodes once per mounted batch).
+        const shown = { ...node, handles: cardHandles(size), measured: node.measured ?? size };
         v = { shown, hidden: { ...shown, hidden: true } };
         variants.current.set(node, v);
       }
-      if (!enabled || node.selected || node.dragging) return v.shown;
+      if (!enabled || node.dragging) return v.shown;
+      if (overview) return v.hidden;
+      if (node.selected) return v.shown;
       if (!m) return v.hidden;
       // Nodes added or moved into the covered area since the last step are shown too.
       const show = m.shown.has(node.id) || (m.covered !== null && intersects(m.covered, nodeBox(node, cardSize(node))));
       return show ? v.shown : v.hidden;
     });
-  }, [nodes, m, enabled, cardSize]);
+  }, [nodes, m, enabled, overview, cardSize]);
 
   // The same array while the same edges pass: a new edges prop makes React Flow rebuild its
   // edge lookups and re-run every store subscriber, which a node drag (new nodes every
@@ -226,12 +233,12 @@ export function useRenderWindow<N extends Node, E extends Edge>(
   const lastEdges = useRef<E[]>([]);
   const target = m?.target ?? null;
   const renderEdges = useMemo(() => {
-    const next = enabled ? edgesInWindow(edges, latest.current.nodes, target, cardSize) : edges;
+    const next = !enabled ? edges : overview ? edges.filter((e) => e.selected) : edgesInWindow(edges, latest.current.nodes, target, cardSize);
     const prev = lastEdges.current;
     if (next.length === prev.length && next.every((e, i) => e === prev[i])) return prev;
     lastEdges.current = next;
     return next;
-  }, [edges, target, enabled, cardSize]);
+  }, [edges, target, enabled, overview, cardSize]);
 
   return { nodes: renderNodes, edges: renderEdges, mounted: m?.shown ?? null };
 }
@@ -259,7 +266,7 @@ function edgesInWindow<N extends Node, E extends Edge>(edges: E[], nodes: N[], w
  * Fits the view to the whole flow once the pane has a size — instead of React Flow's `fitView`
  * prop, which waits for visible nodes to be measured and, when every node starts hidden (no
  * render window before the view is known), runs before the pane exists and is dropped.
- * Sizes come from `initialWidth`/`initialHeight` for nodes not measured yet.
+ * Sizes come from the card size given as `measured` for nodes not measured yet.
  */
 export function useFitOnMount(options: FitViewOptions): void {
   const store = useStoreApi();
@@ -267,16 +274,21 @@ export function useFitOnMount(options: FitViewOptions): void {
   const initial = useRef(options);
   useEffect(() => {
     let done = false;
+    let frame = 0;
     const tryFit = (s: ReactFlowState) => {
       if (done || !s.panZoom || !s.width || !s.height) return;
       done = true;
       unsubscribe();
-      void fitView({ ...initial.current, includeHiddenNodes: true });
+      // A frame later: a controlled viewport is synced into the new panZoom by an effect of
+      // the render that follows its creation (React Flow's useViewportSync), which would
+      // reset a fit made before it to the controlled value.
+      frame = requestAnimationFrame(() => void fitView({ ...initial.current, includeHiddenNodes: true }));
     };
     const unsubscribe = store.subscribe(tryFit);
     tryFit(store.getState());
     return () => {
       done = true;
+      cancelAnimationFrame(frame);
       unsubscribe();
     };
   }, [store, fitView]);
