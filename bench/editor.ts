@@ -175,17 +175,23 @@ async function recordFrames(page: Page, action: () => Promise<void>): Promise<Fr
   return stats(recorded.deltas, recorded.moves, (await mainThreadCpuMs(page)) - cpuBefore);
 }
 
-/** Navigation start → nodes rendered: every mounted node measured (visible), count and viewport stable for 5 frames. */
-async function measureLoad(page: Page, flowId: string): Promise<{ ms: number; mounted: number }> {
+/**
+ * Navigation start → flow drawn: every mounted node measured (visible) — or, for a large flow
+ * at a zoom below the overview threshold, the overview layer drawn with every node —, the
+ * drawn count and the viewport stable for 5 frames.
+ */
+async function measureLoad(page: Page, flowId: string): Promise<{ ms: number; mounted: number; overview: boolean }> {
   await page.goto(`${base}/flows/${flowId}`, { waitUntil: "commit" });
   const handle = await page.waitForFunction(
     () => {
       const w = window as unknown as { __loadProbe?: { key: string; stable: number; since: number } };
       const nodes = document.querySelectorAll<HTMLElement>(".react-flow__node");
+      const overview = document.querySelector<HTMLElement>('[data-testid="flow-overview"]');
       const viewport = document.querySelector<HTMLElement>(".react-flow__viewport");
-      if (nodes.length === 0 || !viewport) return false;
+      const drawn = overview ? Number(overview.dataset.drawn ?? 0) : 0;
+      if ((nodes.length === 0 && drawn === 0) || !viewport) return false;
       for (const node of nodes) if (node.style.visibility === "hidden") return false;
-      const key = `${nodes.length}|${viewport.style.transform}`;
+      const key = `${nodes.length}|${drawn}|${viewport.style.transform}`;
       const probe = (w.__loadProbe ??= { key: "", stable: 0, since: 0 });
       if (probe.key !== key) {
         probe.key = key;
@@ -194,12 +200,12 @@ async function measureLoad(page: Page, flowId: string): Promise<{ ms: number; mo
         return false;
       }
       probe.stable++;
-      return probe.stable >= 5 ? { ms: probe.since, mounted: nodes.length } : false;
+      return probe.stable >= 5 ? { ms: probe.since, mounted: nodes.length, overview: drawn > 0 } : false;
     },
     undefined,
     { polling: "raf", timeout: 120_000 },
   );
-  return (await handle.jsonValue()) as { ms: number; mounted: number };
+  return (await handle.jsonValue()) as { ms: number; mounted: number; overview: boolean };
 }
 
 /** A point on the empty pane (not on a node, edge or panel) inside the canvas. */
@@ -300,10 +306,33 @@ function describeRenders(counts: Record<string, number>): string {
   return `${ids.length} node${ids.length === 1 ? "" : "s"} (${ids.slice(0, 3).join(",")}${ids.length > 3 ? ",…" : ""}), ${total} renders`;
 }
 
-async function drag(page: Page): Promise<{ frames: FrameStats; renders: Record<string, number>; id: string }> {
-  // Zoom in so a card is large enough to grab; the drag grabs the card header.
-  await page.getByTestId("canvas").locator(".react-flow__controls-zoomin").click({ clickCount: 3 });
+const currentZoom = (page: Page) =>
+  page.evaluate(() => new DOMMatrixReadOnly(getComputedStyle(document.querySelector(".react-flow__viewport")!).transform).a);
+
+/**
+ * Zooms in with the zoom-in button (three clicks at least, as a user would to grab a card)
+ * until the zoom reaches CARD_ZOOM: cards are drawn and large enough to grab by the header.
+ * Each click's zoom lands (a d3 transition) before the next.
+ */
+async function zoomToCards(page: Page): Promise<number> {
+  const zoomIn = page.getByTestId("canvas").locator(".react-flow__controls-zoomin");
+  for (let clicks = 0; ; clicks++) {
+    const zoom = await currentZoom(page);
+    if (clicks >= 3 && zoom >= CARD_ZOOM) break;
+    await zoomIn.click();
+    await page.waitForFunction(
+      (before) => new DOMMatrixReadOnly(getComputedStyle(document.querySelector(".react-flow__viewport")!).transform).a > before * 1.1,
+      zoom,
+    );
+  }
   await page.waitForTimeout(400);
+  return currentZoom(page);
+}
+
+/** The zoom the card pan and the node drag run at: cards drawn in full. */
+const CARD_ZOOM = 0.5;
+
+async function drag(page: Page): Promise<{ frames: FrameStats; renders: Record<string, number>; id: string }> {
   const node = await centreNode(page);
   await resetRenderCounts(page);
   // 180 px to the right over 2 s, waving up and down.
@@ -331,7 +360,10 @@ interface Row {
   size: number;
   loadMs: number;
   mounted: number;
+  overview: boolean;
   pan: FrameStats;
+  cardZoom: number;
+  cardPan: FrameStats;
   drag: FrameStats;
   editRenders: string;
   dragRenders: string;
@@ -341,13 +373,15 @@ interface Row {
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "—");
 
 function printTable(rows: Row[]): void {
-  const header = ["nodes", "load ms", "mounted", "pan med/p95/p99/max ms", "pan cpu/fr", "drag med/p95/p99/max ms", "drag cpu/fr", "edit one node → renders", "drag one node → renders"];
+  const header = ["nodes", "load ms", "mounted", "pan med/p95/p99/max ms", "pan cpu/fr", "card pan med/p95/p99/max ms", "card pan cpu/fr", "drag med/p95/p99/max ms", "drag cpu/fr", "edit one node → renders", "drag one node → renders"];
   const lines = rows.map((r) => [
     String(r.size),
     r.loadMs.toFixed(0),
-    String(r.mounted),
+    r.overview ? "overview" : String(r.mounted),
     `${fmt(r.pan.median)}/${fmt(r.pan.p95)}/${fmt(r.pan.p99)}/${fmt(r.pan.max)} (${r.pan.frames} fr, ${r.pan.moves} mv)`,
     fmt(r.pan.cpuPerFrame),
+    `@${r.cardZoom.toFixed(2)}: ${fmt(r.cardPan.median)}/${fmt(r.cardPan.p95)}/${fmt(r.cardPan.p99)}/${fmt(r.cardPan.max)} (${r.cardPan.frames} fr, ${r.cardPan.moves} mv)`,
+    fmt(r.cardPan.cpuPerFrame),
     `${fmt(r.drag.median)}/${fmt(r.drag.p95)}/${fmt(r.drag.p99)}/${fmt(r.drag.max)} (${r.drag.frames} fr, ${r.drag.moves} mv)`,
     fmt(r.drag.cpuPerFrame),
     r.editRenders,
@@ -359,13 +393,14 @@ function printTable(rows: Row[]): void {
   console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
   for (const l of lines) console.log(line(l));
   const [load1] = os.loadavg();
-  console.log(`\ncpu/fr = renderer main-thread CPU ms per frame. Machine: ${os.cpus().length} cores, load average ${load1.toFixed(1)} at the end (frame deltas include waiting for a core).`);
+  console.log("\npan = at the fitted zoom (mounted \"overview\": drawn by the overview layer, no cards); card pan = zoomed in to cards, as the node drag.");
+  console.log(`cpu/fr = renderer main-thread CPU ms per frame. Machine: ${os.cpus().length} cores, load average ${load1.toFixed(1)} at the end (frame deltas include waiting for a core).`);
   console.log("Targets: 500 nodes p95 ≤ 16.7 ms per frame; 2000 nodes p95 ≤ 33 ms.");
   for (const r of rows) {
     const target = r.size >= 2000 ? 33 : r.size >= 500 ? 16.7 : null;
     if (target !== null) {
-      const ok = r.pan.p95 <= target && r.drag.p95 <= target;
-      console.log(`  ${r.size} nodes: pan p95 ${fmt(r.pan.p95)} ms, drag p95 ${fmt(r.drag.p95)} ms → ${ok ? "meets" : "MISSES"} ${target} ms`);
+      const ok = r.pan.p95 <= target && r.cardPan.p95 <= target && r.drag.p95 <= target;
+      console.log(`  ${r.size} nodes: pan p95 ${fmt(r.pan.p95)} ms, card pan p95 ${fmt(r.cardPan.p95)} ms, drag p95 ${fmt(r.drag.p95)} ms → ${ok ? "meets" : "MISSES"} ${target} ms`);
     }
     console.log(`  ${r.size} nodes: a one-node change re-renders one node: ${r.oneNodeOnly ? "yes" : "NO"}`);
   }
@@ -407,6 +442,8 @@ async function main(): Promise<void> {
       const page = await context.newPage();
       const load = await measureLoad(page, id);
       const panFrames = await pan(page);
+      const cardZoom = await zoomToCards(page);
+      const cardPan = await pan(page);
       const dragged = await drag(page);
       const edit = await editOneNode(page, dragged.id);
       const editIds = Object.keys(edit);
@@ -415,7 +452,10 @@ async function main(): Promise<void> {
         size,
         loadMs: load.ms,
         mounted: load.mounted,
+        overview: load.overview,
         pan: panFrames,
+        cardZoom,
+        cardPan,
         drag: dragged.frames,
         editRenders: describeRenders(edit),
         dragRenders: describeRenders(dragged.renders),
