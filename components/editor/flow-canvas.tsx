@@ -5,6 +5,7 @@
  * handlers and memoized node views re-render only when their own node changes.
  */
 import {
+  ControlButton,
   Controls,
   ReactFlow,
   useReactFlow,
@@ -26,7 +27,8 @@ import { LiteMiniMap } from "@/components/flow/lite-minimap";
 import { CARD_HEIGHT, CARD_WIDTH } from "@/components/flow/node-card";
 import { DotBackground } from "@/components/flow/dot-background";
 import { nodeAtPoint, OverviewLayer, useOverviewActive } from "@/components/flow/overview-layer";
-import { useFitOnMount, useRenderWindow } from "@/components/flow/render-window";
+import { useFitAll, useFitOnMount, useRenderWindow, type FitAllOptions } from "@/components/flow/render-window";
+import type { EditorStore } from "@/lib/editor/store";
 import { useTransientPan, ViewportFeedContext } from "@/components/flow/viewport-feed";
 import { nodeTypes } from "@/components/flow/node-views";
 import { ConnectionFeedback, ConnectionLine } from "./connection-feedback";
@@ -43,11 +45,22 @@ const VISIBLE_ONLY_THRESHOLD = 200;
 const minimapColor = (node: CanvasNode) => (node.data.issues.length > 0 ? "#dc2626" : KIND_STYLES[node.data.node.kind].accent);
 
 const cardSize = { width: CARD_WIDTH, height: CARD_HEIGHT };
-const cardSizeOf = () => cardSize;
+export const cardSizeOf = () => cardSize;
 const defaultEdgeOptions = { style: { stroke: "#71717a", strokeWidth: 1.25 } };
 const deleteKeys = ["Delete", "Backspace"];
-// Hidden nodes are those outside the render window: fitting must include them.
-const fitViewOptions = { maxZoom: 1, padding: 0.15, includeHiddenNodes: true };
+export const FIT_OPTIONS: FitAllOptions = { maxZoom: 1, padding: 0.15 };
+
+/**
+ * Fits the view to every node of the editor's flow: React Flow holds only the nodes of the
+ * render window, so its own fitView would fit those.
+ */
+export function useFitFlow(store: EditorStore): (options?: Partial<FitAllOptions>) => void {
+  const fit = useFitAll(() => store.getState().nodes, cardSizeOf);
+  return useCallback((options?: Partial<FitAllOptions>) => fit({ ...FIT_OPTIONS, ...options }), [fit]);
+}
+
+const FIT_PATH =
+  "M3.692 4.63c0-.53.4-.938.939-.938h5.215V0H4.708C2.13 0 0 2.054 0 4.63v5.216h3.692V4.631zM27.354 0h-5.2v3.692h5.17c.53 0 .984.4.984.939v5.215H32V4.631A4.624 4.624 0 0027.354 0zm.954 24.83c0 .532-.4.94-.939.94h-5.215v3.768h5.215c2.577 0 4.631-2.13 4.631-4.707v-5.139h-3.692v5.139zm-23.677.94c-.531 0-.939-.4-.939-.94v-5.138H0v5.139c0 2.577 2.13 4.707 4.708 4.707h5.138V25.77H4.631z";
 
 export function FlowCanvas() {
   const store = useEditorStore();
@@ -60,7 +73,9 @@ export function FlowCanvas() {
   const large = nodes.length > VISIBLE_ONLY_THRESHOLD;
   const overview = useOverviewActive(pan.feed, large);
   const rendered = useRenderWindow(nodes, edges, cardSizeOf, large, pan.feed, overview);
-  useFitOnMount(fitViewOptions);
+  const fit = useFitFlow(store);
+  const fitNow = useCallback(() => fit(), [fit]);
+  useFitOnMount(fitNow);
 
   // A press on the empty pane captures the pointer: the mouse moves of the pan that may follow
   // then go straight to the pane, and Chrome skips hit-testing every node and edge under the
@@ -149,7 +164,14 @@ export function FlowCanvas() {
             {overview ? <OverviewLayer<CanvasNode, CanvasEdge> nodes={nodes} edges={edges} color={minimapColor} size={cardSizeOf} /> : null}
             <LiteMiniMap<CanvasNode> nodes={nodes} nodeColor={minimapColor} defaultNodeSize={cardSize} className="!border !border-zinc-200" />
           </ViewportFeedContext.Provider>
-          <Controls showInteractive={false} fitViewOptions={fitViewOptions} />
+          <Controls showInteractive={false} showFitView={false}>
+            {/* React Flow's own fit button would fit only the nodes it holds (the render window). */}
+            <ControlButton className="react-flow__controls-fitview" onClick={fitNow} title="Fit View" aria-label="Fit View">
+              <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 30">
+                <path d={FIT_PATH} />
+              </svg>
+            </ControlButton>
+          </Controls>
           <ConnectionFeedback />
         </ReactFlow>
       </CompactZoomProvider>

@@ -4,7 +4,7 @@
  * editor session over one store. Saving sends the document with the version it was based on;
  * the server refuses invalid documents (its issues are shown) and stale bases (409).
  */
-import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
+import { ReactFlowProvider } from "@xyflow/react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { FlowDocument } from "@/lib/flow/document";
@@ -15,7 +15,7 @@ import { layoutPositions, needsLayout } from "@/lib/editor/layout";
 import { createEditorStore } from "@/lib/editor/store";
 import { withPositions } from "@/lib/editor/view-model";
 import { EditorStoreProvider } from "./editor-context";
-import { FlowCanvas } from "./flow-canvas";
+import { FlowCanvas, useFitFlow } from "./flow-canvas";
 import { ImportDialog } from "./import-dialog";
 import { Inspector } from "./inspector/inspector";
 import { IssuesPanel, type SaveRefusal } from "./issues-panel";
@@ -42,7 +42,7 @@ function download(name: string, text: string): void {
 function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: FlowDetailDto; profiles: ReadonlySet<string> | undefined }) {
   const [store] = useState(() => createEditorStore(initialEditorState(detail.document, detail.version, profiles)));
   const queryClient = useQueryClient();
-  const { fitView } = useReactFlow();
+  const fitView = useFitFlow(store);
   const [saving, setSaving] = useState(false);
   const [refusal, setRefusal] = useState<SaveRefusal | null>(null);
   const [conflict, setConflict] = useState<string | null>(null);
@@ -57,7 +57,7 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
     if (!needsLayout(detail.document)) return;
     void withLayout(detail.document).then((doc) => {
       store.dispatch({ type: "load", doc, version: detail.version });
-      requestAnimationFrame(() => void fitView(fitOptions));
+      requestAnimationFrame(() => fitView(fitOptions));
     });
   }, [detail, store, fitView]);
 
@@ -118,7 +118,7 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
       onLayout: async () => {
         const state = store.getState();
         store.dispatch({ type: "apply-positions", positions: await layoutPositions(state.doc, state.measured) });
-        requestAnimationFrame(() => void fitView(fitOptions));
+        requestAnimationFrame(() => fitView(fitOptions));
       },
       onImport: () => setDialog("import"),
       onExport: () => {
@@ -140,7 +140,7 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
   const replaceDocument = async (doc: FlowDocument, message: string) => {
     saveMessage.current = message;
     store.dispatch({ type: "replace-document", doc: await withLayout(doc) });
-    requestAnimationFrame(() => void fitView(fitOptions));
+    requestAnimationFrame(() => fitView(fitOptions));
   };
 
   return (
@@ -193,8 +193,7 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
   );
 }
 
-// Nodes outside the canvas's render window are hidden: fitting must include them.
-const fitOptions = { maxZoom: 1, padding: 0.15, duration: 150, includeHiddenNodes: true };
+const fitOptions = { duration: 150 };
 
 export function FlowEditorScreen({ flowId }: { flowId: string }) {
   const flow = useQuery({ queryKey: flowKeys.detail(flowId), queryFn: () => getFlow(flowId), staleTime: Infinity });

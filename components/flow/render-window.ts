@@ -13,14 +13,16 @@
  * they are well outside the view. A pan then mounts a few batches every few hundred pixels
  * instead of a few nodes on every frame, and unmounts almost nothing.
  *
- * React Flow keeps every node in its store (hidden ones included), so fit-view (with
- * `includeHiddenNodes`), selection and deletion still see the whole flow. Every node carries
- * static handle bounds (`handles`) and an initial size, so an edge to a node that was never
- * mounted is still drawn to the right point. Edges are passed only when they can show inside
- * the margin; selected (and dragged) nodes and selected edges are always passed as they are.
+ * React Flow is given only the mounted nodes, plus (hidden) the other ends of the edges
+ * passed and the selected nodes: it runs a wrapper per node it holds, so holding all of a
+ * large flow made every store update cost a selector per node. Fitting the view therefore
+ * goes through `useFitAll` (bounds of every node), not React Flow's fitView. Every node
+ * carries static handle bounds (`handles`) and its card size, so an edge to a node that was
+ * never mounted is still drawn to the right point. Edges are passed only when they can show
+ * inside the margin; selected (and dragged) nodes and selected edges are always passed.
  */
-import { Position, useReactFlow, useStoreApi, type Edge, type FitViewOptions, type Node, type NodeHandle, type ReactFlowState, type Viewport } from "@xyflow/react";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { getViewportForBounds, Position, useReactFlow, useStoreApi, type Edge, type Node, type NodeHandle, type ReactFlowState, type Viewport } from "@xyflow/react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ViewportFeed } from "./viewport-feed";
 
 /** Axis-aligned box in flow coordinates. */
@@ -199,31 +201,7 @@ export function useRenderWindow<N extends Node, E extends Edge>(
     };
   }, [store, feed, enabled, overview]);
 
-  // Per node object, its shown and hidden variants: a node whose side of the window didn't
-  // change keeps its identity, so React Flow re-renders only the nodes that crossed.
-  const variants = useRef(new WeakMap<N, Variants<N>>());
   const m = mounted.current;
-  const renderNodes = useMemo(() => {
-    return nodes.map((node) => {
-      let v = variants.current.get(node);
-      if (!v) {
-        const size = cardSize(node);
-        // The card's size is known: given as `measured`, React Flow's measuring pass on mount
-        // finds nothing changed and sends no dimension change (which made the editor store
-        // rebuild its canvas nodes once per mounted batch).
-        const shown = { ...node, handles: cardHandles(size), measured: node.measured ?? size };
-        v = { shown, hidden: { ...shown, hidden: true } };
-        variants.current.set(node, v);
-      }
-      if (!enabled || node.dragging) return v.shown;
-      if (overview) return v.hidden;
-      if (node.selected) return v.shown;
-      if (!m) return v.hidden;
-      // Nodes added or moved into the covered area since the last step are shown too.
-      const show = m.shown.has(node.id) || (m.covered !== null && intersects(m.covered, nodeBox(node, cardSize(node))));
-      return show ? v.shown : v.hidden;
-    });
-  }, [nodes, m, enabled, overview, cardSize]);
 
   // The same array while the same edges pass: a new edges prop makes React Flow rebuild its
   // edge lookups and re-run every store subscriber, which a node drag (new nodes every
@@ -239,6 +217,46 @@ export function useRenderWindow<N extends Node, E extends Edge>(
     lastEdges.current = next;
     return next;
   }, [edges, target, enabled, overview, cardSize]);
+  const endpoints = useMemo(() => {
+    const ids = new Set<string>();
+    if (!enabled) return ids;
+    for (const edge of renderEdges) {
+      ids.add(edge.source);
+      ids.add(edge.target);
+    }
+    return ids;
+  }, [renderEdges, enabled]);
+
+  // Per node object, its shown and hidden variants: a node whose side of the window didn't
+  // change keeps its identity, so React Flow re-renders only the nodes that crossed.
+  // Nodes outside the window are passed (hidden) only when React Flow needs them: ends of a
+  // passed edge, and selected nodes (deletion goes through React Flow's selection). React
+  // Flow runs a node wrapper (a store subscription and a fiber) per node it is given, hidden
+  // or not: with every node passed, each store update of a drag re-ran 2000 selectors.
+  const variants = useRef(new WeakMap<N, Variants<N>>());
+  const renderNodes = useMemo(() => {
+    const out: N[] = [];
+    for (const node of nodes) {
+      let v = variants.current.get(node);
+      if (!v) {
+        const size = cardSize(node);
+        // The card's size is known: given as `measured`, React Flow's measuring pass on mount
+        // finds nothing changed and sends no dimension change (which made the editor store
+        // rebuild its canvas nodes once per mounted batch).
+        const shown = { ...node, handles: cardHandles(size), measured: node.measured ?? size };
+        v = { shown, hidden: { ...shown, hidden: true } };
+        variants.current.set(node, v);
+      }
+      let show: boolean;
+      if (!enabled || node.dragging) show = true;
+      else if (overview || !m) show = false;
+      // Nodes added or moved into the covered area since the last step are shown too.
+      else show = node.selected === true || m.shown.has(node.id) || (m.covered !== null && intersects(m.covered, nodeBox(node, cardSize(node))));
+      if (show) out.push(v.shown);
+      else if (node.selected || endpoints.has(node.id)) out.push(v.hidden);
+    }
+    return out;
+  }, [nodes, m, enabled, overview, cardSize, endpoints]);
 
   return { nodes: renderNodes, edges: renderEdges, mounted: m?.shown ?? null };
 }
@@ -262,16 +280,47 @@ function edgesInWindow<N extends Node, E extends Edge>(edges: E[], nodes: N[], w
   });
 }
 
+export interface FitAllOptions {
+  padding: number;
+  maxZoom: number;
+  duration?: number;
+}
+
 /**
- * Fits the view to the whole flow once the pane has a size — instead of React Flow's `fitView`
- * prop, which waits for visible nodes to be measured and, when every node starts hidden (no
- * render window before the view is known), runs before the pane exists and is dropped.
- * Sizes come from the card size given as `measured` for nodes not measured yet.
+ * A fit of the view to every node of `getNodes()` (not only those React Flow holds), sized
+ * by `cardSize` where not measured.
  */
-export function useFitOnMount(options: FitViewOptions): void {
+export function useFitAll<N extends Node>(getNodes: () => readonly N[], cardSize: (node: N) => NodeSize): (options: FitAllOptions) => void {
   const store = useStoreApi();
-  const { fitView } = useReactFlow();
-  const initial = useRef(options);
+  const { setViewport } = useReactFlow();
+  const latest = useRef({ getNodes, cardSize });
+  latest.current = { getNodes, cardSize };
+  return useCallback(
+    ({ padding, maxZoom, duration }: FitAllOptions) => {
+      const s = store.getState();
+      const nodes = latest.current.getNodes();
+      if (!s.width || !s.height || nodes.length === 0) return;
+      let bounds: Box | null = null;
+      for (const node of nodes) {
+        const b = nodeBox(node, latest.current.cardSize(node));
+        bounds = bounds ? { x0: Math.min(bounds.x0, b.x0), y0: Math.min(bounds.y0, b.y0), x1: Math.max(bounds.x1, b.x1), y1: Math.max(bounds.y1, b.y1) } : b;
+      }
+      if (!bounds) return;
+      const rect = { x: bounds.x0, y: bounds.y0, width: bounds.x1 - bounds.x0, height: bounds.y1 - bounds.y0 };
+      void setViewport(getViewportForBounds(rect, s.width, s.height, s.minZoom, Math.min(maxZoom, s.maxZoom), padding), { duration });
+    },
+    [store, setViewport],
+  );
+}
+
+/**
+ * Runs `fit` once the pane has a size — instead of React Flow's `fitView` prop, which waits
+ * for visible nodes to be measured and, when every node starts hidden (no render window
+ * before the view is known), runs before the pane exists and is dropped.
+ */
+export function useFitOnMount(fit: () => void): void {
+  const store = useStoreApi();
+  const initial = useRef(fit);
   useEffect(() => {
     let done = false;
     let frame = 0;
@@ -282,7 +331,7 @@ export function useFitOnMount(options: FitViewOptions): void {
       // A frame later: a controlled viewport is synced into the new panZoom by an effect of
       // the render that follows its creation (React Flow's useViewportSync), which would
       // reset a fit made before it to the controlled value.
-      frame = requestAnimationFrame(() => void fitView({ ...initial.current, includeHiddenNodes: true }));
+      frame = requestAnimationFrame(() => initial.current());
     };
     const unsubscribe = store.subscribe(tryFit);
     tryFit(store.getState());
@@ -291,5 +340,5 @@ export function useFitOnMount(options: FitViewOptions): void {
       cancelAnimationFrame(frame);
       unsubscribe();
     };
-  }, [store, fitView]);
+  }, [store]);
 }
