@@ -5,12 +5,12 @@
  * preview. Pure presentation: everything shown comes from the canvas node's data.
  */
 import { Handle, Position } from "@xyflow/react";
-import type { ReactNode } from "react";
 import { NODE_KIND_SPECS } from "@/lib/flow/node-kinds";
 import type { CanvasNodeData, NodeStatusOverlay } from "@/lib/editor/types";
 import { KIND_STYLES } from "./kind-style";
 import { useCompactFromProvider, useCompactFromStore } from "./compact-zoom";
 import { recordRender } from "./render-counter";
+import { ellipsize, wrapLines } from "./card-text";
 
 const STATE_STYLES: Record<string, string> = {
   pending: "bg-zinc-100 text-zinc-600",
@@ -76,7 +76,66 @@ export interface NodeCardProps {
   data: CanvasNodeData;
   selected: boolean;
   profile?: string;
-  preview?: ReactNode;
+  preview?: string;
+}
+
+/**
+ * Text widths of the full card, in px: the body is 240 wide less its border (2), pl-3 (12)
+ * and pr-2 (8). Monospace runs are 0.6 em per character; proportional text is estimated
+ * with a generous average so it stays inside (the body's clip is only a safety net).
+ */
+const TEXT_PX = 240 - 2 - 12 - 8;
+const GAP_PX = 6;
+const ID_CHAR_PX = 0.6 * 12;
+const LABEL_CHAR_PX = 0.58 * 11.5;
+const PROFILE_CHAR_PX = 0.58 * 11;
+const PREVIEW_CHARS = Math.floor(TEXT_PX / (0.6 * 11));
+/** The chip: px-1 and 10 px semibold uppercase with wide tracking. */
+const chipPx = (label: string) => 8 + label.length * 7.2;
+/** The issue badge: px-1.5 and 10 px semibold. */
+const badgePx = (label: string) => 12 + label.length * 6.4;
+
+/**
+ * The full card's text: kind chip, id and label on one line, the profile line and a preview
+ * of up to two or three lines, all shortened by card-text.ts instead of clipped (no
+ * `truncate`/`line-clamp`: each is a clip that pans pay for on every frame).
+ */
+function CardBody({ node, issues, chip, profile, preview }: { node: CanvasNodeData["node"]; issues: CanvasNodeData["issues"]; chip: string; profile?: string; preview?: string }) {
+  const kindLabel = NODE_KIND_SPECS[node.kind].label;
+  const issueLabel = issues.length > 0 ? `${issues.length} ${issues.length === 1 ? "issue" : "issues"}` : "";
+  const fixed = chipPx(kindLabel) + GAP_PX + (issueLabel ? GAP_PX + badgePx(issueLabel) : 0);
+  const id = ellipsize(node.id, Math.floor((TEXT_PX - fixed) / ID_CHAR_PX));
+  const label = node.label ? ellipsize(node.label, Math.floor((TEXT_PX - fixed - id.length * ID_CHAR_PX - GAP_PX) / LABEL_CHAR_PX)) : "";
+  const previewLines = preview ? wrapLines(preview, PREVIEW_CHARS, profile ? 2 : 3) : [];
+  return (
+    <div className="flex min-h-0 flex-1 flex-col overflow-hidden">
+      <div className="flex items-center gap-1.5 whitespace-nowrap py-1.5 pl-3 pr-2">
+        <span className={`rounded px-1 py-px text-[10px] font-semibold uppercase tracking-wide ring-1 ring-inset ${chip}`}>{kindLabel}</span>
+        <span className="shrink-0 font-mono text-[12px] font-medium text-zinc-900" title={id === node.id ? undefined : node.id}>
+          {id}
+        </span>
+        {label ? <span className="text-[11.5px] text-zinc-500">{label}</span> : null}
+        {issueLabel ? (
+          <span
+            className="ml-auto shrink-0 rounded bg-red-600 px-1.5 py-px text-[10px] font-semibold text-white"
+            title={issues.map((i) => i.message).join("\n")}
+            data-testid={`node-issues-${node.id}`}
+          >
+            {issueLabel}
+          </span>
+        ) : null}
+      </div>
+      {profile ? (
+        <div className="whitespace-nowrap pb-1 pl-3 pr-2 text-[11px] text-zinc-500">
+          <span className="text-zinc-400">profile </span>
+          {ellipsize(profile, Math.floor((TEXT_PX - 8 * PROFILE_CHAR_PX) / PROFILE_CHAR_PX))}
+        </div>
+      ) : null}
+      {previewLines.length > 0 ? (
+        <div className="whitespace-pre pl-3 pr-2 font-mono text-[11px] leading-snug text-zinc-600">{previewLines.join("\n")}</div>
+      ) : null}
+    </div>
+  );
 }
 
 export function NodeCard(props: NodeCardProps) {
@@ -126,33 +185,7 @@ function NodeCardBody({ data, selected, profile, preview, compact }: NodeCardPro
           {hasIssues ? <span className="ml-auto h-5 w-5 shrink-0 rounded-full bg-red-600" /> : null}
         </div>
       ) : (
-        <div className="flex min-h-0 flex-1 flex-col overflow-hidden">
-          <div className="flex items-center gap-1.5 py-1.5 pl-3 pr-2">
-            <span className={`rounded px-1 py-px text-[10px] font-semibold uppercase tracking-wide ring-1 ring-inset ${style.chip}`}>
-              {NODE_KIND_SPECS[node.kind].label}
-            </span>
-            <span className="min-w-0 shrink-0 truncate font-mono text-[12px] font-medium text-zinc-900">{node.id}</span>
-            {node.label ? <span className="min-w-0 truncate text-[11.5px] text-zinc-500">{node.label}</span> : null}
-            {hasIssues ? (
-              <span
-                className="ml-auto shrink-0 rounded bg-red-600 px-1.5 py-px text-[10px] font-semibold text-white"
-                title={issues.map((i) => i.message).join("\n")}
-                data-testid={`node-issues-${node.id}`}
-              >
-                {issues.length} {issues.length === 1 ? "issue" : "issues"}
-              </span>
-            ) : null}
-          </div>
-          {profile ? (
-            <div className="truncate pb-1 pl-3 pr-2 text-[11px] text-zinc-500">
-              <span className="text-zinc-400">profile </span>
-              {profile}
-            </div>
-          ) : null}
-          {preview ? (
-            <div className={`${profile ? "line-clamp-2" : "line-clamp-3"} break-words pl-3 pr-2 font-mono text-[11px] leading-snug text-zinc-600`}>{preview}</div>
-          ) : null}
-        </div>
+        <CardBody node={node} issues={issues} chip={style.chip} profile={profile} preview={preview} />
       )}
       {status ? <StatusRow status={status} /> : null}
       {compact ? (
