@@ -7,7 +7,7 @@
  *   dispatch latency ready→started, NOTIFY path and NOTIFY off (polling)
  *   per-step orchestration overhead: a 200-step chain of no-op steps, total ÷ 200
  *   throughput: 2000 independent no-op steps with 1, 4 and 8 slots
- *   the same chain as graphile-worker jobs, as a ratio (median of 3 back-to-back pairs)
+ *   the same chain as graphile-worker jobs, as a ratio (median of 5 back-to-back pairs)
  *   idle worker RSS
  * then, from the other layers:
  *   git: worktree setup/diff/commit per step on generated 1k- and 10k-file repos (bench/git.ts)
@@ -31,7 +31,7 @@ import { measureAcpPerPrompt, measureAcpPerTask } from "../lib/agents/testing/ac
 
 const CHAIN = 200;
 /** Baton/graphile-worker chain pairs; the reported figures are medians. */
-const ROUNDS = 3;
+const ROUNDS = 5;
 const INDEPENDENT = 2000;
 
 async function withDatabase<T>(fn: (db: Db, url: string) => Promise<T>, work?: BenchWork): Promise<T> {
