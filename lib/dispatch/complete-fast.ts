@@ -18,7 +18,7 @@
  * - Eligible outcomes are the ones whose written state is the outcome's own (succeeded,
  *   canceled, a failure that is not retried); a retry or a wait goes the transactional way.
  */
-import { sql, type SQLWrapper } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { compiled } from "../db/compiled";
 import type { Db } from "../db/client";
 import type { StepState } from "../db/schema";
@@ -26,9 +26,6 @@ import { STEP_READY_CHANNEL, type ClaimedStep, type Engine } from "../engine/con
 import { addUsage, sumUsage } from "../engine/usage-sql";
 import { completionCtes, completionRow, outcomeColumns, type CompleteStepInput, type CompleteStepResult, type HandOff } from "./complete-step";
 import { toProfileRow, toStepRow } from "./step-row";
-
-/** A handed-off step is claimed only if this worker may serve it. */
-const claims = (tags: SQLWrapper) => sql`(t.claim and s.required_tags <@ ${tags}::jsonb)`;
 
 interface FastValues extends Record<string, unknown> {
   completion: string;
@@ -66,22 +63,28 @@ const FAST = compiled<FastValues>(
         )`,
         condition: sql`exists (select 1 from gate)`,
       })},
-      t as (
+      predicted as (
         select * from jsonb_to_recordset(${p.transitions}::jsonb)
           as t(id text, state text, error text, retryable boolean, claim boolean)
       ),
+      -- A handed-off step is taken only if this worker may serve it.
+      t as (
+        select pr.id, pr.state, pr.error, pr.retryable, pr.claim and s.required_tags <@ ${p.tags}::jsonb as take
+        from predicted pr join steps s on s.id = pr.id
+        where s.id = any(array(select pr2.id from predicted pr2))
+      ),
       moved as (
         update steps s set
-          state = case when ${claims(p.tags)} then 'running' else t.state end,
+          state = case when t.take then 'running' else t.state end,
           error = coalesce(t.error, s.error),
           ready_at = case when t.state = 'ready' then now() else s.ready_at end,
           finished_at = case when t.state = 'ready' then s.finished_at else now() end,
           detail = case when t.retryable is not null then s.detail || jsonb_build_object('retryable', t.retryable) else s.detail end,
-          lease_owner = case when ${claims(p.tags)} then ${p.worker}::text end,
-          lease_expires_at = case when ${claims(p.tags)} then now() + ${p.leaseMs}::int * interval '1 millisecond' end,
-          fence = s.fence + case when ${claims(p.tags)} then 1 else 0 end,
-          attempt = s.attempt + case when ${claims(p.tags)} then 1 else 0 end,
-          started_at = case when ${claims(p.tags)} then now() else s.started_at end,
+          lease_owner = case when t.take then ${p.worker}::text end,
+          lease_expires_at = case when t.take then now() + ${p.leaseMs}::int * interval '1 millisecond' end,
+          fence = s.fence + case when t.take then 1 else 0 end,
+          attempt = s.attempt + case when t.take then 1 else 0 end,
+          started_at = case when t.take then now() else s.started_at end,
           updated_at = now()
         from t
         where s.id = any(array(select t2.id from t t2)) and s.id = t.id and s.run_id = ${p.runId}
