@@ -370,6 +370,13 @@ interface Row {
   oneNodeOnly: boolean;
 }
 
+/** One display frame at 60 Hz. */
+const VSYNC_MS = 1000 / 60;
+/** Timestamp jitter allowed around a whole number of display frames. */
+const JITTER_MS = 0.5;
+/** A frame time in display frames: 16.8 ms is 1, 17.5 ms is 2 (a missed frame), 33.4 ms is 2. */
+const displayFrames = (ms: number) => Math.ceil((ms - JITTER_MS) / VSYNC_MS);
+
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "—");
 
 function printTable(rows: Row[]): void {
@@ -396,11 +403,17 @@ function printTable(rows: Row[]): void {
   console.log("\npan = at the fitted zoom (mounted \"overview\": drawn by the overview layer, no cards); card pan = zoomed in to cards, as the node drag.");
   console.log(`cpu/fr = renderer main-thread CPU ms per frame. Machine: ${os.cpus().length} cores, load average ${load1.toFixed(1)} at the end (frame deltas include waiting for a core).`);
   console.log("Targets: 500 nodes p95 ≤ 16.7 ms per frame; 2000 nodes p95 ≤ 33 ms.");
+  console.log(
+    `Frame deltas are whole display frames (${VSYNC_MS.toFixed(2)} ms at 60 Hz) give or take the timestamps' jitter, so a p95 is checked in display frames (up to ${JITTER_MS} ms over a whole frame counts as that frame): 16.7 ms is 1, 33 ms is 2.`,
+  );
   for (const r of rows) {
     const target = r.size >= 2000 ? 33 : r.size >= 500 ? 16.7 : null;
     if (target !== null) {
-      const ok = r.pan.p95 <= target && r.cardPan.p95 <= target && r.drag.p95 <= target;
-      console.log(`  ${r.size} nodes: pan p95 ${fmt(r.pan.p95)} ms, card pan p95 ${fmt(r.cardPan.p95)} ms, drag p95 ${fmt(r.drag.p95)} ms → ${ok ? "meets" : "MISSES"} ${target} ms`);
+      const allowed = displayFrames(target);
+      const ok = [r.pan, r.cardPan, r.drag].every((s) => displayFrames(s.p95) <= allowed);
+      console.log(
+        `  ${r.size} nodes: pan p95 ${fmt(r.pan.p95)} ms, card pan p95 ${fmt(r.cardPan.p95)} ms, drag p95 ${fmt(r.drag.p95)} ms → ${ok ? "meets" : "MISSES"} ${target} ms (${allowed} display frame${allowed === 1 ? "" : "s"})`,
+      );
     }
     console.log(`  ${r.size} nodes: a one-node change re-renders one node: ${r.oneNodeOnly ? "yes" : "NO"}`);
   }

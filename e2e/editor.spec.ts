@@ -185,6 +185,32 @@ test.describe("editor", () => {
     await expect(editor.node("b")).toHaveCount(0);
   });
 
+  test("an edge is picked with a click, deleted with the keyboard, and restored with undo", async ({ page, request }) => {
+    const editor = new EditorPage(page);
+    await editor.goto(await createViaApi(request, chain(unique("Edge pick"))));
+    const a = (await editor.node("a").boundingBox())!;
+    const b = (await editor.node("b").boundingBox())!;
+    // Halfway between a's right side and b's left side, 4 px off the line: the hit stroke is wide.
+    const onEdge = { x: (a.x + a.width + b.x) / 2, y: a.y + a.height / 2 + 4 };
+    await page.mouse.click(onEdge.x, onEdge.y);
+    await expect(editor.edge("a", "b")).toHaveClass(/selected/);
+    await expect(editor.edge("b", "c")).not.toHaveClass(/selected/);
+    await page.keyboard.press("Delete");
+    await expect(editor.edge("a", "b")).toHaveCount(0);
+    await expect(editor.edges()).toHaveCount(1);
+    await expect(editor.nodes()).toHaveCount(3);
+    // b's prompt reads a's output, which is no longer upstream of it.
+    await expect(editor.issues().filter({ hasText: "steps.a" })).toHaveCount(1);
+    await page.keyboard.press("ControlOrMeta+z");
+    await expect(editor.edge("a", "b")).toBeAttached();
+    await expect(editor.issues()).toHaveCount(0);
+    // A click on the empty pane clears the edge's selection.
+    await page.mouse.click(onEdge.x, onEdge.y);
+    await expect(editor.edge("a", "b")).toHaveClass(/selected/);
+    await page.mouse.click(onEdge.x, a.y + a.height + 120);
+    await expect(editor.edge("a", "b")).not.toHaveClass(/selected/);
+  });
+
   test("leaving with unsaved changes asks first", async ({ page, request }) => {
     const editor = new EditorPage(page);
     await editor.goto(await createViaApi(request, chain(unique("Unsaved"))));

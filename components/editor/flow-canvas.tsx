@@ -24,8 +24,9 @@ import type { CanvasEdge, CanvasNode } from "@/lib/editor/types";
 import { CompactZoomProvider } from "@/components/flow/compact-zoom";
 import { KIND_STYLES } from "@/components/flow/kind-style";
 import { LiteMiniMap } from "@/components/flow/lite-minimap";
-import { CARD_HEIGHT, CARD_WIDTH } from "@/components/flow/node-card";
+import { cardSizeOf } from "@/components/flow/node-card";
 import { DotBackground } from "@/components/flow/dot-background";
+import { EdgeLayer, useFlowEdges } from "@/components/flow/edge-layer";
 import { nodeAtPoint, OverviewLayer, useOverviewActive } from "@/components/flow/overview-layer";
 import { useFitAll, useFitOnMount, useRenderWindow, type FitAllOptions } from "@/components/flow/render-window";
 import type { EditorStore } from "@/lib/editor/store";
@@ -44,9 +45,6 @@ const VISIBLE_ONLY_THRESHOLD = 200;
 
 const minimapColor = (node: CanvasNode) => (node.data.issues.length > 0 ? "#dc2626" : KIND_STYLES[node.data.node.kind].accent);
 
-const cardSize = { width: CARD_WIDTH, height: CARD_HEIGHT };
-export const cardSizeOf = () => cardSize;
-const defaultEdgeOptions = { style: { stroke: "#71717a", strokeWidth: 1.25 } };
 const deleteKeys = ["Delete", "Backspace"];
 export const FIT_OPTIONS: FitAllOptions = { maxZoom: 1, padding: 0.15 };
 
@@ -73,6 +71,7 @@ export function FlowCanvas() {
   const large = nodes.length > VISIBLE_ONLY_THRESHOLD;
   const overview = useOverviewActive(pan.feed, large);
   const rendered = useRenderWindow(nodes, edges, cardSizeOf, large, pan.feed, overview);
+  const flowEdges = useFlowEdges(edges);
   const fit = useFitFlow(store);
   const fitNow = useCallback(() => fit(), [fit]);
   useFitOnMount(fitNow);
@@ -89,6 +88,7 @@ export function FlowCanvas() {
     (changes: NodeChange<CanvasNode>[]) => store.dispatch({ type: "node-changes", changes }),
     [store],
   );
+  const onEdgeSelect = useCallback((id: string, additive: boolean) => store.dispatch({ type: "select-edge", id, additive }), [store]);
   const onEdgesChange = useCallback(
     (changes: EdgeChange<CanvasEdge>[]) => store.dispatch({ type: "edge-changes", changes }),
     [store],
@@ -142,7 +142,7 @@ export function FlowCanvas() {
       <CompactZoomProvider>
         <ReactFlow<CanvasNode, CanvasEdge>
           nodes={rendered.nodes}
-          edges={rendered.edges}
+          edges={flowEdges}
           nodeTypes={nodeTypes}
           onNodesChange={onNodesChange}
           onEdgesChange={onEdgesChange}
@@ -155,14 +155,14 @@ export function FlowCanvas() {
           onPaneClick={onPaneClick}
           {...pan.props}
           deleteKeyCode={deleteKeys}
-          defaultEdgeOptions={defaultEdgeOptions}
           minZoom={0.05}
           maxZoom={2}
         >
+          {overview ? null : <EdgeLayer<CanvasNode, CanvasEdge> nodes={nodes} edges={rendered.edges} size={cardSizeOf} onSelect={onEdgeSelect} />}
           <ViewportFeedContext.Provider value={pan.feed}>
             <DotBackground />
             {overview ? <OverviewLayer<CanvasNode, CanvasEdge> nodes={nodes} edges={edges} color={minimapColor} size={cardSizeOf} /> : null}
-            <LiteMiniMap<CanvasNode> nodes={nodes} nodeColor={minimapColor} defaultNodeSize={cardSize} className="!border !border-zinc-200" />
+            <LiteMiniMap<CanvasNode> nodes={nodes} nodeColor={minimapColor} defaultNodeSize={cardSizeOf()} className="!border !border-zinc-200" />
           </ViewportFeedContext.Provider>
           <Controls showInteractive={false} showFitView={false}>
             {/* React Flow's own fit button would fit only the nodes it holds (the render window). */}

@@ -10,6 +10,11 @@ import type { FlowDocument } from "@/lib/flow/document";
 import { validateFlow } from "@/lib/flow/validate";
 import { READ_ONLY_UI, stableIssuesByNode, toCanvasEdges, toCanvasNodes } from "@/lib/editor/view-model";
 import { nodeTypes } from "@/components/flow/node-views";
+import { EdgeLayer } from "@/components/flow/edge-layer";
+import { cardSizeOf } from "@/components/flow/node-card";
+import type { CanvasEdge, CanvasNode } from "@/lib/editor/types";
+
+const NO_EDGES: CanvasEdge[] = [];
 
 const fitViewOptions = { maxZoom: 1, padding: 0.12 };
 
@@ -26,7 +31,7 @@ export function ReadOnlyFlow({ doc, profiles }: { doc: FlowDocument; profiles?: 
     <ReactFlowProvider>
       <ReactFlow
         nodes={view.nodes}
-        edges={view.edges}
+        edges={NO_EDGES}
         nodeTypes={nodeTypes}
         nodesDraggable={false}
         nodesConnectable={false}
@@ -36,6 +41,7 @@ export function ReadOnlyFlow({ doc, profiles }: { doc: FlowDocument; profiles?: 
         minZoom={0.05}
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#d4d4d8" />
+        <EdgeLayer<CanvasNode, CanvasEdge> nodes={view.nodes} edges={view.edges} size={cardSizeOf} />
       </ReactFlow>
     </ReactFlowProvider>
   );

@@ -71,6 +71,9 @@ const compactId = (id: string) => (id.length > COMPACT_ID_CHARS ? `${id.slice(0,
 export const CARD_WIDTH = 240;
 export const CARD_HEIGHT = 84;
 export const CARD_STATUS_HEIGHT = 22;
+const cardSize = { width: CARD_WIDTH, height: CARD_HEIGHT };
+/** A card's size before React Flow measures it (the editor's cards have no status row). */
+export const cardSizeOf = () => cardSize;
 
 export interface NodeCardProps {
   data: CanvasNodeData;

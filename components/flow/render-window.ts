@@ -13,13 +13,13 @@
  * they are well outside the view. A pan then mounts a few batches every few hundred pixels
  * instead of a few nodes on every frame, and unmounts almost nothing.
  *
- * React Flow is given only the mounted nodes, plus (hidden) the other ends of the edges
- * passed and the selected nodes: it runs a wrapper per node it holds, so holding all of a
- * large flow made every store update cost a selector per node. Fitting the view therefore
- * goes through `useFitAll` (bounds of every node), not React Flow's fitView. Every node
- * carries static handle bounds (`handles`) and its card size, so an edge to a node that was
- * never mounted is still drawn to the right point. Edges are passed only when they can show
- * inside the margin; selected (and dragged) nodes and selected edges are always passed.
+ * React Flow is given only the mounted nodes, plus (hidden) the selected nodes: it runs a
+ * wrapper per node it holds, so holding all of a large flow made every store update cost a
+ * selector per node. Fitting the view therefore goes through `useFitAll` (bounds of every
+ * node), not React Flow's fitView. Every node carries static handle bounds (`handles`) and
+ * its card size, so React Flow measures nothing when it mounts. The edges returned are those
+ * that can show inside the margin (and the selected ones), for the edge layer
+ * (edge-layer.tsx) to draw.
  */
 import { getViewportForBounds, Position, useReactFlow, useStoreApi, type Edge, type Node, type NodeHandle, type ReactFlowState, type Viewport } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
@@ -51,7 +51,7 @@ const SLACK_PX = 150;
  */
 const BATCH = 40;
 /** Size of a handle box (the card's `!h-2.5 !w-2.5`). */
-const HANDLE_PX = 10;
+export const HANDLE_PX = 10;
 
 /** The flow area a pane of `width` × `height` shows at `viewport`. */
 export function viewBox({ x, y, zoom }: Viewport, width: number, height: number): Box | null {
@@ -139,8 +139,8 @@ interface Variants<N> {
 }
 
 /**
- * The nodes and edges to hand React Flow: all nodes, those outside the render window hidden;
- * the edges that may show inside it. `cardSize(node)` is a node's size before it is measured.
+ * The nodes to hand React Flow: those in the render window, and the selected ones (hidden when
+ * outside it); and the edges that may show inside the window, for the edge layer. `cardSize(node)` is a node's size before it is measured.
  * With `enabled` false, everything is shown (small flows). The view comes from `feed` when
  * the canvas has one (drag-pans bypass the store), else from React Flow's store.
  */
@@ -203,11 +203,9 @@ export function useRenderWindow<N extends Node, E extends Edge>(
 
   const m = mounted.current;
 
-  // The same array while the same edges pass: a new edges prop makes React Flow rebuild its
-  // edge lookups and re-run every store subscriber, which a node drag (new nodes every
-  // frame) must not cause.
-  // Recomputed when the edges or the mounted area change, not when a node moves: a dragged
-  // node is mounted, so its edges pass already (its area intersects the window).
+  // The same array while the same edges pass: the edge layer then re-renders only for moved
+  // nodes. Recomputed when the edges or the mounted area change, not when a node moves: a
+  // dragged node is mounted, so its edges pass already (its area intersects the window).
   const lastEdges = useRef<E[]>([]);
   const target = m?.target ?? null;
   const renderEdges = useMemo(() => {
@@ -217,22 +215,13 @@ export function useRenderWindow<N extends Node, E extends Edge>(
     lastEdges.current = next;
     return next;
   }, [edges, target, enabled, overview, cardSize]);
-  const endpoints = useMemo(() => {
-    const ids = new Set<string>();
-    if (!enabled) return ids;
-    for (const edge of renderEdges) {
-      ids.add(edge.source);
-      ids.add(edge.target);
-    }
-    return ids;
-  }, [renderEdges, enabled]);
-
   // Per node object, its shown and hidden variants: a node whose side of the window didn't
   // change keeps its identity, so React Flow re-renders only the nodes that crossed.
-  // Nodes outside the window are passed (hidden) only when React Flow needs them: ends of a
-  // passed edge, and selected nodes (deletion goes through React Flow's selection). React
-  // Flow runs a node wrapper (a store subscription and a fiber) per node it is given, hidden
-  // or not: with every node passed, each store update of a drag re-ran 2000 selectors.
+  // Nodes outside the window are passed (hidden) only when selected (deletion goes through
+  // React Flow's selection); React Flow draws no edge (edge-layer.tsx), so no edge needs its
+  // ends. React Flow runs a node wrapper (a store subscription and a fiber) per node it is
+  // given, hidden or not: with every node passed, each store update of a drag re-ran 2000
+  // selectors.
   const variants = useRef(new WeakMap<N, Variants<N>>());
   const renderNodes = useMemo(() => {
     const out: N[] = [];
@@ -253,10 +242,10 @@ export function useRenderWindow<N extends Node, E extends Edge>(
       // Nodes added or moved into the covered area since the last step are shown too.
       else show = node.selected === true || m.shown.has(node.id) || (m.covered !== null && intersects(m.covered, nodeBox(node, cardSize(node))));
       if (show) out.push(v.shown);
-      else if (node.selected || endpoints.has(node.id)) out.push(v.hidden);
+      else if (node.selected) out.push(v.hidden);
     }
     return out;
-  }, [nodes, m, enabled, overview, cardSize, endpoints]);
+  }, [nodes, m, enabled, overview, cardSize]);
 
   return { nodes: renderNodes, edges: renderEdges, mounted: m?.shown ?? null };
 }

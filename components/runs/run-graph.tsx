@@ -16,14 +16,19 @@ import {
 import { memo, useCallback, useEffect, useMemo, useState } from "react";
 import type { FlowDocument } from "@/lib/flow/document";
 import { toCanvasEdges, toCanvasNodes } from "@/lib/editor/view-model";
-import type { CanvasNode } from "@/lib/editor/types";
+import type { CanvasEdge, CanvasNode } from "@/lib/editor/types";
 import { nodeTypes } from "@/components/flow/node-views";
+import { EdgeLayer } from "@/components/flow/edge-layer";
+import { CARD_HEIGHT, CARD_STATUS_HEIGHT, CARD_WIDTH } from "@/components/flow/node-card";
 import type { NodeOverlay } from "@/lib/timeline/node-status";
 
 const EMPTY_UI = { selectedNodes: new Set<string>(), selectedEdges: new Set<string>(), measured: new Map(), dragging: new Set<string>() };
 const NO_ISSUES = new Map();
 const fitViewOptions = { maxZoom: 1, padding: 0.15 };
 const proOptions = { hideAttribution: true };
+const NO_EDGES: CanvasEdge[] = [];
+/** A card's size before it is measured: run cards carry a status row. */
+const runCardSize = (node: CanvasNode) => ({ width: CARD_WIDTH, height: CARD_HEIGHT + (node.data.status ? CARD_STATUS_HEIGHT : 0) });
 
 interface Props {
   doc: FlowDocument;
@@ -71,7 +76,7 @@ export const RunGraph = memo(function RunGraph({ doc, overlays, selectedNodeId, 
     <ReactFlowProvider>
       <ReactFlow
         nodes={nodes}
-        edges={edges}
+        edges={NO_EDGES}
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
         nodesDraggable={false}
@@ -84,6 +89,7 @@ export const RunGraph = memo(function RunGraph({ doc, overlays, selectedNodeId, 
         proOptions={proOptions}
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#d4d4d8" />
+        <EdgeLayer<CanvasNode, CanvasEdge> nodes={nodes} edges={edges} size={runCardSize} />
       </ReactFlow>
     </ReactFlowProvider>
   );

@@ -30,12 +30,12 @@ export class EditorPage {
   }
 
   edges(): Locator {
-    return this.page.locator(".react-flow__edge");
+    return this.page.getByTestId("canvas").locator(".baton-edge");
   }
 
   /** An edge's <g>; assert with toHaveCount/toBeAttached (a straight edge has a zero-height box). */
   edge(from: string, to: string): Locator {
-    return this.page.getByTestId(`rf__edge-${from}->${to}`);
+    return this.page.getByTestId(`edge-${from}->${to}`);
   }
 
   field(testId: string): Locator {

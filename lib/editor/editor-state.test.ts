@@ -85,6 +85,21 @@ describe("editor state", () => {
     expect(run(s, { type: "undo" }).doc).toBe(EXAMPLE_FLOW);
   });
 
+  it("picking an edge selects it alone; with a modifier it joins the selection; unknown edges are ignored", () => {
+    const picked = run(start(), { type: "select-node", id: "build" }, { type: "select-edge", id: "plan->build", additive: false });
+    expect([...picked.selectedEdges]).toEqual(["plan->build"]);
+    expect(picked.selectedNodes.size).toBe(0);
+    expect(picked.edges.find((e) => e.id === "plan->build")?.selected).toBe(true);
+    expect(picked.nodes.find((n) => n.id === "build")?.selected).toBe(false);
+    const both = run(picked, { type: "select-edge", id: "build->summary", additive: true });
+    expect([...both.selectedEdges].sort()).toEqual(["build->summary", "plan->build"]);
+    expect(run(both, { type: "select-edge", id: "build->summary", additive: true })).toBe(both);
+    expect(run(both, { type: "select-edge", id: "nope->plan", additive: false })).toBe(both);
+    const deleted = run(both, { type: "delete-selection" });
+    expect(deleted.doc.edges).toEqual([]);
+    expect(deleted.doc.nodes).toHaveLength(3);
+  });
+
   it("a drag keeps the document until it ends, then is one undo step without re-validating", () => {
     const s0 = start();
     const during = run(

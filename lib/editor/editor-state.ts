@@ -64,6 +64,8 @@ export type EditorAction =
   | { type: "node-changes"; changes: NodeChange<CanvasNode>[] }
   | { type: "edge-changes"; changes: EdgeChange<CanvasEdge>[] }
   | { type: "select-node"; id: string | null }
+  /** An edge picked on the canvas: it alone is selected, or it is added with a modifier key. */
+  | { type: "select-edge"; id: string; additive: boolean }
   | { type: "revalidate" }
   | { type: "undo" }
   | { type: "redo" };
@@ -286,6 +288,11 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       return applyNodeChanges(state, action.changes);
     case "edge-changes":
       return applyEdgeChanges(state, action.changes);
+    case "select-edge": {
+      if (!state.edges.some((e) => e.id === action.id)) return state;
+      if (action.additive) return state.selectedEdges.has(action.id) ? state : withCanvas({ ...state, selectedEdges: new Set([...state.selectedEdges, action.id]) });
+      return withCanvas({ ...state, selectedNodes: EMPTY_SET, selectedEdges: new Set([action.id]) });
+    }
     case "select-node": {
       const selectedNodes = action.id ? new Set([action.id]) : EMPTY_SET;
       return withCanvas({ ...state, selectedNodes, selectedEdges: EMPTY_SET });

@@ -1,0 +1,147 @@
+"use client";
+/**
+ * Every drawn edge of a canvas in one SVG, under the nodes (in React Flow's edge-label layer,
+ * which sits between its edges and its nodes).
+ *
+ * React Flow draws each edge as its own absolutely positioned <svg> with a z-index: a stacking
+ * context and its own paint chunks per edge, and a store subscription per edge. At card zoom
+ * with ~200 edges in view that was ~3 ms of painting and layerizing on every frame of a node
+ * drag, plus a selector per edge on every store update. Here the edges are paths of one SVG:
+ * a moved node repaints only its own edges' paths, and only those re-render.
+ *
+ * React Flow is given only the selected edges, hidden (see `flowEdges`): it still deletes them
+ * with the Delete key and clears their selection on a pane click. Drawing and picking (click,
+ * or Enter/Space on a focused edge) are here.
+ */
+import { EdgeLabelRenderer, getBezierPath, Position, type Edge, type Node } from "@xyflow/react";
+import { memo, useMemo, useRef, type KeyboardEvent, type MouseEvent } from "react";
+import { HANDLE_PX, type NodeSize } from "./render-window";
+import "./edge-layer.css";
+
+/** A request to select `id`; `additive` keeps the current selection (a modifier key was held). */
+export type EdgeSelect = (id: string, additive: boolean) => void;
+
+interface EdgeEndsNode {
+  position: { x: number; y: number };
+  measured?: { width?: number; height?: number };
+  width?: number;
+  height?: number;
+}
+
+/**
+ * The path of an edge from `source`'s right handle to `target`'s left handle: the handles are
+ * HANDLE_PX boxes centred on the card's side edges, and an edge ends at a box's outer side
+ * (React Flow's getHandlePosition), so the path is the one React Flow would draw.
+ */
+export function edgePath(source: EdgeEndsNode, sourceSize: NodeSize, target: EdgeEndsNode, targetSize: NodeSize): string {
+  const sw = source.measured?.width ?? source.width ?? sourceSize.width;
+  const sh = source.measured?.height ?? source.height ?? sourceSize.height;
+  const th = target.measured?.height ?? target.height ?? targetSize.height;
+  const [d] = getBezierPath({
+    sourceX: source.position.x + sw + HANDLE_PX / 2,
+    sourceY: source.position.y + sh / 2,
+    sourcePosition: Position.Right,
+    targetX: target.position.x - HANDLE_PX / 2,
+    targetY: target.position.y + th / 2,
+    targetPosition: Position.Left,
+  });
+  return d;
+}
+
+interface PathProps {
+  id: string;
+  source: string;
+  target: string;
+  d: string;
+  selected: boolean;
+  onSelect?: EdgeSelect;
+}
+
+const EdgePath = memo(function EdgePath({ id, source, target, d, selected, onSelect }: PathProps) {
+  const pick = onSelect
+    ? {
+        onClick: (event: MouseEvent) => onSelect(id, event.shiftKey || event.metaKey || event.ctrlKey),
+        onKeyDown: (event: KeyboardEvent) => {
+          if (event.key !== "Enter" && event.key !== " ") return;
+          event.preventDefault();
+          onSelect(id, event.shiftKey || event.metaKey || event.ctrlKey);
+        },
+        tabIndex: 0,
+        role: "button",
+      }
+    : { role: "img" };
+  return (
+    // `nopan`: a press on an edge doesn't start a pan (React Flow's zoom filter skips it).
+    <g className={`baton-edge nopan${selected ? " selected" : ""}${onSelect ? " selectable" : ""}`} data-testid={`edge-${id}`} aria-label={`Edge from ${source} to ${target}`} {...pick}>
+      <path d={d} className="baton-edge-path" />
+      {/* A wide invisible stroke, so a 1 px line is easy to click. */}
+      {onSelect ? <path d={d} className="baton-edge-hit" /> : null}
+    </g>
+  );
+});
+
+interface Cached<N> {
+  source: N;
+  target: N;
+  d: string;
+}
+
+/**
+ * The edges `edges` between `nodes`, sized by `size` where not measured. An edge whose end is
+ * not among `nodes` is not drawn. `onSelect` makes edges clickable and focusable.
+ */
+function EdgeLayerInner<N extends Node, E extends Edge>({ nodes, edges, size, onSelect }: { nodes: readonly N[]; edges: readonly E[]; size: (node: N) => NodeSize; onSelect?: EdgeSelect }) {
+  const byId = useMemo(() => new Map(nodes.map((n) => [n.id, n])), [nodes]);
+  // An edge's path is recomputed only when one of its end nodes is a new object (moved,
+  // resized, edited); a drag frame replaces only the dragged node.
+  const paths = useRef(new WeakMap<E, Cached<N>>());
+  const drawn: PathProps[] = [];
+  for (const edge of edges) {
+    const source = byId.get(edge.source);
+    const target = byId.get(edge.target);
+    if (!source || !target) continue;
+    let cached = paths.current.get(edge);
+    if (!cached || cached.source !== source || cached.target !== target) {
+      cached = { source, target, d: edgePath(source, size(source), target, size(target)) };
+      paths.current.set(edge, cached);
+    }
+    drawn.push({ id: edge.id, source: edge.source, target: edge.target, d: cached.d, selected: edge.selected === true, onSelect });
+  }
+  return (
+    <EdgeLabelRenderer>
+      <svg className="baton-edges" aria-label="Edges">
+        {drawn.map((p) => (
+          <EdgePath key={p.id} {...p} />
+        ))}
+      </svg>
+    </EdgeLabelRenderer>
+  );
+}
+
+export const EdgeLayer = memo(EdgeLayerInner) as typeof EdgeLayerInner;
+
+/**
+ * What React Flow gets of `edges`: only the selected ones, hidden (it draws none), so that
+ * its Delete key and pane-click deselection still cover them. Hidden copies are kept per edge
+ * object, so an unchanged selection hands React Flow the same array.
+ */
+export function useFlowEdges<E extends Edge>(edges: readonly E[]): E[] {
+  const hidden = useRef(new WeakMap<E, E>());
+  const last = useRef<E[]>([]);
+  return useMemo(() => {
+    const next: E[] = [];
+    for (const edge of edges) {
+      if (!edge.selected) continue;
+      let h = hidden.current.get(edge);
+      if (!h) {
+        h = { ...edge, hidden: true };
+        hidden.current.set(edge, h);
+      }
+      next.push(h);
+    }
+    const prev = last.current;
+    if (next.length === prev.length && next.every((e, i) => e === prev[i])) return prev;
+    last.current = next;
+    return next;
+  }, [edges]);
+}
