@@ -387,6 +387,16 @@ test.describe("large flow overview", () => {
     await page.mouse.click(target.x, target.y);
     await expect(editor.field("field-id")).toHaveValue("n123");
 
+    // 12 steps upstream: 25 references; the nearest are listed, a filter finds the rest.
+    const refs = editor.field("field-prompt-refs").getByTestId("insert-ref");
+    await expect(refs).toHaveCount(12);
+    await expect(refs.nth(1)).toHaveText("{{steps.n113.output}}");
+    await expect(editor.field("field-prompt-refs-more")).toHaveText("+13 more, filter to find them");
+    await editor.field("field-prompt-refs-filter").fill("n3.");
+    await expect(refs).toHaveText(["{{steps.n3.output}}", "{{steps.n3.diff}}"]);
+    await refs.first().click();
+    await expect(editor.field("field-prompt")).toHaveValue("{{steps.n113.output}}{{steps.n3.output}}");
+
     // Wheel-zoom in at the node until past the threshold: the cards replace the overview.
     for (let i = 0; i < 10; i++) {
       const at = await centreOf(12 * 300 + 120, 3 * 150 + 42);

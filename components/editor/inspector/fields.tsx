@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { flowKeys, listProfiles } from "@/lib/client/flows";
-import { insertAt, type TemplateReference } from "@/lib/editor/references";
+import { insertAt, listedReferences, type TemplateReference } from "@/lib/editor/references";
 
 export const inputClass =
   "w-full rounded border border-zinc-300 bg-white px-2 py-1 text-[12px] text-zinc-900 outline-none focus:border-zinc-500 focus:ring-2 focus:ring-zinc-900/5";
@@ -119,15 +119,20 @@ export function PromptEditor({ value, onChange, references, testId, rows = 6 }: 
   rows?: number;
 }) {
   const ref = useRef<HTMLTextAreaElement>(null);
+  // Where the caret was when the prompt last lost focus (a click on a reference button blurs
+  // it first); before the prompt was ever focused, a reference is appended.
+  const caret = useRef<{ start: number; end: number } | null>(null);
   const insert = (snippet: string) => {
     const el = ref.current;
-    const start = el?.selectionStart ?? value.length;
-    const end = el?.selectionEnd ?? value.length;
-    const { text, caret } = insertAt(value, start, end, snippet);
-    onChange(text);
+    const focused = el !== null && document.activeElement === el;
+    const at = focused ? { start: el.selectionStart, end: el.selectionEnd } : caret.current;
+    const start = at?.start ?? value.length;
+    const end = at?.end ?? value.length;
+    const next = insertAt(value, start, end, snippet);
+    onChange(next.text);
     requestAnimationFrame(() => {
       el?.focus();
-      el?.setSelectionRange(caret, caret);
+      el?.setSelectionRange(next.caret, next.caret);
     });
   };
   return (
@@ -139,22 +144,55 @@ export function PromptEditor({ value, onChange, references, testId, rows = 6 }: 
         value={value}
         spellCheck={false}
         onChange={(e) => onChange(e.target.value)}
+        onBlur={(e) => (caret.current = { start: e.currentTarget.selectionStart, end: e.currentTarget.selectionEnd })}
         data-testid={testId}
       />
+      <ReferenceButtons references={references} testId={testId} onInsert={insert} />
+    </div>
+  );
+}
+
+/** How many reference buttons are listed before the rest are left to the filter. */
+const REFERENCES_LISTED = 12;
+
+/** The insertable references; with more than REFERENCES_LISTED, a filter finds the rest. */
+function ReferenceButtons({ references, testId, onInsert }: { references: TemplateReference[]; testId: string; onInsert: (text: string) => void }) {
+  const [query, setQuery] = useState("");
+  const { shown, more } = listedReferences(references, query, REFERENCES_LISTED);
+  const filterable = references.length > REFERENCES_LISTED;
+  return (
+    <div className="space-y-1">
+      {filterable ? (
+        <input
+          className={`${inputClass} py-0.5 font-mono text-[11px]`}
+          value={query}
+          placeholder={`Filter ${references.length} references…`}
+          spellCheck={false}
+          onChange={(e) => setQuery(e.target.value)}
+          aria-label="Filter references"
+          data-testid={`${testId}-refs-filter`}
+        />
+      ) : null}
       <div className="flex flex-wrap gap-1" data-testid={`${testId}-refs`}>
-        {references.map((r) => (
+        {shown.map((r) => (
           <button
             key={r.text}
             type="button"
             className={`rounded border px-1 py-px font-mono text-[10.5px] hover:bg-zinc-100 ${r.group === "input" ? "border-sky-200 text-sky-700" : "border-zinc-300 text-zinc-600"}`}
-            onClick={() => insert(r.text)}
+            onClick={() => onInsert(r.text)}
             title="Insert at the caret"
             data-testid="insert-ref"
           >
             {r.text}
           </button>
         ))}
+        {more > 0 ? (
+          <span className="self-center text-[11px] text-zinc-400" data-testid={`${testId}-refs-more`}>
+            +{more} more, filter to find them
+          </span>
+        ) : null}
         {references.length === 0 ? <span className="text-[11px] text-zinc-400">No inputs or upstream steps to reference.</span> : null}
+        {references.length > 0 && shown.length === 0 ? <span className="text-[11px] text-zinc-400">No reference matches.</span> : null}
       </div>
     </div>
   );
