@@ -397,10 +397,10 @@ test.describe("large flow overview", () => {
     await refs.first().click();
     await expect(editor.field("field-prompt")).toHaveValue("{{steps.n113.output}}{{steps.n3.output}}");
 
-    // Wheel-zoom in at the node until past the threshold: the cards replace the overview.
+    // Wheel-zoom in at the node until the cards come back (from zoom 0.33: CARDS_FROM_ZOOM).
     for (let i = 0; i < 10; i++) {
       const at = await centreOf(12 * 300 + 120, 3 * 150 + 42);
-      if (at.zoom >= 0.3) break;
+      if (at.zoom >= 0.33) break;
       await page.mouse.move(at.x, at.y);
       await page.mouse.wheel(0, -400);
       await page.waitForFunction((z) => new DOMMatrixReadOnly(getComputedStyle(document.querySelector(".react-flow__viewport")!).transform).a > z, at.zoom);

@@ -21,16 +21,30 @@ import type { NodeSize } from "./render-window";
  * at 0.3, the smallest that still reads; below it a card is a coloured box anyway.
  */
 export const OVERVIEW_BELOW_ZOOM = 0.3;
+/**
+ * Once the overview shows, the cards come back only from this zoom: a zoom that hovers at the
+ * threshold (a trackpad pinch, wheel steps back and forth) would otherwise swap a hundred-odd
+ * cards in and out on every step.
+ */
+export const CARDS_FROM_ZOOM = 0.33;
+
+/** Whether the overview shows at `zoom`, given whether it showed before (hysteresis). */
+export function overviewAfter(wasShown: boolean, zoom: number): boolean {
+  return zoom < (wasShown ? CARDS_FROM_ZOOM : OVERVIEW_BELOW_ZOOM);
+}
 /** Screen pixels around a node's box that still count as a click on it (boxes are a few pixels tall at fit zoom). */
 const HIT_SLOP_PX = 3;
 const EDGE_COLOR = "#a1a1aa";
 const SELECTED_COLOR = "#18181b";
 
-/** Whether the overview shows: `enabled` (a large flow) and the drawn zoom below the threshold. */
+/** Whether the overview shows: `enabled` (a large flow) and the drawn zoom below the threshold (with hysteresis). */
 export function useOverviewActive(feed: ViewportFeed, enabled: boolean): boolean {
+  const shown = useRef(false);
+  // Reading twice at one zoom gives the same answer (overviewAfter is settled after one step),
+  // as useSyncExternalStore requires of a snapshot.
   const below = useSyncExternalStore(
     feed.subscribe,
-    () => feed.get().zoom < OVERVIEW_BELOW_ZOOM,
+    () => (shown.current = overviewAfter(shown.current, feed.get().zoom)),
     () => false,
   );
   return enabled && below;
