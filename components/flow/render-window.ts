@@ -140,9 +140,10 @@ interface Variants<N> {
 
 /**
  * The nodes to hand React Flow: those in the render window, and the selected ones (hidden when
- * outside it); and the edges that may show inside the window, for the edge layer. `cardSize(node)` is a node's size before it is measured.
- * With `enabled` false, everything is shown (small flows). The view comes from `feed` when
- * the canvas has one (drag-pans bypass the store), else from React Flow's store.
+ * outside it); and the edges that may show inside the window, for the edge layer.
+ * `cardSize(node)` is a node's size before it is measured. With `enabled` false, everything is
+ * shown (small flows). The view comes from `feed` when the canvas has one (drag-pans bypass
+ * the store), else from React Flow's store.
  */
 export function useRenderWindow<N extends Node, E extends Edge>(
   nodes: N[],
