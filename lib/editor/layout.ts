@@ -1,23 +1,36 @@
 /**
  * Auto-layout with ELK's layered algorithm, left → right (edges point downstream). Pure
  * apart from running ELK; returns positions, which the editor writes into the document.
+ *
+ * ELK (~1.4 MB of JavaScript) is imported on the first layout, not with the editor: flows
+ * with saved positions never need it, and parsing it delayed every editor load.
  */
-import ELK from "elkjs/lib/elk.bundled.js";
+import type ELK from "elkjs/lib/elk.bundled.js";
 import type { FlowDocument } from "../flow/document";
 import type { Size } from "./types";
 
 /** Card size assumed for nodes the canvas hasn't measured yet (the node card's fixed size). */
 export const DEFAULT_NODE_SIZE: Size = { width: 240, height: 84 };
 
-let elk: InstanceType<typeof ELK> | null = null;
+let elk: Promise<InstanceType<typeof ELK>> | null = null;
+
+/** ELK, imported once; a failed import (a chunk that didn't load) is tried again next time. */
+const loadElk = () =>
+  import("elkjs/lib/elk.bundled.js").then(
+    ({ default: Elk }) => new Elk(),
+    (error: unknown) => {
+      elk = null;
+      throw error;
+    },
+  );
 
 export async function layoutPositions(
   doc: FlowDocument,
   measured: ReadonlyMap<string, Size> = new Map(),
 ): Promise<Map<string, { x: number; y: number }>> {
-  elk ??= new ELK();
+  elk ??= loadElk();
   const ids = new Set(doc.nodes.map((n) => n.id));
-  const graph = await elk.layout({
+  const graph = await (await elk).layout({
     id: "root",
     layoutOptions: {
       "elk.algorithm": "layered",
