@@ -14,14 +14,22 @@
  *   views) caused by one edit of one node in the inspector and by one node drag, to show
  *   that a one-node change re-renders one node.
  *
- * Env: BATON_BENCH_PORT (default 3301), BATON_BENCH_SIZES (default "100,500,2000"),
+ * The peer, measured the same way in the same run: the same flow and node cards drawn by
+ * stock React Flow as its documentation sets up a large flow (bench/peer/stock-flow.tsx,
+ * bundled here with esbuild and served on the next port with the app's styles). The ratios
+ * printed are Baton's renderer main-thread CPU per frame over the peer's, and load time over
+ * load time.
+ *
+ * Env: BATON_BENCH_PORT (default 3301; the peer uses the next port), BATON_BENCH_SIZES (default "100,500,2000"),
  * BATON_BENCH_SKIP_BUILD=1 reuses an existing build in .next-bench-editor.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type CDPSession, type Page } from "@playwright/test";
+import { chromium, type Browser, type CDPSession, type Page } from "@playwright/test";
+import { build } from "esbuild";
 import { chromiumArgs } from "../playwright.config";
 import type { FlowDocument, FlowNode } from "../lib/flow/document";
 import { validateFlow } from "../lib/flow/validate";
@@ -180,8 +188,8 @@ async function recordFrames(page: Page, action: () => Promise<void>): Promise<Fr
  * at a zoom below the overview threshold, the overview layer drawn with every node —, the
  * drawn count and the viewport stable for 5 frames.
  */
-async function measureLoad(page: Page, flowId: string): Promise<{ ms: number; mounted: number; overview: boolean }> {
-  await page.goto(`${base}/flows/${flowId}`, { waitUntil: "commit" });
+async function measureLoad(page: Page, url: string): Promise<{ ms: number; mounted: number; overview: boolean }> {
+  await page.goto(url, { waitUntil: "commit" });
   const handle = await page.waitForFunction(
     () => {
       const w = window as unknown as { __loadProbe?: { key: string; stable: number; since: number } };
@@ -356,8 +364,8 @@ async function editOneNode(page: Page, id: string): Promise<Record<string, numbe
   return renderCounts(page);
 }
 
-interface Row {
-  size: number;
+/** What is measured on either canvas (Baton's editor, the stock React Flow peer). */
+interface CanvasFigures {
   loadMs: number;
   mounted: number;
   overview: boolean;
@@ -365,9 +373,24 @@ interface Row {
   cardZoom: number;
   cardPan: FrameStats;
   drag: FrameStats;
+}
+
+interface Row extends CanvasFigures {
+  size: number;
   editRenders: string;
   dragRenders: string;
   oneNodeOnly: boolean;
+  peer: CanvasFigures;
+}
+
+/** Load, pan at the fitted zoom, zoom in to cards, pan and drag a node there. */
+async function measureCanvas(page: Page, url: string): Promise<CanvasFigures & { dragged: { renders: Record<string, number>; id: string } }> {
+  const load = await measureLoad(page, url);
+  const panFrames = await pan(page);
+  const cardZoom = await zoomToCards(page);
+  const cardPan = await pan(page);
+  const dragged = await drag(page);
+  return { loadMs: load.ms, mounted: load.mounted, overview: load.overview, pan: panFrames, cardZoom, cardPan, drag: dragged.frames, dragged };
 }
 
 /** One display frame at 60 Hz. */
@@ -379,26 +402,48 @@ const displayFrames = (ms: number) => Math.ceil((ms - JITTER_MS) / VSYNC_MS);
 
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "—");
 
-function printTable(rows: Row[]): void {
-  const header = ["nodes", "load ms", "mounted", "pan med/p95/p99/max ms", "pan cpu/fr", "card pan med/p95/p99/max ms", "card pan cpu/fr", "drag med/p95/p99/max ms", "drag cpu/fr", "edit one node → renders", "drag one node → renders"];
-  const lines = rows.map((r) => [
-    String(r.size),
-    r.loadMs.toFixed(0),
-    r.overview ? "overview" : String(r.mounted),
-    `${fmt(r.pan.median)}/${fmt(r.pan.p95)}/${fmt(r.pan.p99)}/${fmt(r.pan.max)} (${r.pan.frames} fr, ${r.pan.moves} mv)`,
-    fmt(r.pan.cpuPerFrame),
-    `@${r.cardZoom.toFixed(2)}: ${fmt(r.cardPan.median)}/${fmt(r.cardPan.p95)}/${fmt(r.cardPan.p99)}/${fmt(r.cardPan.max)} (${r.cardPan.frames} fr, ${r.cardPan.moves} mv)`,
-    fmt(r.cardPan.cpuPerFrame),
-    `${fmt(r.drag.median)}/${fmt(r.drag.p95)}/${fmt(r.drag.p99)}/${fmt(r.drag.max)} (${r.drag.frames} fr, ${r.drag.moves} mv)`,
-    fmt(r.drag.cpuPerFrame),
-    r.editRenders,
-    r.dragRenders,
-  ]);
+const frameCell = (s: FrameStats) => `${fmt(s.median)}/${fmt(s.p95)}/${fmt(s.p99)}/${fmt(s.max)} (${s.frames} fr, ${s.moves} mv)`;
+
+/** The columns both tables share: load, and each interaction's frame times and CPU per frame. */
+function canvasCells(size: number, f: CanvasFigures): string[] {
+  return [
+    String(size),
+    f.loadMs.toFixed(0),
+    f.overview ? "overview" : String(f.mounted),
+    frameCell(f.pan),
+    fmt(f.pan.cpuPerFrame),
+    `@${f.cardZoom.toFixed(2)}: ${frameCell(f.cardPan)}`,
+    fmt(f.cardPan.cpuPerFrame),
+    frameCell(f.drag),
+    fmt(f.drag.cpuPerFrame),
+  ];
+}
+const CANVAS_HEADER = ["nodes", "load ms", "mounted", "pan med/p95/p99/max ms", "pan cpu/fr", "card pan med/p95/p99/max ms", "card pan cpu/fr", "drag med/p95/p99/max ms", "drag cpu/fr"];
+
+function printCells(header: string[], lines: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const line = (cells: string[]) => "| " + cells.map((c, i) => c.padEnd(widths[i])).join(" | ") + " |";
   console.log(line(header));
   console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
   for (const l of lines) console.log(line(l));
+}
+
+const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : "—");
+
+function printTable(rows: Row[]): void {
+  console.log("Baton's editor:");
+  printCells(
+    [...CANVAS_HEADER, "edit one node → renders", "drag one node → renders"],
+    rows.map((r) => [...canvasCells(r.size, r), r.editRenders, r.dragRenders]),
+  );
+  console.log("\nPeer, same run: stock React Flow (every node and edge passed, onlyRenderVisibleElements, its Background/MiniMap/Controls) with the same node cards:");
+  printCells(CANVAS_HEADER, rows.map((r) => canvasCells(r.size, r.peer)));
+  console.log("\nBaton ÷ peer (renderer main-thread CPU per frame; load time):");
+  for (const r of rows) {
+    console.log(
+      `  ${r.size} nodes: pan ${ratio(r.pan.cpuPerFrame, r.peer.pan.cpuPerFrame)}, card pan ${ratio(r.cardPan.cpuPerFrame, r.peer.cardPan.cpuPerFrame)}, drag ${ratio(r.drag.cpuPerFrame, r.peer.drag.cpuPerFrame)}; load ${ratio(r.loadMs, r.peer.loadMs)}; p95 frame ${fmt(r.cardPan.p95)} vs ${fmt(r.peer.cardPan.p95)} ms (card pan), ${fmt(r.drag.p95)} vs ${fmt(r.peer.drag.p95)} ms (drag)`,
+    );
+  }
   const [load1] = os.loadavg();
   console.log("\npan = at the fitted zoom (mounted \"overview\": drawn by the overview layer, no cards); card pan = zoomed in to cards, as the node drag.");
   console.log(`cpu/fr = renderer main-thread CPU ms per frame. Machine: ${os.cpus().length} cores, load average ${load1.toFixed(1)} at the end (frame deltas include waiting for a core).`);
@@ -416,6 +461,68 @@ function printTable(rows: Row[]): void {
       );
     }
     console.log(`  ${r.size} nodes: a one-node change re-renders one node: ${r.oneNodeOnly ? "yes" : "NO"}`);
+  }
+}
+
+interface Peer {
+  url: string;
+  /** The document the next page load draws. */
+  show(doc: FlowDocument): void;
+  close(): void;
+}
+
+/**
+ * Serves the peer page on the port after the app's: bench/peer/stock-flow.tsx bundled by
+ * esbuild (production React), React Flow's stylesheet, and the app's own stylesheets (taken
+ * from `appPage`, loaded from the app) so the cards look and cost the same.
+ */
+async function startPeer(appPage: string): Promise<Peer> {
+  const appHtml = await (await fetch(appPage)).text();
+  const styles = [...appHtml.matchAll(/href="(\/_next\/static\/[^"]+\.css)"/g)].map((m) => `${base}${m[1]}`);
+  if (styles.length === 0) throw new Error(`no stylesheet found in ${appPage}`);
+  const bundle = await build({
+    entryPoints: [path.join(import.meta.dirname, "peer", "stock-flow.tsx")],
+    bundle: true,
+    format: "esm",
+    target: "es2022",
+    jsx: "automatic",
+    minify: true,
+    write: false,
+    define: { "process.env.NODE_ENV": '"production"' },
+    logLevel: "warning",
+  });
+  const files: Record<string, { type: string; body: string | Uint8Array }> = {
+    "/": {
+      type: "text/html",
+      body: `<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="/rf.css">${styles.map((href) => `<link rel="stylesheet" href="${href}">`).join("")}</head><body style="margin:0"><div id="root"></div><script type="module" src="/peer.js"></script></body></html>`,
+    },
+    "/peer.js": { type: "text/javascript", body: bundle.outputFiles[0].contents },
+    "/rf.css": { type: "text/css", body: fs.readFileSync(path.join("node_modules", "@xyflow", "react", "dist", "style.css")) },
+  };
+  let flow = "{}";
+  const server = http.createServer((req, res) => {
+    const file = req.url === "/flow.json" ? { type: "application/json", body: flow } : files[req.url ?? ""];
+    if (!file) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-type": file.type, "cache-control": "no-store" }).end(file.body);
+  });
+  await new Promise<void>((resolve) => server.listen(port + 1, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${port + 1}/`,
+    show: (doc) => (flow = JSON.stringify(doc)),
+    close: () => server.close(),
+  };
+}
+
+async function measurePeer(browser: Browser, url: string): Promise<CanvasFigures> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  await context.addInitScript(INIT_SCRIPT);
+  try {
+    return await measureCanvas(await context.newPage(), url);
+  } finally {
+    await context.close();
   }
 }
 
@@ -442,6 +549,7 @@ async function main(): Promise<void> {
   };
   process.on("exit", stopServer);
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
+  let peer: Peer | null = null;
   try {
     await waitForHealth(server);
     const rows: Row[] = [];
@@ -453,33 +561,28 @@ async function main(): Promise<void> {
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
       await context.addInitScript(INIT_SCRIPT);
       const page = await context.newPage();
-      const load = await measureLoad(page, id);
-      const panFrames = await pan(page);
-      const cardZoom = await zoomToCards(page);
-      const cardPan = await pan(page);
-      const dragged = await drag(page);
-      const edit = await editOneNode(page, dragged.id);
+      const baton = await measureCanvas(page, `${base}/flows/${id}`);
+      const edit = await editOneNode(page, baton.dragged.id);
+      await context.close();
       const editIds = Object.keys(edit);
-      const dragIds = Object.keys(dragged.renders);
+      const dragIds = Object.keys(baton.dragged.renders);
+      peer ??= await startPeer(`${base}/flows/${id}`);
+      peer.show(doc);
+      const peerFigures = await measurePeer(browser, peer.url);
       rows.push({
         size,
-        loadMs: load.ms,
-        mounted: load.mounted,
-        overview: load.overview,
-        pan: panFrames,
-        cardZoom,
-        cardPan,
-        drag: dragged.frames,
+        ...baton,
         editRenders: describeRenders(edit),
-        dragRenders: describeRenders(dragged.renders),
-        oneNodeOnly: editIds.length === 1 && editIds[0] === dragged.id && dragIds.length === 1 && dragIds[0] === dragged.id,
+        dragRenders: describeRenders(baton.dragged.renders),
+        oneNodeOnly: editIds.length === 1 && editIds[0] === baton.dragged.id && dragIds.length === 1 && dragIds[0] === baton.dragged.id,
+        peer: peerFigures,
       });
       console.log(`${size} nodes measured`);
-      await context.close();
     }
     console.log("");
     printTable(rows);
   } finally {
+    peer?.close();
     await browser.close();
     stopServer();
     fs.rmSync(dataDir, { recursive: true, force: true });
