@@ -1,15 +1,20 @@
 "use client";
 /**
  * React Flow's dotted background, cheap to pan: the dot pattern is drawn once per zoom on an
- * SVG one dot-gap larger than the pane on every side, in its own compositing layer, and a pan
- * only translates that layer by the pan offset modulo the gap — no repaint, no raster. React
- * Flow's Background moves its pattern's origin instead, which repaints and re-rasters the
- * whole pane on every frame of a pan.
+ * SVG one dot-gap larger than the pane on every side, and a pan only translates it by the pan
+ * offset modulo the gap. While the pane is dragged (`data-panning` on the canvas, set by
+ * useTransientPan) the SVG is its own compositing layer, so that translation is no repaint
+ * and no raster, and the cards above it are composited in strips that the pan moves without
+ * re-rastering them. At other times it is not: the strips cost ~1.5 ms of layerization on
+ * every frame of a node drag at card zoom (2000 nodes), more than repainting the dots saves.
+ * React Flow's Background moves its pattern's origin instead, which repaints the whole pane
+ * on every frame of a pan.
  *
  * Reads the viewport from the canvas's ViewportFeed (drag-pans bypass the store).
  */
 import { useId, useLayoutEffect, useRef, useSyncExternalStore } from "react";
 import { useViewportFeed } from "./viewport-feed";
+import "./dot-background.css";
 
 /** Below this zoom the dots are a fraction of a pixel every few pixels: not drawn. */
 const MIN_ZOOM = 0.3;
@@ -44,9 +49,9 @@ export function DotBackground({ gap = 16, size = 1, color = "#d4d4d8" }: { gap?:
       {visible ? (
         <svg
           ref={svg}
-          className="absolute"
+          className="baton-dots absolute"
           // Dot centres sit at (pan offset + gap/2) modulo the gap, as in React Flow's pattern.
-          style={{ left: -scaledGap, top: -scaledGap, width: `calc(100% + ${2 * scaledGap}px)`, height: `calc(100% + ${2 * scaledGap}px)`, willChange: "transform" }}
+          style={{ left: -scaledGap, top: -scaledGap, width: `calc(100% + ${2 * scaledGap}px)`, height: `calc(100% + ${2 * scaledGap}px)` }}
           aria-hidden="true"
         >
           <pattern id={id} width={scaledGap} height={scaledGap} patternUnits="userSpaceOnUse">

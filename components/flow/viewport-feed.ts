@@ -83,19 +83,25 @@ export function useTransientPan(root: RefObject<HTMLElement | null>, hooks?: { o
     },
     [feed, root, store],
   );
-  const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
-    dragging.current = isDragStart(event);
-    viewportEl.current = null;
-    hooksRef.current?.onMoveStart?.();
-  }, []);
+  const onMoveStart = useCallback(
+    (event: MouseEvent | TouchEvent | null) => {
+      dragging.current = isDragStart(event);
+      viewportEl.current = null;
+      // What is cheaper to composite only while the pane is dragged (dot-background.css) keys on this.
+      if (dragging.current) root.current?.setAttribute("data-panning", "");
+      hooksRef.current?.onMoveStart?.();
+    },
+    [root],
+  );
   const onMoveEnd = useCallback(() => {
     if (dragging.current) {
       dragging.current = false;
+      root.current?.removeAttribute("data-panning");
       const { x, y, zoom } = feed.get();
       store.setState({ transform: [x, y, zoom] });
     }
     hooksRef.current?.onMoveEnd?.();
-  }, [feed, store]);
+  }, [feed, store, root]);
 
   return { feed, props: { viewport: CONTROLLED, onViewportChange, onMoveStart, onMoveEnd } };
 }
