@@ -520,7 +520,8 @@ async function measurePeer(browser: Browser, url: string): Promise<CanvasFigures
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   await context.addInitScript(INIT_SCRIPT);
   try {
-    return await measureCanvas(await context.newPage(), url);
+    const { dragged: _, ...figures } = await measureCanvas(await context.newPage(), url);
+    return figures;
   } finally {
     await context.close();
   }
@@ -561,11 +562,11 @@ async function main(): Promise<void> {
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
       await context.addInitScript(INIT_SCRIPT);
       const page = await context.newPage();
-      const baton = await measureCanvas(page, `${base}/flows/${id}`);
-      const edit = await editOneNode(page, baton.dragged.id);
+      const { dragged, ...baton } = await measureCanvas(page, `${base}/flows/${id}`);
+      const edit = await editOneNode(page, dragged.id);
       await context.close();
       const editIds = Object.keys(edit);
-      const dragIds = Object.keys(baton.dragged.renders);
+      const dragIds = Object.keys(dragged.renders);
       peer ??= await startPeer(`${base}/flows/${id}`);
       peer.show(doc);
       const peerFigures = await measurePeer(browser, peer.url);
@@ -573,8 +574,8 @@ async function main(): Promise<void> {
         size,
         ...baton,
         editRenders: describeRenders(edit),
-        dragRenders: describeRenders(baton.dragged.renders),
-        oneNodeOnly: editIds.length === 1 && editIds[0] === baton.dragged.id && dragIds.length === 1 && dragIds[0] === baton.dragged.id,
+        dragRenders: describeRenders(dragged.renders),
+        oneNodeOnly: editIds.length === 1 && editIds[0] === dragged.id && dragIds.length === 1 && dragIds[0] === dragged.id,
         peer: peerFigures,
       });
       console.log(`${size} nodes measured`);
