@@ -3,12 +3,20 @@
  * agent_profiles, finds its backend in the registry, maps the backend's events to step
  * events, and turns the result (or AgentError) into a StepOutcome.
  *
- * Failures a retry can't fix (unknown/disabled profile, backend not in this build, not
- * available, invalid options, refusal) are `retryable: false`; crashes, protocol and HTTP
- * errors and timeouts are retryable within the node's retry limit.
+ * Failures a retry can't fix (unknown/disabled profile, backend not in this build, node
+ * options the profile's backend doesn't allow, not available, invalid options, refusal) are
+ * `retryable: false`; crashes, protocol and HTTP errors and timeouts are retryable within
+ * the node's retry limit.
+ *
+ * The profile is the trust boundary: node options are checked against its backend's
+ * allow-list here, at the start of every attempt (a flow saved before the rule existed, a
+ * spec already in the database, a re-run with another profile), and only then merged over
+ * the profile's config. The agent's environment is the profile's own `env`, resolved from
+ * the profile's config alone.
  */
 import { checkProfileAvailability } from "../profiles/availability";
 import { AgentError, type AgentEvent } from "../agents/types";
+import { nodeOptionIssues } from "../agents/node-options";
 import { backendFor } from "../agents/registry";
 import { resolveProfileEnv } from "../profiles/env";
 import { findProfile } from "../profiles/repository";
@@ -23,7 +31,7 @@ export interface AgentRun {
   profile: string;
   model?: string;
   prompt: string;
-  /** Node options, merged over the profile's config. */
+  /** Node options: checked against the profile backend's allow-list, then merged over its config. */
   options: Record<string, unknown>;
   cwd: string | null;
   /** The profile's row, when the caller already started reading it (saves a round trip). */
@@ -66,6 +74,11 @@ export async function runAgent(context: StepContext, run: AgentRun): Promise<Ste
   const backend = backendFor(profile.backend);
   if (!backend) return fail(`backend "${profile.backend}" (profile "${run.profile}") is not available in this build`, false);
   const config = (profile.config ?? {}) as Record<string, unknown>;
+  const refused = nodeOptionIssues(profile.backend, run.options);
+  if (refused.length > 0) {
+    const reasons = refused.map((issue) => `options.${issue.path}: ${issue.message}`).join("; ");
+    return fail(`node options refused for profile "${run.profile}": ${reasons}`, false, { code: "invalid", backend: profile.backend });
+  }
   // Shared with the settings page's cache: an ACP check spawns the agent, so checking
   // before every step would start each agent twice.
   const availability = await checkProfileAvailability(profile, { lookup: () => backend });

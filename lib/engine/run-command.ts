@@ -1,10 +1,12 @@
 /**
- * Runs an argv command (never a shell string) for check steps and check-mode selects:
+ * Runs an argv command (never a shell string) for check steps and check-mode selects, with
+ * the allow-listed environment of every child process (lib/process/child-env.ts):
  * captures stdout/stderr in full up to a large limit, streams them as log lines, and kills
  * the process when the step is aborted (cancel, timeout).
  */
 import { spawn } from "node:child_process";
 import { truncationMarker } from "../flow/template";
+import { childEnv } from "../process/child-env";
 import type { StepEventInput } from "./contract";
 
 export const COMMAND_OUTPUT_LIMIT = 1_000_000;
@@ -37,7 +39,7 @@ class Capture {
 
 export function runCommand(
   argv: readonly string[],
-  options: { cwd: string; signal: AbortSignal; emit(event: StepEventInput): void; env?: NodeJS.ProcessEnv },
+  options: { cwd: string; signal: AbortSignal; emit(event: StepEventInput): void },
 ): Promise<CommandResult> {
   return new Promise((resolve) => {
     const stdout = new Capture();
@@ -48,7 +50,8 @@ export function runCommand(
     }
     const child = spawn(argv[0], argv.slice(1), {
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      // Never Baton's own environment: a check is flow-author code (see child-env.ts).
+      env: childEnv(),
       stdio: ["ignore", "pipe", "pipe"],
       signal: options.signal,
       killSignal: "SIGKILL",

@@ -18,7 +18,10 @@ const profileId = z
   .string()
   .regex(PROFILE_ID_PATTERN, "must be a profile id (lowercase letters, digits, . _ -)");
 
-/** Backend-specific settings passed through to the agent untouched (e.g. demo's failTimes). */
+/**
+ * Backend settings a node sets over its profile's config (e.g. demo's failTimes, acp's mode):
+ * only what the profile's backend allows (lib/agents/node-options.ts), checked by validate.ts.
+ */
 const agentOptions = z.record(z.string(), z.unknown());
 
 const timeoutSec = z.number().int().min(1).max(24 * 3600);

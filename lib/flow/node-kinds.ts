@@ -25,7 +25,11 @@ export interface TemplateField {
 export interface ProfileRef {
   path: string;
   id: string;
+  /** The node options this profile runs with, and their path ("contestants[1].options"). */
+  options?: { path: string; value: Record<string, unknown> };
 }
+
+const withOptions = (path: string, value: Record<string, unknown> | undefined) => (value ? { options: { path, value } } : {});
 
 export interface NodeKindSpec<K extends NodeKind> {
   kind: K;
@@ -53,7 +57,7 @@ const agentSpec: NodeKindSpec<"agent"> = {
   schema: CONFIG_SCHEMAS.agent,
   defaults: () => ({ profile: "demo", prompt: "{{inputs.task}}", workspace: "code" }),
   templates: (c) => [{ path: "prompt", text: c.prompt }],
-  profiles: (c) => [{ path: "profile", id: c.profile }],
+  profiles: (c) => [{ path: "profile", id: c.profile, ...withOptions("options", c.options) }],
   rules: (c) => (nonEmpty(c.prompt) ? [] : [{ path: "prompt", message: "prompt must not be empty" }]),
   needsInput: false,
 };
@@ -74,7 +78,11 @@ const arenaSpec: NodeKindSpec<"arena"> = {
     ...(c.select.mode === "judge" && c.select.prompt ? [{ path: "select.prompt", text: c.select.prompt }] : []),
   ],
   profiles: (c) => [
-    ...c.contestants.map((contestant, i) => ({ path: `contestants[${i}].profile`, id: contestant.profile })),
+    ...c.contestants.map((contestant, i) => ({
+      path: `contestants[${i}].profile`,
+      id: contestant.profile,
+      ...withOptions(`contestants[${i}].options`, contestant.options),
+    })),
     ...(c.select.mode === "judge" && c.select.profile ? [{ path: "select.profile", id: c.select.profile }] : []),
   ],
   rules: (c) => {
@@ -104,7 +112,7 @@ const foldSpec: NodeKindSpec<"fold"> = {
   schema: CONFIG_SCHEMAS.fold,
   defaults: () => ({ mode: "concat" }),
   templates: (c) => (c.mode === "agent" ? [{ path: "prompt", text: c.prompt ?? "" }] : []),
-  profiles: (c) => (c.mode === "agent" && c.profile ? [{ path: "profile", id: c.profile }] : []),
+  profiles: (c) => (c.mode === "agent" && c.profile ? [{ path: "profile", id: c.profile, ...withOptions("options", c.options) }] : []),
   rules: (c) => {
     if (c.mode !== "agent") return [];
     const issues: ConfigIssue[] = [];

@@ -15,7 +15,8 @@ import {
   type RawFlow,
 } from "./document";
 import { findCycle, predecessors, reachable } from "./graph";
-import { NODE_KIND_SPECS, type NodeKindSpec } from "./node-kinds";
+import { NODE_KIND_SPECS, type NodeKindSpec, type ProfileRef } from "./node-kinds";
+import { nodeOptionIssues } from "../agents/node-options";
 import { parseTemplate } from "./template";
 
 export interface ValidationIssue {
@@ -25,8 +26,12 @@ export interface ValidationIssue {
 }
 
 export interface ValidationContext {
-  /** Known agent profile ids; when omitted, profile references are not checked. */
-  profiles?: ReadonlySet<string>;
+  /**
+   * Known agent profiles; when omitted, profile references are not checked. A map (id →
+   * backend) also checks each node's options against its profile's backend; without one,
+   * options are checked against what any backend allows (lib/agents/node-options.ts).
+   */
+  profiles?: ReadonlySet<string> | ReadonlyMap<string, string>;
 }
 
 export type ValidationResult =
@@ -90,11 +95,14 @@ export function validateFlow(input: unknown, context: ValidationContext = {}): V
     for (const issue of (spec.rules as (c: unknown) => Array<{ path: string; message: string }>)(config.data)) {
       issues.push({ path: `${base}.config.${issue.path}`, message: issue.message, nodeId: node.id });
     }
-    if (context.profiles) {
-      for (const ref of (spec.profiles as (c: unknown) => Array<{ path: string; id: string }>)(config.data)) {
-        if (!context.profiles.has(ref.id)) {
-          issues.push({ path: `${base}.config.${ref.path}`, message: `unknown profile "${ref.id}"`, nodeId: node.id });
-        }
+    for (const ref of (spec.profiles as (c: unknown) => ProfileRef[])(config.data)) {
+      if (context.profiles && !context.profiles.has(ref.id)) {
+        issues.push({ path: `${base}.config.${ref.path}`, message: `unknown profile "${ref.id}"`, nodeId: node.id });
+      }
+      if (!ref.options) continue;
+      const backend = context.profiles instanceof Map ? context.profiles.get(ref.id) : undefined;
+      for (const issue of nodeOptionIssues(backend, ref.options.value)) {
+        issues.push({ path: `${base}.config.${ref.options.path}.${issue.path}`, message: issue.message, nodeId: node.id });
       }
     }
     nodes.push({ ...node, kind: node.kind, config: config.data } as FlowNode);

@@ -9,7 +9,7 @@ import { parseOrThrow } from "../http/body";
 import { newId } from "../ids";
 import type { FlowDocument } from "../flow/document";
 import { validateFlow } from "../flow/validate";
-import { profileIds } from "../profiles/repository";
+import { profileBackends } from "../profiles/repository";
 import * as repo from "./repository";
 
 export interface FlowDetail {
@@ -24,7 +24,7 @@ export interface FlowDetail {
 }
 
 export async function validateOrThrow(db: Executor, input: unknown): Promise<FlowDocument> {
-  const result = validateFlow(input, { profiles: await profileIds(db) });
+  const result = validateFlow(input, { profiles: await profileBackends(db) });
   if (!result.ok) {
     const first = result.issues[0];
     throw new HttpError(

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { acpConfigSchema } from "../agents/acp/config";
 import { commandConfigSchema } from "../agents/command/config";
-import { demoOptionsSchema } from "../agents/demo/backend";
+import { demoOptionsSchema } from "../agents/demo/config";
 import { openaiConfigSchema } from "../agents/openai/config";
 import { AGENT_BACKENDS } from "../db/schema";
 import { envReferenceName } from "./env";

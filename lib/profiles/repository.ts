@@ -7,9 +7,10 @@ export async function listProfiles(db: Executor): Promise<AgentProfileRow[]> {
   return db.select().from(agentProfiles).orderBy(asc(agentProfiles.id));
 }
 
-export async function profileIds(db: Executor): Promise<Set<string>> {
-  const result = await db.select({ id: agentProfiles.id }).from(agentProfiles);
-  return new Set(result.map((r) => r.id));
+/** Every profile's backend by id: what flow validation checks profile references and node options against. */
+export async function profileBackends(db: Executor): Promise<Map<string, string>> {
+  const result = await db.select({ id: agentProfiles.id, backend: agentProfiles.backend }).from(agentProfiles);
+  return new Map(result.map((r) => [r.id, r.backend]));
 }
 
 export async function findProfile(db: Executor, id: string): Promise<AgentProfileRow | undefined> {

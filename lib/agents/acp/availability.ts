@@ -5,7 +5,7 @@
 import os from "node:os";
 import * as acp from "@agentclientprotocol/sdk";
 import { resolveProfileEnv } from "../../profiles/env";
-import { agentBaseEnv } from "../command/base-env";
+import { childEnv } from "../../process/child-env";
 import { findExecutable } from "../command/find-executable";
 import { describeExit, spawnGroup, TailBuffer, terminateGroup } from "../command/process-group";
 import type { Availability } from "../types";
@@ -47,7 +47,7 @@ async function checkAcpAvailability(raw: Record<string, unknown>): Promise<Avail
   const found = await findExecutable(program);
   if (!found) return { available: false, reason: `${program} not found${program.includes("/") ? "" : " on PATH"}` };
 
-  const proc = spawnGroup(config.command, { cwd: os.tmpdir(), env: { ...agentBaseEnv(), ...resolveProfileEnv(config, process.env) } });
+  const proc = spawnGroup(config.command, { cwd: os.tmpdir(), env: childEnv(resolveProfileEnv(config, process.env)) });
   const stderr = new TailBuffer(1000);
   proc.child.stderr?.setEncoding("utf8");
   proc.child.stderr?.on("data", (chunk: string) => stderr.push(chunk));

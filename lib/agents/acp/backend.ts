@@ -12,7 +12,7 @@ import path from "node:path";
 import * as acp from "@agentclientprotocol/sdk";
 import { resolveProfileEnv } from "../../profiles/env";
 import { withSecretRedaction } from "../../profiles/secrets";
-import { agentBaseEnv } from "../command/base-env";
+import { childEnv } from "../../process/child-env";
 import { describeExit, LineSplitter, requireDirectoryOrThrow, signalGroup, spawnGroup, TailBuffer, terminateGroup, type ExitInfo, type GroupProcess } from "../command/process-group";
 import { AgentError, type AgentBackend, type AgentEvent, type AgentResult, type AgentTask, type Usage } from "../types";
 import { acpAvailability } from "./availability";
@@ -75,7 +75,7 @@ async function runAcp(task: AgentTask): Promise<AgentResult> {
     await task.onEvent(event);
   };
 
-  const env = { ...agentBaseEnv(), ...resolveProfileEnv(config, process.env), ...task.env };
+  const env = childEnv({ ...resolveProfileEnv(config, process.env), ...task.env });
   const proc = spawnGroup(config.command, { cwd: root, env });
   const stderr = new TailBuffer();
   const stderrLines = new LineSplitter((line) => enqueue(() => deliver({ type: "log-line", stream: "stderr", text: line })));

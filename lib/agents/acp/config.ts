@@ -17,3 +17,11 @@ export const acpConfigSchema = z.object({
   availabilityTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
 });
 export type AcpConfig = z.output<typeof acpConfigSchema>;
+
+/**
+ * What a flow's node may set for an acp profile (lib/agents/node-options.ts). Never the
+ * program, its environment or its permission policy: those are the profile's.
+ */
+export const acpNodeOptionsSchema = acpConfigSchema.pick({
+  mode: true,
+});

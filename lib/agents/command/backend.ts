@@ -8,9 +8,9 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { resolveProfileEnv } from "../../profiles/env";
+import { childEnv } from "../../process/child-env";
 import { withSecretRedaction } from "../../profiles/secrets";
 import { AgentError, type AgentBackend, type AgentResult, type AgentTask } from "../types";
-import { agentBaseEnv } from "./base-env";
 import { commandConfigSchema, type CommandConfig } from "./config";
 import { findExecutable } from "./find-executable";
 import { describeExit, LineSplitter, requireDirectoryOrThrow, spawnGroup, TailBuffer, terminateGroup } from "./process-group";
@@ -35,7 +35,7 @@ async function runCommand(task: AgentTask): Promise<AgentResult> {
   if (task.cwd) await requireDirectoryOrThrow(task.cwd);
   const tempDir = task.cwd ? null : await fs.mkdtemp(path.join(os.tmpdir(), "baton-command-"));
   const cwd = task.cwd ?? tempDir!;
-  const env = { ...agentBaseEnv(), ...resolveProfileEnv(config, process.env), ...task.env };
+  const env = childEnv({ ...resolveProfileEnv(config, process.env), ...task.env });
   const proc = spawnGroup(buildArgv(config, task.prompt), { cwd, env });
 
   let output = "";

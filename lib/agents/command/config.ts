@@ -28,3 +28,9 @@ export const commandConfigSchema = z
     }
   });
 export type CommandConfig = z.output<typeof commandConfigSchema>;
+
+/**
+ * What a flow's node may set for a command profile (lib/agents/node-options.ts): nothing —
+ * the program, how it gets the prompt and its environment are the profile's.
+ */
+export const commandNodeOptionsSchema = z.object({});

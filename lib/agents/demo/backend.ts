@@ -12,18 +12,9 @@
  */
 import fs from "node:fs/promises";
 import path from "node:path";
-import { z } from "zod";
 import { AgentError, type AgentBackend, type AgentResult, type AgentTask, type Usage } from "../types";
+import { demoOptionsSchema, type DemoOptions } from "./config";
 import { demoFileContent, demoFileName, demoReply, splitChunks, tokenCount } from "./reply";
-
-export const demoOptionsSchema = z.object({
-  delayMs: z.number().int().min(0).max(600_000).optional(),
-  chunks: z.number().int().min(1).max(10_000).optional(),
-  text: z.string().optional(),
-  failTimes: z.number().int().min(0).optional(),
-  hang: z.boolean().optional(),
-});
-export type DemoOptions = z.infer<typeof demoOptionsSchema>;
 
 function parseOptionsOrThrow(options: Record<string, unknown>): DemoOptions {
   const parsed = demoOptionsSchema.safeParse(options);

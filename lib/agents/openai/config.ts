@@ -25,3 +25,13 @@ export type OpenaiConfig = z.output<typeof openaiConfigSchema>;
 export function endpoint(baseURL: string, pathname: string): string {
   return `${baseURL.replace(/\/+$/, "")}/${pathname.replace(/^\/+/, "")}`;
 }
+
+/**
+ * What a flow's node may set for an openai profile (lib/agents/node-options.ts): how the
+ * model answers, never where the request goes or which key it carries.
+ */
+export const openaiNodeOptionsSchema = openaiConfigSchema.pick({
+  systemPrompt: true,
+  temperature: true,
+  maxTokens: true,
+});
