@@ -1,9 +1,11 @@
 /**
  * Request bodies: size-limited, JSON only, validated with zod. The limit is enforced while
  * streaming, so a lying or absent Content-Length can't make us buffer more than the limit.
+ * Every value that enters is first checked for what no field may hold (json-guard.ts).
  */
 import type { z } from "zod";
 import { HttpError, type Issue } from "./errors";
+import { jsonProblem } from "./json-guard";
 import { zodPath } from "../flow/validate";
 
 export const DEFAULT_BODY_LIMIT = 2 * 1024 * 1024;
@@ -16,11 +18,23 @@ export async function readJsonOrThrow(request: Request, limit = DEFAULT_BODY_LIM
   if (!request.body) throw new HttpError("bad_request", "request body is required");
   const text = await readLimitedTextOrThrow(request, limit);
   if (text.trim() === "") throw new HttpError("bad_request", "request body is empty");
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw new HttpError("bad_request", `body is not valid JSON: ${(error as Error).message}`);
   }
+  refuseUnstorableOrThrow(value, "body");
+  return value;
+}
+
+/**
+ * A 400 naming the field when `value` holds a NUL, a lone surrogate or absurd nesting
+ * (json-guard.ts). `what` is "body", "path" (route params) or "query".
+ */
+export function refuseUnstorableOrThrow(value: unknown, what: string): void {
+  const problem = jsonProblem(value);
+  if (problem) throw new HttpError("validation_failed", `invalid ${what}: ${problem.path}: ${problem.message}`, [problem]);
 }
 
 /** The body as text; empty when there is none. Over `limit` bytes → 413 (checked while streaming). */

@@ -3,7 +3,7 @@
  * without client JavaScript). Same streaming size limit as readJsonOrThrow.
  */
 import { HttpError } from "./errors";
-import { DEFAULT_BODY_LIMIT, readJsonOrThrow, readLimitedTextOrThrow } from "./body";
+import { DEFAULT_BODY_LIMIT, readJsonOrThrow, readLimitedTextOrThrow, refuseUnstorableOrThrow } from "./body";
 
 export type BodyKind = "json" | "form";
 
@@ -14,7 +14,9 @@ export function bodyKindOf(request: Request): BodyKind {
 
 /** A form body as a plain object of its (last-wins) fields. */
 export async function readFormOrThrow(request: Request, limit = DEFAULT_BODY_LIMIT): Promise<Record<string, string>> {
-  return Object.fromEntries(new URLSearchParams(await readLimitedTextOrThrow(request, limit)).entries());
+  const fields = Object.fromEntries(new URLSearchParams(await readLimitedTextOrThrow(request, limit)).entries());
+  refuseUnstorableOrThrow(fields, "body");
+  return fields;
 }
 
 /** JSON or form, judged by Content-Type; anything else is refused by readJsonOrThrow (415). */

@@ -1,8 +1,11 @@
 /**
- * Wraps a route handler: turns HttpError into its status with `{error, issues}`, and any
- * other throw into a 500 with a request id (the details go to the server log only).
+ * Wraps a route handler: refuses route params and query strings no field may hold (a NUL, a
+ * lone surrogate: json-guard.ts) before the handler runs, turns HttpError into its status
+ * with `{error, issues}`, and any other throw into a 500 with a request id (the details go
+ * to the server log only).
  */
 import crypto from "node:crypto";
+import { refuseUnstorableOrThrow } from "./body";
 import { HttpError } from "./errors";
 
 export type RouteContext<P> = { params: Promise<P> };
@@ -24,6 +27,8 @@ export function errorResponse(error: unknown): Response {
 export function route<P = Record<string, never>>(handler: Handler<P>): Handler<P> {
   return async (request, context) => {
     try {
+      refuseUnstorableOrThrow((await context?.params) ?? {}, "path");
+      refuseUnstorableOrThrow(Object.fromEntries(new URL(request.url).searchParams), "query");
       return await handler(request, context);
     } catch (error) {
       return errorResponse(error);

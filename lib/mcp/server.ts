@@ -8,7 +8,11 @@
  * Invariant: everything a tool starts is an ordinary run (origin "mcp") created through the
  * run service, so it appears in /runs with its timeline and can be re-run from the UI.
  */
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { McpServer, type RegisteredTool, type ToolCallback } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { AnySchema, ZodRawShapeCompat } from "@modelcontextprotocol/sdk/server/zod-compat.js";
+import type { ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import { jsonProblem } from "../http/json-guard";
+import { toolError } from "./tool-result";
 import type { ToolContext } from "./context";
 import { registerFlowTools } from "./flow-tools";
 import { registerAgentTools } from "./agent-tools";
@@ -20,8 +24,37 @@ const INSTRUCTIONS = `Baton runs AI coding-agent work as flows on a deterministi
 - Single agents: create_agent {title, provider: "profile" or "profile/model" (see list_providers), initialPrompt, cwd?: a git repo}, then wait_for_agent {agentId}.
 Returned text is capped; the full output of any run is at /api/runs/<runId>.`;
 
+/**
+ * Every tool's arguments are checked for what no field may hold (a NUL, a lone surrogate,
+ * absurd nesting: lib/http/json-guard.ts) before its handler runs, on both transports — the
+ * tool boundary, as the body parser is for HTTP routes. A refusal is an `isError` result
+ * naming the argument, so the model can correct itself.
+ */
+class GuardedMcpServer extends McpServer {
+  override registerTool<OutputArgs extends ZodRawShapeCompat | AnySchema, InputArgs extends undefined | ZodRawShapeCompat | AnySchema = undefined>(
+    name: string,
+    config: {
+      title?: string;
+      description?: string;
+      inputSchema?: InputArgs;
+      outputSchema?: OutputArgs;
+      annotations?: ToolAnnotations;
+      _meta?: Record<string, unknown>;
+    },
+    callback: ToolCallback<InputArgs>,
+  ): RegisteredTool {
+    const handler = callback as (...args: unknown[]) => unknown;
+    const guarded = (...args: unknown[]) => {
+      // With an input schema the handler gets (arguments, extra); without, only (extra).
+      const problem = config.inputSchema === undefined ? null : jsonProblem(args[0]);
+      return problem ? toolError(`invalid arguments: ${problem.path}: ${problem.message}`) : handler(...args);
+    };
+    return super.registerTool(name, config, guarded as ToolCallback<InputArgs>);
+  }
+}
+
 export function createBatonMcpServer(context: ToolContext): McpServer {
-  const server = new McpServer(SERVER_INFO, { instructions: INSTRUCTIONS });
+  const server = new GuardedMcpServer(SERVER_INFO, { instructions: INSTRUCTIONS });
   registerFlowTools(server, context);
   registerAgentTools(server, context);
   return server;

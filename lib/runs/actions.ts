@@ -94,10 +94,13 @@ export async function selectWinnerOrThrow(
     const step = await findStepOrThrow(tx, runId, stepId);
     if (step.role !== "select") throw new HttpError("conflict", `step "${step.key}" is not an arena's select step`);
     const key = typeof winner === "number" || /^\d+$/.test(winner) ? contestantKey(step.nodeId, Number(winner)) : winner;
-    if (!key.startsWith(`${step.nodeId}#`)) {
-      throw new HttpError("validation_failed", `invalid body: winner: "${winner}" is not a contestant of "${step.key}"`, [
-        { path: "winner", message: `not a contestant of "${step.key}"` },
-      ]);
+    const contestants = await rows<{ key: string }>(
+      tx,
+      sql`select key from steps where run_id = ${runId} and node_id = ${step.nodeId} and role = 'contestant' order by key`,
+    );
+    if (!contestants.some((c) => c.key === key)) {
+      const message = `"${winner}" is not a contestant of "${step.key}" (contestants: ${contestants.map((c) => c.key).join(", ")})`;
+      throw invalid("winner", message);
     }
     await applyOrThrow(tx, runId, { type: "select-winner", key: step.key, winner: key });
   });

@@ -24,6 +24,8 @@ export interface StartRunInput {
   keepWorktrees?: boolean;
 }
 
+const FINISHED: readonly string[] = ["succeeded", "failed", "canceled"];
+
 /** Steps require "profile:<id>" worker tags only when asked to (see engine/plan.ts). */
 const profileTags = () => process.env.BATON_REQUIRE_PROFILE_TAGS === "1";
 
@@ -80,6 +82,10 @@ export async function startRunOrThrow(db: Db, input: StartRunInput): Promise<Run
 /** Runs an earlier run again from scratch, with its inputs, on its original or the current version. */
 export async function rerunRunOrThrow(db: Db, runId: string, options: { version?: "original" | "current" } = {}): Promise<RunDetail> {
   const previous = await getRunOrThrow(db.orm, runId);
+  // Two live runs of the same work would race on the same repo and spend the agents twice.
+  if (!FINISHED.includes(previous.status)) {
+    throw new HttpError("conflict", `run "${runId}" is still ${previous.status}; cancel it or wait for it to end before re-running it as a whole`);
+  }
   let version = previous.flowVersion;
   if (options.version === "current") {
     const flow = await findFlow(db.orm, previous.flowId);

@@ -160,6 +160,9 @@ export function defineRunApiSuite(driver: string): void {
       });
       const started = await startRun(flowId, { inputs: {} });
       await until(started.id, (r) => step(r, "hang").state === "running", "the step to start");
+      const wholeWhileRunning = await rerunRunRoute.POST(post({}), ctx({ id: started.id }));
+      expect(wholeWhileRunning.status).toBe(409);
+      expect(((await wholeWhileRunning.json()) as { error: string }).error).toMatch(/is still running/);
       const requested = Date.now();
       const response = await cancelRoute.POST(post(), ctx({ id: started.id }));
       expect(response.status).toBe(200);
@@ -184,7 +187,12 @@ export function defineRunApiSuite(driver: string): void {
       const started = await startRun(flowId, { inputs: {} });
       let run = await until(started.id, (r) => r.status === "waiting", "the select to wait");
       const badWinner = await selectRoute.POST(post({ winner: 7 }), ctx({ id: run.id, stepId: "arena" }));
-      expect(badWinner.status).toBe(409);
+      expect(badWinner.status).toBe(400);
+      const refusal = (await badWinner.json()) as { error: string; issues: Array<{ path: string; message: string }> };
+      expect(refusal.issues).toEqual([{ path: "winner", message: '"7" is not a contestant of "arena" (contestants: arena#0, arena#1)' }]);
+      const wholeWhileWaiting = await rerunRunRoute.POST(post({}), ctx({ id: run.id }));
+      expect(wholeWhileWaiting.status).toBe(409);
+      expect(((await wholeWhileWaiting.json()) as { error: string }).error).toMatch(/is still waiting; cancel it or wait for it to end/);
       const noWinner = await selectRoute.POST(post({}), ctx({ id: run.id, stepId: "arena" }));
       expect(noWinner.status).toBe(400);
       expect(((await noWinner.json()) as { issues: Array<{ path: string }> }).issues[0].path).toBe("winner");
