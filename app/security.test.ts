@@ -186,6 +186,29 @@ describe("with BATON_TOKEN set", () => {
     const logout = await call("POST", "/api/auth/logout", { headers: jsonHeaders() });
     expect(logout.headers.get("set-cookie")).toMatch(/Max-Age=0/);
   });
+
+  it("logout ends the session: the logged-out cookie gets 401 (pages: back to /login); other sessions and the bearer token still work", async () => {
+    const login = async () => {
+      const response = await call("POST", "/api/auth/login", { headers: jsonHeaders(), body: JSON.stringify({ token: TOKEN }) });
+      expect(response.status).toBe(200);
+      return (response.headers.get("set-cookie") ?? "").split(";")[0];
+    };
+    const doomed = await login();
+    const other = await login();
+    expect(doomed).not.toBe(other);
+    expect((await call("GET", "/api/flows", { headers: { cookie: doomed } })).status).toBe(200);
+
+    const logout = await call("POST", "/api/auth/logout", { headers: jsonHeaders({ cookie: doomed }) });
+    expect(logout.status).toBe(200);
+    const after = await call("GET", "/api/flows", { headers: { cookie: doomed } });
+    expect(after.status).toBe(401);
+    expect(JSON.parse(after.text).error).toMatch(/session expired or ended/);
+    expect((await call("GET", "/runs", { headers: { cookie: doomed } })).headers.get("location")).toMatch(/^\/login\?next=/);
+    expect((await call("POST", "/api/flows", { headers: jsonHeaders({ cookie: doomed }), body: "{}" })).status).toBe(401);
+
+    expect((await call("GET", "/api/flows", { headers: { cookie: other } })).status).toBe(200);
+    expect((await call("GET", "/api/flows", { headers: bearer(TOKEN) })).status).toBe(200);
+  });
 });
 
 describe("request hygiene", () => {
@@ -232,6 +255,35 @@ describe("request hygiene", () => {
     expect(invalid.status).toBe(400);
     const body = JSON.parse(invalid.text) as { issues: { path: string }[] };
     expect(body.issues.length).toBeGreaterThan(0);
+  });
+
+  it("refuses NUL, lone surrogates and deep nesting in bodies, path segments and queries with a 400 naming the field", async () => {
+    const created = await call("POST", "/api/flows", {
+      headers: authed(),
+      body: JSON.stringify({ name: "boundary", inputs: [{ name: "task" }], nodes: [{ id: "a", kind: "agent", config: { profile: "demo", prompt: "p" } }] }),
+    });
+    expect(created.status, created.text).toBe(201);
+    const flowId = (JSON.parse(created.text) as { id: string }).id;
+    const node = (config: Record<string, unknown>) => ({ id: "a", kind: "agent", config: { profile: "demo", prompt: "p", ...config } });
+    const cases: Array<[string, string, string, string]> = [
+      ["POST", "/api/flows", JSON.stringify({ name: "a\u0000b", nodes: [] }), "name"],
+      ["POST", "/api/flows", JSON.stringify({ name: "n", nodes: [node({ prompt: "p\u0000" })] }), "nodes[0].config.prompt"],
+      ["POST", "/api/flows", JSON.stringify({ name: "n", nodes: [node({ options: { "k\u0000": 1 } })] }), 'nodes[0].config.options["k\\u0000"]'],
+      ["POST", "/api/flows", '{"name": "\\ud800", "nodes": []}', "name"],
+      ["POST", "/api/flows", `{"name": "n", "nodes": [{"id": "a", "kind": "agent", "config": {"profile": "demo", "prompt": "p", "options": {"x": ${"[".repeat(10_000)}${"]".repeat(10_000)}}}}]}`, "nodes[0].config.options.x" + "[0]".repeat(50)],
+      ["PATCH", `/api/flows/${flowId}`, JSON.stringify({ name: "\u0000" }), "name"],
+      ["POST", `/api/flows/${flowId}/runs`, JSON.stringify({ inputs: { task: "\u0000" } }), "inputs.task"],
+      ["GET", "/api/runs/%00", "", "id"],
+      ["GET", "/api/runs/%00/events", "", "id"],
+      ["GET", "/api/runs?flow=%00", "", "flow"],
+    ];
+    const failures: string[] = [];
+    for (const [method, urlPath, body, field] of cases) {
+      const response = await call(method, urlPath, { headers: authed(), body: method === "GET" ? undefined : body });
+      const paths = response.status === 400 ? (JSON.parse(response.text) as { issues: Array<{ path: string }> }).issues.map((i) => i.path) : [];
+      if (response.status !== 400 || !paths[0]?.startsWith(field)) failures.push(`${method} ${urlPath.slice(0, 60)} → ${response.status} ${response.text.slice(0, 200)}`);
+    }
+    expect(failures).toEqual([]);
   });
 
   it("never sends stack traces or SQL errors to the client", async () => {
@@ -342,6 +394,9 @@ describe("runs and conductor mode through the real server", () => {
 
       const runs = JSON.parse((await call("GET", "/api/runs", { headers: authed() })).text) as { runs: { id: string; origin: string }[] };
       expect(runs.runs.find((run) => run.id === agentId)).toMatchObject({ origin: "mcp" });
+
+      const nul = await client.callTool({ name: "create_agent", arguments: { title: "t", provider: "demo", initialPrompt: "a\u0000b" } });
+      expect(nul).toMatchObject({ isError: true, content: [{ type: "text", text: "invalid arguments: initialPrompt: contains a NUL character (\\u0000)" }] });
     } finally {
       await client.close();
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideRequest, hostnameOf, isLoopbackHostname, isSameOrigin, safeNextPath, type GateConfig } from "./gate";
+import { decideRequest, hostnameOf, isLoopbackHostname, isSameOrigin, safeNextPath, sessionCookieToCheck, type GateConfig } from "./gate";
 import { sessionValueFor } from "./token";
 
 const TOKEN = "a-long-random-test-token-0123456789";
@@ -71,28 +71,35 @@ describe("with a token", () => {
     expect(decideRequest(facts("POST", "/flows"), withToken)).toMatchObject({ status: 401 });
   });
 
-  it("accepts the bearer token and refuses a wrong one even with a valid cookie", () => {
+  it("accepts the bearer token and refuses a wrong one even with a live session", () => {
     expect(decideRequest(facts("GET", "/api/flows", { authorization: `Bearer ${TOKEN}` }), withToken).action).toBe("allow");
     const wrong = decideRequest(
-      facts("GET", "/api/flows", {
-        authorization: `Bearer ${TOKEN}x`,
-        cookie: `baton_session=${sessionValueFor(TOKEN)}`,
-      }),
+      { ...facts("GET", "/api/flows", { authorization: `Bearer ${TOKEN}x`, cookie: `baton_session=${sessionValueFor("s1", TOKEN)}` }), session: "live" },
       withToken,
     );
     expect(wrong).toMatchObject({ action: "reject", status: 401 });
     expect(decideRequest(facts("GET", "/api/flows", { authorization: TOKEN }), withToken)).toMatchObject({ status: 401 });
   });
 
-  it("accepts the session cookie and refuses a forged or raw-token cookie", () => {
-    const good = facts("GET", "/flows", { cookie: `baton_session=${sessionValueFor(TOKEN)}` });
-    expect(decideRequest(good, withToken).action).toBe("allow");
-    expect(decideRequest(facts("GET", "/api/flows", { cookie: `baton_session=${TOKEN}` }), withToken)).toMatchObject({
+  it("accepts a live session and refuses a dead one (forged, expired, logged out) with the reason", () => {
+    const cookie = { cookie: `baton_session=${sessionValueFor("s1", TOKEN)}` };
+    expect(decideRequest({ ...facts("GET", "/flows", cookie), session: "live" }, withToken).action).toBe("allow");
+    expect(decideRequest({ ...facts("GET", "/api/flows", cookie), session: "dead" }, withToken)).toMatchObject({
       status: 401,
+      message: "session expired or ended; log in again",
     });
-    expect(
-      decideRequest(facts("GET", "/api/flows", { cookie: `baton_session=${sessionValueFor("other")}` }), withToken),
-    ).toMatchObject({ status: 401 });
+    expect(decideRequest({ ...facts("GET", "/runs", cookie), session: "dead" }, withToken)).toMatchObject({ action: "redirect" });
+    // A cookie nobody looked up is no credential.
+    expect(decideRequest(facts("GET", "/api/flows", cookie), withToken)).toMatchObject({ status: 401 });
+  });
+
+  it("names the cookie to look up only when the session rule will consult it", () => {
+    const cookie = { cookie: `other=1; baton_session=abc.def` };
+    expect(sessionCookieToCheck(facts("GET", "/api/flows", cookie), withToken)).toBe("abc.def");
+    expect(sessionCookieToCheck(facts("GET", "/api/flows", cookie), noToken)).toBeNull();
+    expect(sessionCookieToCheck(facts("GET", "/login", cookie), withToken)).toBeNull();
+    expect(sessionCookieToCheck(facts("GET", "/api/flows", { ...cookie, authorization: `Bearer ${TOKEN}` }), withToken)).toBeNull();
+    expect(sessionCookieToCheck(facts("GET", "/api/flows"), withToken)).toBeNull();
   });
 
   it("leaves the login page and auth routes open, nothing else", () => {

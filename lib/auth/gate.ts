@@ -13,9 +13,12 @@
  * 3. A declared body larger than the proxy can buffer is refused: past that size Next would
  *    hand the route a silently truncated body.
  * 4. With a token, every path except the login page and the auth routes needs a valid
- *    bearer header or session cookie. A bearer header, when present, decides on its own.
+ *    bearer header or a live session. A bearer header, when present, decides on its own.
+ *    Whether a session cookie names a live session is a database fact: the proxy asks
+ *    `sessionCookieToCheck` which cookie (if any) this rule will consult, looks it up
+ *    (sessions.ts) and passes the answer in `facts.session`.
  */
-import { bearerTokenOf, cookieValueOf, isValidSession, secretsEqual, SESSION_COOKIE } from "./token";
+import { bearerTokenOf, cookieValueOf, secretsEqual, SESSION_COOKIE } from "./token";
 
 export const MUTATING_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 /** Next's default proxyClientMaxBodySize (10 MB): the largest body a route can see whole. */
@@ -29,6 +32,12 @@ export interface RequestFacts {
   /** pathname + search, for the post-login redirect. */
   pathWithSearch: string;
   headers: Pick<Headers, "get">;
+  /**
+   * The session store's answer for the cookie `sessionCookieToCheck` named: "live", or
+   * "dead" (forged, tampered, expired, logged out, or minted under an older token).
+   * Absent when there was nothing to check.
+   */
+  session?: "live" | "dead";
 }
 
 export interface GateConfig {
@@ -40,7 +49,7 @@ export interface GateConfig {
 
 export type GateDecision =
   | { action: "allow" }
-  | { action: "reject"; status: 400 | 401 | 403 | 413; code: string; message: string }
+  | { action: "reject"; status: 400 | 401 | 403 | 413 | 503; code: string; message: string }
   | { action: "redirect"; location: string };
 
 const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
@@ -130,13 +139,24 @@ export function decideRequest(facts: RequestFacts, config: GateConfig): GateDeci
     if (bearer !== null && secretsEqual(bearer, config.token)) return { action: "allow" };
     return unauthorized("invalid bearer token");
   }
-  const session = cookieValueOf(facts.headers.get("cookie"), SESSION_COOKIE);
-  if (session && isValidSession(session, config.token)) return { action: "allow" };
+  if (facts.session === "live") return { action: "allow" };
 
   if (!isApiPath(facts.pathname) && (method === "GET" || method === "HEAD")) {
     return { action: "redirect", location: `/login?next=${encodeURIComponent(facts.pathWithSearch)}` };
   }
-  return unauthorized(session ? "session expired or invalid; log in again" : "authentication required: send Authorization: Bearer <BATON_TOKEN>");
+  return unauthorized(
+    facts.session === "dead" ? "session expired or ended; log in again" : "authentication required: send Authorization: Bearer <BATON_TOKEN>",
+  );
+}
+
+/**
+ * The session cookie rule 4 would consult for this request, or null when it won't look at
+ * one (auth off, a public path, a bearer header deciding on its own, no cookie): the proxy
+ * reads the session store only then.
+ */
+export function sessionCookieToCheck(facts: RequestFacts, config: GateConfig): string | null {
+  if (config.token === null || PUBLIC_PATHS.has(facts.pathname) || facts.headers.get("authorization") !== null) return null;
+  return cookieValueOf(facts.headers.get("cookie"), SESSION_COOKIE) || null;
 }
 
 /** `BATON_ALLOWED_ORIGINS`: comma-separated origins, e.g. `https://baton.example.com`. */

@@ -1,7 +1,10 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Db } from "../db/client";
 import { errorResponse } from "../http/route";
+import { openTestPglite } from "../testing/postgres";
 import { loginOrThrow, logout } from "./login";
-import { sessionValueFor } from "./token";
+import { sessionState } from "./sessions";
+import { cookieValueOf, sessionIdOf } from "./token";
 
 const TOKEN = "login-test-token-0123456789abcdef";
 
@@ -9,9 +12,19 @@ function post(body: string, type: string, headers: Record<string, string> = {}):
   return new Request("http://127.0.0.1:3000/api/auth/login", { method: "POST", body, headers: { "content-type": type, ...headers } });
 }
 
+let db: Db;
+beforeAll(async () => {
+  db = await openTestPglite();
+});
+afterAll(async () => {
+  await db.close();
+});
+
+const cookieOf = (response: Response) => cookieValueOf((response.headers.get("set-cookie") ?? "").split(";")[0], "baton_session") ?? "";
+
 async function answer(request: Request): Promise<Response> {
   try {
-    return await loginOrThrow(request);
+    return await loginOrThrow(request, db.orm);
   } catch (error) {
     return errorResponse(error);
   }
@@ -26,7 +39,8 @@ describe("login", () => {
     vi.stubEnv("BATON_TOKEN", TOKEN);
     const ok = await answer(post(JSON.stringify({ token: TOKEN }), "application/json"));
     expect(ok.status).toBe(200);
-    expect(ok.headers.get("set-cookie")).toContain(`baton_session=${sessionValueFor(TOKEN)}`);
+    expect(sessionIdOf(cookieOf(ok), TOKEN)).not.toBeNull();
+    expect(await sessionState(db.orm, cookieOf(ok), TOKEN)).toBe("live");
     const wrong = await answer(post(JSON.stringify({ token: "nope" }), "application/json"));
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get("set-cookie")).toBeNull();
@@ -62,8 +76,20 @@ describe("login", () => {
     expect((await answer(post(JSON.stringify({ token: "x" }), "application/json"))).status).toBe(409);
   });
 
-  it("logs out by expiring the cookie", () => {
-    const response = logout(new Request("http://127.0.0.1:3000/api/auth/logout", { method: "POST" }));
+  it("logs out by ending the session and expiring the cookie; other sessions live on", async () => {
+    vi.stubEnv("BATON_TOKEN", TOKEN);
+    const first = cookieOf(await answer(post(JSON.stringify({ token: TOKEN }), "application/json")));
+    const second = cookieOf(await answer(post(JSON.stringify({ token: TOKEN }), "application/json")));
+    expect(first).not.toBe(second);
+    const response = await logout(new Request("http://127.0.0.1:3000/api/auth/logout", { method: "POST", headers: { cookie: `baton_session=${first}` } }), db.orm);
     expect(response.headers.get("set-cookie")).toMatch(/Max-Age=0/);
+    expect(await sessionState(db.orm, first, TOKEN)).toBe("dead");
+    expect(await sessionState(db.orm, second, TOKEN)).toBe("live");
+  });
+
+  it("a session expires after its lifetime", async () => {
+    vi.stubEnv("BATON_TOKEN", TOKEN);
+    const cookie = cookieOf(await answer(post(JSON.stringify({ token: TOKEN }), "application/json")));
+    expect(await sessionState(db.orm, cookie, TOKEN, new Date(Date.now() + 31 * 24 * 3600 * 1000))).toBe("dead");
   });
 });

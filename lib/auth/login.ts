@@ -1,15 +1,19 @@
 /**
  * Login and logout. The login page posts an HTML form (works without client JavaScript) and
- * gets redirects; API clients post JSON and get JSON. Either way a correct token earns an
- * httpOnly, SameSite=Strict session cookie (see token.ts for what it holds).
+ * gets redirects; API clients post JSON and get JSON. Either way a correct token starts a
+ * session (sessions.ts) and earns an httpOnly, SameSite=Strict cookie naming it (see
+ * token.ts for what it holds); logout ends that session, so the cookie stops working even
+ * if a copy of it survives.
  */
 import { z } from "zod";
+import type { Executor } from "../db/client";
 import { HttpError } from "../http/errors";
 import { readJsonOrFormOrThrow } from "../http/form";
 import { parseOrThrow } from "../http/body";
 import { json } from "../http/route";
 import { safeNextPath } from "./gate";
-import { clearedSessionCookieHeader, configuredToken, secretsEqual, sessionCookieHeader } from "./token";
+import { createSession, endSession } from "./sessions";
+import { clearedSessionCookieHeader, configuredToken, cookieValueOf, secretsEqual, SESSION_COOKIE, sessionCookieHeader } from "./token";
 
 const LOGIN_BODY_LIMIT = 16 * 1024;
 
@@ -30,7 +34,7 @@ function seeOther(location: string, setCookie?: string): Response {
   return new Response(null, { status: 303, headers });
 }
 
-export async function loginOrThrow(request: Request): Promise<Response> {
+export async function loginOrThrow(request: Request, db: Executor): Promise<Response> {
   const { kind, body } = await readJsonOrFormOrThrow(request, LOGIN_BODY_LIMIT);
   const token = configuredToken();
   if (token === null) {
@@ -43,13 +47,16 @@ export async function loginOrThrow(request: Request): Promise<Response> {
   if (kind === "form") {
     const target = safeNextPath(next);
     if (!ok) return seeOther(`/login?error=invalid&next=${encodeURIComponent(target)}`);
-    return seeOther(target, sessionCookieHeader(token, { secure }));
+    return seeOther(target, sessionCookieHeader(await createSession(db, token), { secure }));
   }
   if (!ok) throw new HttpError("unauthorized", "invalid token");
-  return json({ ok: true }, { headers: { "set-cookie": sessionCookieHeader(token, { secure }) } });
+  return json({ ok: true }, { headers: { "set-cookie": sessionCookieHeader(await createSession(db, token), { secure }) } });
 }
 
-export function logout(request: Request): Response {
+export async function logout(request: Request, db: Executor): Promise<Response> {
+  const token = configuredToken();
+  const current = cookieValueOf(request.headers.get("cookie"), SESSION_COOKIE);
+  if (token !== null && current) await endSession(db, current, token);
   const cookie = clearedSessionCookieHeader({ secure: isSecureRequest(request) });
   if ((request.headers.get("content-type") ?? "").startsWith("application/x-www-form-urlencoded")) {
     return seeOther("/login", cookie);

@@ -5,9 +5,10 @@ import {
   clearedSessionCookieHeader,
   configuredToken,
   cookieValueOf,
-  isValidSession,
+  newSessionId,
   secretsEqual,
   sessionCookieHeader,
+  sessionIdOf,
   sessionValueFor,
 } from "./token";
 
@@ -29,22 +30,29 @@ describe("secretsEqual", () => {
 });
 
 describe("session cookie", () => {
-  it("holds a value derived from the token, never the token itself", () => {
-    const token = "correct-horse-battery-staple";
-    const header = sessionCookieHeader(token, { secure: false });
+  const token = "correct-horse-battery-staple";
+
+  it("names a session and proves who minted it, never holding the token itself", () => {
+    const id = newSessionId();
+    const header = sessionCookieHeader(sessionValueFor(id, token), { secure: false });
     expect(header).not.toContain(token);
     expect(header).toMatch(/HttpOnly/);
     expect(header).toMatch(/SameSite=Strict/);
     expect(header).toMatch(/Path=\//);
     expect(header).not.toMatch(/Secure/);
-    expect(sessionCookieHeader(token, { secure: true })).toMatch(/; Secure$/);
+    expect(sessionCookieHeader("x.y", { secure: true })).toMatch(/; Secure$/);
     const value = cookieValueOf(header.split(";")[0], "baton_session");
-    expect(value).toBe(sessionValueFor(token));
-    expect(isValidSession(value ?? "", token)).toBe(true);
+    expect(sessionIdOf(value ?? "", token)).toBe(id);
+    expect(newSessionId()).not.toBe(id);
   });
 
-  it("is invalidated by rotating the token", () => {
-    expect(isValidSession(sessionValueFor("old-token-aaaaaaaa"), "new-token-bbbbbbbb")).toBe(false);
+  it("refuses a tampered id or MAC, the raw token, and every cookie after the token rotates", () => {
+    const value = sessionValueFor("session-a", token);
+    expect(sessionIdOf(value.replace("session-a", "session-b"), token)).toBeNull();
+    expect(sessionIdOf(`${value}x`, token)).toBeNull();
+    expect(sessionIdOf(token, token)).toBeNull();
+    expect(sessionIdOf(".abc", token)).toBeNull();
+    expect(sessionIdOf(value, "rotated-token-bbbbbbbb")).toBeNull();
   });
 
   it("is cleared with Max-Age=0", () => {

@@ -167,6 +167,10 @@ export const steps = pgTable(
     leaseOwner: text("lease_owner"),
     leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
     fence: bigint("fence", { mode: "number" }).notNull().default(0),
+    // Leases lost with the worker holding them (rescue-expired counts them): the
+    // infrastructure's failures, retried without spending the node's retry budget up to
+    // LEASE_LOSS_LIMIT. A re-run of the step starts the count again.
+    leaseLosses: integer("lease_losses").notNull().default(0),
     cancelRequested: boolean("cancel_requested").notNull().default(false),
     prompt: text("prompt"),
     output: text("output"),
@@ -273,3 +277,19 @@ export const workers = pgTable("workers", {
   stoppedAt: timestamp("stopped_at", { withTimezone: true }),
 });
 export type WorkerRow = typeof workers.$inferSelect;
+
+/**
+ * Browser sessions (login with BATON_TOKEN → a cookie naming one of these rows). Logout
+ * deletes the row, so its cookie stops working at once; expired rows are pruned on login.
+ * Nothing secret is stored: the cookie's MAC (lib/auth/token.ts) is never written here.
+ */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("sessions_expires_idx").on(t.expiresAt)],
+);
+export type SessionRow = typeof sessions.$inferSelect;
