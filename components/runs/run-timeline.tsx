@@ -2,7 +2,8 @@
 /**
  * The run's timeline: one lane per node, a bar per attempt (live bars grow with `now`), arena
  * contestants as sub-lanes, the winner starred, +/− counts on code steps' bars and the failure
- * reason beside failed bars. Hover shows details; click selects the step and attempt.
+ * reason beside failed bars; an attempt whose worker was lost is striped and says so. Hover
+ * shows details; click selects the step and attempt.
  */
 import { Fragment, memo, useMemo } from "react";
 import type { AttemptDto, StepDto } from "@/lib/client/run-types";
@@ -25,13 +26,17 @@ interface Props {
 
 function barTitle(bar: TimelineBar): string {
   const lines = [
-    `${bar.key} · attempt ${bar.attempt} · ${bar.state}${bar.winner ? " · winner" : ""}`,
+    `${bar.key} · attempt ${bar.attempt} · ${bar.workerLost ? "worker lost" : bar.state}${bar.winner ? " · winner" : ""}`,
     `${new Date(bar.start).toLocaleTimeString()} → ${bar.live ? "now" : new Date(bar.end).toLocaleTimeString()} (${formatDuration(bar.end - bar.start)})`,
   ];
   if (bar.additions !== null) lines.push(`+${bar.additions} −${bar.deletions ?? 0}`);
   if (bar.failure) lines.push(bar.failure);
+  if (bar.workerLost) lines.push("The worker running it died or stalled; the step was retried without spending a retry.");
   return lines.join("\n");
 }
+
+/** Diagonal stripes over the bar's colour: a lost worker is no verdict on the step. */
+const WORKER_LOST_STRIPES = "repeating-linear-gradient(135deg, rgba(255,255,255,0.45) 0 3px, transparent 3px 6px)";
 
 export const RunTimeline = memo(function RunTimeline({ steps, attempts, now, nodeOrder, selected, onSelect }: Props) {
   const timeline = useMemo(() => buildTimeline(steps, attempts, now, nodeOrder), [steps, attempts, now, nodeOrder]);
@@ -85,7 +90,11 @@ export const RunTimeline = memo(function RunTimeline({ steps, attempts, now, nod
                           <span className="text-emerald-700">+{bar.additions}</span> <span className="text-red-700">−{bar.deletions ?? 0}</span>
                         </span>
                       ) : null}
-                      {bar.failure ? (
+                      {bar.workerLost ? (
+                        <span className="min-w-0 truncate text-amber-700" data-testid="timeline-worker-lost">
+                          worker lost
+                        </span>
+                      ) : bar.failure ? (
                         <span className="min-w-0 truncate text-red-700" data-testid="timeline-failure">
                           {bar.failure}
                         </span>
@@ -102,11 +111,12 @@ export const RunTimeline = memo(function RunTimeline({ steps, attempts, now, nod
                         data-step-key={bar.key}
                         data-attempt={bar.attempt}
                         data-state={bar.state}
+                        data-worker-lost={bar.workerLost ? "true" : undefined}
                         data-live={bar.live ? "true" : "false"}
-                        className={`absolute top-1.5 flex h-4 items-center overflow-hidden rounded-sm text-[10px] text-white ${lookOf(bar.state).bar} ${
-                          bar.live ? "opacity-80" : ""
-                        } ${isSelected ? "ring-2 ring-zinc-900 ring-offset-1" : "hover:ring-2 hover:ring-zinc-400"}`}
-                        style={{ left: `${left}%`, width: `${width}%` }}
+                        className={`absolute top-1.5 flex h-4 items-center overflow-hidden rounded-sm text-[10px] text-white ${
+                          bar.workerLost ? "bg-amber-500" : lookOf(bar.state).bar
+                        } ${bar.live ? "opacity-80" : ""} ${isSelected ? "ring-2 ring-zinc-900 ring-offset-1" : "hover:ring-2 hover:ring-zinc-400"}`}
+                        style={{ left: `${left}%`, width: `${width}%`, ...(bar.workerLost ? { backgroundImage: WORKER_LOST_STRIPES } : {}) }}
                       >
                       </button>
                       <span

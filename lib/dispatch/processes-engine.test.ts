@@ -15,15 +15,19 @@ import { openTestPostgres, testServerUrl } from "../testing/postgres";
 import { runStatus, waitFor } from "./testing/fixtures";
 import { createDemoRun, demoFlow, demoParallel } from "./testing/demo-runs";
 import { spawnWorker, type WorkerProcess } from "./testing/spawn-worker";
+import { insertProfile } from "../profiles/repository";
+import { hangOnceArgv, killMarked, pidsWithMarker } from "../process/testing/proc";
 
 const ENTRY = "scripts/run-worker.mjs";
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "baton-dispatch-procs-"));
 let db: (Db & { url: string }) | null = null;
 let processes: WorkerProcess[] = [];
+const AGENT_MARKER = `baton-procs-agent-${process.pid}-${Date.now()}`;
 
 afterEach(async () => {
   await Promise.all(processes.map((p) => p.stop("SIGKILL")));
   processes = [];
+  killMarked(AGENT_MARKER);
   await db?.close();
   db = null;
 });
@@ -182,6 +186,56 @@ describe("real worker processes: crash and outage", () => {
     expect(attempts.filter((a) => a.key < "c" || (a.key === "c" && a.attempt === 1)).every((a) => a.worker_id === victim.id)).toBe(true);
     expect(attempts.filter((a) => a.key === "d" || (a.key === "c" && a.attempt === 2)).every((a) => a.worker_id === survivor.id)).toBe(true);
   }, 180_000);
+
+  it("SIGKILL of the worker holding a default flow's steps (retries 0): the run succeeds, no agent process survives", async () => {
+    db = await openSeeded();
+    const fastLease = { BATON_WORKER_LEASE_MS: "1500", BATON_WORKER_HEARTBEAT_MS: "300", BATON_RESCUER_INTERVAL_MS: "300" };
+    // A command agent that hangs on its first run with a grandchild in its group (both carry
+    // the marker), and succeeds when run again; three slow demo steps beside it.
+    const flag = path.join(dataDir, `hang-once-${Date.now()}`);
+    await insertProfile(db.orm, { id: "hang-once", backend: "command", label: "hangs once", enabled: true, config: { command: hangOnceArgv(flag, AGENT_MARKER) } });
+    const flow = demoFlow("default retries", [
+      { id: "a", options: { chunks: 2 } },
+      ...["p1", "p2", "p3"].map((id) => ({ id, after: ["a"], options: { chunks: 40, delayMs: 250 } })),
+      { id: "z", after: ["agent", "p1", "p2", "p3"], options: { chunks: 2 } },
+    ]);
+    flow.nodes.push({ id: "agent", kind: "agent", config: { profile: "hang-once", prompt: "work", workspace: "none" } });
+    flow.edges.push({ from: "a", to: "agent" });
+    const { runId } = await createDemoRun(db, flow);
+    const [victim] = await startWorkers(1, fastLease);
+    await waitFor(
+      async () => {
+        const running = await rows<{ n: number }>(db!.orm, sql`select count(*)::int as n from steps where run_id = ${runId} and state = 'running'`);
+        return running[0].n === 4 && pidsWithMarker(AGENT_MARKER).length === 2;
+      },
+      60_000,
+      "the victim to hold four steps, the agent and its grandchild running",
+    );
+    await victim.stop("SIGKILL");
+    await startWorkers(1, fastLease);
+    const finished = await waitFor(
+      async () => {
+        const status = await runStatus(db!.orm, runId);
+        return ["succeeded", "failed", "canceled"].includes(status) ? status : null;
+      },
+      120_000,
+      "the run to finish",
+    );
+    expect(finished).toBe("succeeded");
+    await waitFor(async () => pidsWithMarker(AGENT_MARKER).length === 0, 30_000, "no agent process left from the killed worker");
+
+    const lost = await rows<{ key: string; attempt: number; state: string; error: string; worker: string }>(
+      db.orm,
+      sql`select s.key, a.attempt, a.state, a.error, a.detail->'workerLost'->>'worker' as worker
+          from step_attempts a join steps s on s.id = a.step_id
+          where a.run_id = ${runId} and a.detail ? 'workerLost' order by s.key`,
+    );
+    expect(lost.map((l) => [l.key, l.attempt, l.state, l.worker])).toEqual(
+      ["agent", "p1", "p2", "p3"].map((key) => [key, 1, "failed", victim.id]),
+    );
+    const [agent] = await rows<{ attempt: number; output: string }>(db.orm, sql`select attempt, output from steps where run_id = ${runId} and key = 'agent'`);
+    expect(agent).toEqual({ attempt: 2, output: "second run" });
+  }, 240_000);
 
   it("workers reconnect after every connection to the database is killed mid-run (twice) and the runs complete", async () => {
     db = await openSeeded();

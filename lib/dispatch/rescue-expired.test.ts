@@ -8,6 +8,7 @@ import { completeStep } from "./complete-step";
 import { heartbeat } from "./heartbeat";
 import { describeWorker } from "./register-worker";
 import { releaseSteps } from "./release-steps";
+import { LEASE_LOSS_LIMIT } from "./rescue-expired";
 import { Rescuer } from "./rescuer";
 import { createTestEngine } from "./testing/test-engine";
 import { insertRun, runStatus, stepsOf } from "./testing/fixtures";
@@ -53,7 +54,7 @@ describe("leases, the rescuer and fencing", () => {
     expect((await rescuer.runOnce()).retried).toEqual([stepIds.a]);
     let [a] = await stepsOf(db.orm, runId);
     expect(a).toMatchObject({ state: "ready", attempt: 1, fence: 1 });
-    expect(await attemptsOf(stepIds.a)).toEqual([{ attempt: 1, state: "failed", error: "lease expired", worker_id: "wkr_old" }]);
+    expect(await attemptsOf(stepIds.a)).toEqual([{ attempt: 1, state: "failed", error: "worker lost: the lease of wkr_old expired", worker_id: "wkr_old" }]);
 
     const [second] = await claimSteps(db.orm, { workerId: "wkr_new", tags: T.tag, limit: 1, leaseMs: 60_000 });
     expect(second).toMatchObject({ id: stepIds.a, attempt: 2, fence: 2 });
@@ -102,15 +103,54 @@ describe("leases, the rescuer and fencing", () => {
     expect(order.map((o) => o.type)).toEqual(["step-state", "text-chunk", "text-chunk", "step-state"]);
   });
 
-  it("fails a step whose last attempt's lease expired, and advances its run", async () => {
+  it("a lost lease doesn't spend the retry budget: a step with no retries is retried after each of LEASE_LOSS_LIMIT losses", async () => {
     const T = isolate();
     const { runId, stepIds } = await insertRun(db.orm, [{ requiredTags: T.tag, key: "a", maxAttempts: 1 }, { requiredTags: T.tag, key: "b", dependsOn: ["a"] }]);
-    await claimSteps(db.orm, { workerId: "wkr_dead", tags: T.tag, limit: 1, leaseMs: 60_000 });
-    await expireLeases(runId);
-    const result = await new Rescuer({ db, engine }).runOnce();
-    expect(result).toEqual({ retried: [], ended: [stepIds.a] });
+    const rescuer = new Rescuer({ db, engine });
+    for (let loss = 1; loss <= LEASE_LOSS_LIMIT; loss++) {
+      const [claimed] = await claimSteps(db.orm, { workerId: `wkr_dead${loss}`, tags: T.tag, limit: 1, leaseMs: 60_000 });
+      expect(claimed).toMatchObject({ id: stepIds.a, attempt: loss });
+      await expireLeases(runId);
+      expect(await rescuer.runOnce()).toEqual({ retried: [stepIds.a], ended: [] });
+      const [a] = await stepsOf(db.orm, runId);
+      expect(a).toMatchObject({ state: "ready", attempt: loss });
+    }
+    // Each loss is recorded on its attempt: who was lost, and how many losses came before.
+    const archived = await rows<{ attempt: number; error: string; lost: { worker: string; leaseLosses: number } }>(
+      db.orm,
+      sql`select attempt, error, detail->'workerLost' as lost from step_attempts where step_id = ${stepIds.a} order by attempt`,
+    );
+    expect(archived.map((a) => [a.attempt, a.error, a.lost])).toEqual(
+      Array.from({ length: LEASE_LOSS_LIMIT }, (_, i) => [i + 1, `worker lost: the lease of wkr_dead${i + 1} expired`, { worker: `wkr_dead${i + 1}`, leaseLosses: i + 1 }]),
+    );
+    // The attempt after the third loss runs with the node's own budget intact: a real failure ends it.
+    const [last] = await claimSteps(db.orm, { workerId: "wkr_live", tags: T.tag, limit: 1, leaseMs: 60_000 });
+    const done = await completeStep(db.orm, engine, {
+      stepId: stepIds.a,
+      fence: last.fence,
+      workerId: "wkr_live",
+      outcome: { state: "failed", error: "real failure", retryable: true },
+    });
+    expect(done).toMatchObject({ completed: true, state: "failed" });
+    expect(await runStatus(db.orm, runId)).toBe("failed");
+  });
+
+  it("past LEASE_LOSS_LIMIT a lost lease spends the retry budget, then fails the step and advances its run", async () => {
+    const T = isolate();
+    const { runId, stepIds } = await insertRun(db.orm, [{ requiredTags: T.tag, key: "a", maxAttempts: 2 }, { requiredTags: T.tag, key: "b", dependsOn: ["a"] }]);
+    const rescuer = new Rescuer({ db, engine });
+    const outcomes: string[] = [];
+    for (let claim = 1; claim <= LEASE_LOSS_LIMIT + 2; claim++) {
+      await claimSteps(db.orm, { workerId: `wkr_dead${claim}`, tags: T.tag, limit: 1, leaseMs: 60_000 });
+      await expireLeases(runId);
+      const result = await rescuer.runOnce();
+      outcomes.push(result.retried.length > 0 ? "retried" : "ended");
+    }
+    // Three forgiven losses, one spending the node's single retry, then the end.
+    expect(outcomes).toEqual(["retried", "retried", "retried", "retried", "ended"]);
     const [a, b] = await stepsOf(db.orm, runId);
-    expect(a).toMatchObject({ state: "failed", error: "lease expired after 1 attempts" });
+    expect(a).toMatchObject({ state: "failed", attempt: LEASE_LOSS_LIMIT + 2 });
+    expect(a.error).toMatch(/^worker lost 5 times \(its lease expired/);
     expect(b.state).toBe("skipped");
     expect(await runStatus(db.orm, runId)).toBe("failed");
   });

@@ -2,14 +2,23 @@
  * rescue-expired: return steps whose lease expired (their worker died, hung, or lost the
  * database) to "ready", or end them when no attempt remains.
  *
+ * A lost lease is the infrastructure's failure, not the step's: a worker SIGKILLed, OOM-killed
+ * or cut off from the database says nothing about the task. So a lost lease does NOT spend
+ * the node's retry budget (`retries` defaults to 0: one crashed worker must not fail a
+ * default run). It is counted separately in `lease_losses`, and the first LEASE_LOSS_LIMIT
+ * losses each give back the claim they cost (max_attempts + 1). Past the limit — a task that
+ * keeps killing its worker — a loss spends the retry budget like any failure, and the step
+ * fails once that is gone.
+ *
  * In ONE transaction:
  * - expired running rows are locked with SKIP LOCKED, so two rescuers (every worker
  *   process runs one) never rescue the same row twice and never wait on each other;
- * - `attempt < max_attempts` → "ready" (attempt untouched: the next claim makes it the next
- *   attempt, see claim-steps); otherwise → "failed" with "lease expired after N attempts";
- *   a step whose cancellation was requested → "canceled" instead of retried;
- * - the expired attempt is archived (state "failed", error "lease expired") so history
- *   shows it, and a "step-state" event is appended;
+ * - a step whose cancellation was requested → "canceled"; else "ready" while a loss is
+ *   forgiven or an attempt remains (attempt untouched: the next claim makes it the next
+ *   attempt, see claim-steps); else "failed" with "worker lost N times";
+ * - the lost attempt is archived (state "failed", error "worker lost", detail.workerLost
+ *   naming the worker and which loss this was, from 1) so history and the timeline show it as such, and a
+ *   "step-state" event is appended;
  * - `fence` is NOT bumped here: the next claim bumps it, and the lost worker is already
  *   fenced out because every write it makes requires state = 'running' at its fence;
  * - for each run with a step that ended (failed/canceled) `engine.advanceRun` runs in the
@@ -19,6 +28,9 @@ import { sql } from "drizzle-orm";
 import { rows, type Orm } from "../db/client";
 import { RUN_EVENTS_CHANNEL, type Engine } from "../engine/contract";
 import { notifyReady } from "./notify-ready";
+
+/** Lost leases a step is retried after without spending its retry budget (see the header). */
+export const LEASE_LOSS_LIMIT = 3;
 
 export interface RescueResult {
   /** Steps returned to "ready". */
@@ -44,15 +56,26 @@ export async function rescueExpired(db: Orm, engine: Engine, limit = 100): Promi
           update steps s
           set state = case
                 when s.cancel_requested then 'canceled'
-                when s.attempt < s.max_attempts then 'ready'
+                when s.lease_losses < ${LEASE_LOSS_LIMIT}::int or s.attempt < s.max_attempts then 'ready'
                 else 'failed'
               end,
-              ready_at = case when not s.cancel_requested and s.attempt < s.max_attempts then now() else s.ready_at end,
-              finished_at = case when s.cancel_requested or s.attempt >= s.max_attempts then now() else null end,
+              max_attempts = case
+                when not s.cancel_requested and s.lease_losses < ${LEASE_LOSS_LIMIT}::int then s.max_attempts + 1
+                else s.max_attempts
+              end,
+              lease_losses = s.lease_losses + 1,
+              ready_at = case
+                when not s.cancel_requested and (s.lease_losses < ${LEASE_LOSS_LIMIT}::int or s.attempt < s.max_attempts) then now()
+                else s.ready_at
+              end,
+              finished_at = case
+                when s.cancel_requested or (s.lease_losses >= ${LEASE_LOSS_LIMIT}::int and s.attempt >= s.max_attempts) then now()
+                else null
+              end,
               error = case
                 when s.cancel_requested then 'canceled'
-                when s.attempt < s.max_attempts then null
-                else 'lease expired after ' || s.attempt || ' attempts'
+                when s.lease_losses < ${LEASE_LOSS_LIMIT}::int or s.attempt < s.max_attempts then null
+                else 'worker lost ' || (s.lease_losses + 1) || ' times (its lease expired: the worker died, stalled or lost the database); no attempt left after ' || s.attempt
               end,
               lease_owner = null,
               lease_expires_at = null,
@@ -65,7 +88,10 @@ export async function rescueExpired(db: Orm, engine: Engine, limit = 100): Promi
           insert into step_attempts (step_id, attempt, run_id, state, worker_id, prompt, output,
             output_truncated, error, detail, branch, start_commit, usage, started_at, finished_at)
           select id, attempt, run_id, case when cancel_requested then 'canceled' else 'failed' end,
-            expired_owner, prompt, output, output_truncated, 'lease expired', detail, branch,
+            expired_owner, prompt, output, output_truncated,
+            'worker lost: the lease of ' || coalesce(expired_owner, 'its worker') || ' expired',
+            detail || jsonb_build_object('workerLost', jsonb_build_object('worker', expired_owner, 'leaseLosses', lease_losses)),
+            branch,
             -- What the lost attempt used is unknown (its worker is gone): nothing is added to the
             -- run's usage, and the archive says so rather than repeating a stale figure.
             start_commit, '{}'::jsonb, started_at, now()
@@ -75,7 +101,7 @@ export async function rescueExpired(db: Orm, engine: Engine, limit = 100): Promi
         announced as (
           insert into step_events (run_id, step_id, attempt, type, data)
           select run_id, id, attempt, 'step-state',
-                 jsonb_build_object('state', state, 'attempt', attempt, 'reason', 'lease-expire')
+                 jsonb_build_object('state', state, 'attempt', attempt, 'reason', 'lease-expire', 'workerLost', expired_owner)
           from rescued
           returning pg_notify(${RUN_EVENTS_CHANNEL}, run_id)
         )

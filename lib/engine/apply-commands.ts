@@ -123,6 +123,7 @@ export async function applyCommands(tx: Executor, runId: string, state: RunState
               else s.detail end,
             max_attempts = coalesce(v.max_attempts, s.max_attempts),
             cancel_requested = case when v.reset then false else s.cancel_requested end,
+            lease_losses = case when v.reset then 0 else s.lease_losses end,
             lease_owner = null,
             lease_expires_at = null,
             updated_at = now()

@@ -10,7 +10,7 @@ import { EXAMPLE_FLOW } from "../flow/example";
 import { ensureExampleRepo } from "../git/example-repo";
 import { attemptBranchName, runWorktreesDir, worktreesRoot } from "../git/ref-names";
 import { commitFiles, createRepo, git, makeTempDir, readFileOrNull } from "../git/test-repos";
-import { insertProfile } from "../profiles/repository";
+import { insertMissingProfiles } from "../profiles/repository";
 import { cancelRunOrThrow, getRunOrThrow, rerunStepOrThrow, selectWinnerOrThrow, startRunOrThrow, type RunDetail } from "../runs/service";
 import { openHarness, waitFor, type Driver, type Harness } from "./testing/harness";
 
@@ -20,12 +20,15 @@ const step = (run: RunDetail, key: string) => {
   return found;
 };
 const demoFile = (prompt: string) => demoFileName(prompt);
-/** A `command`-backend agent whose argv the node's options set (sh scripts in tests). */
-const script = (id: string, shell: string, extra: Record<string, unknown> = {}) => ({
-  id,
-  kind: "agent",
-  config: { profile: "script", prompt: id, options: { command: ["sh", "-c", shell] }, ...extra },
-});
+/**
+ * A `command`-backend agent running an sh script. Only a profile may name a program, so each
+ * script gets a profile of its own ("script-<node>"), created by `run` before the flow.
+ */
+const scripts = new Map<string, string>();
+const script = (id: string, shell: string, extra: Record<string, unknown> = {}) => {
+  scripts.set(`script-${id}`, shell);
+  return { id, kind: "agent", config: { profile: `script-${id}`, prompt: id, ...extra } };
+};
 const agent = (id: string, prompt: string, extra: Record<string, unknown> = {}) => ({
   id,
   kind: "agent",
@@ -39,7 +42,6 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
 
   beforeAll(async () => {
     h = await openHarness(driver);
-    await insertProfile(h.db.orm, { id: "script", backend: "command", label: "test scripts", config: { command: ["true"] }, enabled: true });
     const dir = await makeTempDir("baton-lineage");
     tempDirs.push(dir);
     ({ repo } = await createRepo(path.join(dir, "repo"), { "README.md": "# Project\n", "src/app.js": "export const x = 1;\n" }));
@@ -50,6 +52,10 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
   });
 
   const run = async (document: unknown, options: { keepWorktrees?: boolean } = {}) => {
+    await insertMissingProfiles(
+      h.db.orm,
+      [...scripts].map(([id, shell]) => ({ id, backend: "command", label: "test script", config: { command: ["sh", "-c", shell] } })),
+    );
     const flowId = await h.createFlow(document);
     const started = await startRunOrThrow(h.db, { flowId, inputs: {}, repo, origin: "api", ...options });
     return h.drain(started.id);

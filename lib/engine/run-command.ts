@@ -2,10 +2,10 @@
  * Runs an argv command (never a shell string) for check steps and check-mode selects, with
  * the allow-listed environment of every child process (lib/process/child-env.ts):
  * captures stdout/stderr in full up to a large limit, streams them as log lines, and kills
- * the process when the step is aborted (cancel, timeout).
+ * the command's whole process group when the step is aborted (cancel, timeout) or ends.
  */
-import { spawn } from "node:child_process";
 import { truncationMarker } from "../flow/template";
+import { spawnGroup, terminateGroup } from "../agents/command/process-group";
 import { childEnv } from "../process/child-env";
 import type { StepEventInput } from "./contract";
 
@@ -37,51 +37,45 @@ class Capture {
   }
 }
 
-export function runCommand(
+export async function runCommand(
   argv: readonly string[],
   options: { cwd: string; signal: AbortSignal; emit(event: StepEventInput): void },
 ): Promise<CommandResult> {
-  return new Promise((resolve) => {
-    const stdout = new Capture();
-    const stderr = new Capture();
-    if (options.signal.aborted) {
-      resolve({ exitCode: null, signal: null, stdout: "", stderr: "", aborted: true });
-      return;
-    }
-    const child = spawn(argv[0], argv.slice(1), {
-      cwd: options.cwd,
-      // Never Baton's own environment: a check is flow-author code (see child-env.ts).
-      env: childEnv(),
-      stdio: ["ignore", "pipe", "pipe"],
-      signal: options.signal,
-      killSignal: "SIGKILL",
-    });
-    let spawnError: string | undefined;
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout.add(chunk);
-      options.emit({ type: "log-line", data: { stream: "stdout", text: chunk } });
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr.add(chunk);
-      options.emit({ type: "log-line", data: { stream: "stderr", text: chunk } });
-    });
-    child.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.name === "AbortError") return;
-      spawnError = error.code === "ENOENT" ? `command not found: ${argv[0]}` : error.message;
-      // A process that never started may not emit "close"; resolving twice is a no-op.
-      resolve({ exitCode: null, signal: null, stdout: stdout.value(), stderr: stderr.value(), aborted: false, spawnError });
-    });
-    child.on("close", (exitCode, signal) => {
-      resolve({
-        exitCode,
-        signal,
-        stdout: stdout.value(),
-        stderr: stderr.value(),
-        aborted: options.signal.aborted,
-        ...(spawnError ? { spawnError } : {}),
-      });
-    });
+  if (options.signal.aborted) return { exitCode: null, signal: null, stdout: "", stderr: "", aborted: true };
+  const stdout = new Capture();
+  const stderr = new Capture();
+  // Never Baton's own environment: a check is flow-author code (see child-env.ts). Its own
+  // process group, so a cancel or timeout ends what it started too (`npm test` → its runner).
+  const proc = spawnGroup([...argv], { cwd: options.cwd, env: childEnv() });
+  proc.child.stdin?.on("error", () => {});
+  proc.child.stdin?.end();
+  proc.child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout.add(chunk);
+    options.emit({ type: "log-line", data: { stream: "stdout", text: chunk } });
   });
+  proc.child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr.add(chunk);
+    options.emit({ type: "log-line", data: { stream: "stderr", text: chunk } });
+  });
+  const onAbort = () => void terminateGroup(proc, 0);
+  options.signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    const exit = await proc.exited;
+    const error = proc.spawnError() as NodeJS.ErrnoException | undefined;
+    const spawnError = error ? (error.code === "ENOENT" ? `command not found: ${argv[0]}` : error.message) : undefined;
+    return {
+      exitCode: exit.code,
+      signal: exit.signal,
+      stdout: stdout.value(),
+      stderr: stderr.value(),
+      aborted: options.signal.aborted,
+      ...(spawnError ? { spawnError } : {}),
+    };
+  } finally {
+    options.signal.removeEventListener("abort", onAbort);
+    // Whatever the command left running in its group doesn't outlive the step.
+    await terminateGroup(proc, 0);
+  }
 }
 
 /** The last `n` characters, for error messages. */

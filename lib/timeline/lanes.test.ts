@@ -89,6 +89,19 @@ describe("buildTimeline", () => {
     expect([plan.bars[1].additions, plan.bars[1].deletions]).toEqual([4, 1]);
   });
 
+  it("marks an attempt whose worker was lost, apart from the step's own failures", () => {
+    const lost = [
+      attempt({ stepId: "p", attempt: 1, state: "failed", startedAt: at(0), finishedAt: at(500), error: "worker lost: the lease of wkr_a expired", detail: { workerLost: { worker: "wkr_a", leaseLosses: 1 } } }),
+      attempt({ stepId: "p", attempt: 2, state: "succeeded", startedAt: at(1000), finishedAt: at(1900) }),
+    ];
+    const plan = buildTimeline(steps, lost, T0 + 5000).lanes[0].subLanes[0];
+    expect(plan.bars.map((b) => [b.attempt, b.state, b.workerLost])).toEqual([
+      [1, "failed", true],
+      [2, "succeeded", false],
+    ]);
+    expect(buildTimeline(steps, attempts, T0 + 5000).lanes[0].subLanes[0].bars[0].workerLost).toBe(false);
+  });
+
   it("grows live bars to now and spans the whole run", () => {
     const early = buildTimeline(steps, attempts, T0 + 3000);
     const later = buildTimeline(steps, attempts, T0 + 8000);

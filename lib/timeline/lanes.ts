@@ -11,6 +11,8 @@
  * - Each (step, attempt) yields at most one bar; the steps row (the current attempt) wins
  *   over its archived copy, because it is the fresher of the two while the step runs.
  * - Attempts that never started (no startedAt) have no bar.
+ * - An attempt whose worker was lost (the rescuer archived it with detail.workerLost) is a
+ *   "worker lost" bar: the infrastructure failed, not the step.
  */
 import type { AttemptDto, StepDto } from "../client/run-types";
 
@@ -26,6 +28,8 @@ export interface TimelineBar {
   deletions: number | null;
   /** Why it failed (failed/canceled bars), first line only. */
   failure: string | null;
+  /** Its worker died or stalled and the lease expired: retried, not the step's fault. */
+  workerLost: boolean;
   winner: boolean;
 }
 
@@ -98,6 +102,7 @@ export function buildTimeline(
       additions: attempt.diffStats?.additions ?? null,
       deletions: attempt.diffStats?.deletions ?? null,
       failure: attempt.state === "failed" || attempt.state === "canceled" ? firstLine(attempt.error) : null,
+      workerLost: Boolean(attempt.detail.workerLost),
       winner: false,
     });
   }
@@ -117,6 +122,7 @@ export function buildTimeline(
       additions: step.diffStats?.additions ?? null,
       deletions: step.diffStats?.deletions ?? null,
       failure: step.state === "failed" || step.state === "canceled" ? firstLine(step.error) : null,
+      workerLost: false,
       winner: false,
     });
   }

@@ -1,10 +1,16 @@
 /**
  * Agent processes run in their own process group (spawned detached), so cancel, timeout
  * and cleanup can kill the whole tree — an agent's shells and language servers included —
- * with one signal to the negative pid. Shared by the `command` and `acp` backends.
+ * with one signal to the negative pid. Shared by the `command` and `acp` backends and by
+ * check commands (engine/run-command.ts).
+ *
+ * Every group is listed with this process's reaper (lib/process/reaper.ts) until
+ * terminateGroup has killed it, so a group dies with the worker that started it even when
+ * the worker is SIGKILLed: every caller MUST end a group with terminateGroup.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
+import { reapWithThisProcess } from "../../process/reaper";
 import { AgentError } from "../types";
 
 export interface ExitInfo {
@@ -19,6 +25,8 @@ export interface GroupProcess {
   /** Set once `exited` settles. */
   exitInfo(): ExitInfo | undefined;
   spawnError(): Error | undefined;
+  /** Takes the group off the reaper's list (terminateGroup calls it once the group is killed). */
+  unlist(): void;
 }
 
 export function spawnGroup(argv: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): GroupProcess {
@@ -29,6 +37,8 @@ export function spawnGroup(argv: string[], options: { cwd: string; env: NodeJS.P
     detached: true,
     stdio: ["pipe", "pipe", "pipe"],
   });
+  // Detached: the child leads a new group whose id is its pid.
+  const unlist = child.pid === undefined ? () => {} : reapWithThisProcess(child.pid);
   let info: ExitInfo | undefined;
   let error: Error | undefined;
   const exited = new Promise<ExitInfo>((resolve) => {
@@ -48,7 +58,7 @@ export function spawnGroup(argv: string[], options: { cwd: string; env: NodeJS.P
     child.once("close", settle);
     child.once("exit", (code, signal) => setTimeout(() => settle(code, signal), 1000).unref());
   });
-  return { child, exited, exitInfo: () => info, spawnError: () => error };
+  return { child, exited, exitInfo: () => info, spawnError: () => error, unlist };
 }
 
 export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -75,7 +85,9 @@ export async function terminateGroup(proc: GroupProcess, graceMs: number): Promi
     await Promise.race([proc.exited, delay(graceMs)]);
   }
   signalGroup(proc.child, "SIGKILL");
-  return proc.exited;
+  const exit = await proc.exited;
+  proc.unlist();
+  return exit;
 }
 
 /** Keeps the last `limit` characters of a stream, for error messages. */
