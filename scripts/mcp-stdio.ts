@@ -10,6 +10,7 @@
 import path from "node:path";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { appDb } from "../lib/app-db";
+import { DataDirInUseError } from "../lib/db/data-dir-lock";
 import { embeddedWorkerEnabled } from "../lib/dispatch/embedded";
 import { startWorkerHost, type WorkerHost } from "../lib/dispatch/host";
 import { workerConfigFromEnvOrThrow } from "../lib/dispatch/worker-config";
@@ -52,6 +53,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  log("[baton mcp] failed to start:", error);
+  // A data dir held by the web server is an expected refusal: say where to go, no stack.
+  if (error instanceof DataDirInUseError) console.error(`[baton mcp] ${error.message}`);
+  else log("[baton mcp] failed to start:", error);
   process.exit(1);
 });

@@ -7,9 +7,13 @@
  *   opened by the notifier (lib/db/notify.ts).
  *
  * Invariants:
- * - Nothing connects at import time (`next build` imports route modules); `getDb()` opens
- *   lazily and caches the promise on globalThis, because Next's dev server and HMR evaluate
- *   modules more than once and PGlite must not be opened twice on one data dir.
+ * - Nothing connects at import time (`next build` imports route modules), and `getDb()`
+ *   refuses during `next build`; it opens lazily and caches the promise on globalThis,
+ *   because Next's dev server and HMR evaluate modules more than once and PGlite must not be
+ *   opened twice on one data dir.
+ * - A PGlite data dir is locked for the process that opened it (data-dir-lock.ts): a second
+ *   process fails fast naming the holder instead of silently losing writes. The lock goes
+ *   with `close()` (or the process).
  * - Every query function in lib/ takes a `Db` as its first argument, so tests pass their
  *   own (a fresh PGlite or a throwaway Postgres schema) and production the shared one.
  */
@@ -22,6 +26,7 @@ import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { SQL } from "drizzle-orm";
 import * as schema from "./schema";
+import { lockDataDirOrThrow } from "./data-dir-lock";
 import { migrateOrThrow } from "./migrate";
 import { PreparingClient } from "./preparing-client";
 
@@ -63,20 +68,44 @@ export interface OpenOptions {
 
 export async function openDb(options: OpenOptions = {}): Promise<Db> {
   const db = options.url ? await openPostgres(options.url, options) : await openPglite(options);
-  if (options.migrate !== false) await migrateOrThrow(db);
+  if (options.migrate !== false) {
+    try {
+      await migrateOrThrow(db);
+    } catch (error) {
+      // A retry (getDb's next call) must find the data dir unlocked.
+      await db.close().catch(() => {});
+      throw error;
+    }
+  }
   return db;
 }
 
 async function openPglite(options: OpenOptions): Promise<Db> {
   const dir = options.dataDir ?? path.join(dataDir(), "pgdata");
-  if (!dir.startsWith("memory://")) fs.mkdirSync(dir, { recursive: true });
-  const client = await PGlite.create(dir);
+  if (dir.startsWith("memory://")) return pgliteDb(await PGlite.create(dir), async () => {});
+  fs.mkdirSync(dir, { recursive: true });
+  const lock = await lockDataDirOrThrow(dir);
+  try {
+    return pgliteDb(await PGlite.create(dir), () => lock.release());
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+function pgliteDb(client: PGlite, unlock: () => Promise<void>): Db {
   const orm = drizzlePglite(client, { schema }) as unknown as Orm;
   return {
     driver: "pglite",
     orm,
     pglite: client,
-    close: () => client.close(),
+    async close() {
+      try {
+        await client.close();
+      } finally {
+        await unlock();
+      }
+    },
   };
 }
 
@@ -112,6 +141,11 @@ const shared = globalThis as unknown as { __batonDb?: Shared };
 
 /** The process-wide database, opened (and migrated) on first use. */
 export function getDb(): Promise<Db> {
+  if (process.env.NEXT_PHASE === "phase-production-build") {
+    // Nothing renders from the database at build time; opening it would lock a data dir a
+    // running server may hold.
+    return Promise.reject(new Error("the database is not opened during next build"));
+  }
   const holder = (shared.__batonDb ??= {});
   if (!holder.db) {
     holder.db = openDb({ url: process.env.DATABASE_URL || undefined }).catch((error: unknown) => {

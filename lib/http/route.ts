@@ -5,6 +5,7 @@
  * to the server log only).
  */
 import crypto from "node:crypto";
+import { DataDirInUseError } from "../db/data-dir-lock";
 import { refuseUnstorableOrThrow } from "./body";
 import { HttpError } from "./errors";
 
@@ -19,6 +20,9 @@ export function errorResponse(error: unknown): Response {
   if (error instanceof HttpError) {
     return json({ error: error.message, code: error.code, issues: error.issues }, { status: error.status });
   }
+  // Another process holds the embedded database: nothing is wrong with the request, and the
+  // message says which process and what to use instead.
+  if (error instanceof DataDirInUseError) return json({ error: error.message, code: "unavailable" }, { status: 503 });
   const requestId = crypto.randomUUID();
   console.error(`[baton] request ${requestId} failed:`, error);
   return json({ error: "internal error", code: "internal", requestId }, { status: 500 });
