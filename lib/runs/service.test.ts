@@ -8,6 +8,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rows } from "../db/client";
 import { EXAMPLE_FLOW } from "../flow/example";
+import { LEASE_LOSS_LIMIT } from "../dispatch/rescue-expired";
 import { HttpError } from "../http/errors";
 import { openHarness, waitFor, type Driver, type Harness } from "../engine/testing/harness";
 import {
@@ -142,7 +143,11 @@ describe.each<Driver>(["pglite", "postgres"])("run service on %s", (driver) => {
     expect((await codeOf(rerunStepOrThrow(h.db, id, "b", { prompt: "x" }))).message).toMatch(/prompt: step "b" \(check\) runs no agent prompt/);
     expect((await codeOf(rerunStepOrThrow(h.db, id, "a", { profile: "ghost" }))).message).toMatch(/profile: unknown profile "ghost"/);
     expect((await codeOf(rerunStepOrThrow(h.db, id, "a", { prompt: "{{inputs.nope}}" }))).code).toBe("validation_failed");
+    // A re-run starts the count of lost workers again (rescue-expired's LEASE_LOSS_LIMIT).
+    await rows(h.db.orm, sql`update steps set lease_losses = ${LEASE_LOSS_LIMIT} where run_id = ${id} and key = 'a'`);
     run = await rerunStepOrThrow(h.db, id, "a", { prompt: "two {{inputs.task}}" });
+    const [losses] = await rows<{ n: number }>(h.db.orm, sql`select lease_losses as n from steps where run_id = ${id} and key = 'a'`);
+    expect(losses.n).toBe(0);
     run = await h.drain(id);
     expect(step(run, "a").prompt).toBe("two x");
     expect(step(run, "a").attempts.map((a) => a.prompt)).toEqual(["one x", "two x"]);
