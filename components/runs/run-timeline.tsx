@@ -90,11 +90,7 @@ export const RunTimeline = memo(function RunTimeline({ steps, attempts, now, nod
                           <span className="text-emerald-700">+{bar.additions}</span> <span className="text-red-700">−{bar.deletions ?? 0}</span>
                         </span>
                       ) : null}
-                      {bar.workerLost ? (
-                        <span className="min-w-0 truncate text-amber-700" data-testid="timeline-worker-lost">
-                          worker lost
-                        </span>
-                      ) : bar.failure ? (
+                      {bar.failure && !bar.workerLost ? (
                         <span className="min-w-0 truncate text-red-700" data-testid="timeline-failure">
                           {bar.failure}
                         </span>
@@ -118,6 +114,12 @@ export const RunTimeline = memo(function RunTimeline({ steps, attempts, now, nod
                         } ${bar.live ? "opacity-80" : ""} ${isSelected ? "ring-2 ring-zinc-900 ring-offset-1" : "hover:ring-2 hover:ring-zinc-400"}`}
                         style={{ left: `${left}%`, width: `${width}%`, ...(bar.workerLost ? { backgroundImage: WORKER_LOST_STRIPES } : {}) }}
                       >
+                        {/* Inside the bar: the retry's bar usually starts right where this one ends. */}
+                        {bar.workerLost ? (
+                          <span className="min-w-0 truncate px-1 font-medium text-amber-950" data-testid="timeline-worker-lost">
+                            worker lost
+                          </span>
+                        ) : null}
                       </button>
                       <span
                         className="pointer-events-none absolute top-1 flex h-5 items-center gap-1 overflow-hidden whitespace-nowrap pl-1 text-[10px] text-zinc-600"

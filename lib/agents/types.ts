@@ -8,8 +8,9 @@
  *   refusal or max_tokens) and *throws* AgentError for failures (crash, protocol error,
  *   non-zero exit, HTTP error); cancellation via `signal` ends with stopReason "cancelled".
  *
- * Backend-specific settings arrive through `options` (the node's `options` bag merged over
- * the profile's config), never by widening this interface.
+ * Backend-specific settings arrive through `options` (the profile's config, with the node
+ * options its backend allows merged over it: lib/agents/node-options.ts), never by widening
+ * this interface.
  */
 
 export interface Usage {
@@ -78,7 +79,7 @@ export interface AgentTask {
   signal: AbortSignal;
   /** Milliseconds; the backend ends the task with AgentError("timeout") past it. */
   timeoutMs?: number;
-  /** The profile config merged with the node's options. */
+  /** The profile config merged with the node's allowed options. */
   options: Record<string, unknown>;
   /** Identifies the attempt, e.g. for demo's failTimes: fail while attempt <= failTimes. */
   attempt: number;
