@@ -62,6 +62,11 @@ export const fakeScriptSchema = z.object({
   promptUsage: z.object({ inputTokens: z.number(), outputTokens: z.number(), totalTokens: z.number() }).optional(),
   /** Answer session/new with "authentication required". */
   requireAuth: z.boolean().default(false),
+  /**
+   * Like codex-acp: advertise an "env_var" auth method and refuse session/new until
+   * `authenticate` was called with it while the variable is set in the agent's environment.
+   */
+  envAuth: z.object({ methodId: z.string(), variable: z.string() }).optional(),
   /** Answer session/prompt with a JSON-RPC error instead of a stop reason. */
   promptError: z.string().optional(),
 });

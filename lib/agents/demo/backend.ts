@@ -22,6 +22,8 @@ export const demoOptionsSchema = z.object({
   text: z.string().optional(),
   failTimes: z.number().int().min(0).optional(),
   hang: z.boolean().optional(),
+  /** The default step timeout for this profile (a node's own timeout wins). */
+  timeoutSec: z.number().int().min(1).max(24 * 3600).optional(),
 });
 export type DemoOptions = z.infer<typeof demoOptionsSchema>;
 
