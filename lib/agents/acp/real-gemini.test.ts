@@ -16,14 +16,16 @@ import { insertProfile } from "../../profiles/repository";
 import { startRunOrThrow, type RunDetail } from "../../runs/service";
 import { startModelServer, type ModelServer } from "../testing/model-server";
 import { processesIn } from "../testing/processes";
-import { realAgentCommand } from "../testing/real-agents";
+import { realAgentBinary } from "../testing/real-agents";
+import { applyPreset } from "../../profiles/presets/apply-preset";
+import { findPreset } from "../../profiles/presets";
 
 let h: Harness;
 let server: ModelServer;
-let command: string[];
+let binary: string;
 
 beforeAll(async () => {
-  [h, server, command] = await Promise.all([openHarness("pglite"), startModelServer(), realAgentCommand("gemini")]);
+  [h, server, binary] = await Promise.all([openHarness("pglite"), startModelServer(), realAgentBinary("gemini")]);
   process.env.BATON_TEST_GEMINI_KEY = "baton-test-gemini-key-0123456789";
 }, 15 * 60_000);
 afterAll(async () => {
@@ -33,21 +35,12 @@ afterAll(async () => {
 });
 
 let profiles = 0;
+/** A profile made by the Gemini CLI preset (its default mode asks before each edit: Baton's worktree policy answers). */
 async function geminiProfile(clientFs: boolean): Promise<string> {
-  const id = `gemini-${++profiles}`;
-  await insertProfile(h.db.orm, {
-    id,
-    backend: "acp",
-    label: "Gemini CLI",
-    enabled: true,
-    config: {
-      command,
-      clientFs,
-      // Gemini's default mode asks before each edit: Baton's worktree policy answers.
-      env: { GEMINI_API_KEY: "$BATON_TEST_GEMINI_KEY", GOOGLE_GEMINI_BASE_URL: server.origin },
-    },
-  });
-  return id;
+  const applied = applyPreset(findPreset("gemini-cli")!, { binary, model: "gemini-3.5-flash-lite", apiKey: "$BATON_TEST_GEMINI_KEY", baseURL: server.origin }, `gemini-${++profiles}`);
+  if (!applied.ok) throw new Error(JSON.stringify(applied.issues));
+  await insertProfile(h.db.orm, { ...applied.profile, enabled: true, config: { ...applied.profile.config, clientFs } });
+  return applied.profile.id;
 }
 
 const codeStep = (run: RunDetail) => run.steps.find((s) => s.key === "code")!;
@@ -78,7 +71,7 @@ describe("Gemini CLI over ACP", () => {
     expect(await git(repo, "show", `${step.resultCommit}:notes.txt`)).toBe("from gemini");
     expect(step.diff).toContain("+++ b/notes.txt");
     expect(step.output).toBe("Created notes.txt.");
-    // The node's model reached the agent (session/set_model), not Gemini's "auto" router.
+    // The node's model reached the agent (session/set_model), not the profile's -m model.
     const models = new Set(server.requests.filter((r) => r.format === "gemini").map((r) => /models\/([^:]+):/.exec(r.url)?.[1]));
     expect(models).toEqual(new Set(["gemini-2.5-pro"]));
     // The turn's totals from `_meta.quota.token_count`.
@@ -96,6 +89,6 @@ describe("Gemini CLI over ACP", () => {
     const step = codeStep(run);
     expect(run.status).toBe("failed");
     expect(step.error).toMatch(/^the agent's edits failed and it changed nothing: Writing to notes\.txt \(Error checking existing file/);
-    expect(step.diffStats?.files ?? 0).toBe(0);
+    expect((step.diffStats as { files?: number } | null)?.files ?? 0).toBe(0);
   });
 });

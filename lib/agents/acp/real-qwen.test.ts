@@ -18,15 +18,17 @@ import { insertProfile } from "../../profiles/repository";
 import { cancelRunOrThrow, getRunOrThrow, startRunOrThrow, type RunDetail } from "../../runs/service";
 import { startModelServer, type ModelServer } from "../testing/model-server";
 import { processesIn } from "../testing/processes";
-import { realAgentCommand } from "../testing/real-agents";
+import { realAgentBinary } from "../testing/real-agents";
+import { applyPreset } from "../../profiles/presets/apply-preset";
+import { findPreset } from "../../profiles/presets";
 
 const KEY = "sk-baton-test-qwen-0123456789";
 let h: Harness;
 let server: ModelServer;
-let command: string[];
+let binary: string;
 
 beforeAll(async () => {
-  [h, server, command] = await Promise.all([openHarness("pglite"), startModelServer(), realAgentCommand("qwen")]);
+  [h, server, binary] = await Promise.all([openHarness("pglite"), startModelServer(), realAgentBinary("qwen")]);
   process.env.BATON_TEST_QWEN_KEY = KEY;
 }, 15 * 60_000);
 afterAll(async () => {
@@ -36,23 +38,12 @@ afterAll(async () => {
 });
 
 let profiles = 0;
+/** A profile made by the Qwen Code preset (mode "default": every edit asks, Baton's worktree policy decides). */
 async function qwenProfile(extra: Record<string, unknown> = {}): Promise<string> {
-  const id = `qwen-${++profiles}`;
-  await insertProfile(h.db.orm, {
-    id,
-    backend: "acp",
-    label: "qwen-code",
-    enabled: true,
-    config: {
-      command,
-      // "default": every edit asks for permission, so Baton's worktree policy decides.
-      mode: "default",
-      env: { OPENAI_API_KEY: "$BATON_TEST_QWEN_KEY", OPENAI_BASE_URL: `${server.origin}/v1`, OPENAI_MODEL: "scripted" },
-      homeFiles: { ".qwen/settings.json": JSON.stringify({ security: { auth: { selectedType: "openai" } }, ui: { enableFollowupSuggestions: false } }) },
-      ...extra,
-    },
-  });
-  return id;
+  const applied = applyPreset(findPreset("qwen-code")!, { binary, model: "scripted", baseURL: `${server.origin}/v1`, apiKey: "$BATON_TEST_QWEN_KEY" }, `qwen-${++profiles}`);
+  if (!applied.ok) throw new Error(JSON.stringify(applied.issues));
+  await insertProfile(h.db.orm, { ...applied.profile, enabled: true, config: { ...applied.profile.config, ...extra } });
+  return applied.profile.id;
 }
 
 async function startOneNodeRun(profile: string): Promise<{ id: string; repo: string; worktree: string; baseCommit: string }> {

@@ -26,12 +26,14 @@ export interface RealAgent {
   acpArgs: string[];
   /** Run the bin with node (a JS entry) or directly (a native launcher script). */
   viaNode: boolean;
+  /** Its name in node_modules/.bin. */
+  binName: string;
 }
 
 export const REAL_AGENTS = {
-  qwen: { pkg: "@qwen-code/qwen-code", version: "0.24.4", bin: "cli-entry.js", acpArgs: ["--acp"], viaNode: true },
-  gemini: { pkg: "@google/gemini-cli", version: "0.61.0", bin: "bundle/gemini.js", acpArgs: ["--acp"], viaNode: true },
-  codex: { pkg: "@zed-industries/codex-acp", version: "0.16.0", bin: "bin/codex-acp.js", acpArgs: [], viaNode: true },
+  qwen: { pkg: "@qwen-code/qwen-code", version: "0.24.4", bin: "cli-entry.js", acpArgs: ["--acp"], viaNode: true, binName: "qwen" },
+  gemini: { pkg: "@google/gemini-cli", version: "0.61.0", bin: "bundle/gemini.js", acpArgs: ["--acp"], viaNode: true, binName: "gemini" },
+  codex: { pkg: "@zed-industries/codex-acp", version: "0.16.0", bin: "bin/codex-acp.js", acpArgs: [], viaNode: true, binName: "codex-acp" },
 } as const satisfies Record<string, RealAgent>;
 export type RealAgentName = keyof typeof REAL_AGENTS;
 
@@ -48,6 +50,18 @@ async function exists(file: string): Promise<boolean> {
 
 /** Installs the agent when missing; returns the argv that starts it in ACP mode. */
 export async function realAgentCommand(name: RealAgentName): Promise<string[]> {
+  const { entry } = await installed(name);
+  const agent: RealAgent = REAL_AGENTS[name];
+  return agent.viaNode ? [process.execPath, entry, ...agent.acpArgs] : [entry, ...agent.acpArgs];
+}
+
+/** Installs the agent when missing; returns its bin (as a user's PATH would have it), for presets. */
+export async function realAgentBinary(name: RealAgentName): Promise<string> {
+  const { dir } = await installed(name);
+  return path.join(dir, "node_modules", ".bin", REAL_AGENTS[name].binName);
+}
+
+async function installed(name: RealAgentName): Promise<{ dir: string; entry: string }> {
   const agent: RealAgent = REAL_AGENTS[name];
   const cache = agentsCacheDir();
   const slug = `${agent.pkg.replace(/^@/, "").replace(/\//g, "+")}-${agent.version}`;
@@ -71,5 +85,5 @@ export async function realAgentCommand(name: RealAgentName): Promise<string[]> {
       await fs.rm(staging, { recursive: true, force: true });
     }
   }
-  return agent.viaNode ? [process.execPath, entry, ...agent.acpArgs] : [entry, ...agent.acpArgs];
+  return { dir, entry };
 }
