@@ -26,6 +26,8 @@ export interface TimelineBar {
   deletions: number | null;
   /** Why it failed (failed/canceled bars), first line only. */
   failure: string | null;
+  /** The attempt ran out of time (its node's, profile's or the default timeout). */
+  timedOut: boolean;
   winner: boolean;
 }
 
@@ -55,6 +57,11 @@ function firstLine(text: string | null): string | null {
   if (!text) return null;
   const line = text.split("\n").find((l) => l.trim() !== "") ?? "";
   return line.length > 160 ? `${line.slice(0, 157)}…` : line;
+}
+
+/** detail.reason "timed_out" is how the engine and the worker record a timeout. */
+function timedOut(attempt: { state: string; detail: Record<string, unknown> | null }): boolean {
+  return attempt.state === "failed" && attempt.detail?.reason === "timed_out";
 }
 
 function subLaneLabel(step: StepDto): string {
@@ -98,6 +105,7 @@ export function buildTimeline(
       additions: attempt.diffStats?.additions ?? null,
       deletions: attempt.diffStats?.deletions ?? null,
       failure: attempt.state === "failed" || attempt.state === "canceled" ? firstLine(attempt.error) : null,
+      timedOut: timedOut(attempt),
       winner: false,
     });
   }
@@ -117,6 +125,7 @@ export function buildTimeline(
       additions: step.diffStats?.additions ?? null,
       deletions: step.diffStats?.deletions ?? null,
       failure: step.state === "failed" || step.state === "canceled" ? firstLine(step.error) : null,
+      timedOut: timedOut(step),
       winner: false,
     });
   }
