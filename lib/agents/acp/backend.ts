@@ -20,6 +20,7 @@ import { acpAvailability } from "./availability";
 import { createClientApp } from "./client-app";
 import { acpConfigSchema, type AcpConfig } from "./config";
 import { realRoot } from "./confine";
+import { FinalAnswer } from "./final-answer";
 import { messageOf } from "./messages";
 export { messageOf };
 import { openSession } from "./open-session";
@@ -56,27 +57,6 @@ function crashError(info: ExitInfo, stderr: string, phase: string, spawnError?: 
 function abortKind(signal: AbortSignal): "cancel" | "timeout" {
   const reason: unknown = signal.reason;
   return typeof reason === "object" && reason !== null && (reason as { name?: unknown }).name === "TimeoutError" ? "timeout" : "cancel";
-}
-
-/**
- * The step's output is the agent's final answer: the text after its last tool call (the last
- * non-empty stretch of text between tool calls). Notices an agent streams before working
- * (Claude's billing notice, Codex's model-metadata warning) stay in the transcript — the
- * text-chunk events — but not in `{{steps.x.output}}`.
- */
-class FinalAnswer {
-  private last = "";
-  private current = "";
-  text(chunk: string): void {
-    this.current += chunk;
-  }
-  toolCall(): void {
-    if (this.current.trim()) this.last = this.current;
-    this.current = "";
-  }
-  toString(): string {
-    return (this.current.trim() ? this.current : this.last).trim();
-  }
 }
 
 async function runAcp(task: AgentTask): Promise<AgentResult> {
