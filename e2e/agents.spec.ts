@@ -31,6 +31,8 @@ test.describe("agent presets", () => {
     expect((await (await request.get("/api/profiles/qwen-2")).status())).toBe(404);
 
     await agents.fill(form, { id: "qwen-e2e", binary, model: "qwen3-coder", baseURL: "http://127.0.0.1:9/v1", apiKey: "$BATON_E2E_QWEN_KEY" });
+    fs.mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SHOTS, "agents-preset-form.png"), fullPage: true });
     await form.getByTestId("preset-add").click();
     const row = agents.row("qwen-e2e");
     await expect(row).toBeVisible();
@@ -38,7 +40,6 @@ test.describe("agent presets", () => {
     const badge = row.getByTestId("availability-available");
     await expect(badge).toHaveAttribute("data-checked", "started", { timeout: 120_000 });
     await expect(row.getByTestId("availability-reason")).toContainText(/qwen-code 0\.24\.4 answered initialize in \d+ ms/);
-    fs.mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SHOTS, "agents-added.png"), fullPage: true });
 
     // The profile holds what qwen needs: its settings file goes to the profile's own HOME.

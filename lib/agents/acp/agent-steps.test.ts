@@ -116,6 +116,31 @@ describe("agent steps with a real ACP subprocess", () => {
   });
 });
 
+describe("agent starts", () => {
+  it("an agent starts once per step (its own initialize is the check), even with a cold availability cache", async () => {
+    const startLog = path.join(h.dataDir, `starts-${profiles}.log`);
+    const profile = await fakeProfile({ startLog, steps: [{ op: "chunk", text: "hi" }] });
+    const { id } = await repoRun([
+      { id: "a", kind: "agent", config: { profile, prompt: "{{inputs.task}}" } },
+      { id: "b", kind: "agent", config: { profile, prompt: "{{inputs.task}}" } },
+    ]);
+    const run = await h.drain(id);
+    expect(run.status).toBe("succeeded");
+    expect(fs.readFileSync(startLog, "utf8").trim().split("\n")).toHaveLength(2);
+  });
+
+  it("a slow start is a retryable failure that says how long it waited", async () => {
+    const slow = await fakeProfile({ initialize: "hang" }, { startTimeoutMs: 1000 });
+    const { id } = await repoRun([{ id: "code", kind: "agent", config: { profile: slow, prompt: "{{inputs.task}}", retries: 1 } }]);
+    const run = await h.drain(id);
+    const step = stepOf(run, "code");
+    expect(step.state).toBe("failed");
+    expect(step.attempt).toBe(2); // retried: not a cached "unavailable"
+    expect(step.error).toMatch(/^the agent did not finish starting \(initialize\) within 1000 ms \(stopped after \d+ ms\)$/);
+    expect(step.detail).toMatchObject({ retryable: true, code: "timeout" });
+  });
+});
+
 describe("acp backend protocol details", () => {
   it("calls authenticate with the env-var method whose variable the profile sets, before session/new", async () => {
     const script: FakeScript = { envAuth: { methodId: "fake-api-key", variable: "FAKE_API_KEY" }, steps: [{ op: "chunk", text: "in" }] };

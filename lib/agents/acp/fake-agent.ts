@@ -10,6 +10,7 @@ import * as acp from "@agentclientprotocol/sdk";
 import { fakeScriptSchema, type FakeStep } from "./fake-script";
 
 const script = fakeScriptSchema.parse(JSON.parse(fs.readFileSync(process.argv[2] ?? "", "utf8")));
+if (script.startLog) fs.appendFileSync(script.startLog, `${process.pid}\n`);
 const SESSION_ID = "fake-session-1";
 let sessionCwd = process.cwd();
 let mode = "default";

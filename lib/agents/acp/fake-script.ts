@@ -60,6 +60,8 @@ export const fakeScriptSchema = z.object({
   stopReason: z.enum(["end_turn", "max_tokens", "max_turn_requests", "refusal", "cancelled"]).default("end_turn"),
   /** Put on the prompt response as the (unstable) `usage` field. */
   promptUsage: z.object({ inputTokens: z.number(), outputTokens: z.number(), totalTokens: z.number() }).optional(),
+  /** Appends the agent's pid to this file when it starts (tests count starts). */
+  startLog: z.string().optional(),
   /** Answer session/new with "authentication required". */
   requireAuth: z.boolean().default(false),
   /**
