@@ -9,6 +9,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rows } from "../../db/client";
+import { sweepFinishedRuns } from "../../engine/run-cleanup";
 import { openHarness, type Harness } from "../../engine/testing/harness";
 import { attemptWorktreePath, worktreesRoot } from "../../git/ref-names";
 import { createRepo, git, makeTempDir } from "../../git/test-repos";
@@ -31,6 +32,8 @@ beforeAll(async () => {
 afterAll(async () => {
   delete process.env.BATON_TEST_GEMINI_KEY;
   await server?.close();
+  // Waits for the last run's background cleanup (it shares in-flight cleanups) before the database closes.
+  if (h) await sweepFinishedRuns(h.db.orm, h.dataDir, true);
   await h?.close();
 });
 
