@@ -12,9 +12,11 @@
  * then, from the other layers:
  *   git: worktree setup/diff/commit per step on generated 1k- and 10k-file repos (bench/git.ts)
  *   ACP: protocol round trip per prompt and whole-task cost with the fake agent
+ *   real agent: Baton's overhead per step with the real qwen-code CLI against a scripted
+ *   model server, versus a bare ACP client doing the same turn (bench/real-agent.ts)
  *   events: commit → browser onmessage latency with 1 and 20 viewers, run-page frame time
  *   (bench/events.ts; builds and starts the app)
- * BATON_BENCH_ONLY=dispatch,git,acp,events picks sections.
+ * BATON_BENCH_ONLY=dispatch,git,acp,agent,events picks sections.
  */
 import { openDb, type Db } from "../lib/db/client";
 import { closeNotifier } from "../lib/db/notify";
@@ -28,6 +30,7 @@ import { benchWork, type BenchWork } from "./dispatch-work";
 import { runGitBench } from "./git";
 import { runEventsBench } from "./events";
 import { measureAcpPerPrompt, measureAcpPerTask } from "../lib/agents/testing/acp-round-trip";
+import { runRealAgentBench } from "./real-agent";
 
 const CHAIN = 200;
 /** Baton/graphile-worker chain pairs; the reported figures are medians. */
@@ -51,7 +54,7 @@ function line(label: string, value: string, target: string, ok: boolean): void {
   console.log(`${label.padEnd(44)} ${value.padEnd(34)} target ${target.padEnd(14)} ${ok ? "OK" : "MISSED"}`);
 }
 
-const only = new Set((process.env.BATON_BENCH_ONLY ?? "dispatch,git,acp,events").split(",").map((s) => s.trim()));
+const only = new Set((process.env.BATON_BENCH_ONLY ?? "dispatch,git,acp,agent,events").split(",").map((s) => s.trim()));
 
 async function main(): Promise<void> {
   if (only.has("dispatch")) await dispatchSection();
@@ -65,6 +68,10 @@ async function main(): Promise<void> {
     const perTask = await measureAcpPerTask(10);
     line("ACP round trip per prompt, fake agent (ms)", `p50 ${round(perPrompt.p50)}  p95 ${round(perPrompt.p95)}  (n=${perPrompt.n})`, "(reference)", true);
     line("ACP whole task: spawn→init→prompt→kill (ms)", `p50 ${round(perTask.p50, 0)}  p95 ${round(perTask.p95, 0)}  (n=${perTask.n})`, "(reference)", true);
+  }
+  if (only.has("agent")) {
+    console.log("");
+    await runRealAgentBench(5);
   }
   if (only.has("events")) {
     console.log("");

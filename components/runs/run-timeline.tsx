@@ -90,6 +90,11 @@ export const RunTimeline = memo(function RunTimeline({ steps, attempts, now, nod
                           <span className="text-emerald-700">+{bar.additions}</span> <span className="text-red-700">−{bar.deletions ?? 0}</span>
                         </span>
                       ) : null}
+                      {bar.timedOut ? (
+                        <span className="shrink-0 rounded bg-amber-100 px-1 text-[10px] font-medium text-amber-900" data-testid="timeline-timed-out">
+                          timed out
+                        </span>
+                      ) : null}
                       {bar.failure && !bar.workerLost ? (
                         <span className="min-w-0 truncate text-red-700" data-testid="timeline-failure">
                           {bar.failure}

@@ -130,6 +130,13 @@ export const StepPanel = memo(function StepPanel({ run, step, attempt, live, now
       <Section title={running ? "Output (live)" : "Output"} testId="step-output-section">
         {view.output ? <Markdown text={view.output} testId="step-output" /> : <div className="text-[12px] text-zinc-400">{running ? "Waiting for output…" : "No output."}</div>}
         {step.outputTruncated && attempt === step.attempt ? <div className="text-[11px] text-amber-700">Output truncated at the storage limit.</div> : null}
+        {!running && streamed?.text && streamed.text.trim() !== view.output.trim() ? (
+          // The output is the agent's final answer; everything it said stays readable here.
+          <details className="text-[12px]" data-testid="step-transcript">
+            <summary className="cursor-pointer text-zinc-500 hover:text-zinc-800">Full transcript ({streamed.text.length.toLocaleString()} characters)</summary>
+            <Markdown text={streamed.text} testId="step-transcript-text" />
+          </details>
+        ) : null}
       </Section>
       {streamed && streamed.toolCalls.length > 0 ? (
         <Section title="Tool calls">

@@ -5,6 +5,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Fragment, useState } from "react";
+import { AddAgent } from "./add-agent";
 import { AvailabilityBadge } from "./availability-badge";
 import { ProfileForm } from "./profile-form";
 import { deleteProfile, listProfiles, profileKeys, type ProfileDto } from "./profiles-api";
@@ -25,7 +26,7 @@ export function profileSummary(profile: ProfileDto): string {
   return profile.backend === "demo" ? "built in, offline" : "";
 }
 
-function ProfileRow({ profile, editing, onEdit, onDone }: { profile: ProfileDto; editing: boolean; onEdit: () => void; onDone: () => void }) {
+function ProfileRow({ profile, editing, autoTest, onEdit, onDone }: { profile: ProfileDto; editing: boolean; autoTest: boolean; onEdit: () => void; onDone: () => void }) {
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
   const remove = useMutation({
@@ -55,7 +56,7 @@ function ProfileRow({ profile, editing, onEdit, onDone }: { profile: ProfileDto;
           </div>
         </td>
         <td className="px-3 py-1.5 align-top">
-          <AvailabilityBadge profile={profile} />
+          <AvailabilityBadge profile={profile} autoTest={autoTest} />
         </td>
         <td className="whitespace-nowrap px-3 py-1.5 text-right align-top">
           {confirming ? (
@@ -97,6 +98,8 @@ function ProfileRow({ profile, editing, onEdit, onDone }: { profile: ProfileDto;
 export function AgentProfilesPage() {
   const profiles = useQuery({ queryKey: profileKeys.list(), queryFn: listProfiles });
   const [editing, setEditing] = useState<string | null>(null);
+  const [adding, setAdding] = useState(false);
+  const [added, setAdded] = useState<string | null>(null);
   const creating = editing === "";
 
   return (
@@ -104,16 +107,29 @@ export function AgentProfilesPage() {
       <div className="mb-1 flex items-center gap-2">
         <h1 className="text-[15px] font-semibold text-zinc-900">Agent profiles</h1>
         {profiles.data ? <span className="text-[12px] text-zinc-500">{profiles.data.length}</span> : null}
-        <div className="ml-auto">
-          <button type="button" className={primaryButtonClass} onClick={() => setEditing("")} disabled={creating} data-testid="profile-new">
-            + New profile
+        <div className="ml-auto flex gap-1.5">
+          <button type="button" className={buttonClass} onClick={() => setEditing("")} disabled={creating} data-testid="profile-new">
+            Custom profile
+          </button>
+          <button type="button" className={primaryButtonClass} onClick={() => setAdding(true)} disabled={adding} data-testid="agent-add">
+            + Add agent
           </button>
         </div>
       </div>
       <p className="mb-3 text-[12px] text-zinc-500">
-        A profile is a named, configured agent backend that flow nodes refer to. Secrets are stored only as <code className="font-mono">$ENV_VAR</code> references and read from Baton&apos;s environment when a step starts.
+        A profile is a named, configured agent backend that flow nodes refer to. Secrets are stored only as <code className="font-mono">$ENV_VAR</code> references and read from Baton&apos;s environment when a step starts. Each agent profile gets its own HOME under the data dir. Availability shows what was checked: <b>installed</b> (found, nothing started), <b>started</b> (Test connection: one real initialize) or <b>authenticated</b> (Check login: a session opens).
       </p>
       <div className="overflow-hidden rounded-md border border-zinc-200 bg-white">
+        {adding ? (
+          <AddAgent
+            taken={new Set(profiles.data?.map((p) => p.id) ?? [])}
+            onClose={() => setAdding(false)}
+            onAdded={(profile) => {
+              setAdding(false);
+              setAdded(profile.id);
+            }}
+          />
+        ) : null}
         {creating ? (
           <div data-testid="profile-create">
             <div className="px-3 pt-2 text-[12px] font-semibold text-zinc-700">New profile</div>
@@ -150,6 +166,7 @@ export function AgentProfilesPage() {
                 key={profile.id}
                 profile={profile}
                 editing={editing === profile.id}
+                autoTest={added === profile.id}
                 onEdit={() => setEditing(profile.id)}
                 onDone={() => setEditing(null)}
               />

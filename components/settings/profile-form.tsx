@@ -103,7 +103,7 @@ export function ProfileForm({ profile, onDone }: { profile: ProfileDto | null; o
       {b === "acp" || b === "command" ? (
         <>
           <Field label="Command (one argument per line)" name="command" error={errors.command} hint={b === "command" ? "use {prompt} in an argument to pass the prompt there" : "spawned directly, never through a shell"}>
-            <textarea className={`${monoInputClass} h-20`} value={fields.command} onChange={(e) => set("command", e.target.value)} aria-invalid={!!errors.command} data-testid="input-command" placeholder={b === "acp" ? "gemini\n--experimental-acp" : "claude\n-p\n{prompt}"} />
+            <textarea className={`${monoInputClass} h-20`} value={fields.command} onChange={(e) => set("command", e.target.value)} aria-invalid={!!errors.command} data-testid="input-command" placeholder={b === "acp" ? "gemini\n--acp" : "claude\n-p\n{prompt}"} />
           </Field>
           <Field label="Environment (KEY=value per line)" name="env" error={errors.env} hint="secrets as references: ANTHROPIC_API_KEY=$ANTHROPIC_API_KEY">
             <textarea className={`${monoInputClass} h-20`} value={fields.env} onChange={(e) => set("env", e.target.value)} aria-invalid={!!errors.env} data-testid="input-env" />

@@ -18,6 +18,8 @@ export interface Usage {
   outputTokens?: number;
   totalTokens?: number;
   costUsd?: number;
+  /** Context window in use at the end (as ACP's usage_update reports it); not tokens spent. */
+  contextTokens?: number;
 }
 
 export type ToolCallStatus = "pending" | "in_progress" | "completed" | "failed";
@@ -52,6 +54,7 @@ export type AgentEvent =
       type: "tool-call-update";
       toolCallId: string;
       title?: string;
+      kind?: ToolKind;
       status?: ToolCallStatus;
       locations?: string[];
       content?: ToolCallContent[];
@@ -98,15 +101,33 @@ export class AgentError extends Error {
   }
 }
 
+/**
+ * How far an availability check went: the program is there (installed), it answered a real
+ * start (started: an ACP `initialize`, an endpoint's model list), it opened a session with
+ * its credentials (authenticated).
+ */
+export type AvailabilityLevel = "installed" | "started" | "authenticated";
+
 export interface Availability {
   available: boolean;
-  /** Why not, or what was found ("claude-agent-acp 0.4.1 on PATH"). */
+  /** Why not, or what was found ("claude-agent-acp 0.4.1 on PATH"); an agent's error verbatim. */
   reason: string;
+  /** What was checked (absent: the backend has only one kind of check). */
+  checked?: AvailabilityLevel;
+  /** How long the check took, when it started something. */
+  ms?: number;
+}
+
+export interface AvailabilityOptions {
+  /** How far to check (default "installed": nothing is started). */
+  level?: AvailabilityLevel;
+  /** The profile's part of the environment (its env and HOME), as a step would get it. */
+  env?: Record<string, string>;
 }
 
 export interface AgentBackend {
   readonly id: "acp" | "command" | "openai" | "demo";
   run(task: AgentTask): Promise<AgentResult>;
-  /** Cheap check for the settings page and for failing a step at once. */
-  availability(config: Record<string, unknown>): Promise<Availability>;
+  /** The settings page's check; steps never call it (their own start is the check). */
+  availability(config: Record<string, unknown>, options?: AvailabilityOptions): Promise<Availability>;
 }

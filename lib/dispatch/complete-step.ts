@@ -148,7 +148,19 @@ export function outcomeColumns(outcome: StepOutcome): OutcomeColumns {
         worktree: outcome.worktree ?? null,
       };
     case "canceled":
-      return { ...base, output: outcome.output ?? null, usage: outcome.usage ?? {}, error: "canceled" };
+      return {
+        ...base,
+        output: outcome.output ?? null,
+        usage: outcome.usage ?? {},
+        error: "canceled",
+        detail: outcome.detail ?? {},
+        startCommit: outcome.startCommit ?? null,
+        resultCommit: outcome.resultCommit ?? null,
+        branch: outcome.branch ?? null,
+        worktree: outcome.worktree ?? null,
+        diff: outcome.diff ?? null,
+        diffStats: outcome.diffStats ?? null,
+      };
     case "waiting":
       return { ...base, detail: outcome.detail ?? {} };
   }

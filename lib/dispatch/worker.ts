@@ -27,6 +27,7 @@
  * - Cancel requests (seen by the heartbeat), timeouts and lease loss abort the step's
  *   signal; the reason decides the outcome written (canceled / failed "timed out" / none).
  */
+import { cancelRequested } from "./cancel-requested";
 import { dataDir as defaultDataDir, type Db } from "../db/client";
 import type { StepRow } from "../db/schema";
 import { STEP_READY_CHANNEL, type Engine, type StepEventInput, type StepOutcome } from "../engine/contract";
@@ -361,7 +362,10 @@ export class Worker {
   private abort(entry: Running, cause: AbortCause): void {
     if (entry.cause) return;
     entry.cause = cause;
-    entry.controller.abort(new Error(`step ${cause}`));
+    // A timeout aborts with a TimeoutError, so the agent backend logs "timed out", not "cancel requested".
+    entry.controller.abort(
+      cause === "timeout" ? new DOMException(`step timed out after ${entry.step.timeoutMs} ms`, "TimeoutError") : new Error(`step ${cause}`),
+    );
   }
 
   /** Resolves to the ids the completion readied (none when it was not written). */
@@ -387,7 +391,9 @@ export class Worker {
     }
     this.endExecution(entry);
     if (entry.cause === "lease-lost" || entry.cause === "shutdown") return [];
-    const final = settleOutcome({ outcome, thrown, cause: entry.cause, timeoutMs: step.timeoutMs });
+    let cause = entry.cause;
+    if (cause === null && outcome?.state === "failed" && (await cancelRequested(this.db.orm, step.id, step.fence).catch(() => false))) cause = "cancel";
+    const final = settleOutcome({ outcome, thrown, cause, timeoutMs: step.timeoutMs });
     // The database dropping under the engine is not the node's failure: retry without
     // spending the node's retry budget.
     const grantAttempt = outcome === null && entry.cause === null && isTransientDatabaseError(thrown);

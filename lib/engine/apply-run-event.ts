@@ -7,7 +7,7 @@ import type { Executor } from "../db/client";
 import { applyCommands, runOnlyChange, updateRuns } from "./apply-commands";
 import { loadRunStateForUpdate, loadRunStatesForUpdate, type LockedRun } from "./load-run-state";
 import { reduce, type RunEvent } from "./reducer";
-import { isTerminalRun, type RunState } from "./run-state";
+import type { RunState } from "./run-state";
 import type { Advance, AdvanceRunsOptions } from "./contract";
 import { runStateCache, withChanges } from "./run-state-cache";
 
@@ -38,7 +38,10 @@ async function applyReduced(tx: Executor, runId: string, result: ReturnType<type
 function advanceOf(result: ApplyResult, before: LockedRun | undefined): Advance {
   // A run deleted under a running step has nothing left to advance.
   if (!result.ok) return { readyStepIds: [], ended: false };
-  const ended = isTerminalRun(result.state.status) && !(before && isTerminalRun(before.status));
+  // Ended = finished: terminal with no step still running. A canceled run is terminal at
+  // once but finishes only when its last running step has stopped, and only then may its
+  // worktrees go (agents may still be writing, and their partial work is committed).
+  const ended = result.state.finished && !(before && before.state.finished);
   // Only a run with a step working in a directory can have files to remove (onRunEnded).
   const hasWorkspaces = result.state.steps.some((s) => s.workspace !== "none");
   return { readyStepIds: result.readyStepIds, ended: ended && hasWorkspaces };

@@ -139,8 +139,9 @@ export async function commitAttemptOrThrow(prepared: PreparedWorktree, message: 
 
 /**
  * Folds the recorded changes into the outcome. Succeeded outcomes carry them in the contract's
- * fields. The contract's failed and canceled outcomes have no result-commit/diff fields, so a
- * failed attempt's result commit and stats go into `detail` (its branch still holds the work).
+ * fields, and so do canceled ones (partial work is committed and shown). The contract's failed
+ * outcome has no result-commit/diff fields, so a failed attempt's result commit and stats go
+ * into `detail` (its branch still holds the work).
  */
 export function withChanges(outcome: StepOutcome, changes: RecordedChanges): StepOutcome {
   const { startCommit, resultCommit, branch, worktree, diff, diffStats } = changes;
@@ -158,6 +159,9 @@ export function withChanges(outcome: StepOutcome, changes: RecordedChanges): Ste
       };
     case "failed":
       return { ...outcome, startCommit, branch, worktree, detail: { ...outcome.detail, resultCommit, diffStats, committed: changes.committed } };
+    case "canceled":
+      // The partial work of a canceled attempt is kept and shown like any other's.
+      return { ...outcome, startCommit, resultCommit, branch, worktree, diff, diffStats, detail: { ...outcome.detail, committed: changes.committed } };
     default:
       return outcome;
   }

@@ -79,8 +79,22 @@ export type StepOutcome =
       branch?: string;
       worktree?: string;
     }
-  /** Cancellation was requested while it ran. */
-  | { state: "canceled"; output?: string; usage?: Usage }
+  /**
+   * Cancellation was requested while it ran. A code step's partial work is committed and
+   * recorded like any attempt's (its commit, diff and stats).
+   */
+  | {
+      state: "canceled";
+      output?: string;
+      usage?: Usage;
+      detail?: Record<string, unknown>;
+      startCommit?: string;
+      resultCommit?: string;
+      branch?: string;
+      worktree?: string;
+      diff?: string;
+      diffStats?: DiffStats;
+    }
   /** Approval steps and manual selects: park until a person acts (API approve/select). */
   | { state: "waiting"; detail?: Record<string, unknown> };
 

@@ -45,7 +45,7 @@ export async function executeAgentInWorktree(
   }
   try {
     const changes = await commitAttemptOrThrow(prepared, commitMessage(context, outcome));
-    return withChanges(outcome, changes);
+    return judgeCodeOutcome(withChanges(outcome, changes), spec.role);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     if (outcome.state !== "succeeded") return outcome;
@@ -61,6 +61,46 @@ export async function executeAgentInWorktree(
       worktree: prepared.path,
     };
   }
+}
+
+/**
+ * A code step that "succeeded" without doing its job is not green:
+ * - its agent reported failed edits and changed nothing (Gemini's "Error checking existing
+ *   file" with end_turn): failed, with the failed tool calls named;
+ * - an arena contestant with no change and no output did nothing, so it can't win: failed,
+ *   saying so in its lane.
+ */
+export function judgeCodeOutcome(outcome: StepOutcome, role: StepSpec["role"]): StepOutcome {
+  if (outcome.state !== "succeeded") return outcome;
+  const unchanged = (outcome.diffStats?.files ?? 0) === 0;
+  if (!unchanged) return outcome;
+  const failedEdits = Array.isArray(outcome.detail?.failedEdits) ? (outcome.detail.failedEdits as Array<{ title: string; message?: string }>) : [];
+  const detail = { ...outcome.detail, retryable: false };
+  const lineage = { startCommit: outcome.startCommit, branch: outcome.branch, worktree: outcome.worktree };
+  if (failedEdits.length > 0) {
+    const named = failedEdits.map((f) => `${f.title}${f.message ? ` (${f.message.split("\n")[0]})` : ""}`).join("; ");
+    return {
+      state: "failed",
+      error: `the agent's edits failed and it changed nothing: ${named}`,
+      output: outcome.output,
+      ...(outcome.usage ? { usage: outcome.usage } : {}),
+      retryable: true,
+      detail: { ...detail, retryable: true },
+      ...lineage,
+    };
+  }
+  if (role === "contestant" && !outcome.output.trim()) {
+    return {
+      state: "failed",
+      error: "did nothing: no change to the code and no output, so it can't win",
+      output: outcome.output,
+      ...(outcome.usage ? { usage: outcome.usage } : {}),
+      retryable: false,
+      detail,
+      ...lineage,
+    };
+  }
+  return outcome;
 }
 
 function commitMessage(context: StepContext, outcome: StepOutcome): string {

@@ -12,7 +12,6 @@
 import type { PredictedAdvance, PredictedChange } from "./contract";
 import { reduce } from "./reducer";
 import { runStateCache, withChanges } from "./run-state-cache";
-import { isTerminalRun } from "./run-state";
 
 const PREDICTABLE = new Set(["ready", "skipped", "failed", "canceled"]);
 
@@ -43,7 +42,7 @@ export function predictAdvance(runId: string, change: PredictedChange): Predicte
       retryable: command.retryable ?? null,
     });
   }
-  const ended = isTerminalRun(reduced.state.status) && !isTerminalRun(memory.state.status) && reduced.state.steps.some((s) => s.workspace !== "none");
+  const ended = reduced.state.finished && !memory.state.finished && reduced.state.steps.some((s) => s.workspace !== "none");
   return {
     expectedVersion: memory.version,
     transitions,

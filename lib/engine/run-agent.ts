@@ -4,7 +4,7 @@
  * events, and turns the result (or AgentError) into a StepOutcome.
  *
  * Failures a retry can't fix (unknown/disabled profile, backend not in this build, node
- * options the profile's backend doesn't allow, not available, invalid options, refusal) are
+ * options the profile's backend doesn't allow, invalid options, refusal) are
  * `retryable: false`; crashes, protocol and HTTP errors and timeouts are retryable within
  * the node's retry limit.
  *
@@ -13,19 +13,34 @@
  * spec already in the database, a re-run with another profile), and only then merged over
  * the profile's config. The agent's environment is the profile's own `env`, resolved from
  * the profile's config alone.
+ *
+ * No availability check runs first: the step's own start (an ACP `initialize`) is the check,
+ * so an agent starts once per step and a slow start is the step's (retryable) timeout, never
+ * a cached "unavailable". Every agent step has a timeout: the node's, else the profile's
+ * `timeoutSec`, else DEFAULT_AGENT_TIMEOUT_SEC.
  */
-import { checkProfileAvailability } from "../profiles/availability";
 import { AgentError, type AgentEvent } from "../agents/types";
 import { nodeOptionIssues } from "../agents/node-options";
 import { backendFor } from "../agents/registry";
-import { resolveProfileEnv } from "../profiles/env";
+import { agentEnvOf, prepareAgentHomeOrThrow } from "../profiles/home";
 import { findProfile } from "../profiles/repository";
+import { FailedEdits } from "./failed-edits";
 import { truncationMarker } from "../flow/template";
 import type { StepContext, StepEventInput, StepOutcome } from "./contract";
 import type { AgentProfileRow } from "../db/schema";
 
 /** A step's stored output is cut past this many characters, with a visible marker. */
 export const OUTPUT_LIMIT = 5_000_000;
+
+/** An agent step's timeout when neither its node nor its profile sets one. */
+export const DEFAULT_AGENT_TIMEOUT_SEC = 30 * 60;
+
+/** The timeout an agent step runs with: the node's, else the profile's, else the default. */
+export function agentTimeoutMs(stepTimeoutMs: number | null | undefined, profileConfig: Record<string, unknown>): number {
+  if (stepTimeoutMs) return stepTimeoutMs;
+  const profileSec = profileConfig.timeoutSec;
+  return (typeof profileSec === "number" && profileSec > 0 ? profileSec : DEFAULT_AGENT_TIMEOUT_SEC) * 1000;
+}
 
 export interface AgentRun {
   profile: string;
@@ -39,6 +54,9 @@ export interface AgentRun {
   /** Sees every agent event before it is emitted (live diffs watch tool calls). */
   observe?: (event: AgentEvent) => void;
 }
+
+/** Detail of a step that timed out, whoever noticed first (the backend or the worker). */
+export const TIMED_OUT = { reason: "timed_out" } as const;
 
 export function mapAgentEvent(event: AgentEvent): StepEventInput {
   const { type, ...data } = event;
@@ -79,31 +97,38 @@ export async function runAgent(context: StepContext, run: AgentRun): Promise<Ste
     const reasons = refused.map((issue) => `options.${issue.path}: ${issue.message}`).join("; ");
     return fail(`node options refused for profile "${run.profile}": ${reasons}`, false, { code: "invalid", backend: profile.backend });
   }
-  // Shared with the settings page's cache: an ACP check spawns the agent, so checking
-  // before every step would start each agent twice.
-  const availability = await checkProfileAvailability(profile, { lookup: () => backend });
-  if (!availability.available) {
-    return fail(`profile "${run.profile}" is unavailable: ${availability.reason}`, false, { backend: profile.backend });
+  const agentEnv = agentEnvOf({ id: profile.id, config }, context.dataDir);
+  try {
+    await prepareAgentHomeOrThrow(agentEnv, config.homeFiles);
+  } catch (error) {
+    return fail(`cannot prepare the profile's HOME ${agentEnv.home}: ${error instanceof Error ? error.message : String(error)}`, false);
   }
+  if (agentEnv.missing.length > 0) {
+    context.emit({ type: "log-line", data: { stream: "info", text: `profile "${run.profile}" env references unset variables: ${agentEnv.missing.join(", ")}` } });
+  }
+  const timeoutMs = agentTimeoutMs(context.step.timeoutMs, config);
+  const failedEdits = new FailedEdits();
   let streamed = "";
   try {
     const result = await backend.run({
       prompt: run.prompt,
       cwd: run.cwd,
       ...(run.model ? { model: run.model } : {}),
-      env: resolveProfileEnv(config, process.env),
+      env: agentEnv.env,
       signal: context.signal,
-      ...(context.step.timeoutMs ? { timeoutMs: context.step.timeoutMs } : {}),
+      timeoutMs,
       options: { ...config, ...run.options },
       attempt: context.step.attempt,
       onEvent(event) {
         if (event.type === "text-chunk") streamed += event.text;
+        failedEdits.observe(event);
         context.emit(mapAgentEvent(event));
         run.observe?.(event);
       },
     });
     const limited = limitOutput(result.output);
-    const detail = { stopReason: result.stopReason, profile: run.profile, backend: profile.backend };
+    const failed = failedEdits.list();
+    const detail = { stopReason: result.stopReason, profile: run.profile, backend: profile.backend, ...(failed.length ? { failedEdits: failed } : {}) };
     if (result.stopReason === "cancelled" || context.signal.aborted) {
       return { state: "canceled", output: limited.output, usage: result.usage };
     }
@@ -122,7 +147,8 @@ export async function runAgent(context: StepContext, run: AgentRun): Promise<Ste
     if (context.signal.aborted) return { state: "canceled", output: streamed };
     if (error instanceof AgentError) {
       const retryable = !["invalid", "unavailable"].includes(error.code);
-      return { ...fail(error.message, retryable, { code: error.code, ...error.detail }), output: streamed };
+      const timedOut = error.code === "timeout" && !("startTimeoutMs" in error.detail);
+      return { ...fail(error.message, retryable, { code: error.code, ...error.detail, ...(timedOut ? TIMED_OUT : {}) }), output: streamed };
     }
     return { ...fail(`agent crashed: ${error instanceof Error ? error.message : String(error)}`, true), output: streamed };
   }

@@ -11,6 +11,7 @@
  *   failing a step past its retry limit).
  * Idempotent and safe when several processes race: removing what is gone is a no-op, and
  * the status is re-read right before removing, so a run re-opened by a re-run keeps its files.
+ * A run with a step still running is never cleaned, whatever its status (cancel).
  */
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -44,11 +45,15 @@ async function cleanup(db: Executor, dataDir: string, runId: string): Promise<bo
   const worktrees = runWorktreesDir(worktreesRoot(dataDir), runId);
   const scratch = path.join(scratchRoot(dataDir), runId);
   if (!(await pathExists(worktrees)) && !(await pathExists(scratch))) return false;
-  const [run] = await rows<{ status: string; keep_worktrees: boolean }>(
+  const [run] = await rows<{ status: string; keep_worktrees: boolean; busy: boolean }>(
     db,
-    sql`select status, keep_worktrees from runs where id = ${runId}`,
+    sql`select status, keep_worktrees,
+               exists (select 1 from steps where run_id = ${runId} and state = 'running') as busy
+        from runs where id = ${runId}`,
   );
-  if (!run || !TERMINAL.includes(run.status)) return false;
+  // A canceled run is terminal while its agents are still stopping: their worktrees stay until
+  // the last running step has finished (and committed what it did); that completion cleans up.
+  if (!run || !TERMINAL.includes(run.status) || run.busy) return false;
   if (!run.keep_worktrees) await cleanupRunWorktrees(worktreesRoot(dataDir), runId);
   await fs.rm(scratch, { recursive: true, force: true });
   return true;

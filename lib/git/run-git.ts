@@ -14,6 +14,7 @@
  * to answer), no rerere (a remembered resolution would turn a reportable conflict into a silent
  * merge), and no auto-gc (Baton writes objects on every diff; a step must not pay for a gc).
  */
+import fs from "node:fs/promises";
 import { spawn } from "node:child_process";
 import { GitError } from "./errors";
 
@@ -103,10 +104,14 @@ export function runGitOrThrow(args: string[], options: RunGitOptions): Promise<G
       }
     });
     child.on("error", (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === "ENOENT"
-          ? new GitError("git_unavailable", "git is not installed or not on PATH")
-          : new GitError("git_failed", `git ${args[0]} could not start: ${error.message}`),
+      if (error.code !== "ENOENT") return reject(new GitError("git_failed", `git ${args[0]} could not start: ${error.message}`));
+      // spawn says ENOENT for a missing working directory too: name the one that is missing.
+      void directoryMissing(options.cwd).then((missing) =>
+        reject(
+          missing
+            ? new GitError("worktree_invalid", `git ${args[0]}: the directory ${options.cwd} no longer exists`)
+            : new GitError("git_unavailable", "git is not installed or not on PATH"),
+        ),
       );
     });
     child.on("close", (code, signal) => {
@@ -137,4 +142,12 @@ function describe(args: string[]): string {
 function firstLines(text: string): string {
   const lines = text.trim().split("\n").slice(0, 5).join(" / ");
   return lines.length > 0 ? lines : "(no output)";
+}
+
+async function directoryMissing(dir: string | undefined): Promise<boolean> {
+  if (!dir) return false;
+  return fs.stat(dir).then(
+    (stat) => !stat.isDirectory(),
+    () => true,
+  );
 }

@@ -1,11 +1,13 @@
 /**
- * Availability per profile, cached briefly: checks spawn agent processes or call endpoints,
- * and the settings page, the editor's profile picker and step starts all ask. A cached
+ * Availability per profile for the settings page and the editor's profile picker, cached
+ * briefly per level (installed / started / authenticated; see AvailabilityLevel): a
+ * "started" check spawns the agent, so it runs only when someone asks for it. A cached
  * answer is keyed by the profile's backend + config, so an edit invalidates it; concurrent
- * askers share one in-flight check.
+ * askers share one in-flight check. Steps never ask: their own start is the check.
  */
-import type { AgentBackend, Availability } from "../agents/types";
+import type { AgentBackend, Availability, AvailabilityLevel } from "../agents/types";
 import type { AgentProfileRow } from "../db/schema";
+import { agentEnvOf, prepareAgentHomeOrThrow } from "./home";
 
 export const AVAILABILITY_TTL_MS = 30_000;
 
@@ -35,39 +37,62 @@ function keyOf(profile: ProfileLike): string {
   return `${profile.backend}:${profile.enabled}:${JSON.stringify(profile.config)}`;
 }
 
-async function runCheck(profile: ProfileLike, lookup: BackendLookup, now: () => number): Promise<ProfileAvailability> {
+interface CheckOptions {
+  lookup: BackendLookup;
+  force?: boolean;
+  now?: () => number;
+  level?: AvailabilityLevel;
+  /** Where profile HOMEs live (checks that start the agent give it its HOME, as a step would). */
+  dataDir?: string;
+}
+
+async function runCheck(profile: ProfileLike, options: CheckOptions, now: () => number): Promise<ProfileAvailability> {
   const done = (a: Availability): ProfileAvailability => ({ ...a, checkedAt: new Date(now()).toISOString() });
   if (!profile.enabled) return done({ available: false, reason: "profile is disabled" });
   try {
-    const backend = lookup(profile.backend as AgentBackend["id"]);
-    return done(await backend.availability((profile.config ?? {}) as Record<string, unknown>));
+    const backend = options.lookup(profile.backend as AgentBackend["id"]);
+    const config = (profile.config ?? {}) as Record<string, unknown>;
+    const level = options.level ?? "installed";
+    let env: Record<string, string> | undefined;
+    if (options.dataDir && level !== "installed") {
+      const agentEnv = agentEnvOf({ id: profile.id, config }, options.dataDir);
+      await prepareAgentHomeOrThrow(agentEnv, config.homeFiles);
+      env = agentEnv.env;
+    }
+    return done(await backend.availability(config, { level, ...(env ? { env } : {}) }));
   } catch (error) {
     return done({ available: false, reason: `availability check failed: ${error instanceof Error ? error.message : String(error)}` });
   }
 }
 
-export function checkProfileAvailability(
-  profile: ProfileLike,
-  options: { lookup: BackendLookup; force?: boolean; now?: () => number },
-): Promise<ProfileAvailability> {
+export function checkProfileAvailability(profile: ProfileLike, options: CheckOptions): Promise<ProfileAvailability> {
   const now = options.now ?? Date.now;
   const key = keyOf(profile);
-  const entry = cache().get(profile.id);
+  const slot = `${profile.id}\0${options.level ?? "installed"}`;
+  const entry = cache().get(slot);
   const fresh = entry && entry.key === key && (!entry.settled || now() - Date.parse(entry.settled.checkedAt) < AVAILABILITY_TTL_MS);
   if (entry && fresh && !(options.force && entry.settled)) return entry.pending;
-  const next: Entry = { key, startedAt: now(), pending: runCheck(profile, options.lookup, now) };
+  const next: Entry = { key, startedAt: now(), pending: runCheck(profile, options, now) };
   next.pending.then((value) => (next.settled = value));
-  cache().set(profile.id, next);
+  cache().set(slot, next);
   return next.pending;
 }
 
-/** The last finished check if it is still valid for this config, else null (never checks). */
+const LEVELS: readonly AvailabilityLevel[] = ["authenticated", "started", "installed"];
+
+/**
+ * The most thorough finished check still valid for this config (authenticated, then started,
+ * then installed), else null. Never checks.
+ */
 export function cachedAvailability(profile: ProfileLike, now: () => number = Date.now): ProfileAvailability | null {
-  const entry = cache().get(profile.id);
-  if (!entry?.settled || entry.key !== keyOf(profile)) return null;
-  return now() - Date.parse(entry.settled.checkedAt) < AVAILABILITY_TTL_MS ? entry.settled : null;
+  for (const level of LEVELS) {
+    const entry = cache().get(`${profile.id}\0${level}`);
+    if (!entry?.settled || entry.key !== keyOf(profile)) continue;
+    if (now() - Date.parse(entry.settled.checkedAt) < AVAILABILITY_TTL_MS) return entry.settled;
+  }
+  return null;
 }
 
 export function forgetAvailability(id: string): void {
-  cache().delete(id);
+  for (const level of LEVELS) cache().delete(`${id}\0${level}`);
 }

@@ -6,7 +6,13 @@
  *   needed. The first availability check may time out while npx downloads the adapter;
  *   it passes once it is cached. With `npm i -g @agentclientprotocol/claude-agent-acp`,
  *   change the command to ["claude-agent-acp"] for a faster start.
- * - gemini, opencode, qwen: their built-in ACP modes. codex: the `codex-acp` adapter binary.
+ * - gemini, opencode, qwen: their built-in ACP modes (gemini `--acp`; `--experimental-acp` is
+ *   deprecated). codex: the `codex-acp` adapter binary in mode "auto" (it starts read-only).
+ * - Modes: "default" (claude, qwen) asks Baton before each edit, so the worktree policy
+ *   decides, and keeps Claude's plan notice out of the output. Gemini has client fs off
+ *   (it can't create files through ACP's fs requests).
+ * The presets on the settings page (lib/profiles/presets) make fuller profiles: model,
+ * endpoint, key reference and the agent's own config files.
  * - ollama: Ollama's OpenAI-compatible endpoint (`ollama pull qwen2.5-coder` first).
  * - demo: built in, offline, deterministic.
  *
@@ -26,13 +32,13 @@ export const DEFAULT_PROFILES: NewProfile[] = [
     id: "claude",
     backend: "acp",
     label: "Claude Code (ACP adapter via npx)",
-    config: { command: ["npx", "-y", "@agentclientprotocol/claude-agent-acp"], availabilityTimeoutMs: 30_000 },
+    config: { command: ["npx", "-y", "@agentclientprotocol/claude-agent-acp"], mode: "default", availabilityTimeoutMs: 30_000 },
   },
   {
     id: "gemini",
     backend: "acp",
     label: "Gemini CLI (ACP)",
-    config: { command: ["gemini", "--experimental-acp"] },
+    config: { command: ["gemini", "--acp"], clientFs: false },
   },
   {
     id: "opencode",
@@ -44,13 +50,13 @@ export const DEFAULT_PROFILES: NewProfile[] = [
     id: "qwen",
     backend: "acp",
     label: "Qwen Code (ACP)",
-    config: { command: ["qwen", "--acp"] },
+    config: { command: ["qwen", "--acp"], mode: "default" },
   },
   {
     id: "codex",
     backend: "acp",
     label: "Codex (codex-acp adapter)",
-    config: { command: ["codex-acp"] },
+    config: { command: ["codex-acp"], mode: "auto" },
   },
   {
     id: "ollama",

@@ -111,6 +111,16 @@ describe("buildTimeline", () => {
     expect([later.start, later.end]).toEqual([T0, T0 + 8000]);
   });
 
+  it("marks a bar that timed out (detail.reason timed_out), not other failures", () => {
+    const timed = step({ id: "s_t", key: "t", nodeId: "t", state: "failed", attempt: 1, startedAt: at(0), finishedAt: at(5000), error: "timed out after 5000 ms", detail: { reason: "timed_out" } });
+    const crashed = step({ id: "s_c", key: "c", nodeId: "c", state: "failed", attempt: 1, startedAt: at(0), finishedAt: at(5000), error: "agent exited", detail: {} });
+    const bars = buildTimeline([timed, crashed], [], T0 + 6000).lanes.flatMap((l) => l.subLanes.flatMap((s) => s.bars));
+    expect(bars.map((b) => [b.key, b.timedOut, b.failure])).toEqual([
+      ["t", true, "timed out after 5000 ms"],
+      ["c", false, "agent exited"],
+    ]);
+  });
+
   it("gives an empty run a non-empty span", () => {
     const timeline = buildTimeline([], [], T0);
     expect(timeline.end).toBeGreaterThan(timeline.start);

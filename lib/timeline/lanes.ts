@@ -30,6 +30,8 @@ export interface TimelineBar {
   failure: string | null;
   /** Its worker died or stalled and the lease expired: retried, not the step's fault. */
   workerLost: boolean;
+  /** The attempt ran out of time (its node's, profile's or the default timeout). */
+  timedOut: boolean;
   winner: boolean;
 }
 
@@ -59,6 +61,11 @@ function firstLine(text: string | null): string | null {
   if (!text) return null;
   const line = text.split("\n").find((l) => l.trim() !== "") ?? "";
   return line.length > 160 ? `${line.slice(0, 157)}…` : line;
+}
+
+/** detail.reason "timed_out" is how the engine and the worker record a timeout. */
+function timedOut(attempt: { state: string; detail: Record<string, unknown> | null }): boolean {
+  return attempt.state === "failed" && attempt.detail?.reason === "timed_out";
 }
 
 function subLaneLabel(step: StepDto): string {
@@ -103,6 +110,7 @@ export function buildTimeline(
       deletions: attempt.diffStats?.deletions ?? null,
       failure: attempt.state === "failed" || attempt.state === "canceled" ? firstLine(attempt.error) : null,
       workerLost: Boolean(attempt.detail.workerLost),
+      timedOut: timedOut(attempt),
       winner: false,
     });
   }
@@ -123,6 +131,7 @@ export function buildTimeline(
       deletions: step.diffStats?.deletions ?? null,
       failure: step.state === "failed" || step.state === "canceled" ? firstLine(step.error) : null,
       workerLost: false,
+      timedOut: timedOut(step),
       winner: false,
     });
   }

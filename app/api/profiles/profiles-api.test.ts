@@ -39,7 +39,7 @@ describe("profiles API", () => {
     expect(response.status).toBe(200);
     const { profiles } = (await response.json()) as { profiles: ProfileBody[] };
     expect(profiles.map((p) => p.id)).toEqual(["claude", "codex", "demo", "gemini", "ollama", "opencode", "qwen"]);
-    expect(profiles.find((p) => p.id === "gemini")).toMatchObject({ backend: "acp", config: { command: ["gemini", "--experimental-acp"] }, availability: null });
+    expect(profiles.find((p) => p.id === "gemini")).toMatchObject({ backend: "acp", config: { command: ["gemini", "--acp"], clientFs: false }, availability: null });
     expect(profiles.find((p) => p.id === "demo")?.builtIn).toBe(true);
   });
 
@@ -48,8 +48,14 @@ describe("profiles API", () => {
     const created = await listRoute.POST(request("POST", undefined, { id: "fake", backend: "acp", label: "Fake", config: { command } }), noParams);
     expect(created.status).toBe(201);
 
-    const check = await availabilityRoute.GET(request("GET", "http://127.0.0.1/api/profiles/fake/availability"), ctx({ id: "fake" }));
-    expect(await check.json()).toMatchObject({ id: "fake", available: true, reason: expect.stringContaining("fake-agent 1.0.0 answers initialize") });
+    const installed = await availabilityRoute.GET(request("GET", "http://127.0.0.1/api/profiles/fake/availability"), ctx({ id: "fake" }));
+    expect(await installed.json()).toMatchObject({ id: "fake", available: true, checked: "installed", reason: expect.stringContaining("tsx found at") });
+    const check = await availabilityRoute.GET(request("GET", "http://127.0.0.1/api/profiles/fake/availability?level=started"), ctx({ id: "fake" }));
+    expect(await check.json()).toMatchObject({ id: "fake", available: true, checked: "started", reason: expect.stringContaining("fake-agent 1.0.0 answered initialize in") });
+    const login = await availabilityRoute.GET(request("GET", "http://127.0.0.1/api/profiles/fake/availability?level=authenticated"), ctx({ id: "fake" }));
+    expect(await login.json()).toMatchObject({ id: "fake", available: true, checked: "authenticated" });
+    const badLevel = await availabilityRoute.GET(request("GET", "http://127.0.0.1/api/profiles/fake/availability?level=maybe"), ctx({ id: "fake" }));
+    expect(badLevel.status).toBe(400);
 
     const listed = (await (await listRoute.GET(request("GET"), noParams)).json()) as { profiles: ProfileBody[] };
     expect(listed.profiles.find((p) => p.id === "fake")?.availability?.available).toBe(true);

@@ -1,78 +1,103 @@
 /**
- * Is an ACP profile usable? Its program must be found (on PATH or at an absolute path) and
- * answer `initialize` within `availabilityTimeoutMs`. The process is killed right after.
+ * Is an ACP profile usable, and how far was that checked?
+ * - installed: its program is found (on PATH or at its path) — no process is started;
+ * - started: the program answers one real `initialize` (the settings page's "Test
+ *   connection"), with the time it took;
+ * - authenticated: it also `authenticate`s when it asks to and opens a session (`session/new`)
+ *   in a scratch directory — what a step needs; credentials are only proven here.
+ * Steps never call this: their own `initialize` is the check. Errors are the agent's, verbatim.
  */
+import fs from "node:fs/promises";
 import os from "node:os";
+import path from "node:path";
 import * as acp from "@agentclientprotocol/sdk";
 import { resolveProfileEnv } from "../../profiles/env";
 import { childEnv } from "../../process/child-env";
 import { findExecutable } from "../command/find-executable";
-import { describeExit, spawnGroup, TailBuffer, terminateGroup } from "../command/process-group";
-import type { Availability } from "../types";
-import { acpConfigSchema } from "./config";
+import { describeExit, spawnGroup, TailBuffer, terminateGroup, type GroupProcess } from "../command/process-group";
+import type { Availability, AvailabilityOptions } from "../types";
+import { acpConfigSchema, type AcpConfig } from "./config";
+import { openSession } from "./open-session";
 import { connectStdio, exitWithin, initializeParams, isJsonRpcError } from "./stdio";
+import { messageOf } from "./messages";
 
-function exitReason(program: string, exit: string, stderr: string): string {
-  const tail = stderr.trim().split("\n").slice(-2).join(" ");
-  return `${program} ${exit} before answering initialize${tail ? `: ${tail}` : ""}`;
+function exitReason(program: string, phase: string, exit: string, stderr: string): string {
+  const tail = stderr.trim().split("\n").slice(-3).join(" ");
+  return `${program} ${exit} during ${phase}${tail ? `: ${tail}` : ""}`;
 }
 
-/**
- * Successful checks are reused for a few seconds: the engine asks before every step, and an
- * arena starts several steps of one profile at once — each check spawns the agent. Failures
- * are never cached, so a freshly installed CLI shows up on the next check.
- */
-const SUCCESS_TTL_MS = 10_000;
-const shared = globalThis as unknown as { __batonAcpAvailability?: Map<string, { at: number; pending: Promise<Availability> }> };
+class CheckFailed extends Error {}
 
-export function acpAvailability(raw: Record<string, unknown>): Promise<Availability> {
-  shared.__batonAcpAvailability ??= new Map();
-  const cache = shared.__batonAcpAvailability;
-  const key = JSON.stringify(raw);
-  const hit = cache.get(key);
-  if (hit && Date.now() - hit.at < SUCCESS_TTL_MS) return hit.pending;
-  const pending = checkAcpAvailability(raw);
-  cache.set(key, { at: Date.now(), pending });
-  void pending.then((result) => {
-    if (!result.available && cache.get(key)?.pending === pending) cache.delete(key);
-  });
-  return pending;
-}
-
-async function checkAcpAvailability(raw: Record<string, unknown>): Promise<Availability> {
+export async function acpAvailability(raw: Record<string, unknown>, options: AvailabilityOptions = {}): Promise<Availability> {
   const parsed = acpConfigSchema.safeParse(raw);
-  if (!parsed.success) return { available: false, reason: `invalid config: ${parsed.error.issues[0]?.message ?? "unknown"}` };
+  if (!parsed.success) return { available: false, checked: "installed", reason: `invalid config: ${parsed.error.issues[0]?.message ?? "unknown"}` };
   const config = parsed.data;
   const program = config.command[0];
-  const found = await findExecutable(program);
-  if (!found) return { available: false, reason: `${program} not found${program.includes("/") ? "" : " on PATH"}` };
+  const found = await findExecutable(program, options.env?.PATH ?? process.env.PATH);
+  if (!found) return { available: false, checked: "installed", reason: `${program} not found${program.includes("/") ? "" : " on PATH"}` };
+  const level = options.level ?? "installed";
+  if (level === "installed") return { available: true, checked: "installed", reason: `${program} found at ${found}` };
+  return startCheck(config, program, found, level, options.env ?? {});
+}
 
-  const proc = spawnGroup(config.command, { cwd: os.tmpdir(), env: childEnv(resolveProfileEnv(config, process.env)) });
-  const stderr = new TailBuffer(1000);
+async function startCheck(config: AcpConfig, program: string, found: string, level: "started" | "authenticated", extraEnv: Record<string, string>): Promise<Availability> {
+  const scratch = await fs.mkdtemp(path.join(os.tmpdir(), "baton-acp-check-"));
+  const cwd = await fs.realpath(scratch);
+  const env = childEnv({ ...resolveProfileEnv(config, process.env), ...extraEnv });
+  const proc: GroupProcess = spawnGroup(config.command, { cwd, env });
+  const stderr = new TailBuffer(2000);
   proc.child.stderr?.setEncoding("utf8");
   proc.child.stderr?.on("data", (chunk: string) => stderr.push(chunk));
-  const connection = acp.client({ name: "baton-availability" }).connect(connectStdio(proc));
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const outcome = await Promise.race([
-      connection.agent.request(acp.methods.agent.initialize, initializeParams()).then((r) => ({ response: r })),
-      proc.exited.then((info) => ({ exited: info })),
-      new Promise<{ timedOut: true }>((resolve) => (timer = setTimeout(() => resolve({ timedOut: true }), config.availabilityTimeoutMs))),
-    ]);
-    if ("response" in outcome) {
-      const info = outcome.response.agentInfo;
-      const name = info ? `${info.name}${info.version ? ` ${info.version}` : ""}` : program;
-      return { available: true, reason: `${name} answers initialize (${found})` };
+  const connection = acp.client({ name: "baton-check" }).connect(connectStdio(proc));
+  const started = performance.now();
+  const deadline = started + config.availabilityTimeoutMs;
+  let phase = "initialize";
+
+  /** One request, raced against the process ending and the check's deadline. */
+  const send = async <T>(name: string, request: () => Promise<T>): Promise<T> => {
+    phase = name;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const outcome = await Promise.race([
+        request().then((value) => ({ value })),
+        proc.exited.then((exit) => ({ exit })),
+        new Promise<{ late: true }>((resolve) => (timer = setTimeout(() => resolve({ late: true }), Math.max(0, deadline - performance.now())))),
+      ]);
+      if ("value" in outcome) return outcome.value;
+      if ("exit" in outcome) throw new CheckFailed(exitReason(program, phase, describeExit(outcome.exit), stderr.toString()));
+      throw new CheckFailed(`${program} did not answer ${phase} within ${config.availabilityTimeoutMs} ms`);
+    } catch (error) {
+      if (error instanceof CheckFailed) throw error;
+      const exit = isJsonRpcError(error) ? null : await exitWithin(proc, 1500);
+      if (exit) throw new CheckFailed(exitReason(program, phase, describeExit(exit), stderr.toString()));
+      throw new CheckFailed(`${phase} failed: ${messageOf(error)}`);
+    } finally {
+      clearTimeout(timer);
     }
-    if ("exited" in outcome) return { available: false, reason: exitReason(program, describeExit(outcome.exited), stderr.toString()) };
-    return { available: false, reason: `${program} did not answer initialize within ${config.availabilityTimeoutMs} ms` };
+  };
+
+  try {
+    if (level === "started") {
+      const init = await send("initialize", () => connection.agent.request(acp.methods.agent.initialize, initializeParams({ fs: config.clientFs })));
+      const ms = Math.round(performance.now() - started);
+      const name = init.agentInfo ? `${init.agentInfo.name}${init.agentInfo.version ? ` ${init.agentInfo.version}` : ""}` : program;
+      return { available: true, checked: "started", ms, reason: `${name} answered initialize in ${ms} ms (${found})` };
+    }
+    const notes: string[] = [];
+    const session = await openSession({ connection, config, cwd, env, send, log: (text) => notes.push(text) });
+    const ms = Math.round(performance.now() - started);
+    const auth = notes.find((n) => n.startsWith("authenticated"));
+    return {
+      available: true,
+      checked: "authenticated",
+      ms,
+      reason: `${session.agentInfo ?? program} opened a session in ${ms} ms${auth ? ` (${auth})` : ""}`,
+    };
   } catch (error) {
-    const exit = isJsonRpcError(error) ? null : await exitWithin(proc, 1500);
-    if (exit) return { available: false, reason: exitReason(program, describeExit(exit), stderr.toString()) };
-    return { available: false, reason: `${program} initialize failed: ${error instanceof Error ? error.message : String(error)}` };
+    return { available: false, checked: level, ms: Math.round(performance.now() - started), reason: error instanceof Error ? error.message : String(error) };
   } finally {
-    clearTimeout(timer);
     connection.close();
     await terminateGroup(proc, 500);
+    await fs.rm(scratch, { recursive: true, force: true });
   }
 }

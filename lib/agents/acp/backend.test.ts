@@ -74,11 +74,13 @@ describe("acp backend with the fake agent", () => {
     const result = await acpBackend.run(r.task);
 
     expect(result.stopReason).toBe("end_turn");
-    expect(result.usage).toEqual({ inputTokens: 1000, outputTokens: 200, totalTokens: 1200, costUsd: 0.02 });
+    expect(result.usage).toEqual({ inputTokens: 1000, outputTokens: 200, totalTokens: 1200, costUsd: 0.02, contextTokens: 1200 });
+    // The output is the final answer (after the last tool call); the transcript has it all.
     expect(result.output).toBe(
-      `[mode yolo]Editing. [write src/a.ts: ok][disk-write direct.txt: ok][read README.md: ok "world"]` +
+      `[write src/a.ts: ok][disk-write direct.txt: ok][read README.md: ok "world"]` +
         `[env BATON_TEST_TASK_VAR: ok from-task][env BATON_TEST_PROFILE_VAR: ok ${process.env.HOME}]Done.`,
     );
+    expect(r.text()).toBe(`[mode yolo]Editing. ${result.output}`);
     expect(fs.readFileSync(path.join(cwd, "src/a.ts"), "utf8")).toBe("export const a = 1;\n");
     expect(fs.readFileSync(path.join(cwd, "direct.txt"), "utf8")).toBe("written directly\n");
 
@@ -230,7 +232,7 @@ describe("acp backend with the fake agent", () => {
     const r = recordedTask({ cwd: worktree(), options: { command: ["/nonexistent/baton-agent-xyz", "acp"] } });
     const error = await runExpectingError(acpBackend.run(r.task));
     expect(error.code).toBe("unavailable");
-    expect(error.message).toContain("ENOENT");
+    expect(error.message).toBe("could not start the agent: /nonexistent/baton-agent-xyz not found");
   });
 
   test("invalid config is rejected before spawning", async () => {
@@ -288,40 +290,42 @@ describe("acp backend with the fake agent", () => {
 });
 
 describe("acp availability", () => {
-  test("available when the program answers initialize", async () => {
-    const availability = await acpBackend.availability({ command: fakeAgentCommand({}) });
-    expect(availability.available).toBe(true);
-    expect(availability.reason).toContain("fake-agent 1.0.0 answers initialize");
-  });
-
-  test("unavailable when the program is missing", async () => {
+  test("installed: the program is found, nothing is started", async () => {
+    const pidsBefore = fs.readdirSync("/proc").length;
+    const installed = await acpBackend.availability({ command: fakeAgentCommand({ initialize: "crash" }) });
+    expect(installed).toMatchObject({ available: true, checked: "installed", reason: expect.stringContaining("tsx found at") });
+    expect(fs.readdirSync("/proc").length).toBeLessThanOrEqual(pidsBefore + 2);
     expect(await acpBackend.availability({ command: ["baton-no-such-agent-xyz"] })).toEqual({
       available: false,
+      checked: "installed",
       reason: "baton-no-such-agent-xyz not found on PATH",
     });
   });
 
-  test("unavailable when initialize hangs or the agent dies", async () => {
-    const hang = await acpBackend.availability({ command: fakeAgentCommand({ initialize: "hang" }), availabilityTimeoutMs: 1500 });
-    expect(hang).toEqual({ available: false, reason: expect.stringContaining("did not answer initialize within 1500 ms") });
-    const crash = await acpBackend.availability({ command: fakeAgentCommand({ initialize: "crash" }) });
+  test("started: one real initialize, with its time", async () => {
+    const started = await acpBackend.availability({ command: fakeAgentCommand({}) }, { level: "started" });
+    expect(started).toMatchObject({ available: true, checked: "started", reason: expect.stringMatching(/^fake-agent 1\.0\.0 answered initialize in \d+ ms/) });
+    expect(started.ms).toBeGreaterThanOrEqual(0);
+  });
+
+  test("started: a hang or a crash is reported verbatim", async () => {
+    const hang = await acpBackend.availability({ command: fakeAgentCommand({ initialize: "hang" }), availabilityTimeoutMs: 1500 }, { level: "started" });
+    expect(hang).toMatchObject({ available: false, checked: "started", reason: expect.stringContaining("did not answer initialize within 1500 ms") });
+    const crash = await acpBackend.availability({ command: fakeAgentCommand({ initialize: "crash" }) }, { level: "started" });
     expect(crash.available).toBe(false);
-    expect(crash.reason).toContain("exited with code 7 before answering initialize: fake agent failed to start");
+    expect(crash.reason).toContain("exited with code 7 during initialize: fake agent failed to start");
+  });
+
+  test("authenticated: an agent that starts but has no credentials is not available", async () => {
+    const noAuth = await acpBackend.availability({ command: fakeAgentCommand({ requireAuth: true }) }, { level: "authenticated" });
+    expect(noAuth).toMatchObject({ available: false, checked: "authenticated", reason: expect.stringContaining("session/new failed") });
+    // The same agent passes "started": that level proves only that it runs.
+    expect((await acpBackend.availability({ command: fakeAgentCommand({ requireAuth: true }) }, { level: "started" })).available).toBe(true);
+    const ok = await acpBackend.availability({ command: fakeAgentCommand({}) }, { level: "authenticated" });
+    expect(ok).toMatchObject({ available: true, checked: "authenticated", reason: expect.stringMatching(/^fake-agent 1\.0\.0 opened a session in \d+ ms/) });
   });
 
   test("unavailable with a reason when the config is invalid", async () => {
     expect((await acpBackend.availability({ command: "claude" })).reason).toMatch(/^invalid config/);
-  });
-});
-
-describe("acp availability cache", () => {
-  test("shares one check between concurrent askers; failures are not cached", async () => {
-    const config = { command: fakeAgentCommand({}) };
-    const [a, b] = await Promise.all([acpBackend.availability(config), acpBackend.availability(config)]);
-    expect(b).toBe(a);
-    expect(a.available).toBe(true);
-    const missing = { command: ["baton-no-such-agent-cache-xyz"] };
-    const first = await acpBackend.availability(missing);
-    expect(await acpBackend.availability(missing)).not.toBe(first);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * The `acp` backend: one agent process per task, driven over stdio with the ACP SDK.
  *
- * Lifecycle: spawn (own process group) → initialize → session/new {cwd} → [set_mode] →
- * session/prompt → result. Cancel (signal) and timeout (watchdog) both send session/cancel
+ * Lifecycle: spawn (own process group) → initialize → [authenticate] → session/new {cwd} →
+ * [model] → [set_mode] → session/prompt → result (open-session.ts has the part before the
+ * prompt). Cancel (signal) and timeout (watchdog) both send session/cancel
  * and give the agent `cancelGraceMs` to answer `cancelled` before the group is killed. The
  * process group is always terminated when the task ends, however it ends.
  */
@@ -14,14 +15,17 @@ import { resolveProfileEnv } from "../../profiles/env";
 import { withSecretRedaction } from "../../profiles/secrets";
 import { childEnv } from "../../process/child-env";
 import { describeExit, LineSplitter, requireDirectoryOrThrow, signalGroup, spawnGroup, TailBuffer, terminateGroup, type ExitInfo, type GroupProcess } from "../command/process-group";
-import { AgentError, type AgentBackend, type AgentEvent, type AgentResult, type AgentTask, type Usage } from "../types";
+import { AgentError, type AgentBackend, type AgentResult, type AgentTask, type Usage } from "../types";
 import { acpAvailability } from "./availability";
 import { createClientApp } from "./client-app";
 import { acpConfigSchema, type AcpConfig } from "./config";
 import { realRoot } from "./confine";
-import { chooseModel } from "./select-model";
-import { connectStdio, exitWithin, initializeParams, isAuthRequired, isJsonRpcError } from "./stdio";
-import { mapPromptUsage, mapStopReason, mergeUsage } from "./map-session-update";
+import { FinalAnswer } from "./final-answer";
+import { messageOf } from "./messages";
+export { messageOf };
+import { openSession } from "./open-session";
+import { connectStdio, exitWithin, isAuthRequired, isJsonRpcError } from "./stdio";
+import { addUsage, mapPromptUsage, mapStopReason, mergeUsage, type MappedUpdate } from "./map-session-update";
 
 export function parseAcpConfigOrThrow(options: Record<string, unknown>): AcpConfig {
   const parsed = acpConfigSchema.safeParse(options);
@@ -37,7 +41,9 @@ class Stopped extends Error {}
 
 function crashError(info: ExitInfo, stderr: string, phase: string, spawnError?: Error): AgentError {
   if (spawnError) {
-    return new AgentError("unavailable", `could not start the agent: ${spawnError.message}`, { stderrTail: stderr });
+    const program = (spawnError as NodeJS.ErrnoException & { path?: string }).path ?? "the agent";
+    const why = (spawnError as NodeJS.ErrnoException).code === "ENOENT" ? `${program} not found${program.includes("/") ? "" : " on PATH"}` : spawnError.message;
+    return new AgentError("unavailable", `could not start the agent: ${why}`, { stderrTail: stderr });
   }
   const tail = stderr.trim().split("\n").slice(-5).join("\n");
   return new AgentError("crash", `agent ${describeExit(info)} during ${phase}${tail ? `; stderr: ${tail}` : ""}`, {
@@ -47,14 +53,10 @@ function crashError(info: ExitInfo, stderr: string, phase: string, spawnError?: 
   });
 }
 
-/** The error's message plus its JSON-RPC `data` (where agents put the actual reason). */
-export function messageOf(error: unknown): string {
-  const message =
-    error instanceof Error ? error.message : typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error);
-  if (typeof error !== "object" || error === null || !("data" in error) || error.data == null) return message;
-  const data = error.data;
-  const detail = typeof data === "string" ? data : typeof data === "object" && "details" in data ? String(data.details) : JSON.stringify(data);
-  return detail && !message.includes(detail) ? `${message}: ${detail.slice(0, 500)}` : message;
+/** Why the task's signal aborted: the worker's step timeout aborts with a TimeoutError. */
+function abortKind(signal: AbortSignal): "cancel" | "timeout" {
+  const reason: unknown = signal.reason;
+  return typeof reason === "object" && reason !== null && (reason as { name?: unknown }).name === "TimeoutError" ? "timeout" : "cancel";
 }
 
 async function runAcp(task: AgentTask): Promise<AgentResult> {
@@ -63,17 +65,26 @@ async function runAcp(task: AgentTask): Promise<AgentResult> {
   if (task.cwd) await requireDirectoryOrThrow(task.cwd);
   const root = await realRoot(task.cwd ?? tempDir!);
 
-  let output = "";
+  const answer = new FinalAnswer();
   let usage: Usage = {};
   let chain: Promise<void> = Promise.resolve();
   const enqueue = (work: () => Promise<void>) => {
     chain = chain.then(work).catch((error) => console.error("[baton] acp event delivery failed:", error));
   };
-  const deliver = async (event: AgentEvent) => {
-    if (event.type === "text-chunk") output += event.text;
-    if (event.type === "usage-report") usage = mergeUsage(usage, event.usage);
+  const deliver = async (event: MappedUpdate) => {
+    if (event.type === "usage-add") {
+      usage = addUsage(usage, event.usage);
+      return task.onEvent({ type: "usage-report", usage });
+    }
+    if (event.type === "text-chunk") answer.text(event.text);
+    if (event.type === "tool-call") answer.toolCall();
+    if (event.type === "usage-report") {
+      usage = mergeUsage(usage, event.usage);
+      return task.onEvent({ type: "usage-report", usage });
+    }
     await task.onEvent(event);
   };
+  const info = (text: string) => enqueue(() => deliver({ type: "log-line", stream: "info", text }));
 
   const env = childEnv({ ...resolveProfileEnv(config, process.env), ...task.env });
   const proc = spawnGroup(config.command, { cwd: root, env });
@@ -90,7 +101,10 @@ async function runAcp(task: AgentTask): Promise<AgentResult> {
   let prompting = false;
   let graceTimer: NodeJS.Timeout | undefined;
   let watchdog: NodeJS.Timeout | undefined;
+  let startWatchdog: NodeJS.Timeout | undefined;
+  let slowStart = false;
   let phase = "initialize";
+  const spawnedAt = performance.now();
 
   const app = createClientApp({ root, policy: config.permissionPolicy, stopping: () => stopping !== null, enqueue, deliver });
   const connection = app.connect(connectStdio(proc));
@@ -102,35 +116,50 @@ async function runAcp(task: AgentTask): Promise<AgentResult> {
   const stop = (kind: "cancel" | "timeout") => {
     if (stopping) return;
     stopping = kind;
-    enqueue(() => deliver({ type: "log-line", stream: "info", text: kind === "timeout" ? `timed out after ${task.timeoutMs} ms; cancelling` : "cancel requested" }));
+    info(kind === "timeout" ? `timed out after ${task.timeoutMs ?? "the step's"} ms; stopping the agent` : "cancel requested");
     // Before the prompt there is no turn to cancel politely: end the process at once.
     if (prompting) sendCancelThenKill();
     else signalGroup(proc.child, "SIGKILL");
   };
-  const onAbort = () => stop("cancel");
+  const onAbort = () => stop(abortKind(task.signal));
   if (task.signal.aborted) onAbort();
   else task.signal.addEventListener("abort", onAbort, { once: true });
   if (task.timeoutMs) watchdog = setTimeout(() => stop("timeout"), task.timeoutMs);
+  startWatchdog = setTimeout(() => {
+    slowStart = true;
+    signalGroup(proc.child, "SIGKILL");
+  }, config.startTimeoutMs);
 
   /** Races one request against the process ending; maps failures to AgentError. */
-  const step = async <T>(request: () => Promise<T>): Promise<T> => {
+  const send = async <T>(name: string, request: () => Promise<T>): Promise<T> => {
+    phase = name;
     if (stopping && !prompting) throw new Stopped();
-    const exited = proc.exited.then((info) => ({ exited: info }));
+    const exited = proc.exited.then((exit) => ({ exited: exit }));
     let outcome: { value: T } | { exited: ExitInfo } | { error: unknown };
     try {
       outcome = await Promise.race([request().then((value) => ({ value })), exited]);
     } catch (error) {
       // A JSON-RPC error answer is the agent's word: a protocol error. Anything else is the
       // connection closing under us; if the process is going down, report the exit instead.
-      const info = isJsonRpcError(error) ? null : await exitWithin(proc, 1500);
-      outcome = info ? { exited: info } : { error };
+      const exit = isJsonRpcError(error) ? null : await exitWithin(proc, 1500);
+      outcome = exit ? { exited: exit } : { error };
     }
     if ("value" in outcome) return outcome.value;
     if (stopping) throw new Stopped();
+    if (slowStart) {
+      const took = Math.round(performance.now() - spawnedAt);
+      throw new AgentError("timeout", `the agent did not finish starting (${phase}) within ${config.startTimeoutMs} ms (stopped after ${took} ms)`, {
+        startTimeoutMs: config.startTimeoutMs,
+        tookMs: took,
+        stderrTail: stderr.toString(),
+      });
+    }
     if ("exited" in outcome) throw crashError(outcome.exited, stderr.toString(), phase, proc.spawnError());
     if (isAuthRequired(outcome.error)) {
-      // Retrying can't help until someone logs the agent in: not a protocol failure.
-      throw new AgentError("unavailable", `the agent needs authentication (${phase}): ${messageOf(outcome.error)}; log in with its CLI first`, { stderrTail: stderr.toString() });
+      // Retrying can't help until the profile gets credentials: not a protocol failure.
+      throw new AgentError("unavailable", `the agent needs authentication (${phase}): ${messageOf(outcome.error)}; set its API key in the profile's env (as a $VAR reference) or log in with its CLI`, {
+        stderrTail: stderr.toString(),
+      });
     }
     throw new AgentError("protocol", `${phase} failed: ${messageOf(outcome.error)}`, { stderrTail: stderr.toString() });
   };
@@ -142,54 +171,38 @@ async function runAcp(task: AgentTask): Promise<AgentResult> {
   };
 
   try {
-    await step(() => connection.agent.request(acp.methods.agent.initialize, initializeParams()));
-    phase = "session/new";
-    const session = await step(() => connection.agent.request(acp.methods.agent.session.new, { cwd: root, mcpServers: [] }));
+    const session = await openSession({ connection, config, cwd: root, ...(task.model ? { model: task.model } : {}), env, send, log: info });
+    clearTimeout(startWatchdog);
     sessionId = session.sessionId;
-    if (task.model) {
-      const choice = chooseModel(session.configOptions, task.model);
-      if (choice.kind === "unknown") {
-        throw new AgentError("invalid", `the agent doesn't offer model ${task.model}; it offers: ${choice.available.join(", ") || "(none)"}`);
-      }
-      if (choice.kind === "unsupported") {
-        enqueue(() => deliver({ type: "log-line", stream: "info", text: `the agent offers no model choice; model ${task.model} ignored, using its default` }));
-      } else {
-        phase = "session/set_config_option";
-        await step(() =>
-          connection.agent.request(acp.methods.agent.session.setConfigOption, { sessionId: session.sessionId, configId: choice.configId, value: choice.value }),
-        );
-      }
-    }
-    if (config.mode) {
-      phase = "session/set_mode";
-      await step(() => connection.agent.request(acp.methods.agent.session.setMode, { sessionId: session.sessionId, modeId: config.mode! }));
-    }
-    phase = "session/prompt";
     prompting = true;
     if (stopping) sendCancelThenKill();
-    const response = await step(() =>
+    const response = await send("session/prompt", () =>
       connection.agent.request(acp.methods.agent.session.prompt, { sessionId: session.sessionId, prompt: [{ type: "text", text: task.prompt }] }),
     );
-    usage = mergeUsage(usage, mapPromptUsage(response));
     await finish();
+    const reported = mapPromptUsage(response);
+    if (Object.keys(reported).length > 0) usage = mergeUsage(usage, reported);
     if (stopping === "timeout") throw new Stopped();
-    return { output, stopReason: stopping ? "cancelled" : mapStopReason(response.stopReason), usage };
+    return { output: answer.toString(), stopReason: stopping ? "cancelled" : mapStopReason(response.stopReason), usage };
   } catch (error) {
-    if (!(error instanceof Stopped)) {
-      await finish();
-      throw error;
-    }
     await finish();
+    if (!(error instanceof Stopped)) throw error;
     if (stopping === "timeout") {
-      throw new AgentError("timeout", `agent gave no result within ${task.timeoutMs} ms`, { stderrTail: stderr.toString() });
+      throw new AgentError("timeout", `timed out: the agent gave no result within ${task.timeoutMs} ms`, { stderrTail: stderr.toString() });
     }
-    return { output, stopReason: "cancelled", usage };
+    return { output: answer.toString(), stopReason: "cancelled", usage };
   } finally {
     clearTimeout(graceTimer);
     clearTimeout(watchdog);
+    clearTimeout(startWatchdog);
     task.signal.removeEventListener("abort", onAbort);
-    connection.close();
+    // Stop the group while its stdout is still read, then close: an agent that writes as it
+    // shuts down must not meet a closed pipe (qwen printed ~30 lines of EPIPE traces per
+    // step when the pipe was closed first). Its last stderr lines are delivered before return.
     await terminateGroup(proc, 1000);
+    connection.close();
+    stderrLines.flush();
+    await chain;
     if (tempDir) await fs.rm(tempDir, { recursive: true, force: true });
   }
 }

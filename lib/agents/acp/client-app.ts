@@ -7,9 +7,8 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import * as acp from "@agentclientprotocol/sdk";
-import type { AgentEvent } from "../types";
 import { confinedPathOrThrow, isInside, PathEscapeError, realPathAllowingMissing } from "./confine";
-import { mapSessionUpdate } from "./map-session-update";
+import { mapSessionUpdate, type MappedUpdate } from "./map-session-update";
 import { chooseOption, decideAllow, type PermissionAnswer, type PermissionPolicy } from "./permission";
 
 export interface ClientAppDeps {
@@ -21,7 +20,7 @@ export interface ClientAppDeps {
   /** Runs `work` after all previously enqueued work, in arrival order. */
   enqueue(work: () => Promise<void>): void;
   /** Delivers one event (the caller accumulates output and usage). */
-  deliver(event: AgentEvent): Promise<void>;
+  deliver(event: MappedUpdate): Promise<void>;
 }
 
 /** Line/limit slicing of `fs/read_text_file` (line is 1-based). Pure. */
@@ -46,7 +45,13 @@ async function locationsInside(root: string, paths: string[]): Promise<boolean[]
   );
 }
 
-function refusal(error: unknown): acp.RequestError {
+/**
+ * The error a refused or failed fs request gets. A missing file is ACP's "Resource not
+ * found" (-32002), the answer agents check for before creating a file (Gemini CLI treats
+ * any other error as a failed write); everything else is invalid params with the reason.
+ */
+export function refusal(error: unknown, requested: string): acp.RequestError {
+  if ((error as NodeJS.ErrnoException | null)?.code === "ENOENT") return acp.RequestError.resourceNotFound(requested);
   const message = error instanceof Error ? error.message : String(error);
   return acp.RequestError.invalidParams({ reason: message }, message);
 }
@@ -88,7 +93,7 @@ export function createClientApp(deps: ClientAppDeps): acp.ClientApp {
         return { content: sliceLines(content, params.line, params.limit) };
       } catch (error) {
         if (error instanceof PathEscapeError) logInfo(`fs/read_text_file ${error.message}`);
-        throw refusal(error);
+        throw refusal(error, params.path);
       }
     })
     .onRequest(acp.methods.client.fs.writeTextFile, async ({ params }) => {
@@ -101,7 +106,7 @@ export function createClientApp(deps: ClientAppDeps): acp.ClientApp {
         return {};
       } catch (error) {
         if (error instanceof PathEscapeError) logInfo(`fs/write_text_file ${error.message}`);
-        throw refusal(error);
+        throw refusal(error, params.path);
       }
     });
 }

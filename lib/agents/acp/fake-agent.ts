@@ -10,6 +10,7 @@ import * as acp from "@agentclientprotocol/sdk";
 import { fakeScriptSchema, type FakeStep } from "./fake-script";
 
 const script = fakeScriptSchema.parse(JSON.parse(fs.readFileSync(process.argv[2] ?? "", "utf8")));
+if (script.startLog) fs.appendFileSync(script.startLog, `${process.pid}\n`);
 const SESSION_ID = "fake-session-1";
 let sessionCwd = process.cwd();
 let mode = "default";
@@ -157,6 +158,8 @@ async function runStep(client: acp.AgentContext, step: FakeStep): Promise<"conti
   return cancelled ? "cancelled" : "continue";
 }
 
+let authenticated = false;
+
 const app = acp
   .agent({ name: "fake-agent" })
   .onRequest(acp.methods.agent.initialize, async () => {
@@ -168,12 +171,21 @@ const app = acp
     return {
       protocolVersion: acp.PROTOCOL_VERSION,
       agentCapabilities: {},
-      authMethods: [],
+      authMethods: script.envAuth
+        ? [{ type: "env_var", id: script.envAuth.methodId, name: `Use ${script.envAuth.variable}`, vars: [{ name: script.envAuth.variable }] }]
+        : [],
       agentInfo: { name: "fake-agent", version: "1.0.0" },
     };
   })
+  .onRequest(acp.methods.agent.authenticate, async ({ params }) => {
+    if (!script.envAuth || params.methodId !== script.envAuth.methodId) throw acp.RequestError.invalidParams(undefined, `unknown auth method ${params.methodId}`);
+    if (!process.env[script.envAuth.variable]) throw acp.RequestError.authRequired(undefined, `${script.envAuth.variable} is not set`);
+    authenticated = true;
+    return {};
+  })
   .onRequest(acp.methods.agent.session.new, async ({ params }) => {
     if (script.requireAuth) throw acp.RequestError.authRequired(undefined, "run `fake-agent login`");
+    if (script.envAuth && !authenticated) throw acp.RequestError.authRequired(undefined, "call authenticate first");
     sessionCwd = params.cwd;
     return {
       sessionId: SESSION_ID,

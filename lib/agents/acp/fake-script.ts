@@ -60,8 +60,15 @@ export const fakeScriptSchema = z.object({
   stopReason: z.enum(["end_turn", "max_tokens", "max_turn_requests", "refusal", "cancelled"]).default("end_turn"),
   /** Put on the prompt response as the (unstable) `usage` field. */
   promptUsage: z.object({ inputTokens: z.number(), outputTokens: z.number(), totalTokens: z.number() }).optional(),
+  /** Appends the agent's pid to this file when it starts (tests count starts). */
+  startLog: z.string().optional(),
   /** Answer session/new with "authentication required". */
   requireAuth: z.boolean().default(false),
+  /**
+   * Like codex-acp: advertise an "env_var" auth method and refuse session/new until
+   * `authenticate` was called with it while the variable is set in the agent's environment.
+   */
+  envAuth: z.object({ methodId: z.string(), variable: z.string() }).optional(),
   /** Answer session/prompt with a JSON-RPC error instead of a stop reason. */
   promptError: z.string().optional(),
 });

@@ -79,7 +79,9 @@ describe("acp agent in a flow run", () => {
 
     expect(run.status).toBe("succeeded");
     const step = codeStep(run);
-    expect(step.output).toContain('Working. [write hello.txt: ok][disk-write src/direct.txt: ok][read README.md: ok "hello\\n"]');
+    // The output is the final answer (after the last tool call); "Working. " stays in the transcript.
+    expect(step.output).not.toContain("Working.");
+    expect(step.output).toContain('[write hello.txt: ok][disk-write src/direct.txt: ok][read README.md: ok "hello\\n"]');
     expect(step.output).toMatch(/\[read \/etc\/passwd: error [^\]]*outside the worktree/);
     expect(step.output).toMatch(/\[write \.\.\/\.\.\/outside\.txt: error [^\]]*outside the worktree/);
     expect(step.output).toContain("Done.");

@@ -1,11 +1,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { mapPromptUsage, mapSessionUpdate, mapStopReason, mergeUsage } from "./map-session-update";
+import { FinalAnswer } from "./final-answer";
+import { addUsage, mapPromptUsage, mapSessionUpdate, mapStopReason, mergeUsage } from "./map-session-update";
+import type { Usage } from "../types";
 
 interface Fixture {
   messages: Array<{ params: { update: unknown } }>;
   expected: unknown[];
+  promptResponse?: unknown;
+  expectedPromptUsage?: Usage;
 }
 
 const fixtureDir = path.join(import.meta.dirname, "fixtures");
@@ -18,6 +22,42 @@ describe("mapSessionUpdate on recorded turns", () => {
       expect(events).toEqual(fixture.expected);
     });
   }
+});
+
+/** A recorded turn folded the way the backend folds it: usage tally and final answer. */
+function turnOf(name: string): { usage: Usage; answer: string } {
+  const fixture = JSON.parse(fs.readFileSync(path.join(fixtureDir, name), "utf8")) as Fixture;
+  let usage: Usage = {};
+  const answer = new FinalAnswer();
+  for (const event of fixture.messages.flatMap((m) => mapSessionUpdate(m.params.update))) {
+    if (event.type === "usage-add") usage = addUsage(usage, event.usage);
+    if (event.type === "usage-report") usage = mergeUsage(usage, event.usage);
+    if (event.type === "text-chunk") answer.text(event.text);
+    if (event.type === "tool-call") answer.toolCall();
+  }
+  const reported = mapPromptUsage(fixture.promptResponse);
+  expect(reported).toEqual(fixture.expectedPromptUsage ?? reported);
+  if (Object.keys(reported).length > 0) usage = mergeUsage(usage, reported);
+  return { usage, answer: answer.toString() };
+}
+
+describe("real agents' recorded turns: usage and the final answer", () => {
+  test("qwen-code: each model call's _meta.usage is added up", () => {
+    expect(turnOf("qwen-recorded-turn.json")).toEqual({ usage: { inputTokens: 200, outputTokens: 40, totalTokens: 240 }, answer: "Done: wrote hello.txt" });
+  });
+
+  test("Gemini CLI: the turn's _meta.quota.token_count", () => {
+    expect(turnOf("gemini-recorded-turn.json")).toEqual({ usage: { inputTokens: 200, outputTokens: 40, totalTokens: 240 }, answer: "Done: wrote hello.txt" });
+  });
+
+  test("codex-acp: usage_update is context in use, not tokens; its pre-work notice is not the answer", () => {
+    expect(turnOf("codex-recorded-turn.json")).toEqual({ usage: { contextTokens: 120 }, answer: "Done: wrote hello.txt" });
+  });
+
+  test("claude-agent-acp shape: usage_update's used is context, its cost is kept; the prompt's usage gives the tokens", () => {
+    const usage = mergeUsage(mergeUsage({}, { contextTokens: 18234, costUsd: 0.0421 }), mapPromptUsage({ stopReason: "end_turn", usage: { inputTokens: 1200, outputTokens: 300 } }));
+    expect(usage).toEqual({ contextTokens: 18234, costUsd: 0.0421, inputTokens: 1200, outputTokens: 300, totalTokens: 1500 });
+  });
 });
 
 describe("mapSessionUpdate edge cases", () => {

@@ -57,10 +57,13 @@ export function mapToolContent(content: unknown): ToolCallContent[] | undefined 
   return out;
 }
 
-/** `usage_update` reports the context in use and an optional cumulative cost. */
+/**
+ * `usage_update` reports the context window in use (`used` of `size`) — not tokens spent,
+ * so it never becomes totalTokens — and an optional cumulative cost (Claude).
+ */
 export function mapUsageUpdate(update: Json): Usage {
   const usage: Usage = {};
-  if (typeof update.used === "number") usage.totalTokens = update.used;
+  if (typeof update.used === "number") usage.contextTokens = update.used;
   const cost = update.cost;
   if (isObject(cost) && typeof cost.amount === "number" && str(cost.currency)?.toUpperCase() === "USD") {
     usage.costUsd = cost.amount;
@@ -68,10 +71,7 @@ export function mapUsageUpdate(update: Json): Usage {
   return usage;
 }
 
-/** The (unstable) `usage` field some agents put on the `session/prompt` response. */
-export function mapPromptUsage(response: unknown): Usage {
-  if (!isObject(response) || !isObject(response.usage)) return {};
-  const u = response.usage;
+function camelTokens(u: Json): Usage {
   const usage: Usage = {};
   if (typeof u.inputTokens === "number") usage.inputTokens = u.inputTokens;
   if (typeof u.outputTokens === "number") usage.outputTokens = u.outputTokens;
@@ -79,17 +79,51 @@ export function mapPromptUsage(response: unknown): Usage {
   return usage;
 }
 
+/**
+ * Turn totals on the `session/prompt` response: the (unstable) `usage` field (Claude) or
+ * Gemini CLI's `_meta.quota.token_count` ({input_tokens, output_tokens}).
+ */
+export function mapPromptUsage(response: unknown): Usage {
+  if (!isObject(response)) return {};
+  if (isObject(response.usage)) return camelTokens(response.usage);
+  const quota = isObject(response._meta) && isObject(response._meta.quota) ? response._meta.quota : null;
+  const count = quota && isObject(quota.token_count) ? quota.token_count : null;
+  if (!count) return {};
+  const usage: Usage = {};
+  if (typeof count.input_tokens === "number") usage.inputTokens = count.input_tokens;
+  if (typeof count.output_tokens === "number") usage.outputTokens = count.output_tokens;
+  return usage;
+}
+
+/** qwen-code's per-model-call usage on an `agent_message_chunk` (`_meta.usage`): added up per turn. */
+export function mapChunkUsage(update: Json): Usage | null {
+  const meta = isObject(update._meta) ? update._meta : null;
+  if (!meta || !isObject(meta.usage)) return null;
+  const usage = camelTokens(meta.usage);
+  return Object.keys(usage).length > 0 ? usage : null;
+}
+
 export function mapStopReason(reason: unknown): StopReason {
   return STOP_REASONS.includes(reason as StopReason) ? (reason as StopReason) : "end_turn";
 }
 
+/**
+ * What one update means to the backend: agent events, plus `usage-add` — usage of one model
+ * call that the backend adds to the turn's tally (every other usage report is a running
+ * total that replaces what it names).
+ */
+export type MappedUpdate = AgentEvent | { type: "usage-add"; usage: Usage };
+
 /** One `session/update` payload (`params.update`) → zero or more events. */
-export function mapSessionUpdate(update: unknown): AgentEvent[] {
+export function mapSessionUpdate(update: unknown): MappedUpdate[] {
   if (!isObject(update)) return [];
   switch (update.sessionUpdate) {
     case "agent_message_chunk": {
       const text = contentBlockText(update.content);
-      return text ? [{ type: "text-chunk", text }] : [];
+      const usage = mapChunkUsage(update);
+      const events: MappedUpdate[] = text ? [{ type: "text-chunk", text }] : [];
+      if (usage) events.push({ type: "usage-add", usage });
+      return events;
     }
     case "agent_thought_chunk": {
       const text = contentBlockText(update.content);
@@ -118,6 +152,7 @@ export function mapSessionUpdate(update: unknown): AgentEvent[] {
       const event: Extract<AgentEvent, { type: "tool-call-update" }> = { type: "tool-call-update", toolCallId };
       const title = str(update.title);
       if (title !== undefined) event.title = title;
+      if (update.kind !== undefined) event.kind = mapToolKind(update.kind);
       const status = mapToolStatus(update.status);
       if (status) event.status = status;
       const locations = mapLocations(update.locations);
@@ -149,11 +184,27 @@ export function mapSessionUpdate(update: unknown): AgentEvent[] {
   }
 }
 
-/** Later usage wins field by field: ACP usage reports are cumulative for the session, not deltas. */
+const USAGE_KEYS = ["inputTokens", "outputTokens", "totalTokens", "costUsd", "contextTokens"] as const;
+
+/** Later usage wins field by field (running totals); totalTokens follows input + output when not reported. */
 export function mergeUsage(base: Usage, next: Usage): Usage {
   const merged: Usage = { ...base };
-  for (const key of ["inputTokens", "outputTokens", "totalTokens", "costUsd"] as const) {
+  for (const key of USAGE_KEYS) {
     if (next[key] !== undefined) merged[key] = next[key];
   }
-  return merged;
+  return withTotal(merged, next.totalTokens !== undefined);
+}
+
+/** Adds one model call's usage to the tally. */
+export function addUsage(base: Usage, next: Usage): Usage {
+  const sum: Usage = { ...base };
+  for (const key of ["inputTokens", "outputTokens", "costUsd"] as const) {
+    if (next[key] !== undefined) sum[key] = (sum[key] ?? 0) + next[key];
+  }
+  return withTotal(sum, false);
+}
+
+function withTotal(usage: Usage, reported: boolean): Usage {
+  if (reported || usage.inputTokens === undefined || usage.outputTokens === undefined) return usage;
+  return { ...usage, totalTokens: usage.inputTokens + usage.outputTokens };
 }

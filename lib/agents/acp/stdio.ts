@@ -14,10 +14,11 @@ export function connectStdio(proc: GroupProcess): acp.Stream {
   return acp.ndJsonStream(Writable.toWeb(stdin), Readable.toWeb(stdout) as ReadableStream<Uint8Array>);
 }
 
-export function initializeParams(): acp.InitializeRequest {
+/** `fs`: whether Baton offers its (worktree-confined) fs/read_text_file and fs/write_text_file. */
+export function initializeParams(options: { fs: boolean } = { fs: true }): acp.InitializeRequest {
   return {
     protocolVersion: acp.PROTOCOL_VERSION,
-    clientCapabilities: { fs: { readTextFile: true, writeTextFile: true }, terminal: false },
+    clientCapabilities: { fs: { readTextFile: options.fs, writeTextFile: options.fs }, terminal: false },
     clientInfo: CLIENT_INFO,
   };
 }

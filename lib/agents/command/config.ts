@@ -8,6 +8,22 @@ export const envMapSchema = z.record(
   z.string(),
 );
 
+/** A step timeout in seconds (a profile's default; a node's own timeoutSec wins). */
+export const timeoutSecSchema = z.number().int().min(1).max(24 * 3600);
+
+/**
+ * Config files an agent reads from its HOME ("~/.qwen/settings.json"), by path relative to
+ * the profile's own HOME; written there before each start. Relative, no "..": they can't
+ * land outside that HOME.
+ */
+export const homeFilesSchema = z.record(
+  z
+    .string()
+    .min(1)
+    .refine((p) => !p.startsWith("/") && !p.split(/[\\/]/).includes("..") && !p.includes("\0"), "must be a relative path inside the profile's HOME"),
+  z.string().max(1_000_000),
+);
+
 export const commandConfigSchema = z
   .object({
     /** argv; an element equal to or containing `{prompt}` receives the prompt text. */
@@ -15,6 +31,8 @@ export const commandConfigSchema = z
     /** `stdin`: the prompt is written to stdin; `argv`: substituted into `{prompt}`. */
     promptVia: z.enum(["stdin", "argv"]).default("stdin"),
     env: envMapSchema.optional(),
+    homeFiles: homeFilesSchema.optional(),
+    timeoutSec: timeoutSecSchema.optional(),
     /** After cancel or timeout, SIGTERM to the group, then SIGKILL after this grace. */
     killGraceMs: z.number().int().min(0).max(60_000).default(2000),
   })

@@ -1,6 +1,7 @@
 /** The `openai` backend's settings: any OpenAI-compatible chat endpoint. */
 import { z } from "zod";
 import { envReferenceName } from "../../profiles/env";
+import { timeoutSecSchema } from "../command/config";
 
 /** An env-var reference ("$OPENAI_API_KEY" or "${OPENAI_API_KEY}"); a literal key is refused. */
 export const secretReferenceSchema = z.string().refine((value) => envReferenceName(value) !== null, {
@@ -18,6 +19,8 @@ export const openaiConfigSchema = z.object({
   temperature: z.number().min(0).max(2).optional(),
   maxTokens: z.number().int().positive().optional(),
   availabilityTimeoutMs: z.number().int().min(100).max(60_000).default(3000),
+  /** The default step timeout for this profile (a node's own timeout wins). */
+  timeoutSec: timeoutSecSchema.optional(),
 });
 export type OpenaiConfig = z.output<typeof openaiConfigSchema>;
 
