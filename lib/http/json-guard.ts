@@ -41,31 +41,45 @@ function childPath(parent: string, key: string | number): string {
   return `${parent}[${JSON.stringify(key)}]`;
 }
 
+interface Frame {
+  value: unknown;
+  parent: Frame | null;
+  key: string | number;
+  depth: number;
+}
+
+/** A frame's path, built only once a problem is found (most bodies have none). */
+function pathOf(frame: Frame, base: string): string {
+  const keys: Array<string | number> = [];
+  for (let at: Frame | null = frame; at?.parent; at = at.parent) keys.push(at.key);
+  return keys.reverse().reduce<string>(childPath, base) || "(root)";
+}
+
 /** The first problem in a parsed JSON value (depth-first, in document order), or null. */
 export function jsonProblem(value: unknown, base = ""): JsonProblem | null {
-  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value, path: base, depth: 0 }];
+  const stack: Frame[] = [{ value, parent: null, key: "", depth: 0 }];
   while (stack.length > 0) {
-    const item = stack.pop()!;
-    if (typeof item.value === "string") {
-      const problem = stringProblem(item.value);
-      if (problem) return { path: item.path || "(root)", message: problem };
+    const frame = stack.pop()!;
+    const current = frame.value;
+    if (typeof current === "string") {
+      const problem = stringProblem(current);
+      if (problem) return { path: pathOf(frame, base), message: problem };
       continue;
     }
-    if (item.value === null || typeof item.value !== "object") continue;
-    if (item.depth >= MAX_JSON_DEPTH) {
-      return { path: item.path || "(root)", message: `nests deeper than ${MAX_JSON_DEPTH} levels` };
+    if (current === null || typeof current !== "object") continue;
+    if (frame.depth >= MAX_JSON_DEPTH) return { path: pathOf(frame, base), message: `nests deeper than ${MAX_JSON_DEPTH} levels` };
+    const depth = frame.depth + 1;
+    // Pushed in reverse, so the walk visits children in document order.
+    if (Array.isArray(current)) {
+      for (let i = current.length - 1; i >= 0; i--) stack.push({ value: current[i], parent: frame, key: i, depth });
+      continue;
     }
-    const entries: Array<[string | number, unknown]> = Array.isArray(item.value) ? item.value.map((v, i) => [i, v]) : Object.entries(item.value);
-    for (const [key] of entries) {
-      if (typeof key !== "string") continue;
+    const keys = Object.keys(current);
+    for (const key of keys) {
       const problem = stringProblem(key);
-      if (problem) return { path: childPath(item.path, key), message: `key ${problem}` };
+      if (problem) return { path: pathOf({ value: null, parent: frame, key, depth }, base), message: `key ${problem}` };
     }
-    // Reversed, so the walk visits children in document order.
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const [key, child] = entries[i];
-      stack.push({ value: child, path: childPath(item.path, key), depth: item.depth + 1 });
-    }
+    for (let i = keys.length - 1; i >= 0; i--) stack.push({ value: (current as Record<string, unknown>)[keys[i]], parent: frame, key: keys[i], depth });
   }
   return null;
 }
