@@ -4,6 +4,7 @@
  * manual arena, and the history filters. Flows are created through the API; everything a
  * user does goes through the pages.
  */
+import { execFileSync } from "node:child_process";
 import { expect, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 
 const SHOTS = process.env.BATON_E2E_SHOTS_DIR ?? "test-results/runs-screens";
@@ -256,5 +257,42 @@ test.describe("live runs", () => {
 
     await page.getByTestId("run-link").first().click();
     await expect(page).toHaveURL(/\/runs\/[^/?]+$/);
+  });
+  test("check out a step's result as a branch from the step panel", async ({ page, request }) => {
+    const flowId = await createFlow(request, {
+      name: "E2E check out",
+      inputs: [{ name: "task" }],
+      nodes: [{ id: "write", kind: "agent", config: { profile: "demo", prompt: "write {{inputs.task}}", workspace: "code" } }],
+      edges: [],
+    });
+    const repo = await exampleRepo(request);
+    const git = (...args: string[]) => execFileSync("git", ["-C", repo, ...args], { encoding: "utf8" }).trim();
+    const branchesBefore = git("for-each-ref", "refs/heads/");
+    const runId = await startRunByApi(request, flowId);
+    const run = new RunPage(page);
+    await run.goto(runId);
+    await run.expectStatus("succeeded");
+    // The run added no branch: its result is under refs/baton/.
+    expect(git("for-each-ref", "refs/heads/")).toBe(branchesBefore);
+    await run.selectStep("write");
+    await expect(run.panel().getByTestId("step-ref")).toContainText(`refs/baton/${runId}/write-1`);
+    await run.panel().getByTestId("checkout-branch").click();
+    const form = run.panel().getByTestId("checkout-branch-form");
+    const name = form.getByTestId("checkout-branch-name");
+    await expect(name).toHaveValue("baton/write-1");
+    // A name git refuses is explained before anything is sent.
+    await name.fill("bad..name");
+    await expect(form.getByTestId("checkout-branch-problem")).toContainText('must not contain ".."');
+    await expect(form.getByTestId("checkout-branch-submit")).toBeDisabled();
+    const branch = `e2e/checkout-${runId}`;
+    await name.fill(branch);
+    await form.getByTestId("checkout-branch-submit").click();
+    await expect(form.getByTestId("checkout-branch-done")).toContainText(`Created branch ${branch}`);
+    await page.screenshot({ path: `${SHOTS}/checkout-branch.png` });
+    expect(git("rev-parse", `refs/heads/${branch}`)).toBe(git("rev-parse", `refs/baton/${runId}/write-1`));
+    // The same name again: the server's 409 is shown inline.
+    await form.getByTestId("checkout-branch-submit").click();
+    await expect(form.getByTestId("action-error")).toContainText("exists");
+    git("branch", "-D", branch);
   });
 });

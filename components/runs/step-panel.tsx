@@ -7,6 +7,7 @@
 import { memo, type ReactNode } from "react";
 import { liveKey, type AttemptDto, type LiveRun, type RunDetail, type StepDto } from "@/lib/client/run-types";
 import { formatDuration } from "@/lib/timeline/lanes";
+import { CheckoutBranch } from "./checkout-branch";
 import { DiffViewer } from "./diff-viewer";
 import { Markdown } from "./markdown";
 import { formatCost, formatTokens, StateBadge } from "./status";
@@ -45,7 +46,8 @@ function attemptView(step: StepDto, attempts: readonly AttemptDto[], live: LiveR
     startedAt: source?.startedAt ?? null,
     finishedAt: source?.finishedAt ?? null,
     branch: source?.branch ?? null,
-    resultCommit: source?.resultCommit ?? null,
+    // A failed attempt's result commit is kept in its detail (its work is committed too).
+    resultCommit: source?.resultCommit ?? (typeof source?.detail?.resultCommit === "string" ? source.detail.resultCommit : null),
   };
 }
 
@@ -167,12 +169,15 @@ export const StepPanel = memo(function StepPanel({ run, step, attempt, live, now
           <span>cost {formatCost(view.usage.costUsd)}</span>
         </div>
         {view.branch ? (
-          <div className="font-mono text-[11px] text-zinc-500">
+          <div className="font-mono text-[11px] text-zinc-500" data-testid="step-ref">
             {view.branch}
             {view.resultCommit ? ` @ ${view.resultCommit.slice(0, 10)}` : ""}
           </div>
         ) : null}
       </Section>
+      {view.resultCommit && !running ? (
+        <CheckoutBranch key={`${step.id}-${attempt}`} runId={run.id} stepId={step.id} stepKey={step.key} attempt={attempt} resultCommit={view.resultCommit} />
+      ) : null}
     </div>
   );
 });

@@ -74,6 +74,9 @@ export const rerunRun = async (id: string, version: "original" | "current" = "or
 export const rerunStep = (runId: string, stepId: string, changes: RerunStepChanges = {}) => post(`${stepPath(runId, stepId)}/rerun`, changes);
 export const approveStep = (runId: string, stepId: string) => post(`${stepPath(runId, stepId)}/approve`);
 export const selectWinner = (runId: string, stepId: string, winner: string) => post(`${stepPath(runId, stepId)}/select`, { winner });
+/** Creates branch `name` in the run's repo at an attempt's result commit ("Check out as a branch"). */
+export const checkoutBranch = async (runId: string, stepId: string, name: string, attempt: number): Promise<{ branch: string; commit: string; repo: string }> =>
+  (await post(`${stepPath(runId, stepId)}/branch`, { name, attempt })) as { branch: string; commit: string; repo: string };
 
 export interface StartRunBody {
   inputs: Record<string, string>;

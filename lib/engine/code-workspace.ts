@@ -2,8 +2,9 @@
  * Git worktrees for code steps of runs that name a repo (see lib/git for the git side and
  * lineage.ts for where a step starts).
  *
- * - A step attempt works in `<dataDir>/worktrees/<run>/<key>-<attempt>` on branch
- *   `baton/<run>/<key>-<attempt>`.
+ * - A step attempt works in `<dataDir>/worktrees/<run>/<key>-<attempt>`, HEAD detached, its
+ *   result kept by the ref `refs/baton/<run>/<key>-<attempt>` (recorded in the `branch`
+ *   column: the user's branch list never grows; a branch is made on request).
  * - The start point is the step's *recorded* start commit when the row has one (a retry, a
  *   rescued attempt, or a re-run of this very step: the reducer keeps it for the re-run step
  *   and clears it on reset descendants), else it is derived from the upstream result commits.
@@ -77,12 +78,12 @@ export async function prepareCodeWorktreeOrThrow(
   });
   await rows(
     context.db,
-    sql`update steps set start_commit = ${prepared.startCommit}, branch = ${prepared.branch}, worktree = ${prepared.path}, updated_at = now()
+    sql`update steps set start_commit = ${prepared.startCommit}, branch = ${prepared.ref}, worktree = ${prepared.path}, updated_at = now()
         where id = ${context.step.id} and fence = ${context.step.fence} and state = 'running'`,
   );
   context.emit({
     type: "log-line",
-    data: { stream: "info", text: `worktree ${prepared.path} on ${prepared.branch} from ${describeStart(start, prepared.startCommit)}` },
+    data: { stream: "info", text: `worktree ${prepared.path} (${prepared.ref}) from ${describeStart(start, prepared.startCommit)}` },
   });
   return prepared;
 }
@@ -124,11 +125,11 @@ export interface RecordedChanges {
 
 /** Commits everything the attempt left in its worktree. */
 export async function commitAttemptOrThrow(prepared: PreparedWorktree, message: string): Promise<RecordedChanges> {
-  const committed: CommittedWorktree = await commitWorktreeOrThrow(prepared.path, message, prepared.startCommit);
+  const committed: CommittedWorktree = await commitWorktreeOrThrow(prepared.path, message, prepared.startCommit, { ref: prepared.ref });
   return {
     startCommit: prepared.startCommit,
     resultCommit: committed.resultCommit,
-    branch: prepared.branch,
+    branch: prepared.ref,
     worktree: prepared.path,
     diff: committed.diff,
     diffStats: committed.stats,
@@ -141,7 +142,7 @@ export async function commitAttemptOrThrow(prepared: PreparedWorktree, message: 
  * Folds the recorded changes into the outcome. Succeeded outcomes carry them in the contract's
  * fields, and so do canceled ones (partial work is committed and shown). The contract's failed
  * outcome has no result-commit/diff fields, so a failed attempt's result commit and stats go
- * into `detail` (its branch still holds the work).
+ * into `detail` (its ref still holds the work).
  */
 export function withChanges(outcome: StepOutcome, changes: RecordedChanges): StepOutcome {
   const { startCommit, resultCommit, branch, worktree, diff, diffStats } = changes;

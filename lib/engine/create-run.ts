@@ -25,7 +25,7 @@ export interface NewRun {
   baseCommit?: string | null;
   origin: string;
   parentRunId?: string | null;
-  /** Keep step worktrees after the run ends (default: removed; branches stay either way). */
+  /** Keep step worktrees after the run ends (default: removed; attempt refs stay either way). */
   keepWorktrees?: boolean;
 }
 

@@ -57,7 +57,7 @@ export async function executeAgentInWorktree(
       retryable: true,
       detail: { retryable: true },
       startCommit: prepared.startCommit,
-      branch: prepared.branch,
+      branch: prepared.ref,
       worktree: prepared.path,
     };
   }
@@ -127,7 +127,7 @@ export async function concatCommit(
   else {
     try {
       const prepared = await prepareCodeWorktreeOrThrow(context, lineage, { merge: commits });
-      result = { startCommit: prepared.startCommit, resultCommit: prepared.startCommit, branch: prepared.branch, worktree: prepared.path };
+      result = { startCommit: prepared.startCommit, resultCommit: prepared.startCommit, branch: prepared.ref, worktree: prepared.path };
     } catch (error) {
       return worktreeFailure(error);
     }
@@ -166,7 +166,7 @@ export async function checkLocationOrThrow(context: StepContext, spec: StepSpec,
     }
   }
   const prepared = await prepareCodeWorktreeOrThrow(context, lineage, start);
-  return { cwd: prepared.path, startCommit: prepared.startCommit, branch: prepared.branch, shared: false };
+  return { cwd: prepared.path, startCommit: prepared.startCommit, branch: prepared.ref, shared: false };
 }
 
 /** A worktree exists at `dir` with `commit` checked out. */

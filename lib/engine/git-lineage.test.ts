@@ -8,10 +8,12 @@ import { demoFileName } from "../agents/demo/reply";
 import { rows } from "../db/client";
 import { EXAMPLE_FLOW } from "../flow/example";
 import { ensureExampleRepo } from "../git/example-repo";
-import { attemptBranchName, runWorktreesDir, worktreesRoot } from "../git/ref-names";
+import { attemptRefName, runWorktreesDir, worktreesRoot } from "../git/ref-names";
 import { commitFiles, createRepo, git, makeTempDir, readFileOrNull } from "../git/test-repos";
 import { insertMissingProfiles } from "../profiles/repository";
 import { cancelRunOrThrow, getRunOrThrow, rerunStepOrThrow, selectWinnerOrThrow, startRunOrThrow, type RunDetail } from "../runs/service";
+import { Rescuer } from "../dispatch/rescuer";
+import { engine } from "./engine";
 import { openHarness, waitFor, type Driver, type Harness } from "./testing/harness";
 
 const step = (run: RunDetail, key: string) => {
@@ -60,12 +62,13 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
     const started = await startRunOrThrow(h.db, { flowId, inputs: {}, repo, origin: "api", ...options });
     return h.drain(started.id);
   };
+  /** The run's attempt refs (refs/baton/<run>/…). */
   const branches = async (runId: string) =>
-    (await git(repo, "for-each-ref", "--format=%(refname:short)", `refs/heads/baton/${runId}/`)).split("\n").filter(Boolean).sort();
+    (await git(repo, "for-each-ref", "--format=%(refname)", `refs/baton/${runId}/`)).split("\n").filter(Boolean).sort();
   const worktreesGone = (runId: string) =>
     waitFor(async () => !fs.existsSync(runWorktreesDir(worktreesRoot(h.dataDir), runId)), `worktrees of ${runId} removed`);
 
-  it("chains lineage: step 2 starts from step 1's result (through a workspace-less step); worktrees go at the end, branches stay", async () => {
+  it("chains lineage: step 2 starts from step 1's result (through a workspace-less step); worktrees go at the end, attempt refs stay", async () => {
     const result = await run({
       name: "chain",
       inputs: [],
@@ -82,7 +85,7 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
     expect(result.baseCommit).toBe(base);
     expect(one.startCommit).toBe(base);
     expect(one.resultCommit).not.toBe(base);
-    expect(one.branch).toBe(attemptBranchName(result.id, "one", 1));
+    expect(one.branch).toBe(attemptRefName(result.id, "one", 1));
     expect(step(result, "think")).toMatchObject({ worktree: null, resultCommit: null });
     expect(two.startCommit).toBe(one.resultCommit);
     // Step 1's file is in step 2's commit; step 2's diff shows only its own change.
@@ -100,9 +103,54 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
     expect(result.usage.inputTokens).toBeGreaterThan(0);
     await worktreesGone(result.id);
     expect(fs.existsSync(one.worktree!)).toBe(false);
-    expect(await branches(result.id)).toEqual([attemptBranchName(result.id, "one", 1), attemptBranchName(result.id, "two", 1)].sort());
+    expect(await branches(result.id)).toEqual([attemptRefName(result.id, "one", 1), attemptRefName(result.id, "two", 1)].sort());
     expect(await git(repo, "rev-parse", one.branch!)).toBe(one.resultCommit);
   });
+
+  it("leaves `git branch` of the user's repo exactly as it was: every attempt (lease-lost, retried, re-run) has a ref under refs/baton/ instead", async () => {
+    const userBranches = async () => [await git(repo, "branch", "-a", "-vv", "--no-abbrev"), await git(repo, "for-each-ref", "refs/heads/", "refs/remotes/")];
+    const before = await userBranches();
+    const marker = path.join(tempDirs[0], `lease-lost-${driver}`);
+    // Attempt 1 hangs until its lease is taken away; attempt 2 (and the re-run) finish.
+    const flaky = script("flaky", `if [ -e '${marker}' ]; then printf 'done\\n' > done.txt; else touch '${marker}'; exec sleep 30; fi`, { workspace: "code" });
+    await insertMissingProfiles(
+      h.db.orm,
+      [...scripts].map(([id, shell]) => ({ id, backend: "command", label: "test script", config: { command: ["sh", "-c", shell] } })),
+    );
+    const flowId = await h.createFlow({ name: "lease lost", inputs: [], nodes: [flaky], edges: [] });
+    const worker = await h.startLoop();
+    try {
+      const started = await startRunOrThrow(h.db, { flowId, inputs: {}, repo, origin: "api" });
+      const running = await waitFor(async () => {
+        const current = step(await getRunOrThrow(h.db.orm, started.id), "flaky");
+        return current.state === "running" && current.worktree && fs.existsSync(marker) ? current : null;
+      }, "attempt 1 to run in its worktree", 60_000);
+      // Its worker "dies": the lease expires under another owner and the rescuer retries it.
+      await rows(h.db.orm, sql`update steps set lease_owner = 'wkr_gone', lease_expires_at = now() - interval '1 second' where id = ${running.id}`);
+      expect((await new Rescuer({ db: h.db, engine }).runOnce()).retried).toEqual([running.id]);
+      let result = await waitFor(async () => {
+        const current = await getRunOrThrow(h.db.orm, started.id);
+        return current.status === "succeeded" ? current : null;
+      }, "the retried attempt to succeed", 60_000);
+      expect(step(result, "flaky").attempts.map((a) => [a.attempt, a.state, a.error?.split(":")[0] ?? null])).toEqual([
+        [1, "failed", "worker lost"],
+        [2, "succeeded", null],
+      ]);
+      await rerunStepOrThrow(h.db, started.id, step(result, "flaky").id);
+      result = await waitFor(async () => {
+        const current = await getRunOrThrow(h.db.orm, started.id);
+        return current.status === "succeeded" && step(current, "flaky").attempt === 3 ? current : null;
+      }, "the re-run to succeed", 60_000);
+      await worktreesGone(started.id);
+      expect(await userBranches()).toEqual(before);
+      expect(await branches(started.id)).toEqual([1, 2, 3].map((n) => attemptRefName(started.id, "flaky", n)));
+      const last = step(result, "flaky");
+      expect(await git(repo, "rev-parse", last.branch!)).toBe(last.resultCommit);
+      expect(await git(repo, "show", `${last.resultCommit}:done.txt`)).toBe("done");
+    } finally {
+      await worker.stop(0);
+    }
+  }, 180_000);
 
   it("keeps worktrees when the run asks to", async () => {
     const result = await run({ name: "keep", inputs: [], nodes: [agent("one", "kept change")], edges: [] }, { keepWorktrees: true });
@@ -151,7 +199,7 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
     expect(step(result, "after").startCommit).toBe(c1.resultCommit);
   });
 
-  it("a fold merges its inputs' branches: agent mode starts from the merge, concat records it", async () => {
+  it("a fold merges its inputs' results: agent mode starts from the merge, concat records it", async () => {
     const result = await run({
       name: "fold",
       inputs: [],
@@ -181,7 +229,7 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
     expect(join.diffStats).toMatchObject({ files: 1 });
     expect(await files(both.resultCommit!)).toEqual(expect.arrayContaining([demoFile("left change"), demoFile("right change")]));
     expect(both.diffStats).toMatchObject({ files: 2 });
-    expect(both.branch).toBe(attemptBranchName(result.id, "both", 1));
+    expect(both.branch).toBe(attemptRefName(result.id, "both", 1));
   });
 
   it("a merge conflict fails the step, not retryable, naming the conflicting paths", async () => {
@@ -204,7 +252,7 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
     expect(join.error).toMatch(/conflicts in: shared\.txt$/);
     expect(join.detail).toMatchObject({ retryable: false, conflict: { paths: ["shared.txt"] } });
     expect(join.attempts).toHaveLength(1);
-    expect(await branches(result.id)).not.toContain(attemptBranchName(result.id, "join", 1));
+    expect(await branches(result.id)).not.toContain(attemptRefName(result.id, "join", 1));
   });
 
   it("re-running a step restores its recorded start commit exactly, even after the base branch moved; descendants start anew", async () => {
@@ -239,7 +287,7 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
     expect(again.attempt).toBe(2);
     expect(again.startCommit).toBe(first.startCommit);
     expect(again.attempts.map((a) => a.startCommit)).toEqual([first.startCommit, first.startCommit]);
-    expect(again.branch).toBe(attemptBranchName(started.id, "join", 2));
+    expect(again.branch).toBe(attemptRefName(started.id, "join", 2));
     expect(await git(repo, "rev-parse", `${again.branch}^`)).toBe(first.startCommit);
     expect(await git(repo, "ls-tree", "--name-only", again.resultCommit!)).not.toContain("moved.txt");
     // The descendant starts from the re-run's new result, not from its own old start.
@@ -317,7 +365,7 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
     const fresh = path.join(runWorktreesDir(worktreesRoot(h.dataDir), started.id), "verify-2");
     expect(verify.detail).toMatchObject({ cwd: fresh, exitCode: 0 });
     expect(verify.output).toContain(demoFile("make a file"));
-    expect(verify).toMatchObject({ startCommit: make.resultCommit, branch: attemptBranchName(started.id, "verify", 2) });
+    expect(verify).toMatchObject({ startCommit: make.resultCommit, branch: attemptRefName(started.id, "verify", 2) });
   });
 
   it("a check-mode arena checks each contestant in its worktree, and in fresh ones at their commits after cleanup", async () => {
@@ -369,9 +417,9 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
       return current.status === "canceled" && current.counts.running === 0 ? current : null;
     }, "the run to be canceled");
     await worker.stop(0);
-    expect(step(ended, "stuck")).toMatchObject({ state: "canceled", startCommit: started.baseCommit, branch: attemptBranchName(started.id, "stuck", 1) });
+    expect(step(ended, "stuck")).toMatchObject({ state: "canceled", startCommit: started.baseCommit, branch: attemptRefName(started.id, "stuck", 1) });
     await worktreesGone(started.id);
-    expect(await branches(started.id)).toEqual([attemptBranchName(started.id, "stuck", 1)]);
+    expect(await branches(started.id)).toEqual([attemptRefName(started.id, "stuck", 1)]);
   });
 
   it("the example flow on the bundled example repo shows a real diff on every step", async () => {

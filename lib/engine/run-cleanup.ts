@@ -1,6 +1,6 @@
 /**
  * Files of finished runs: when a run reaches a terminal status its step worktrees are removed
- * (unless runs.keep_worktrees; branches always stay) and its scratch directories deleted.
+ * (unless runs.keep_worktrees; attempt refs stay until their retention ends) and its scratch directories deleted.
  *
  * Never inside a transaction: git work under a held run lock would stall every writer of the
  * run. Triggers, all after the deciding transaction committed:
@@ -20,6 +20,7 @@ import { rows, type Executor } from "../db/client";
 import { pathExists } from "../path-exists";
 import { cleanupRunWorktrees } from "../git/remove-worktree";
 import { refSegment, runWorktreesDir, worktreesRoot } from "../git/ref-names";
+import { pruneExpiredRefs, refRetentionDays } from "./ref-retention";
 
 const TERMINAL = ["succeeded", "failed", "canceled"];
 const inFlight = new Map<string, Promise<boolean>>();
@@ -62,15 +63,26 @@ async function cleanup(db: Executor, dataDir: string, runId: string): Promise<bo
 const lastSweep = new Map<string, number>();
 const SWEEP_EVERY_MS = 60_000;
 
+const lastRefPrune = new Map<string, number>();
+const PRUNE_REFS_EVERY_MS = 60 * 60_000;
+
 /**
- * Cleans up every run that still has files under the data dir but has ended. Throttled per
- * data dir unless `force`. Worktree dirs are named by refSegment(runId), scratch dirs by the
- * run id; both are matched back to run ids through the database.
+ * Cleans up every run that still has files under the data dir but has ended, and deletes
+ * the attempt refs of runs past their retention (ref-retention.ts; at most hourly). Throttled
+ * per data dir unless `force`. Worktree dirs are named by refSegment(runId), scratch dirs by
+ * the run id; both are matched back to run ids through the database.
  */
 export async function sweepFinishedRuns(db: Executor, dataDir: string, force = false): Promise<string[]> {
   const key = path.resolve(dataDir);
   if (!force && Date.now() - (lastSweep.get(key) ?? 0) < SWEEP_EVERY_MS) return [];
   lastSweep.set(key, Date.now());
+  const days = refRetentionDays();
+  if (days !== null && (force || Date.now() - (lastRefPrune.get(key) ?? 0) >= PRUNE_REFS_EVERY_MS)) {
+    lastRefPrune.set(key, Date.now());
+    await pruneExpiredRefs(db, days).catch((error: unknown) => {
+      console.error(`[baton] pruning expired attempt refs failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
   try {
     const names = new Set([...(await listDir(worktreesRoot(dataDir))), ...(await listDir(scratchRoot(dataDir)))]);
     if (names.size === 0) return [];

@@ -1,7 +1,7 @@
 /**
  * Where a step works. Today: a per-attempt scratch directory under the data dir, so the demo
  * agent (and any agent) has a real cwd to write in. The git engineer swaps this one function
- * for worktrees (branch baton/<run>/<node>-<attempt>); nothing else decides a step's cwd.
+ * for worktrees (refs/baton/<run>/<node>-<attempt>); nothing else decides a step's cwd.
  */
 import fs from "node:fs/promises";
 import path from "node:path";

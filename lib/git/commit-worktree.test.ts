@@ -31,7 +31,7 @@ afterAll(async () => {
   await fs.rm(tmp, { recursive: true, force: true });
 });
 
-async function freshWorktree(): Promise<{ path: string; branch: string; startCommit: string }> {
+async function freshWorktree(): Promise<{ path: string; ref: string; startCommit: string }> {
   return prepareWorktreeOrThrow({
     repo,
     root: path.join(tmp, "worktrees"),
@@ -58,13 +58,14 @@ describe("commitWorktreeOrThrow", () => {
     );
   });
 
-  it("stages everything, commits on the attempt branch and diffs against the start commit", async () => {
+  it("stages everything, commits, moves the attempt ref and diffs against the start commit", async () => {
     const worktree = await freshWorktree();
     await writeFiles(worktree.path, { "a.txt": "a\nmore\n", "b.txt": null, "c/new.txt": "new\n" });
-    const result = await commitWorktreeOrThrow(worktree.path, "build#1: add more", worktree.startCommit);
+    expect(await git(repo, "rev-parse", worktree.ref)).toBe(base);
+    const result = await commitWorktreeOrThrow(worktree.path, "build#1: add more", worktree.startCommit, { ref: worktree.ref });
 
     expect(result.resultCommit).not.toBe(base);
-    expect(await git(repo, "rev-parse", worktree.branch)).toBe(result.resultCommit);
+    expect(await git(repo, "rev-parse", worktree.ref)).toBe(result.resultCommit);
     expect(await git(repo, "rev-parse", `${result.resultCommit}^`)).toBe(base);
     expect(await git(worktree.path, "status", "--porcelain")).toBe("");
     expect(result.stats).toEqual({ files: 3, additions: 2, deletions: 1 });
@@ -76,7 +77,7 @@ describe("commitWorktreeOrThrow", () => {
 
   it("makes no commit when nothing changed: the result is the start commit", async () => {
     const worktree = await freshWorktree();
-    const result = await commitWorktreeOrThrow(worktree.path, "nothing", worktree.startCommit);
+    const result = await commitWorktreeOrThrow(worktree.path, "nothing", worktree.startCommit, { ref: worktree.ref });
     expect(result).toMatchObject({
       resultCommit: base,
       committed: false,
@@ -84,7 +85,7 @@ describe("commitWorktreeOrThrow", () => {
       stats: { files: 0, additions: 0, deletions: 0 },
       files: [],
     });
-    expect(await git(repo, "rev-parse", worktree.branch)).toBe(base);
+    expect(await git(repo, "rev-parse", worktree.ref)).toBe(base);
   });
 
   it("keeps the agent's own commits and commits the rest on top", async () => {

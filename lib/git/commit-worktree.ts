@@ -6,6 +6,9 @@
  * question about trees instead of ids. Then `resultCommit` is HEAD, which is the start
  * commit unless the agent made commits of its own (those are kept: the commit goes on top
  * of whatever HEAD the agent left, and the diff always spans start → result).
+ *
+ * With `options.ref` (the attempt's ref, refs/baton/…) the ref is moved to the result commit:
+ * HEAD is detached, so only that ref keeps the result reachable once the worktree is gone.
  */
 import { GitError } from "./errors";
 import { diffTrees, type DiffOptions, type WorktreeDiff } from "./diff-worktree";
@@ -17,11 +20,15 @@ export interface CommittedWorktree extends WorktreeDiff {
   committed: boolean;
 }
 
+export interface CommitOptions extends DiffOptions {
+  ref?: string;
+}
+
 export async function commitWorktreeOrThrow(
   worktreePath: string,
   message: string,
   startCommit: string,
-  options: DiffOptions = {},
+  options: CommitOptions = {},
 ): Promise<CommittedWorktree> {
   const text = message.trim() === "" ? "Baton step result" : message;
   await runGitOrThrow(["add", "-A"], { cwd: worktreePath });
@@ -38,6 +45,7 @@ export async function commitWorktreeOrThrow(
   if (!/^[0-9a-f]{40,64}$/.test(resultCommit)) {
     throw new GitError("git_failed", `${worktreePath}: HEAD is not a commit after committing`);
   }
+  if (options.ref) await runGitOrThrow(["update-ref", "-m", "Baton: attempt result", options.ref, resultCommit], { cwd: worktreePath });
   const diff = await diffTrees(worktreePath, startCommit, resultCommit, options);
   return { ...diff, resultCommit, committed };
 }

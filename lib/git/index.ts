@@ -5,11 +5,11 @@
  *   upstream result commit, or the merge of several (prepareWorktreeOrThrow).
  * - result commit: the commit recording everything the step changed (commitWorktreeOrThrow);
  *   equal to the start commit when nothing changed.
- * - attempt branch: `baton/<run>/<key>-<attempt>`; outlives the worktree.
+ * - attempt ref: `refs/baton/<run>/<key>-<attempt>` (not a branch); outlives the worktree.
  */
 export { GitError, MergeConflictError, type GitErrorCode, type GitErrorField } from "./errors";
 export { BATON_GIT_IDENTITY } from "./run-git";
-export { attemptBranchName, attemptWorktreePath, refSegment, runWorktreesDir, worktreesRoot } from "./ref-names";
+export { attemptRefName, attemptWorktreePath, refSegment, runRefPrefix, runWorktreesDir, worktreesRoot } from "./ref-names";
 export { parseRepoRootsOrThrow, resolveRepoOrThrow, type ResolvedRepo, type ResolveRepoOptions } from "./resolve-repo";
 export {
   prepareWorktreeOrThrow,
@@ -27,5 +27,5 @@ export {
 } from "./diff-worktree";
 export type { DiffFile, DiffFileStatus, DiffStats } from "./diff-parse";
 export { commitWorktreeOrThrow, type CommittedWorktree } from "./commit-worktree";
-export { cleanupRunWorktrees, deleteBranch, removeWorktree } from "./remove-worktree";
+export { cleanupRunWorktrees, deleteRef, removeWorktree } from "./remove-worktree";
 export { EXAMPLE_REPO_DIR, ensureExampleRepo } from "./example-repo";

@@ -10,6 +10,7 @@ import { commitWorktreeOrThrow } from "./commit-worktree";
 import { GitError, MergeConflictError } from "./errors";
 import { prepareWorktreeOrThrow, type PrepareWorktreeInput } from "./prepare-worktree";
 import { cleanupRunWorktrees } from "./remove-worktree";
+import { runGitOrThrow } from "./run-git";
 import { commitFiles, createRepo, git, makeTempDir, readFileOrNull, writeFiles } from "./test-repos";
 
 let tmp: string;
@@ -35,16 +36,22 @@ function input(runId: string, nodeKey: string, start: PrepareWorktreeInput["star
 }
 
 describe("prepareWorktreeOrThrow", () => {
-  it("creates the attempt's branch and worktree at the start commit", async () => {
+  it("creates the attempt's ref and a detached worktree at the start commit, no branch", async () => {
+    const branchesBefore = await git(repo, "branch", "-a");
     const prepared = await prepareWorktreeOrThrow(input("run_a", "plan", { commit: base }));
     expect(prepared).toEqual({
       path: path.join(root, "run_a", "plan-0"),
-      branch: "baton/run_a/plan-0",
+      ref: "refs/baton/run_a/plan-0",
       startCommit: base,
       inputCommits: [base],
     });
     expect(await git(prepared.path, "rev-parse", "HEAD")).toBe(base);
-    expect(await git(prepared.path, "symbolic-ref", "HEAD")).toBe("refs/heads/baton/run_a/plan-0");
+    expect(await git(repo, "rev-parse", "refs/baton/run_a/plan-0")).toBe(base);
+    const symbolic = await runGitOrThrow(["symbolic-ref", "-q", "HEAD"], { cwd: prepared.path, allowExitCodes: [1] });
+    expect(symbolic.exitCode).toBe(1);
+    expect(await git(repo, "branch", "-a")).toBe(branchesBefore);
+    // Every git command an agent may run works in it, `git branch` included.
+    expect(await git(prepared.path, "branch")).toMatch(/^\* \((no branch|HEAD detached at [0-9a-f]+)\)$/m);
     expect(await readFileOrNull(prepared.path, "src/app.txt")).toBe("line 1\nline 2\nline 3\n");
     expect(await git(prepared.path, "status", "--porcelain")).toBe("");
     // The user's checkout is untouched.
@@ -54,8 +61,8 @@ describe("prepareWorktreeOrThrow", () => {
   it("names contestant keys apart from node ids", async () => {
     const contestant = await prepareWorktreeOrThrow(input("run_names", "build#1", { commit: base }));
     const lookalike = await prepareWorktreeOrThrow(input("run_names", "build-1", { commit: base }));
-    expect(contestant.branch).toBe("baton/run_names/build.1-0");
-    expect(lookalike.branch).toBe("baton/run_names/build-1-0");
+    expect(contestant.ref).toBe("refs/baton/run_names/build.1-0");
+    expect(lookalike.ref).toBe("refs/baton/run_names/build-1-0");
     expect(contestant.path).not.toBe(lookalike.path);
   });
 
@@ -69,12 +76,12 @@ describe("prepareWorktreeOrThrow", () => {
     expect(step2.startCommit).toBe(result1.resultCommit);
     expect(await readFileOrNull(step2.path, "src/app.txt")).toBe("line 1\nline 2 (one)\nline 3\n");
     await writeFiles(step2.path, { "NOTES.md": "two was here\n" });
-    const result2 = await commitWorktreeOrThrow(step2.path, "two", step2.startCommit);
+    const result2 = await commitWorktreeOrThrow(step2.path, "two", step2.startCommit, { ref: step2.ref });
 
     // Step 2's diff is only its own change; its commit descends from step 1's.
     expect(result2.files.map((f) => f.path)).toEqual(["NOTES.md"]);
     expect(await git(repo, "rev-parse", `${result2.resultCommit}^`)).toBe(result1.resultCommit);
-    expect(await git(repo, "rev-parse", "baton/run_chain/two-0")).toBe(result2.resultCommit);
+    expect(await git(repo, "rev-parse", "refs/baton/run_chain/two-0")).toBe(result2.resultCommit);
   });
 
   it("gives arena contestants separate worktrees from one start commit; the winner flows on", async () => {
@@ -169,38 +176,38 @@ describe("prepareWorktreeOrThrow", () => {
 
     const wouldBe = path.join(root, "run_conflict", "fold-0");
     expect(await readFileOrNull(wouldBe, "README.md")).toBeNull();
-    expect(await git(repo, "branch", "--list", "baton/run_conflict/fold-0")).toBe("");
+    expect(await git(repo, "for-each-ref", "refs/baton/run_conflict/fold-0")).toBe("");
     expect(await git(repo, "worktree", "list", "--porcelain")).not.toContain(wouldBe);
   });
 
-  it("re-runs from the recorded start commit exactly, even after the branch moved", async () => {
+  it("re-runs from the recorded start commit exactly, even after the user's branch moved", async () => {
     const first = await prepareWorktreeOrThrow(input("run_rerun", "step", { commit: base }));
     await writeFiles(first.path, { "src/app.txt": "first try\n", "junk.txt": "junk\n" });
-    const firstResult = await commitWorktreeOrThrow(first.path, "first try", first.startCommit);
+    const firstResult = await commitWorktreeOrThrow(first.path, "first try", first.startCommit, { ref: first.ref });
     // Meanwhile the user's main branch moves on.
     const moved = await commitFiles(repo, { "later.txt": "later\n" }, "later work on main");
     expect(moved).not.toBe(base);
 
     const rerun = await prepareWorktreeOrThrow(input("run_rerun", "step", { commit: first.startCommit }, 1));
-    expect(rerun.branch).toBe("baton/run_rerun/step-1");
+    expect(rerun.ref).toBe("refs/baton/run_rerun/step-1");
     expect(rerun.startCommit).toBe(first.startCommit);
     expect(await git(rerun.path, "rev-parse", "HEAD^{tree}")).toBe(await git(repo, "rev-parse", `${base}^{tree}`));
     expect(await readFileOrNull(rerun.path, "junk.txt")).toBeNull();
     expect(await readFileOrNull(rerun.path, "later.txt")).toBeNull();
     expect(await git(rerun.path, "status", "--porcelain", "--ignored")).toBe("");
-    // The first attempt's branch still holds its result.
-    expect(await git(repo, "rev-parse", "baton/run_rerun/step-0")).toBe(firstResult.resultCommit);
+    // The first attempt's ref still holds its result.
+    expect(await git(repo, "rev-parse", "refs/baton/run_rerun/step-0")).toBe(firstResult.resultCommit);
   });
 
-  it("redoing the same attempt resets its worktree and branch", async () => {
+  it("redoing the same attempt resets its worktree and ref", async () => {
     const once = await prepareWorktreeOrThrow(input("run_redo", "step", { commit: base }));
     await writeFiles(once.path, { "half-done.txt": "x\n" });
-    await commitWorktreeOrThrow(once.path, "half", once.startCommit);
+    await commitWorktreeOrThrow(once.path, "half", once.startCommit, { ref: once.ref });
     await writeFiles(once.path, { "uncommitted.txt": "y\n" });
 
     const again = await prepareWorktreeOrThrow(input("run_redo", "step", { commit: base }));
     expect(again.path).toBe(once.path);
-    expect(await git(repo, "rev-parse", again.branch)).toBe(base);
+    expect(await git(repo, "rev-parse", again.ref)).toBe(base);
     expect(await readFileOrNull(again.path, "half-done.txt")).toBeNull();
     expect(await readFileOrNull(again.path, "uncommitted.txt")).toBeNull();
   });
@@ -243,11 +250,11 @@ describe("prepareWorktreeOrThrow", () => {
 });
 
 describe("cleanupRunWorktrees", () => {
-  it("removes a run's worktrees, uncommitted files included, and keeps every branch", async () => {
+  it("removes a run's worktrees, uncommitted files included, and keeps every attempt ref", async () => {
     const a = await prepareWorktreeOrThrow(input("run_clean", "a", { commit: base }));
     const b = await prepareWorktreeOrThrow(input("run_clean", "b#0", { commit: base }));
     await writeFiles(a.path, { "done.txt": "done\n" });
-    const aResult = await commitWorktreeOrThrow(a.path, "a", a.startCommit);
+    const aResult = await commitWorktreeOrThrow(a.path, "a", a.startCommit, { ref: a.ref });
     await writeFiles(b.path, { "untracked.txt": "never committed\n" });
     const other = await prepareWorktreeOrThrow(input("run_other", "a", { commit: base }));
 
@@ -258,8 +265,8 @@ describe("cleanupRunWorktrees", () => {
     const registered = await git(repo, "worktree", "list", "--porcelain");
     expect(registered).not.toContain(a.path);
     expect(registered).not.toContain(b.path);
-    expect(await git(repo, "rev-parse", a.branch)).toBe(aResult.resultCommit);
-    expect(await git(repo, "rev-parse", b.branch)).toBe(base);
+    expect(await git(repo, "rev-parse", a.ref)).toBe(aResult.resultCommit);
+    expect(await git(repo, "rev-parse", b.ref)).toBe(base);
     // Other runs are untouched; a second cleanup is a no-op.
     expect(await readFileOrNull(other.path, "README.md")).toBe("# Project\n");
     expect(await cleanupRunWorktrees(root, "run_clean")).toEqual({ removed: [], kept: [] });

@@ -1,6 +1,10 @@
 /**
- * Creates the worktree a step attempt works in, on its own branch
- * `baton/<run>/<key>-<attempt>` at `<root>/<run>/<key>-<attempt>`.
+ * Creates the worktree a step attempt works in, at `<root>/<run>/<key>-<attempt>` with HEAD
+ * detached at the start commit, and the attempt's ref `refs/baton/<run>/<key>-<attempt>`
+ * pointing at it (moved to the result commit on commit: commit-worktree.ts). The ref lives
+ * outside refs/heads, so the user's branch list never shows attempts; detached HEAD (not a
+ * symbolic HEAD on the Baton ref, which makes `git branch` in the worktree fail) keeps every
+ * git command an agent runs working.
  *
  * Start points:
  * - `{commit}`: the run's base commit, the upstream step's result commit, or, on a re-run,
@@ -19,9 +23,10 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { pathExists } from "../path-exists";
 import { GitError, MergeConflictError } from "./errors";
-import { attemptBranchName, attemptWorktreePath } from "./ref-names";
-import { deleteBranch, removeWorktree, removeWorktreeOrDebris } from "./remove-worktree";
+import { attemptRefName, attemptWorktreePath } from "./ref-names";
+import { deleteRef, removeWorktree, removeWorktreeOrDebris } from "./remove-worktree";
 import { runGitOrThrow } from "./run-git";
+import { resetWorktreeOrThrow, returnWorktreeToPool, takePooledWorktree, type PoolLimits, type WorktreePolicy } from "./worktree-pool";
 
 export type WorktreeStart = { commit: string } | { merge: string[] };
 
@@ -34,15 +39,24 @@ export interface PrepareWorktreeInput {
   nodeKey: string;
   attempt: number;
   start: WorktreeStart;
+  /**
+   * Take the worktree from the repository's pool (worktree-pool.ts) and reset it to the start
+   * commit under `policy`; a new one is added only when the pool has none. Without it every
+   * attempt gets a fresh `git worktree add`.
+   */
+  pool?: { policy: WorktreePolicy; limits: PoolLimits } | null;
 }
 
 export interface PreparedWorktree {
   path: string;
-  branch: string;
+  /** The attempt's ref, `refs/baton/<run>/<key>-<attempt>`, at the start commit for now. */
+  ref: string;
   /** The commit the agent starts from: the start commit, or the merge of the inputs. */
   startCommit: string;
   /** The resolved input commits, in merge order (one entry for `{commit}`). */
   inputCommits: string[];
+  /** How the directory came about: reused from the pool (or this attempt's earlier try), or added. */
+  origin: "pool" | "added";
 }
 
 export async function prepareWorktreeOrThrow(input: PrepareWorktreeInput): Promise<PreparedWorktree> {
@@ -56,12 +70,11 @@ export async function prepareWorktreeOrThrow(input: PrepareWorktreeInput): Promi
   if (requested.length === 0) throw new GitError("invalid_argument", "start.merge must list at least one commit");
 
   const inputCommits = dedupe(await resolveCommitsOrThrow(repo, requested));
-  const branch = attemptBranchName(runId, nodeKey, attempt);
+  const ref = attemptRefName(runId, nodeKey, attempt);
   const worktreePath = attemptWorktreePath(root, runId, nodeKey, attempt);
 
   await fs.mkdir(path.dirname(worktreePath), { recursive: true });
-  if (await pathExists(worktreePath)) await removeWorktreeOrDebris(worktreePath);
-  await addWorktreeOrThrow(repo, worktreePath, branch, inputCommits[0]);
+  const origin = await placeWorktreeOrThrow(input, worktreePath, inputCommits[0]);
 
   let startCommit = inputCommits[0];
   for (let i = 1; i < inputCommits.length; i++) {
@@ -77,29 +90,55 @@ export async function prepareWorktreeOrThrow(input: PrepareWorktreeInput): Promi
         "--no-verify-signatures",
         "--no-autostash",
         "-m",
-        `Baton: merge ${commit} into ${branch}`,
+        `Baton: merge ${commit} into ${ref}`,
         commit,
       ],
       { cwd: worktreePath, allowExitCodes: [1, 2, 128] },
     );
     if (merged.exitCode !== 0) {
       const paths = await conflictingPaths(worktreePath);
-      await abandonOrThrow(repo, worktreePath, branch);
+      await abandonOrThrow(input, worktreePath, ref);
       if (paths.length > 0) throw new MergeConflictError(inputCommits.slice(0, i), commit, paths);
-      throw new GitError("git_failed", `merging ${commit} into ${branch} failed: ${merged.stderr.trim() || merged.stdout.trim()}`);
+      throw new GitError("git_failed", `merging ${commit} into ${ref} failed: ${merged.stderr.trim() || merged.stdout.trim()}`);
     }
     startCommit = (await runGitOrThrow(["rev-parse", "HEAD"], { cwd: worktreePath })).stdout.trim();
   }
-  return { path: worktreePath, branch, startCommit, inputCommits };
+  await runGitOrThrow(["update-ref", "-m", "Baton: attempt start", ref, startCommit], { cwd: repo });
+  return { path: worktreePath, ref, startCommit, inputCommits, origin };
 }
 
 /**
- * -B resets this attempt's branch if it survived an earlier try. If the attempt's directory
- * was deleted by hand, git still has it registered (and its branch "checked out" there) and
- * refuses; pruning registrations of vanished worktrees and retrying once clears that.
+ * Puts a worktree at `commit` on `worktreePath`: this attempt's own leftover (a worker died
+ * after creating it) or a pooled one, reset; else a new one. A pooled worktree that cannot be
+ * reset (damaged) is removed and replaced by a new one.
  */
-async function addWorktreeOrThrow(repo: string, worktreePath: string, branch: string, commit: string): Promise<void> {
-  const args = ["worktree", "add", "-q", "-f", "--no-track", "-B", branch, worktreePath, commit];
+async function placeWorktreeOrThrow(input: PrepareWorktreeInput, worktreePath: string, commit: string): Promise<"pool" | "added"> {
+  const { repo, root, pool } = input;
+  let candidate: string | null = null;
+  if (await pathExists(worktreePath)) {
+    if (pool) candidate = worktreePath;
+    else await removeWorktreeOrDebris(worktreePath);
+  }
+  if (pool && candidate === null) candidate = await takePooledWorktree(root, repo, worktreePath, pool.limits);
+  if (pool && candidate !== null) {
+    try {
+      await resetWorktreeOrThrow(candidate, commit, pool.policy);
+      return "pool";
+    } catch {
+      await removeWorktreeOrDebris(candidate);
+    }
+  }
+  await addWorktreeOrThrow(repo, worktreePath, commit);
+  return "added";
+}
+
+/**
+ * A detached worktree at `commit`. If the attempt's directory was deleted by hand, git still
+ * has it registered and refuses the path; pruning registrations of vanished worktrees and
+ * retrying once clears that.
+ */
+async function addWorktreeOrThrow(repo: string, worktreePath: string, commit: string): Promise<void> {
+  const args = ["worktree", "add", "-q", "-f", "--detach", worktreePath, commit];
   const first = await runGitOrThrow(args, { cwd: repo, allowExitCodes: [128, 255] });
   if (first.exitCode === 0) return;
   await runGitOrThrow(["worktree", "prune"], { cwd: repo });
@@ -134,11 +173,15 @@ async function conflictingPaths(worktreePath: string): Promise<string[]> {
   return [...new Set(result.stdout.split("\0").filter((p) => p !== ""))].sort();
 }
 
-/** A half-merged worktree is useless to anyone: remove it and the branch it was made for. */
-async function abandonOrThrow(repo: string, worktreePath: string, branch: string): Promise<void> {
+/**
+ * A half-merged worktree is useless to this attempt: back to the pool (the next hand-out
+ * resets it) or removed, and any ref left from an earlier try deleted.
+ */
+async function abandonOrThrow(input: PrepareWorktreeInput, worktreePath: string, ref: string): Promise<void> {
   await runGitOrThrow(["merge", "--abort"], { cwd: worktreePath, allowExitCodes: [128] });
-  await removeWorktree(worktreePath);
-  await deleteBranch(repo, branch);
+  const pooled = input.pool ? await returnWorktreeToPool(input.root, input.repo, worktreePath, input.pool.limits) : false;
+  if (!pooled) await removeWorktree(worktreePath);
+  await deleteRef(input.repo, ref);
 }
 
 function dedupe(commits: string[]): string[] {

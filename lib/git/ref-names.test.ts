@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { attemptBranchName, attemptWorktreePath, refSegment } from "./ref-names";
+import { attemptRefName, attemptWorktreePath, refSegment, runRefPrefix } from "./ref-names";
 import { runGitOrThrow } from "./run-git";
 
 describe("refSegment", () => {
@@ -28,7 +28,7 @@ describe("refSegment", () => {
     );
   });
 
-  it("always yields one path segment that git accepts in a branch name", async () => {
+  it("always yields one path segment that git accepts in a ref name", async () => {
     const samples = fc.sample(fc.string({ unit: "binary", maxLength: 30 }), { numRuns: 60, seed: 42 });
     samples.push("..", ".", "-", "@", "@{u}", "a.lock", "#", "##", "a#", "HEAD", "x/../y", "with\nnewline");
     for (const value of samples) {
@@ -36,16 +36,17 @@ describe("refSegment", () => {
       expect(segment).not.toContain("/");
       expect(segment).not.toBe("..");
       expect(path.basename(segment)).toBe(segment);
-      const branch = attemptBranchName(value, value, 3);
-      const check = await runGitOrThrow(["check-ref-format", "--branch", branch], { cwd: "/", allowExitCodes: [1, 128] });
-      expect({ value, branch, exit: check.exitCode }).toEqual({ value, branch, exit: 0 });
+      const ref = attemptRefName(value, value, 3);
+      const check = await runGitOrThrow(["check-ref-format", ref], { cwd: "/", allowExitCodes: [1, 128] });
+      expect({ value, ref, exit: check.exitCode }).toEqual({ value, ref, exit: 0 });
     }
   });
 });
 
 describe("attempt names", () => {
-  it("lays out branch and path by run, key and attempt", () => {
-    expect(attemptBranchName("run_1", "build#0", 2)).toBe("baton/run_1/build.0-2");
+  it("lays out the ref (outside refs/heads) and path by run, key and attempt", () => {
+    expect(attemptRefName("run_1", "build#0", 2)).toBe("refs/baton/run_1/build.0-2");
+    expect(runRefPrefix("run_1")).toBe("refs/baton/run_1/");
     expect(attemptWorktreePath("/data/worktrees", "run_1", "build#0", 2)).toBe("/data/worktrees/run_1/build.0-2");
   });
 });

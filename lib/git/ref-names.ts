@@ -1,6 +1,11 @@
 /**
- * Branch names and worktree paths for step attempts: `baton/<run>/<key>-<attempt>` and
+ * Ref names and worktree paths for step attempts: `refs/baton/<run>/<key>-<attempt>` and
  * `<root>/<run>/<key>-<attempt>`. Pure.
+ *
+ * Attempt refs live in a namespace of Baton's own, as forges keep `refs/pull/…`: every
+ * attempt's result stays reachable (gc keeps it, `git log refs/baton/<run>/…` shows it) while
+ * the user's `git branch` list stays as it was. A branch is made only on request
+ * (checkoutResultBranchOrThrow).
  *
  * Step keys are node ids (`[A-Za-z][A-Za-z0-9_-]*`) or `<node>#<i>` for arena contestants.
  * `#` becomes `.`, which node ids can't contain, so `arena#1` and a node named `arena-1` never
@@ -43,9 +48,17 @@ export function refSegment(value: string): string {
   return out;
 }
 
-/** `baton/<run>/<key>-<attempt>` */
-export function attemptBranchName(runId: string, nodeKey: string, attempt: number): string {
-  return `baton/${refSegment(runId)}/${refSegment(nodeKey)}-${attempt}`;
+/** The namespace holding every run's attempt refs. */
+export const ATTEMPT_REF_NAMESPACE = "refs/baton/";
+
+/** `refs/baton/<run>/`: the prefix of every attempt ref of a run. */
+export function runRefPrefix(runId: string): string {
+  return `${ATTEMPT_REF_NAMESPACE}${refSegment(runId)}/`;
+}
+
+/** `refs/baton/<run>/<key>-<attempt>` */
+export function attemptRefName(runId: string, nodeKey: string, attempt: number): string {
+  return `${runRefPrefix(runId)}${refSegment(nodeKey)}-${attempt}`;
 }
 
 /** Where step worktrees live under the data dir: the `root` of prepare and cleanup. */

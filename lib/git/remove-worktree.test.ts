@@ -29,14 +29,14 @@ async function exists(target: string): Promise<boolean> {
 }
 
 describe("removeWorktree", () => {
-  it("removes a worktree with uncommitted and ignored files and keeps its branch", async () => {
+  it("removes a worktree with uncommitted and ignored files and keeps its ref", async () => {
     const prepared = await prepareWorktreeOrThrow({ repo, root, runId: "run_rm", nodeKey: "s", attempt: 0, start: { commit: base } });
     await writeFiles(prepared.path, { "dirty.txt": "x\n", "a.txt": "changed\n" });
     await git(prepared.path, "worktree", "lock", prepared.path);
     await removeWorktree(prepared.path);
     expect(await exists(prepared.path)).toBe(false);
     expect(await git(repo, "worktree", "list", "--porcelain")).not.toContain(prepared.path);
-    expect(await git(repo, "rev-parse", prepared.branch)).toBe(base);
+    expect(await git(repo, "rev-parse", prepared.ref)).toBe(base);
     // Already gone: nothing to do.
     await removeWorktree(prepared.path);
   });

@@ -1,6 +1,7 @@
 /**
- * Removing step worktrees. Branches always stay: every step's result commit remains
- * reachable for checkout, comparison and merging after the run's files are gone.
+ * Removing step worktrees. Attempt refs stay (until the retention period: attempt-refs.ts):
+ * every step's result commit remains reachable for checkout, comparison and merging after
+ * the run's files are gone.
  */
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -10,7 +11,7 @@ import { runGitOrThrow } from "./run-git";
 
 /**
  * Removes a linked worktree (uncommitted changes included) and its registration in the
- * repository; keeps its branch. A missing path is already removed. Refuses anything that
+ * repository; keeps its ref. A missing path is already removed. Refuses anything that
  * is not a linked worktree (a repository's main work tree, a plain directory), so a wrong
  * path can never delete a user's files.
  */
@@ -71,9 +72,9 @@ export async function cleanupRunWorktrees(root: string, runId: string): Promise<
   return { removed, kept };
 }
 
-/** Deletes a local branch if it exists (used for branches of attempts that never started). */
-export async function deleteBranch(repo: string, branch: string): Promise<void> {
-  await runGitOrThrow(["branch", "-q", "-D", branch], { cwd: repo, allowExitCodes: [1] });
+/** Deletes a ref if it exists (the ref of an attempt that never started). */
+export async function deleteRef(repo: string, ref: string): Promise<void> {
+  await runGitOrThrow(["update-ref", "-d", ref], { cwd: repo });
 }
 
 /**

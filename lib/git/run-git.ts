@@ -42,6 +42,8 @@ export interface RunGitOptions {
    * full pipe) and counted in `stdoutBytes`; `stdoutTruncated` tells the caller to say so.
    */
   maxStdoutBytes?: number;
+  /** Written to git's stdin (then closed); without it stdin is /dev/null. */
+  stdin?: string;
 }
 
 export interface GitResult {
@@ -82,14 +84,20 @@ export function runGitOrThrow(args: string[], options: RunGitOptions): Promise<G
     const child = spawn("git", argv, {
       cwd: options.cwd,
       env: gitEnvironment(options.env),
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [options.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
+    if (options.stdin !== undefined && child.stdin) {
+      // git may exit before reading everything (a bad command line): EPIPE is then expected,
+      // and the exit code says what went wrong.
+      child.stdin.on("error", () => {});
+      child.stdin.end(options.stdin);
+    }
     const out: Buffer[] = [];
     let outKept = 0;
     let outTotal = 0;
     const err: Buffer[] = [];
     let errKept = 0;
-    child.stdout.on("data", (chunk: Buffer) => {
+    child.stdout!.on("data", (chunk: Buffer) => {
       outTotal += chunk.length;
       if (outKept < maxStdout) {
         const part = chunk.subarray(0, maxStdout - outKept);
@@ -97,7 +105,7 @@ export function runGitOrThrow(args: string[], options: RunGitOptions): Promise<G
         outKept += part.length;
       }
     });
-    child.stderr.on("data", (chunk: Buffer) => {
+    child.stderr!.on("data", (chunk: Buffer) => {
       if (errKept < STDERR_KEEP_BYTES) {
         err.push(chunk);
         errKept += chunk.length;

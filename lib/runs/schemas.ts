@@ -2,12 +2,13 @@
 import { z } from "zod";
 import { PROFILE_ID_PATTERN } from "../flow/document";
 import { RUN_STATUSES } from "../db/schema";
+import { branchNameProblem } from "../git/branch-name";
 
 export const startRunBodySchema = z.object({
   inputs: z.record(z.string(), z.unknown()).default({}),
   repo: z.string().min(1).max(4096).optional(),
   baseRef: z.string().min(1).max(255).optional(),
-  /** Keep the steps' worktrees after the run ends (branches always stay). */
+  /** Keep the steps' worktrees after the run ends (attempt refs stay either way). */
   keepWorktrees: z.boolean().optional(),
   version: z.number().int().min(1).optional(),
   origin: z.enum(["ui", "api"]).optional(),
@@ -34,4 +35,12 @@ export const selectBodySchema = z.object({
 
 export const rerunRunBodySchema = z.object({
   version: z.enum(["original", "current"]).default("original"),
+});
+
+export const checkoutBranchBodySchema = z.object({
+  name: z.string().superRefine((name, context) => {
+    const problem = branchNameProblem(name);
+    if (problem) context.addIssue({ code: "custom", message: `not a valid branch name: ${problem}` });
+  }),
+  attempt: z.number().int().min(0).optional(),
 });

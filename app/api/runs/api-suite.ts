@@ -14,6 +14,9 @@ const rerunRunRoute = await import("./[id]/rerun/route");
 const rerunStepRoute = await import("./[id]/steps/[stepId]/rerun/route");
 const approveRoute = await import("./[id]/steps/[stepId]/approve/route");
 const selectRoute = await import("./[id]/steps/[stepId]/select/route");
+const branchRoute = await import("./[id]/steps/[stepId]/branch/route");
+const { createRepo, git, makeTempDir } = await import("@/lib/git/test-repos");
+const { rm } = await import("node:fs/promises");
 const { appDb } = await import("@/lib/app-db");
 const { startEmbeddedWorker, stopEmbeddedWorker } = await import("@/lib/dispatch/embedded");
 
@@ -202,6 +205,55 @@ export function defineRunApiSuite(driver: string): void {
       expect((await approveRoute.POST(post(), ctx({ id: run.id, stepId: "ok" }))).status).toBe(200);
       run = await until(run.id, finished, "the run to finish");
       expect(run.status).toBe("succeeded");
+    });
+
+    it("checks out a step's result as a branch on request: 201, then 409 for the same name, 400 naming `name` for a name git refuses", async () => {
+      const dir = await makeTempDir("baton-api-branch");
+      try {
+        const { repo, commit: base } = await createRepo(`${dir}/repo`, { "README.md": "# r\n" });
+        const flowId = await createFlow({
+          name: "api branch",
+          inputs: [],
+          nodes: [{ id: "edit", kind: "agent", config: { profile: "demo", prompt: "change a file", workspace: "code" } }],
+          edges: [],
+        });
+        const branchesBefore = await git(repo, "branch", "--list");
+        const started = await startRun(flowId, { inputs: {}, repo });
+        const run = await until(started.id, finished, "the run to finish");
+        expect(run.status).toBe("succeeded");
+        // The run left no branch behind; its result is under refs/baton/.
+        expect(await git(repo, "branch", "--list")).toBe(branchesBefore);
+        const edit = step(run, "edit") as StepJson & { resultCommit: string; branch: string };
+        expect(edit.branch).toBe(`refs/baton/${run.id}/edit-1`);
+        expect(edit.resultCommit).not.toBe(base);
+
+        const created = await branchRoute.POST(post({ name: "feature/from-baton" }), ctx({ id: run.id, stepId: edit.id }));
+        expect(created.status).toBe(201);
+        expect(await created.json()).toEqual({ branch: "feature/from-baton", commit: edit.resultCommit, repo });
+        expect(await git(repo, "rev-parse", "refs/heads/feature/from-baton")).toBe(edit.resultCommit);
+        // The user's checkout is untouched.
+        expect(await git(repo, "rev-parse", "HEAD")).toBe(base);
+
+        const again = await branchRoute.POST(post({ name: "feature/from-baton" }), ctx({ id: run.id, stepId: "edit" }));
+        expect(again.status).toBe(409);
+        expect(((await again.json()) as { error: string }).error).toMatch(/feature\/from-baton.*exists/);
+        const nested = await branchRoute.POST(post({ name: "feature/from-baton/more" }), ctx({ id: run.id, stepId: "edit" }));
+        expect(nested.status).toBe(409);
+
+        for (const name of ["bad..name", "-x", "with space", "a.lock", "HEAD", "x@{1}", "", "trailing/"]) {
+          const bad = await branchRoute.POST(post({ name }), ctx({ id: run.id, stepId: edit.id }));
+          expect(bad.status, name).toBe(400);
+          const body = (await bad.json()) as { error: string; issues: Array<{ path: string }> };
+          expect(body.issues[0].path, name).toBe("name");
+          expect(body.error, name).toMatch(/not a valid branch name/);
+        }
+        expect((await branchRoute.POST(post({}), ctx({ id: run.id, stepId: edit.id }))).status).toBe(400);
+        expect((await branchRoute.POST(post({ name: "ok", attempt: 7 }), ctx({ id: run.id, stepId: edit.id }))).status).toBe(400);
+        expect((await branchRoute.POST(post({ name: "ok" }), ctx({ id: run.id, stepId: "nope" }))).status).toBe(404);
+        expect(await git(repo, "branch", "--list", "ok")).toBe("");
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
 
     it("answers 400 naming the field, 404 for unknown ids, 409 for bad states", async () => {

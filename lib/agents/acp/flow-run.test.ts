@@ -95,7 +95,8 @@ describe("acp agent in a flow run", () => {
     expect(await git(repo, "show", `${step.resultCommit}:hello.txt`)).toBe("hello");
     expect(await git(repo, "show", `${step.resultCommit}:src/direct.txt`)).toBe("direct");
     expect(await git(repo, "ls-tree", "-r", "--name-only", step.resultCommit!)).not.toContain("outside.txt");
-    expect(await git(repo, "branch", "--list", "baton/*")).toContain(`baton/${run.id}/code-1`);
+    expect(await git(repo, "branch", "--list")).not.toContain("baton");
+    expect(await git(repo, "rev-parse", `refs/baton/${run.id}/code-1`)).toBe(step.resultCommit);
 
     const events = await eventsOf(run.id);
     const types = new Set(events.map((e) => e.type));
