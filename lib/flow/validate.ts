@@ -139,20 +139,22 @@ export function validateFlow(input: unknown, context: ValidationContext = {}): V
     });
   }
 
-  // Template references and required inputs; only meaningful on an acyclic graph.
-  if (!cycle) {
+  // Template references and required inputs. Unknown names are reported even with a cycle
+  // (a model repairing a draft should see every problem at once); what is upstream of what
+  // is only meaningful on an acyclic graph.
+  {
     const parents = predecessors(ids, edges);
     for (const node of nodes) {
       const i = indexById.get(node.id)!;
       const spec = NODE_KIND_SPECS[node.kind] as NodeKindSpec<typeof node.kind>;
-      if (spec.needsInput && (parents.get(node.id)?.length ?? 0) === 0) {
+      if (!cycle && spec.needsInput && (parents.get(node.id)?.length ?? 0) === 0) {
         issues.push({
           path: `nodes[${i}]`,
           message: `a ${node.kind} node needs at least one incoming edge`,
           nodeId: node.id,
         });
       }
-      const upstream = reachable(parents, node.id);
+      const upstream = cycle ? null : reachable(parents, node.id);
       const fields = (spec.templates as (c: unknown) => Array<{ path: string; text: string }>)(node.config);
       for (const field of fields) {
         const path = `nodes[${i}].config.${field.path}`;
@@ -167,7 +169,7 @@ export function validateFlow(input: unknown, context: ValidationContext = {}): V
           }
           if (!indexById.has(ref.nodeId)) {
             issues.push({ path, message: `${ref.raw} refers to unknown step "${ref.nodeId}"`, nodeId: node.id });
-          } else if (!upstream.has(ref.nodeId)) {
+          } else if (upstream && !upstream.has(ref.nodeId)) {
             issues.push({
               path,
               message: `${ref.raw} refers to "${ref.nodeId}", which is not upstream of "${node.id}" (connect it first)`,
