@@ -1,17 +1,23 @@
 /**
- * Git lineage timings on generated repositories (~1k and ~10k files of a few KB, packed like
- * a real clone): per step, the worktree setup (prepareWorktreeOrThrow from a commit, and from
- * the merge of two commits), the diff and the commit after an agent-sized change (a few files
- * edited, one added, one deleted), and removal. p50/p95 wall time over `runs` steps each,
- * plus the CPU time git spent, and a raw `git worktree add` of the same commit as the floor
- * git itself sets on this machine, and plain fs writes of the same files as the floor the
- * filesystem sets (wall times on a shared machine swing with its load and its disk; run with
- * TMPDIR=/dev/shm to take the disk out and see git's and Baton's own cost).
+ * Git lineage timings on generated repositories (~1k, ~10k and ~50k files of a few KB, packed
+ * like a real clone): per step, the worktree setup from the repository's pool
+ * (prepareWorktreeOrThrow with a pool: take + checkout of what differs + clean) and without
+ * one (a fresh `git worktree add`, what every step paid before the pool), the merge-of-2 setup
+ * from the pool, returning a worktree to the pool, the diff and the commit after an
+ * agent-sized change (a few files edited, one added, one deleted), and a raw
+ * `git worktree add` of the same commit as the floor git itself sets on this machine (plus
+ * its `git worktree remove`, which returning to the pool replaces), and plain fs writes of
+ * the same files as the filesystem's floor. p50/p95 wall time over `runs` steps each (fewer
+ * for 50k files), the CPU time git spent, and each pool figure's ratio to the raw add
+ * measured in the same run (wall times on a shared machine swing with its load and its disk;
+ * run with TMPDIR=/dev/shm to take the disk out and see git's and Baton's own cost).
+ * With `chain`, the issue-14 end-to-end row (bench/git-chain.ts) on the 10k-file repository.
  *
- *   npx tsx bench/git.ts [--runs 20] [--sizes 1000,10000]
+ *   npx tsx bench/git.ts [--runs 20] [--sizes 1000,10000,50000] [--chain]
  *   (runGitBench() is also called by `npm run bench`)
  *
- * Target: worktree setup p50 <= 150 ms for 1k files.
+ * Targets (issue 14): pool setup p50 <= 100 ms on 1k files; on 10k files pool setup p50 <=
+ * 300 ms and >= 30× faster than the raw add, merge-of-2 setup <= 600 ms, return <= 100 ms.
  */
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -22,6 +28,8 @@ import { diffWorktree } from "../lib/git/diff-worktree";
 import { prepareWorktreeOrThrow } from "../lib/git/prepare-worktree";
 import { removeWorktree } from "../lib/git/remove-worktree";
 import { commitFiles, git, makeTempDir, writeFiles } from "../lib/git/test-repos";
+import { evictIdleWorktrees, returnWorktreeToPool, type PoolLimits } from "../lib/git/worktree-pool";
+import { formatChain, measureChain, type ChainFigures } from "./git-chain";
 
 export interface GitBenchOptions {
   /** Repository sizes in files. Default [1000, 10000]. */
@@ -30,6 +38,8 @@ export interface GitBenchOptions {
   runs?: number;
   /** Progress and table output. Default console.log. */
   log?: (line: string) => void;
+  /** Also the 4-step chain through the Run API on the 10k-file repository (needs Postgres). */
+  chain?: boolean;
 }
 
 export interface Timing {
@@ -44,76 +54,114 @@ export interface Timing {
 }
 
 export type GitBenchOperation =
-  | "setup"
-  | "setup (merge of 2)"
+  | "setup (pool)"
+  | "setup (merge of 2, pool)"
+  | "return to pool"
+  | "setup (no pool: worktree add)"
   | "git worktree add (raw)"
+  | "git worktree remove (raw)"
   | "write the files (no git)"
   | "diff"
-  | "commit"
-  | "remove";
+  | "commit";
 
 export interface GitBenchResult {
   files: number;
+  runs: number;
   repoBytes: number;
   operations: Record<GitBenchOperation, Timing>;
 }
 
-export const PREPARE_TARGET_MS = 150;
-
 const OPERATIONS: GitBenchOperation[] = [
-  "setup",
+  "setup (pool)",
+  "setup (merge of 2, pool)",
+  "return to pool",
+  "setup (no pool: worktree add)",
   "git worktree add (raw)",
+  "git worktree remove (raw)",
   "write the files (no git)",
-  "setup (merge of 2)",
   "diff",
   "commit",
-  "remove",
 ];
+/** Rows printed with their ratio to the raw add measured in the same run. */
+const VERSUS_RAW: GitBenchOperation[] = ["setup (pool)", "setup (merge of 2, pool)", "return to pool", "setup (no pool: worktree add)"];
+/** Issue 14's targets: p50 ceilings (ms) per size and operation, and the speed-up over raw. */
+const TARGETS: Array<{ files: number; op: GitBenchOperation; maxMs: number }> = [
+  { files: 1000, op: "setup (pool)", maxMs: 100 },
+  { files: 10_000, op: "setup (pool)", maxMs: 300 },
+  { files: 10_000, op: "setup (merge of 2, pool)", maxMs: 600 },
+  { files: 10_000, op: "return to pool", maxMs: 100 },
+];
+const SPEEDUP_TARGET = 30;
+const POOL: PoolLimits = { size: 4, idleMs: 60 * 60_000 };
 /** The no-git floor is the same every run; a few samples suffice. */
 const FLOOR_RUNS = 5;
 
 export async function runGitBench(options: GitBenchOptions = {}): Promise<GitBenchResult[]> {
-  const sizes = options.sizes ?? [1000, 10_000];
+  const sizes = options.sizes ?? [1000, 10_000, 50_000];
   const runs = options.runs ?? 20;
   const log = options.log ?? ((line: string) => console.log(line));
   const tmp = await makeTempDir("baton-bench-git");
   const loadBefore = os.loadavg()[0];
   const results: GitBenchResult[] = [];
+  let chain: ChainFigures | null = null;
   try {
     for (const files of sizes) {
       log(`git: generating a repository of ${files} files...`);
       const generated = await generateRepo(path.join(tmp, `repo-${files}`), files);
-      log(`git: measuring ${runs} steps on ${files} files...`);
-      results.push(await measure(generated, path.join(tmp, `worktrees-${files}`), runs));
+      // A 50k-file checkout takes seconds per sample; a few samples show its shape.
+      const steps = files > 20_000 ? Math.min(runs, 4) : runs;
+      log(`git: measuring ${steps} steps on ${files} files...`);
+      results.push({ ...(await measure(generated, path.join(tmp, `worktrees-${files}`), steps)), runs: steps });
+      if (options.chain && files === 10_000) {
+        log(`git: a 4-step chain through the Run API on ${files} files...`);
+        chain = await measureChain(generated.repo, generated.base, files, path.join(tmp, `chain-${files}`));
+      }
     }
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });
   }
-  log(formatGitBench(results, runs, [loadBefore, os.loadavg()[0]]));
+  log(formatGitBench(results, [loadBefore, os.loadavg()[0]]));
+  if (chain) log(formatChain(chain).join("\n"));
   return results;
 }
 
-export function formatGitBench(results: GitBenchResult[], runs: number, load: [number, number]): string {
-  const header = ["repository", "operation", "p50 ms", "p95 ms", "git CPU ms"];
+export function formatGitBench(results: GitBenchResult[], load: [number, number]): string {
+  const header = ["repository", "operation", "n", "p50 ms", "p95 ms", "git CPU ms", "raw add / this (p50)"];
   const rows = results.flatMap((r) =>
     OPERATIONS.map((op) => {
       const t = r.operations[op];
-      return [`${r.files} files, ${(r.repoBytes / 1024 / 1024).toFixed(1)} MB`, op, t.p50.toFixed(0), t.p95.toFixed(0), t.gitCpuMs === null ? "-" : t.gitCpuMs.toFixed(0)];
+      const ratio = VERSUS_RAW.includes(op) ? `${(r.operations["git worktree add (raw)"].p50 / t.p50).toFixed(1)}×` : "";
+      return [
+        `${r.files} files, ${(r.repoBytes / 1024 / 1024).toFixed(1)} MB`,
+        op,
+        String(op === "write the files (no git)" ? Math.min(r.runs, FLOOR_RUNS) : r.runs),
+        t.p50.toFixed(0),
+        t.p95.toFixed(0),
+        t.gitCpuMs === null ? "-" : t.gitCpuMs.toFixed(0),
+        ratio,
+      ];
     }),
   );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((cell, i) => (i === 1 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ");
-  const verdicts = results
-    .filter((r) => r.files === 1000)
+  const verdicts = TARGETS.flatMap(({ files, op, maxMs }) => {
+    const r = results.find((x) => x.files === files);
+    if (!r) return [];
+    const p50 = r.operations[op].p50;
+    return [`${op} p50 on ${files} files: ${p50.toFixed(0)} ms (target <= ${maxMs} ms: ${p50 <= maxMs ? "met" : "MISSED"})`];
+  });
+  const speedups = results
+    .filter((r) => r.files === 10_000)
     .map((r) => {
-      const p50 = r.operations.setup.p50;
-      return `setup p50 for ${r.files} files: ${p50.toFixed(0)} ms (target <= ${PREPARE_TARGET_MS} ms: ${p50 <= PREPARE_TARGET_MS ? "met" : "MISSED"})`;
+      const speedup = r.operations["git worktree add (raw)"].p50 / r.operations["setup (pool)"].p50;
+      return `setup (pool) on ${r.files} files is ${speedup.toFixed(1)}× faster than a raw git worktree add (target >= ${SPEEDUP_TARGET}×: ${speedup >= SPEEDUP_TARGET ? "met" : "MISSED"})`;
     });
   return [
-    `Git lineage per step (${runs} steps per size; ${os.cpus().length} CPUs, 1-min load ${load[0].toFixed(1)} -> ${load[1].toFixed(1)})`,
+    `Git lineage per step (${os.cpus().length} CPUs, 1-min load ${load[0].toFixed(1)} -> ${load[1].toFixed(1)})`,
     line(header),
     ...rows.map(line),
     ...verdicts,
+    ...speedups,
   ].join("\n");
 }
 
@@ -178,16 +226,18 @@ async function measure(generated: GeneratedRepo, root: string, runs: number): Pr
     return result;
   }
 
+  const pool = { policy: "clean" as const, limits: POOL };
   for (let run = 0; run < runs; run++) {
     const base = { repo: generated.repo, root, runId: "run_bench", attempt: run };
-    const step = await timed("setup", () => prepareWorktreeOrThrow({ ...base, nodeKey: "step", start: { commit: generated.base } }));
+    // What every step paid before the pool: a fresh worktree.
+    const step = await timed("setup (no pool: worktree add)", () =>
+      prepareWorktreeOrThrow({ ...base, nodeKey: "cold", start: { commit: generated.base } }),
+    );
 
     // The same checkout without Baton around it: the floor git itself sets on this machine.
     const rawPath = path.join(root, "raw", String(run));
-    await timed("git worktree add (raw)", () =>
-      git(generated.repo, "worktree", "add", "-q", "-b", `bench-raw-${run}`, rawPath, generated.base),
-    );
-    await removeWorktree(rawPath);
+    await timed("git worktree add (raw)", () => git(generated.repo, "worktree", "add", "-q", "--detach", rawPath, generated.base));
+    await timed("git worktree remove (raw)", () => removeWorktree(rawPath));
 
     // Writing the same files with plain fs calls: the filesystem's floor, git or not.
     if (run < FLOOR_RUNS) {
@@ -205,21 +255,26 @@ async function measure(generated: GeneratedRepo, root: string, runs: number): Pr
     });
     const snapshot = await timed("diff", () => diffWorktree(step.path, step.startCommit));
     if (snapshot.stats.files < 6) throw new Error(`bench: expected at least 6 changed files, saw ${snapshot.stats.files}`);
-    await timed("commit", () => commitWorktreeOrThrow(step.path, `bench ${run}`, step.startCommit));
-    await timed("remove", () => removeWorktree(step.path));
+    await timed("commit", () => commitWorktreeOrThrow(step.path, `bench ${run}`, step.startCommit, { ref: step.ref }));
+    await timed("return to pool", () => returnWorktreeToPool(root, generated.repo, step.path, POOL));
 
-    const merged = await timed("setup (merge of 2)", () =>
-      prepareWorktreeOrThrow({ ...base, nodeKey: "fold", start: { merge: generated.mergeInputs } }),
+    // The next step takes it and moves it back to the base commit: 7 files differ.
+    const pooled = await timed("setup (pool)", () => prepareWorktreeOrThrow({ ...base, nodeKey: "warm", start: { commit: generated.base }, pool }));
+    if (pooled.origin !== "pool") throw new Error("bench: the pooled setup did not come from the pool");
+    await returnWorktreeToPool(root, generated.repo, pooled.path, POOL);
+    const merged = await timed("setup (merge of 2, pool)", () =>
+      prepareWorktreeOrThrow({ ...base, nodeKey: "fold", start: { merge: generated.mergeInputs }, pool }),
     );
-    await removeWorktree(merged.path);
+    await returnWorktreeToPool(root, generated.repo, merged.path, POOL);
   }
+  await evictIdleWorktrees(root, generated.repo, { size: 0, idleMs: 0 });
   const operations = Object.fromEntries(
     OPERATIONS.map((op) => [
       op,
       { ...percentiles(samples[op].wall), gitCpuMs: op === "write the files (no git)" ? null : mean(samples[op].cpu) },
     ]),
   ) as Record<GitBenchOperation, Timing>;
-  return { files: generated.paths.length, repoBytes: generated.bytes, operations };
+  return { files: generated.paths.length, runs, repoBytes: generated.bytes, operations };
 }
 
 function percentiles(samples: number[]): { p50: number; p95: number } {
@@ -252,7 +307,10 @@ function parseArgs(argv: string[]): GitBenchOptions {
     const value = argv[i + 1] ?? "";
     if (argv[i] === "--runs" && /^[1-9]\d*$/.test(value)) options.runs = Number(value);
     else if (argv[i] === "--sizes" && /^[1-9]\d*(,[1-9]\d*)*$/.test(value)) options.sizes = value.split(",").map(Number);
-    else throw new Error(`usage: npx tsx bench/git.ts [--runs N] [--sizes N,N...] (bad argument: ${argv[i]} ${value})`);
+    else if (argv[i] === "--chain") {
+      options.chain = true;
+      i -= 1;
+    } else throw new Error(`usage: npx tsx bench/git.ts [--runs N] [--sizes N,N...] [--chain] (bad argument: ${argv[i]} ${value})`);
   }
   return options;
 }

@@ -259,6 +259,7 @@ test.describe("live runs", () => {
     await expect(page).toHaveURL(/\/runs\/[^/?]+$/);
   });
   test("check out a step's result as a branch from the step panel", async ({ page, request }) => {
+    test.setTimeout(180_000);
     const flowId = await createFlow(request, {
       name: "E2E check out",
       inputs: [{ name: "task" }],
@@ -271,7 +272,7 @@ test.describe("live runs", () => {
     const runId = await startRunByApi(request, flowId);
     const run = new RunPage(page);
     await run.goto(runId);
-    await run.expectStatus("succeeded");
+    await run.expectStatus("succeeded", 90_000);
     // The run added no branch: its result is under refs/baton/.
     expect(git("for-each-ref", "refs/heads/")).toBe(branchesBefore);
     await run.selectStep("write");
@@ -292,7 +293,7 @@ test.describe("live runs", () => {
     expect(git("rev-parse", `refs/heads/${branch}`)).toBe(git("rev-parse", `refs/baton/${runId}/write-1`));
     // The same name again: the server's 409 is shown inline.
     await form.getByTestId("checkout-branch-submit").click();
-    await expect(form.getByTestId("action-error")).toContainText("exists");
+    await expect(form.getByTestId("action-error")).toContainText(`a branch named "${branch}" already exists`);
     git("branch", "-D", branch);
   });
 });

@@ -1,6 +1,7 @@
 "use client";
 /**
- * The Run dialog: the flow's declared inputs, repo path and base ref, with the last values
+ * The Run dialog: the flow's declared inputs, repo path, base ref and what pooled worktrees
+ * keep between steps (the profile's default, clean, or keep ignored files), with the last values
  * used for this flow remembered in localStorage; starts the run (POST /api/flows/:id/runs)
  * and goes to its page. Server errors (bad repo path, missing input) are shown as returned.
  */
@@ -10,12 +11,14 @@ import { useEffect, useState } from "react";
 import { z } from "zod";
 import type { FlowInput } from "@/lib/flow/document";
 import { startRun, type StartRunBody } from "@/lib/client/runs";
+import { WORKTREE_POLICIES, type WorktreePolicy } from "@/lib/git/worktree-policy";
 import { buttonClass, Dialog, ErrorNote } from "./dialog";
 
 const remembered = z.object({
   inputs: z.record(z.string(), z.string()).default({}),
   repo: z.string().default(""),
   baseRef: z.string().default(""),
+  worktreePolicy: z.enum(["", ...WORKTREE_POLICIES]).default(""),
 });
 type Remembered = z.infer<typeof remembered>;
 
@@ -36,12 +39,12 @@ function load(flowId: string): Remembered {
   try {
     const raw = window.localStorage.getItem(storageKey(flowId));
     const parsed = remembered.safeParse(raw ? JSON.parse(raw) : {});
-    const value = parsed.success ? parsed.data : { inputs: {}, repo: "", baseRef: "" };
+    const value: Remembered = parsed.success ? parsed.data : { inputs: {}, repo: "", baseRef: "", worktreePolicy: "" };
     // A flow run for the first time starts from the repo used last for any flow.
     if (!value.repo) value.repo = window.localStorage.getItem(LAST_REPO_KEY) ?? "";
     return value;
   } catch {
-    return { inputs: {}, repo: "", baseRef: "" };
+    return { inputs: {}, repo: "", baseRef: "", worktreePolicy: "" };
   }
 }
 
@@ -79,6 +82,7 @@ export function RunDialog({ flowId, flowName, inputs, version, onClose }: RunDia
     if (!repoTouched && !initial.repo && exampleRepo) setRepo(exampleRepo);
   }, [repoTouched, initial.repo, exampleRepo]);
   const [baseRef, setBaseRef] = useState(initial.baseRef);
+  const [worktreePolicy, setWorktreePolicy] = useState<Remembered["worktreePolicy"]>(initial.worktreePolicy);
   const [missing, setMissing] = useState<string[]>([]);
   const start = useMutation({
     mutationFn: (body: StartRunBody) => startRun(flowId, body),
@@ -93,11 +97,12 @@ export function RunDialog({ flowId, flowName, inputs, version, onClose }: RunDia
     const empty = inputs.filter((input) => input.required && !values[input.name]?.trim()).map((input) => input.name);
     setMissing(empty);
     if (empty.length > 0) return;
-    save(flowId, { inputs: values, repo, baseRef });
+    save(flowId, { inputs: values, repo, baseRef, worktreePolicy });
     start.mutate({
       inputs: values,
       ...(repo.trim() ? { repo: repo.trim() } : {}),
       ...(baseRef.trim() ? { baseRef: baseRef.trim() } : {}),
+      ...(worktreePolicy ? { worktreePolicy } : {}),
       ...(version !== undefined ? { version } : {}),
     });
   };
@@ -150,6 +155,20 @@ export function RunDialog({ flowId, flowName, inputs, version, onClose }: RunDia
             onChange={(e) => setBaseRef(e.target.value)}
             data-testid="run-base-ref"
           />
+        </label>
+        <label className="block" htmlFor="run-worktree-policy">
+          <span className="mb-1 block font-medium text-zinc-700">Between steps, pooled worktrees keep</span>
+          <select
+            id="run-worktree-policy"
+            className="w-full rounded border border-zinc-300 p-1.5"
+            value={worktreePolicy}
+            onChange={(e) => setWorktreePolicy(e.target.value as Remembered["worktreePolicy"])}
+            data-testid="run-worktree-policy"
+          >
+            <option value="">each step&apos;s profile default (clean unless it says)</option>
+            <option value="clean">nothing: clean checkout (ignored files removed too)</option>
+            <option value="keep-ignored">ignored files (build caches: node_modules/, target/, .venv/)</option>
+          </select>
         </label>
         <ErrorNote error={start.error} />
         <div className="flex justify-end gap-2">

@@ -82,6 +82,7 @@ export interface StartRunBody {
   inputs: Record<string, string>;
   repo?: string;
   baseRef?: string;
+  worktreePolicy?: "clean" | "keep-ignored";
   version?: number;
 }
 

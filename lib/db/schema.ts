@@ -117,6 +117,9 @@ export const runs = pgTable(
     // Where the run came from: "ui", "api", "mcp".
     origin: text("origin").notNull().default("api"),
     keepWorktrees: boolean("keep_worktrees").notNull().default(false),
+    // What a pooled worktree keeps between steps (lib/git/worktree-pool.ts): "clean" or
+    // "keep-ignored"; null: each step's profile default, else "clean".
+    worktreePolicy: text("worktree_policy"),
     error: text("error"),
     // Summed over archived attempts, added as each attempt is archived: {inputTokens, outputTokens, totalTokens, costUsd}.
     usage: jsonb("usage").notNull().default({}),
@@ -131,6 +134,7 @@ export const runs = pgTable(
   },
   (t) => [
     check("runs_status", sql`${t.status} in (${inList(RUN_STATUSES)})`),
+    check("runs_worktree_policy", sql`${t.worktreePolicy} is null or ${t.worktreePolicy} in ('clean', 'keep-ignored')`),
     index("runs_flow_created_idx").on(t.flowId, t.createdAt),
     index("runs_status_created_idx").on(t.status, t.createdAt),
     index("runs_created_idx").on(t.createdAt),

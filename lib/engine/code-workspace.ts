@@ -11,8 +11,11 @@
  *   So a re-run restores git state exactly, whatever happened to branches since.
  * - The start commit, branch and worktree are written to the running row (fenced) as soon as
  *   the worktree exists, so a crash mid-step still leaves the start point recorded.
+ * - The worktree comes from the repository's pool when it has one (lib/git/worktree-pool.ts:
+ *   git rewrites only what differs from the previous user's commit) and goes back to it when
+ *   the attempt has committed (releaseWorktree); runs that keep worktrees keep them instead.
  * - On finish everything in the worktree is committed and the diff against the start commit
- *   recorded; the worktree stays until the run ends (run-cleanup.ts).
+ *   recorded.
  */
 import { sql } from "drizzle-orm";
 import { rows, type Executor } from "../db/client";
@@ -20,6 +23,9 @@ import { commitWorktreeOrThrow, type CommittedWorktree } from "../git/commit-wor
 import { GitError, MergeConflictError } from "../git/errors";
 import { prepareWorktreeOrThrow, type PreparedWorktree } from "../git/prepare-worktree";
 import { worktreesRoot } from "../git/ref-names";
+import { poolLimits, returnWorktreeToPool, type PoolLimits } from "../git/worktree-pool";
+import { DEFAULT_WORKTREE_POLICY, isWorktreePolicy, type WorktreePolicy } from "../git/worktree-policy";
+import { findProfile } from "../profiles/repository";
 import type { DiffStats, StepContext, StepOutcome } from "./contract";
 import { startPointOf, type LineageNode, type StartPoint } from "./lineage";
 import type { GitSharing } from "../git/repo-map";
@@ -27,6 +33,10 @@ import type { LineageLink } from "../git/remote";
 import { ensureStartCommitsOrThrow, publishAttemptOrThrow, runRepoOrThrow } from "./shared-lineage";
 
 export interface RunLineage {
+  /** runs.keep_worktrees: finished attempts keep their worktrees (never returned to the pool). */
+  keepWorktrees: boolean;
+  /** runs.worktree_policy; null: each step's profile default, else "clean". */
+  policy: WorktreePolicy | null;
   /** This worker's clone of the run's repository (shared-lineage.ts). */
   repo: string;
   /** Where this worker shares lineage with others; null: one machine. */
@@ -43,9 +53,9 @@ const json = <T>(value: unknown): T => (typeof value === "string" ? JSON.parse(v
  * the run has no repo. `sharing`: this worker's repository map and lineage remote.
  */
 export async function loadRunLineage(db: Executor, runId: string, sharing?: GitSharing): Promise<RunLineage | null> {
-  const [run] = await rows<{ repo: string | null; base_commit: string | null }>(
+  const [run] = await rows<{ repo: string | null; base_commit: string | null; keep_worktrees: boolean; worktree_policy: string | null }>(
     db,
-    sql`select repo, base_commit from runs where id = ${runId}`,
+    sql`select repo, base_commit, keep_worktrees, worktree_policy from runs where id = ${runId}`,
   );
   if (!run?.repo) return null;
   const steps = await rows<{ key: string; node_id: string; result_commit: string | null; worktree: string | null; upstream: unknown }>(
@@ -59,7 +69,13 @@ export async function loadRunLineage(db: Executor, runId: string, sharing?: GitS
       { key: s.key, resultCommit: s.result_commit, worktree: s.worktree, upstream: json<string[] | null>(s.upstream) ?? [] },
     ]),
   );
-  return { ...runRepoOrThrow(sharing, run.repo), baseCommit: run.base_commit, nodes };
+  return {
+    ...runRepoOrThrow(sharing, run.repo),
+    baseCommit: run.base_commit,
+    nodes,
+    keepWorktrees: run.keep_worktrees,
+    policy: isWorktreePolicy(run.worktree_policy) ? run.worktree_policy : null,
+  };
 }
 
 /** Where this attempt starts: the recorded start commit, else derived from upstream. */
@@ -89,6 +105,7 @@ export async function prepareCodeWorktreeOrThrow(
     nodeKey,
     attempt: context.step.attempt,
     start,
+    pool: await poolFor(context, lineage),
   });
   if (!prepared.inputCommits.includes(prepared.startCommit)) await publishAttemptOrThrow(context, lineage, nodeKey, prepared.startCommit);
   await rows(
@@ -98,9 +115,45 @@ export async function prepareCodeWorktreeOrThrow(
   );
   context.emit({
     type: "log-line",
-    data: { stream: "info", text: `worktree ${prepared.path} (${prepared.ref}) from ${describeStart(start, prepared.startCommit)}` },
+    data: {
+      stream: "info",
+      text: `worktree ${prepared.path} (${prepared.ref}, ${prepared.origin === "pool" ? "from the pool" : "new"}) at ${describeStart(start, prepared.startCommit)}`,
+    },
   });
   return prepared;
+}
+
+/**
+ * The pool a step's worktree comes from (worktree-pool.ts), with the policy: the run's,
+ * else the step's profile's `worktreePolicy`, else "clean". Null when pooling is off
+ * (BATON_WORKTREE_POOL_SIZE=0).
+ */
+async function poolFor(context: StepContext, lineage: RunLineage): Promise<{ policy: WorktreePolicy; limits: PoolLimits } | null> {
+  const limits = poolLimits();
+  if (limits.size === 0) return null;
+  if (lineage.policy) return { policy: lineage.policy, limits };
+  const profileId = (context.step.spec as { profile?: unknown } | null)?.profile;
+  if (typeof profileId !== "string") return { policy: DEFAULT_WORKTREE_POLICY, limits };
+  const prefetched = context.step.prefetchedProfile;
+  const profile = prefetched?.id === profileId ? prefetched : await findProfile(context.db, profileId);
+  const fromProfile = (profile?.config as Record<string, unknown> | undefined)?.worktreePolicy;
+  return { policy: isWorktreePolicy(fromProfile) ? fromProfile : DEFAULT_WORKTREE_POLICY, limits };
+}
+
+/**
+ * A finished attempt's worktree goes back to its repository's pool (a rename), unless the
+ * run keeps worktrees or pooling is off; then it stays until the run ends (run-cleanup.ts).
+ * Never fails the step: a worktree that could not be returned is left for that cleanup.
+ */
+export async function releaseWorktree(context: StepContext, lineage: RunLineage, dir: string): Promise<void> {
+  const limits = poolLimits();
+  if (lineage.keepWorktrees || limits.size === 0) return;
+  try {
+    await returnWorktreeToPool(worktreesRoot(context.dataDir), lineage.repo, dir, limits);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    context.emit({ type: "log-line", data: { stream: "info", text: `worktree ${dir} stays until the run ends: ${reason}` } });
+  }
 }
 
 function describeStart(start: StartPoint, startCommit: string): string {

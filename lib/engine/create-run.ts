@@ -27,6 +27,8 @@ export interface NewRun {
   parentRunId?: string | null;
   /** Keep step worktrees after the run ends (default: removed; attempt refs stay either way). */
   keepWorktrees?: boolean;
+  /** runs.worktree_policy: "clean" | "keep-ignored", null for each step's profile default. */
+  worktreePolicy?: string | null;
 }
 
 export interface CreatedRun {
@@ -60,10 +62,10 @@ export async function createRunOrThrow(db: Pick<Orm, "transaction">, input: NewR
       tx,
       sql`
         insert into runs (id, flow_id, flow_version, status, inputs, repo, base_ref, base_commit, origin, parent_run_id,
-                          keep_worktrees, started_at, finished_at)
+                          keep_worktrees, worktree_policy, started_at, finished_at)
         values (${runId}, ${input.flowId}, ${input.flowVersion}, ${state.status}, ${JSON.stringify(input.plan.inputs)}::jsonb,
                 ${input.repo ?? null}, ${input.baseRef ?? null}, ${input.baseCommit ?? null}, ${input.origin}, ${input.parentRunId ?? null},
-                ${input.keepWorktrees ?? false}, now(), case when ${finished}::boolean then now() else null end)
+                ${input.keepWorktrees ?? false}, ${input.worktreePolicy ?? null}, now(), case when ${finished}::boolean then now() else null end)
       `,
     );
     if (records.length > 0) {

@@ -14,6 +14,7 @@ import {
   attemptStartPoint,
   commitAttemptOrThrow,
   prepareCodeWorktreeOrThrow,
+  releaseWorktree,
   withChanges,
   worktreeFailure,
   type RunLineage,
@@ -64,6 +65,8 @@ export async function executeAgentInWorktree(
       worktree: prepared.path,
     };
   }
+  // Committed: the attempt's ref holds everything, so the directory can serve the next step.
+  await releaseWorktree(context, lineage, prepared.path);
   return judgeCodeOutcome(withChanges(await publishedOutcome(context, lineage, outcome, changes.resultCommit), changes), spec.role);
 }
 
@@ -158,6 +161,7 @@ export async function concatCommit(
     try {
       const prepared = await prepareCodeWorktreeOrThrow(context, lineage, { merge: commits });
       result = { startCommit: prepared.startCommit, resultCommit: prepared.startCommit, branch: prepared.ref, worktree: prepared.path };
+      await releaseWorktree(context, lineage, prepared.path);
     } catch (error) {
       return worktreeFailure(error);
     }

@@ -25,7 +25,7 @@ import { runCommand, tail } from "./run-command";
 import { stepSpecSchema, type StepSpec } from "./spec";
 import { loadNodeSteps, loadRunInfo, renderContextOf, type RunInfo } from "./step-data";
 import { prepareWorkspace, scratchDir } from "./workspace";
-import { loadRunLineage, worktreeFailure } from "./code-workspace";
+import { loadRunLineage, releaseWorktree, worktreeFailure } from "./code-workspace";
 import { checkLocationOrThrow, concatCommit, executeAgentInWorktree, type CheckLocation } from "./execute-code";
 import { findProfile } from "../profiles/repository";
 import type { AgentProfileRow } from "../db/schema";
@@ -142,6 +142,8 @@ async function executeCheck(context: StepContext, spec: StepSpec): Promise<StepO
     : {};
   context.emit({ type: "log-line", data: { stream: "info", text: `$ ${argv.join(" ")}  (in ${cwd})` } });
   const result = await runCommand(argv, { cwd, signal: context.signal, emit: context.emit });
+  // A worktree of the check's own (not the upstream step's) serves the next step once it ran.
+  if (lineage && located && !located.shared) await releaseWorktree(context, lineage, located.cwd);
   if (result.aborted) return { state: "canceled", output: result.stdout };
   const output = result.stderr ? `${result.stdout}${result.stdout && !result.stdout.endsWith("\n") ? "\n" : ""}${result.stderr}` : result.stdout;
   const detail = { command: argv, cwd, exitCode: result.exitCode, signal: result.signal, stdout: tail(result.stdout), stderr: tail(result.stderr) };

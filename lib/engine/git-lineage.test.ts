@@ -53,7 +53,7 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
     for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const run = async (document: unknown, options: { keepWorktrees?: boolean } = {}) => {
+  const run = async (document: unknown, options: { keepWorktrees?: boolean; worktreePolicy?: "clean" | "keep-ignored" } = {}) => {
     await insertMissingProfiles(
       h.db.orm,
       [...scripts].map(([id, shell]) => ({ id, backend: "command", label: "test script", config: { command: ["sh", "-c", shell] } })),
@@ -151,6 +151,36 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
       await worker.stop(0);
     }
   }, 180_000);
+
+  it("a step takes the previous step's worktree from the pool; ignored files survive only under keep-ignored (run option, else the profile's default)", async () => {
+    const build = script("build", "printf 'cache/\\n' > .gitignore; mkdir -p cache; echo built > cache/artifact; echo code > built.txt");
+    const look = script("look", "if [ -e cache/artifact ]; then echo kept > seen.txt; else echo gone > seen.txt; fi");
+    const flow = (lookProfile: string) => ({
+      name: `pool ${lookProfile}`,
+      inputs: [],
+      nodes: [build, { ...look, config: { ...look.config, profile: lookProfile } }],
+      edges: [{ from: "build", to: "look" }],
+    });
+    await insertMissingProfiles(h.db.orm, [
+      { id: "script-look-keeps", backend: "command", label: "keeps ignored", config: { command: ["sh", "-c", scripts.get("script-look")!], worktreePolicy: "keep-ignored" } },
+    ]);
+    const seen = async (result: RunDetail) => {
+      expect(result.status).toBe("succeeded");
+      const lookStep = step(result, "look");
+      const [log] = await rows<{ data: { text: string } }>(
+        h.db.orm,
+        sql`select data from step_events where step_id = ${lookStep.id} and type = 'log-line' and data->>'text' like 'worktree %'`,
+      );
+      expect(log.data.text).toContain("from the pool");
+      return git(repo, "show", `${lookStep.resultCommit}:seen.txt`);
+    };
+    expect(await seen(await run(flow("script-look")))).toBe("gone");
+    expect(await seen(await run(flow("script-look"), { worktreePolicy: "keep-ignored" }))).toBe("kept");
+    expect(await seen(await run(flow("script-look-keeps")))).toBe("kept");
+    expect(await seen(await run(flow("script-look-keeps"), { worktreePolicy: "clean" }))).toBe("gone");
+    // Idle worktrees wait in the repository's pool, not in any run's directory.
+    expect(fs.readdirSync(path.join(worktreesRoot(h.dataDir), ".pool")).length).toBe(1);
+  });
 
   it("keeps worktrees when the run asks to", async () => {
     const result = await run({ name: "keep", inputs: [], nodes: [agent("one", "kept change")], edges: [] }, { keepWorktrees: true });
@@ -343,7 +373,7 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
     }
   });
 
-  it("a check runs in the upstream step's worktree, or in a fresh one at its commit once that is gone", async () => {
+  it("a check runs at the upstream step's result in a worktree of its own (the upstream one went back to the pool)", async () => {
     const flowId = await h.createFlow({
       name: "check",
       inputs: [],
@@ -355,7 +385,7 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
     expect(result.status).toBe("succeeded");
     const make = step(result, "make");
     let verify = step(result, "verify");
-    expect(verify.detail).toMatchObject({ cwd: make.worktree, exitCode: 0 });
+    expect(verify.detail).toMatchObject({ cwd: path.join(runWorktreesDir(worktreesRoot(h.dataDir), started.id), "verify-1"), exitCode: 0 });
     expect(verify.output).toContain(demoFile("make a file"));
     expect(verify).toMatchObject({ startCommit: make.resultCommit, resultCommit: make.resultCommit });
     await worktreesGone(started.id);

@@ -1,6 +1,8 @@
 /**
- * Files of finished runs: when a run reaches a terminal status its step worktrees are removed
- * (unless runs.keep_worktrees; attempt refs stay until their retention ends) and its scratch directories deleted.
+ * Files of finished runs: when a run reaches a terminal status the step worktrees left in its
+ * directory go back to their repository's pool or are removed (unless runs.keep_worktrees;
+ * attempt refs stay until their retention ends) and its scratch directories are deleted.
+ * The sweep also removes pooled worktrees idle longer than the pool's idle limit.
  *
  * Never inside a transaction: git work under a held run lock would stall every writer of the
  * run. Triggers, all after the deciding transaction committed:
@@ -19,6 +21,7 @@ import { sql } from "drizzle-orm";
 import { rows, type Executor } from "../db/client";
 import { pathExists } from "../path-exists";
 import { cleanupRunWorktrees } from "../git/remove-worktree";
+import { evictIdleFromAllPools, poolLimits, returnAnyWorktreeToPool } from "../git/worktree-pool";
 import { refSegment, runWorktreesDir, worktreesRoot } from "../git/ref-names";
 import { pruneExpiredRefs, refRetentionDays } from "./ref-retention";
 
@@ -55,7 +58,17 @@ async function cleanup(db: Executor, dataDir: string, runId: string): Promise<bo
   // A canceled run is terminal while its agents are still stopping: their worktrees stay until
   // the last running step has finished (and committed what it did); that completion cleans up.
   if (!run || !TERMINAL.includes(run.status) || run.busy) return false;
-  if (!run.keep_worktrees) await cleanupRunWorktrees(worktreesRoot(dataDir), runId);
+  if (!run.keep_worktrees) {
+    // Worktrees still in the run's directory (a check's, a canceled step's, one a crash left)
+    // go to their repository's pool, which resets them at the next hand-out; the rest goes.
+    const limits = poolLimits();
+    if (limits.size > 0) {
+      for (const entry of await listDir(worktrees)) {
+        await returnAnyWorktreeToPool(worktreesRoot(dataDir), path.join(worktrees, entry), limits).catch(() => false);
+      }
+    }
+    await cleanupRunWorktrees(worktreesRoot(dataDir), runId);
+  }
   await fs.rm(scratch, { recursive: true, force: true });
   return true;
 }
@@ -83,6 +96,9 @@ export async function sweepFinishedRuns(db: Executor, dataDir: string, force = f
       console.error(`[baton] pruning expired attempt refs failed: ${error instanceof Error ? error.message : String(error)}`);
     });
   }
+  await evictIdleFromAllPools(worktreesRoot(dataDir), poolLimits().idleMs).catch((error: unknown) => {
+    console.error(`[baton] evicting idle pooled worktrees failed: ${error instanceof Error ? error.message : String(error)}`);
+  });
   try {
     const names = new Set([...(await listDir(worktreesRoot(dataDir))), ...(await listDir(scratchRoot(dataDir)))]);
     if (names.size === 0) return [];

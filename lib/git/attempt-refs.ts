@@ -10,8 +10,15 @@ import { ATTEMPT_REF_NAMESPACE } from "./ref-names";
 import { runGitOrThrow } from "./run-git";
 
 export class BranchExistsError extends GitError {
-  constructor(readonly branch: string, detail: string) {
-    super("invalid_argument", `branch "${branch}" cannot be created: ${detail}`);
+  constructor(
+    readonly branch: string,
+    /** The existing branch in the way: the same name, or one nesting with it (`a` vs `a/b`). */
+    readonly existing: string,
+  ) {
+    super(
+      "invalid_argument",
+      existing === branch ? `a branch named "${branch}" already exists` : `branch "${branch}" cannot be created: the branch "${existing}" exists`,
+    );
     this.name = "BranchExistsError";
   }
 }
@@ -31,9 +38,9 @@ export async function createBranchOrThrow(repo: string, name: string, commit: st
   );
   if (created.exitCode === 0) return;
   const stderr = created.stderr.trim();
-  if (/already exists|exists; cannot create|cannot lock ref/.test(stderr)) {
-    throw new BranchExistsError(name, stderr.replace(/^fatal: /, ""));
-  }
+  if (/reference already exists/.test(stderr)) throw new BranchExistsError(name, name);
+  const nesting = /'refs\/heads\/([^']+)' exists; cannot create/.exec(stderr);
+  if (nesting) throw new BranchExistsError(name, nesting[1]);
   throw new GitError("git_failed", `creating branch ${name} failed: ${stderr}`);
 }
 

@@ -30,9 +30,8 @@ import { GitError } from "./errors";
 import { removeWorktreeOrDebris } from "./remove-worktree";
 import { runGitOrThrow } from "./run-git";
 
-export const WORKTREE_POLICIES = ["clean", "keep-ignored"] as const;
-/** `clean`: ignored files are removed at hand-out too; `keep-ignored`: they survive (build caches). */
-export type WorktreePolicy = (typeof WORKTREE_POLICIES)[number];
+import type { WorktreePolicy } from "./worktree-policy";
+export type { WorktreePolicy } from "./worktree-policy";
 
 export interface PoolLimits {
   /** Idle worktrees kept per repository. */
@@ -74,7 +73,10 @@ async function commonDirOf(repo: string): Promise<string> {
 
 /** `<root>/.pool/<key>` for the repository at `repo`. */
 export async function poolDirOf(root: string, repo: string): Promise<string> {
-  const commonDir = await commonDirOf(repo);
+  return poolDirOfCommonDir(root, await commonDirOf(repo));
+}
+
+function poolDirOfCommonDir(root: string, commonDir: string): string {
   const key = crypto.createHash("sha1").update(commonDir).digest("hex").slice(0, 16);
   return path.join(poolsRoot(root), key);
 }
@@ -154,10 +156,30 @@ export async function takePooledWorktree(root: string, repo: string, target: str
  * `repo` (left where it is for the run's cleanup).
  */
 export async function returnWorktreeToPool(root: string, repo: string, worktree: string, limits: PoolLimits): Promise<boolean> {
-  const commonDir = await commonDirOf(repo);
+  return returnToPool(root, await commonDirOf(repo), worktree, limits, () => scheduleIdleCheck(root, repo, limits));
+}
+
+/**
+ * For the run cleanup, which knows directories rather than repositories: returns a linked
+ * worktree to the pool of whichever repository it belongs to. False for anything that is not
+ * a linked worktree (left for the caller to remove).
+ */
+export async function returnAnyWorktreeToPool(root: string, worktree: string, limits: PoolLimits): Promise<boolean> {
+  const adminDir = await adminDirOf(worktree);
+  if (!adminDir) return false;
+  let commonDir: string;
+  try {
+    commonDir = await fs.realpath(path.resolve(adminDir, (await fs.readFile(path.join(adminDir, "commondir"), "utf8")).trim()));
+  } catch {
+    return false;
+  }
+  return returnToPool(root, commonDir, worktree, limits, () => {});
+}
+
+async function returnToPool(root: string, commonDir: string, worktree: string, limits: PoolLimits, returned: () => void): Promise<boolean> {
   const adminDir = await adminDirIfOurs(worktree, commonDir);
   if (!adminDir) return false;
-  const dir = await poolDirOf(root, repo);
+  const dir = poolDirOfCommonDir(root, commonDir);
   if (limits.size === 0 || (await entries(dir)).length >= limits.size) {
     await removeWorktreeOrDebris(worktree);
     return true;
@@ -166,7 +188,7 @@ export async function returnWorktreeToPool(root: string, repo: string, worktree:
   const target = path.join(dir, `${Date.now()}-${crypto.randomBytes(4).toString("hex")}`);
   await fs.rename(worktree, target);
   await recordLocation(adminDir, target);
-  scheduleIdleCheck(root, repo, limits);
+  returned();
   return true;
 }
 

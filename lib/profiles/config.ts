@@ -5,6 +5,7 @@
  * Write schemas are strict, so a misspelt setting is an error instead of silently ignored.
  */
 import { z } from "zod";
+import { WORKTREE_POLICIES } from "../git/worktree-policy";
 import { acpConfigSchema } from "../agents/acp/config";
 import { commandConfigSchema } from "../agents/command/config";
 import { demoOptionsSchema } from "../agents/demo/config";
@@ -50,12 +51,18 @@ const openaiWrite = openaiConfigSchema.strict().extend({
     }),
 });
 
+/**
+ * Settings of every profile whatever its backend: `worktreePolicy`, what a pooled worktree
+ * keeps between this profile's steps (lib/git/worktree-policy.ts) unless the run says.
+ */
+const commonSettings = { worktreePolicy: z.enum(WORKTREE_POLICIES).optional() };
+
 export const profileConfigSchemas = {
-  acp: acpConfigSchema.strict().superRefine((c, ctx) => refuseLiteralSecretsInEnv(c.env, ctx)),
-  command: commandConfigSchema.strict().superRefine((c, ctx) => refuseLiteralSecretsInEnv(c.env, ctx)),
-  openai: openaiWrite,
+  acp: acpConfigSchema.extend(commonSettings).strict().superRefine((c, ctx) => refuseLiteralSecretsInEnv(c.env, ctx)),
+  command: commandConfigSchema.extend(commonSettings).strict().superRefine((c, ctx) => refuseLiteralSecretsInEnv(c.env, ctx)),
+  openai: openaiWrite.extend(commonSettings),
   // The demo backend's knobs (scripted failures, delays) are defined by its own module.
-  demo: demoOptionsSchema.strict(),
+  demo: demoOptionsSchema.extend(commonSettings).strict(),
 } satisfies Record<BackendId, z.ZodType>;
 
 export interface ConfigIssue {

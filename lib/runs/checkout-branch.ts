@@ -61,7 +61,7 @@ export async function checkoutStepBranchOrThrow(
     await createBranchOrThrow(step.repo, input.name, commit);
   } catch (error) {
     if (error instanceof BranchExistsError) {
-      throw new HttpError("conflict", `name: ${error.message}`, [{ path: "name", message: "a branch of that name exists" }]);
+      throw new HttpError("conflict", `name: ${error.message}`, [{ path: "name", message: error.message }]);
     }
     throw error;
   }

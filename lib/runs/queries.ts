@@ -31,6 +31,8 @@ export interface RunDetail {
   baseRef: string | null;
   baseCommit: string | null;
   keepWorktrees: boolean;
+  /** "clean" | "keep-ignored"; null: each step's profile default ("clean" if none). */
+  worktreePolicy: string | null;
   parentRunId: string | null;
   origin: string;
   error: string | null;
@@ -90,6 +92,7 @@ export async function getRunOrThrow(db: Executor, runId: string): Promise<RunDet
     baseRef: run.baseRef,
     baseCommit: run.baseCommit,
     keepWorktrees: run.keepWorktrees,
+    worktreePolicy: run.worktreePolicy,
     parentRunId: run.parentRunId,
     origin: run.origin,
     error: run.error,

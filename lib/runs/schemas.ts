@@ -3,6 +3,7 @@ import { z } from "zod";
 import { PROFILE_ID_PATTERN } from "../flow/document";
 import { RUN_STATUSES } from "../db/schema";
 import { branchNameProblem } from "../git/branch-name";
+import { WORKTREE_POLICIES } from "../git/worktree-policy";
 
 export const startRunBodySchema = z.object({
   inputs: z.record(z.string(), z.unknown()).default({}),
@@ -10,6 +11,8 @@ export const startRunBodySchema = z.object({
   baseRef: z.string().min(1).max(255).optional(),
   /** Keep the steps' worktrees after the run ends (attempt refs stay either way). */
   keepWorktrees: z.boolean().optional(),
+  /** What pooled worktrees keep between steps (lib/git/worktree-policy.ts); absent: profile default. */
+  worktreePolicy: z.enum(WORKTREE_POLICIES).optional(),
   version: z.number().int().min(1).optional(),
   origin: z.enum(["ui", "api"]).optional(),
 });

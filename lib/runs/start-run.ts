@@ -2,6 +2,7 @@
  * Starting runs: a new run of a flow version (pinned: the version is resolved now and stored),
  * or a whole re-run of an earlier run on its original or the flow's current version.
  */
+import { isWorktreePolicy, type WorktreePolicy } from "../git/worktree-policy";
 import type { Db } from "../db/client";
 import { createRunOrThrow } from "../engine/create-run";
 import { resolveInputs } from "../engine/inputs";
@@ -23,6 +24,8 @@ export interface StartRunInput {
   origin: string;
   parentRunId?: string;
   keepWorktrees?: boolean;
+  /** What pooled worktrees keep between this run's steps; absent: each step's profile default. */
+  worktreePolicy?: WorktreePolicy;
 }
 
 const FINISHED: readonly string[] = ["succeeded", "failed", "canceled"];
@@ -77,6 +80,7 @@ export async function startRunOrThrow(db: Db, input: StartRunInput): Promise<Run
     origin: input.origin,
     parentRunId: input.parentRunId ?? null,
     keepWorktrees: input.keepWorktrees ?? false,
+    worktreePolicy: input.worktreePolicy ?? null,
   });
   return getRunOrThrow(db.orm, created.runId);
 }
@@ -114,6 +118,7 @@ export async function rerunRunOrThrow(db: Db, runId: string, options: { version?
     origin: previous.origin,
     parentRunId: previous.id,
     keepWorktrees: previous.keepWorktrees,
+    worktreePolicy: isWorktreePolicy(previous.worktreePolicy) ? previous.worktreePolicy : null,
   });
   return getRunOrThrow(db.orm, created.runId);
 }

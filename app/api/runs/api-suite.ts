@@ -236,9 +236,10 @@ export function defineRunApiSuite(driver: string): void {
 
         const again = await branchRoute.POST(post({ name: "feature/from-baton" }), ctx({ id: run.id, stepId: "edit" }));
         expect(again.status).toBe(409);
-        expect(((await again.json()) as { error: string }).error).toMatch(/feature\/from-baton.*exists/);
+        expect(((await again.json()) as { error: string }).error).toBe('name: a branch named "feature/from-baton" already exists');
         const nested = await branchRoute.POST(post({ name: "feature/from-baton/more" }), ctx({ id: run.id, stepId: "edit" }));
         expect(nested.status).toBe(409);
+        expect(((await nested.json()) as { error: string }).error).toMatch(/the branch "feature\/from-baton" exists/);
 
         for (const name of ["bad..name", "-x", "with space", "a.lock", "HEAD", "x@{1}", "", "trailing/"]) {
           const bad = await branchRoute.POST(post({ name }), ctx({ id: run.id, stepId: edit.id }));

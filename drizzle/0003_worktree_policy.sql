@@ -1,0 +1,2 @@
+ALTER TABLE "runs" ADD COLUMN "worktree_policy" text;--> statement-breakpoint
+ALTER TABLE "runs" ADD CONSTRAINT "runs_worktree_policy" CHECK ("runs"."worktree_policy" is null or "runs"."worktree_policy" in ('clean', 'keep-ignored'));
