@@ -6,11 +6,18 @@
  *
  * Invariants: at most one snapshot runs at a time (a poke during one schedules exactly one
  * more); "changed" is decided by the snapshot's tree id, so an unchanged worktree costs one
- * `git add -A` into a temporary index and no diff; git failures mid-step are logged once and
- * never fail the step (the final commit decides).
+ * `git add` into the watcher's own temporary index and no diff; git failures mid-step are
+ * logged once and never fail the step (the final commit decides).
+ *
+ * Cost proportional to what changed (WorktreeSnapshotter): a completed edit or delete whose
+ * tool call names its files re-stages only those files; anything else (a shell command, a
+ * move, an edit naming no file, the timer) walks the whole tree, and the timer's walks are
+ * spaced to at least FULL_WALK_SPACING times the last walk's duration, so on a large
+ * repository the background walk takes a bounded share of a core.
  */
 import type { AgentEvent, ToolKind } from "../agents/types";
-import { diffTrees, snapshotWorktree } from "../git/diff-worktree";
+import path from "node:path";
+import { diffTrees, WorktreeSnapshotter } from "../git/diff-worktree";
 import { runGitOrThrow } from "../git/run-git";
 import type { StepEventInput } from "./contract";
 
@@ -18,6 +25,10 @@ import type { StepEventInput } from "./contract";
 export const LIVE_DIFF_MAX_BYTES = 256 * 1024;
 const FILE_CHANGING: ReadonlySet<ToolKind> = new Set(["edit", "delete", "move", "execute"]);
 const MAX_LISTED_PATHS = 200;
+/** A timer walk waits at least this many times the previous walk's duration. */
+const FULL_WALK_SPACING = 10;
+/** Tool kinds whose named locations are all the files they changed. */
+const NAMES_ITS_FILES: ReadonlySet<ToolKind> = new Set(["edit", "delete"]);
 
 /** Timer period: BATON_DIFF_INTERVAL_MS (tests shorten it), default 2 s. */
 export function diffIntervalMs(env: Record<string, string | undefined> = process.env): number {
@@ -34,6 +45,14 @@ export interface DiffWatcherOptions {
 
 export class DiffWatcher {
   private readonly kinds = new Map<string, ToolKind>();
+  private readonly locations = new Map<string, string[]>();
+  private readonly snapshotter: WorktreeSnapshotter;
+  /** Worktree-relative paths to re-stage at the next snapshot (when no full walk is due). */
+  private readonly pendingPaths = new Set<string>();
+  // The copied index matches the start commit as checked out: no walk is due until a change.
+  private fullWalkDue = false;
+  private lastFullWalkAt = 0;
+  private lastFullWalkMs = 0;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
@@ -41,10 +60,16 @@ export class DiffWatcher {
   private reportedError = false;
   private stopped = false;
 
-  constructor(private readonly options: DiffWatcherOptions) {}
+  constructor(private readonly options: DiffWatcherOptions) {
+    this.snapshotter = new WorktreeSnapshotter(options.worktree);
+  }
 
   start(): void {
-    this.timer = setInterval(() => this.poke(), this.options.intervalMs ?? diffIntervalMs());
+    this.timer = setInterval(() => {
+      if (performance.now() - this.lastFullWalkAt < FULL_WALK_SPACING * this.lastFullWalkMs) return;
+      this.fullWalkDue = true;
+      this.poke();
+    }, this.options.intervalMs ?? diffIntervalMs());
     this.timer.unref();
   }
 
@@ -52,11 +77,33 @@ export class DiffWatcher {
   observe(event: AgentEvent): void {
     if (event.type === "tool-call") {
       this.kinds.set(event.toolCallId, event.kind);
-      if (event.status === "completed" && FILE_CHANGING.has(event.kind)) this.poke();
-    } else if (event.type === "tool-call-update" && event.status === "completed") {
-      const kind = this.kinds.get(event.toolCallId);
-      if (kind === undefined || FILE_CHANGING.has(kind)) this.poke();
+      if (event.locations?.length) this.locations.set(event.toolCallId, event.locations);
+      if (event.status === "completed" && FILE_CHANGING.has(event.kind)) this.changed(event.kind, event.toolCallId);
+    } else if (event.type === "tool-call-update") {
+      if (event.locations?.length) this.locations.set(event.toolCallId, event.locations);
+      if (event.status !== "completed") return;
+      const kind = event.kind ?? this.kinds.get(event.toolCallId);
+      if (kind === undefined || FILE_CHANGING.has(kind)) this.changed(kind, event.toolCallId);
     }
+  }
+
+  /** A tool call changed files: just its files when it names them all, else everything. */
+  private changed(kind: ToolKind | undefined, toolCallId: string): void {
+    const paths = kind && NAMES_ITS_FILES.has(kind) ? this.inWorktree(this.locations.get(toolCallId) ?? []) : null;
+    if (paths === null || paths.length === 0) this.fullWalkDue = true;
+    else for (const p of paths) this.pendingPaths.add(p);
+    this.poke();
+  }
+
+  /** Worktree-relative paths; null if any lies outside the worktree (then walk everything). */
+  private inWorktree(locations: readonly string[]): string[] | null {
+    const out: string[] = [];
+    for (const location of locations) {
+      const relative = path.relative(this.options.worktree, path.resolve(this.options.worktree, location));
+      if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) return null;
+      out.push(relative);
+    }
+    return out;
   }
 
   poke(): void {
@@ -77,6 +124,7 @@ export class DiffWatcher {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;
+    await this.snapshotter.dispose().catch(() => {});
   }
 
   private async loop(): Promise<void> {
@@ -97,7 +145,17 @@ export class DiffWatcher {
   private async snapshot(): Promise<void> {
     const { worktree, startCommit } = this.options;
     this.lastTree ??= (await runGitOrThrow(["rev-parse", `${startCommit}^{tree}`], { cwd: worktree })).stdout.trim();
-    const tree = await snapshotWorktree(worktree);
+    const full = this.fullWalkDue;
+    const paths = full ? null : [...this.pendingPaths];
+    this.fullWalkDue = false;
+    this.pendingPaths.clear();
+    if (paths !== null && paths.length === 0) return;
+    const started = performance.now();
+    const tree = await this.snapshotter.snapshot(paths);
+    if (full) {
+      this.lastFullWalkAt = performance.now();
+      this.lastFullWalkMs = this.lastFullWalkAt - started;
+    }
     if (tree === this.lastTree) return;
     const diff = await diffTrees(worktree, startCommit, tree, { maxDiffBytes: LIVE_DIFF_MAX_BYTES });
     this.lastTree = tree;

@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { diffWorktree, snapshotWorktree } from "./diff-worktree";
+import { diffTrees, diffWorktree, snapshotWorktree, WorktreeSnapshotter } from "./diff-worktree";
 import { prepareWorktreeOrThrow } from "./prepare-worktree";
 import { createRepo, git, makeTempDir, writeFiles } from "./test-repos";
 
@@ -149,5 +149,36 @@ describe("diffWorktree", () => {
     expect(Buffer.byteLength(kept)).toBeLessThanOrEqual(10_000);
     expect(cut.stats).toEqual(full.stats);
     expect(cut.files).toEqual(full.files);
+  });
+});
+
+describe("WorktreeSnapshotter", () => {
+  it("re-stages only the named paths when given them, everything on a full snapshot; never touches the real index", async () => {
+    const worktree = await freshWorktree();
+    const indexPath = path.resolve(worktree, await git(worktree, "rev-parse", "--git-path", "index"));
+    const realIndex = await fs.readFile(indexPath);
+    const snapshotter = new WorktreeSnapshotter(worktree);
+    await writeFiles(worktree, { "edit.txt": "one\nTWO\nthree\n", "told.txt": "named by the tool call\n", "silent.txt": "written without a word\n" });
+    const changed = async (tree: string) => (await diffTrees(worktree, base, tree)).files.map((f) => `${f.status} ${f.path}`);
+
+    // Limited to what a tool call named: the silent file is not walked, so not seen yet.
+    expect(await changed(await snapshotter.snapshot(["told.txt", "edit.txt"]))).toEqual(["modified edit.txt", "added told.txt"]);
+    // A deleted path is staged as a deletion; a path that never existed falls back to a full walk.
+    await writeFiles(worktree, { "gone.txt": null });
+    expect(await changed(await snapshotter.snapshot(["gone.txt"]))).toEqual(["modified edit.txt", "deleted gone.txt", "added told.txt"]);
+    expect(await changed(await snapshotter.snapshot(["never-existed.txt"]))).toEqual([
+      "modified edit.txt",
+      "deleted gone.txt",
+      "added silent.txt",
+      "added told.txt",
+    ]);
+    // A full snapshot equals snapshotWorktree's.
+    const full = await snapshotter.snapshot(null);
+    const reference = await snapshotWorktree(worktree);
+    expect(await git(worktree, "diff-tree", "-r", "--name-status", full, reference)).toBe("");
+    expect(full).toBe(reference);
+    await snapshotter.dispose();
+    expect((await fs.readFile(indexPath)).equals(realIndex)).toBe(true);
+    expect(await git(worktree, "status", "--porcelain")).toContain("?? told.txt");
   });
 });

@@ -77,15 +77,73 @@ export async function snapshotWorktree(worktreePath: string): Promise<string> {
   // before the unlink leaves nothing behind once the worktree is removed.
   const temporaryIndex = `${indexPath}.baton-${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
   try {
-    try {
-      await fs.copyFile(indexPath, temporaryIndex);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    }
+    await copyIndex(indexPath, temporaryIndex);
     const env = { GIT_INDEX_FILE: temporaryIndex };
     await runGitOrThrow(["add", "-A"], { cwd: worktreePath, env });
     return (await runGitOrThrow(["write-tree"], { cwd: worktreePath, env })).stdout.trim();
   } finally {
     await fs.rm(temporaryIndex, { force: true });
+  }
+}
+
+/**
+ * Repeated snapshots of one worktree (a running step's live diff) that cost what changed:
+ * the temporary index lives as long as the snapshotter instead of being copied per call, so
+ * each `git add` finds the stat data the previous one refreshed, and a snapshot limited to
+ * `paths` (the files an agent's tool call says it wrote) walks only those instead of the
+ * whole tree. A limited snapshot holds those paths' changes plus whatever earlier snapshots
+ * saw; a full one (paths null) holds everything, as snapshotWorktree does. `dispose` removes
+ * the index (it lives in the worktree's admin dir, so a crash leaves it to the worktree's
+ * removal or the pool's next hand-out: neither reads it).
+ */
+export class WorktreeSnapshotter {
+  private indexPath: string | null = null;
+
+  constructor(private readonly worktreePath: string) {}
+
+  async snapshot(paths: readonly string[] | null): Promise<string> {
+    const index = await this.index();
+    const env = { GIT_INDEX_FILE: index, GIT_LITERAL_PATHSPECS: "1" };
+    const cwd = this.worktreePath;
+    if (paths !== null && paths.length > 0) {
+      // A path that neither exists nor is tracked matches nothing (exit 128): walk everything.
+      const limited = await runGitOrThrow(["add", "-A", "--", ...paths], { cwd, env, allowExitCodes: [128] });
+      if (limited.exitCode !== 0) await runGitOrThrow(["add", "-A"], { cwd, env });
+    } else {
+      await runGitOrThrow(["add", "-A"], { cwd, env });
+    }
+    return (await runGitOrThrow(["write-tree"], { cwd, env })).stdout.trim();
+  }
+
+  async dispose(): Promise<void> {
+    if (this.indexPath) await fs.rm(this.indexPath, { force: true });
+    this.indexPath = null;
+  }
+
+  private async index(): Promise<string> {
+    if (this.indexPath) return this.indexPath;
+    const real = path.resolve(
+      this.worktreePath,
+      (await runGitOrThrow(["rev-parse", "--git-path", "index"], { cwd: this.worktreePath })).stdout.trim(),
+    );
+    const copy = `${real}.baton-watch-${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
+    await copyIndex(real, copy);
+    this.indexPath = copy;
+    return copy;
+  }
+}
+
+/**
+ * Copies an index keeping its mtime. Git trusts an entry's stat data only when the file is
+ * older than the index ("racy git"): a copy stamped now would make a file rewritten with the
+ * same size in the same second as the checkout look unchanged.
+ */
+async function copyIndex(from: string, to: string): Promise<void> {
+  try {
+    const stat = await fs.stat(from);
+    await fs.copyFile(from, to);
+    await fs.utimes(to, stat.atime, stat.mtime);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
 }

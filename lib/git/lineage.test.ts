@@ -42,6 +42,7 @@ describe("prepareWorktreeOrThrow", () => {
     expect(prepared).toEqual({
       path: path.join(root, "run_a", "plan-0"),
       ref: "refs/baton/run_a/plan-0",
+      origin: "added",
       startCommit: base,
       inputCommits: [base],
     });
