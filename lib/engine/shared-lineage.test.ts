@@ -45,15 +45,15 @@ async function attempts(h: Harness, runId: string) {
   );
 }
 
-describe("lineage remote failures", () => {
-  it("a result that cannot be pushed fails the step retryably, naming the push, the remote and the tries; the retry fails the same way", async () => {
+describe("lineage remote failures", { timeout: 120_000 }, () => {
+  it("a result that cannot be pushed fails the step retryably, naming the push, the remote and the tries", async () => {
     const h = await openHarness("pglite", { git: gitSharingFromEnvOrThrow({ BATON_LINEAGE_REMOTE: unreachable(), BATON_GIT_REMOTE_ATTEMPTS: "2" }) });
     try {
-      const started = await startRunOrThrow(h.db, { flowId: await h.createFlow(flow(1)), inputs: {}, repo: clone, origin: "api" });
+      const started = await startRunOrThrow(h.db, { flowId: await h.createFlow(flow()), inputs: {}, repo: clone, origin: "api" });
       const run = await h.drain(started.id);
       expect(run.status).toBe("failed");
       const tried = await attempts(h, started.id);
-      expect(tried).toHaveLength(2);
+      expect(tried).toHaveLength(1);
       for (const a of tried) {
         expect(a).toMatchObject({ state: "failed", retryable: true });
         expect(a.error).toMatch(
