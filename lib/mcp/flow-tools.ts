@@ -34,7 +34,7 @@ const runFlowShape = {
     .default({})
     .describe("Values for the flow's declared inputs, e.g. {\"task\": \"…\"}"),
   version: z.number().int().min(1).optional().describe("Flow version; default the latest"),
-  repo: z.string().max(4096).optional().describe("Absolute path of the git repository code steps work in"),
+  repo: z.string().max(4096).optional().describe("The git repository code steps work in: an absolute path, or a repository name from BATON_REPO_MAP (workers on several machines)"),
   baseRef: z.string().max(256).optional().describe("Commit, branch or tag to start from; default HEAD"),
 };
 
