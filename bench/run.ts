@@ -10,7 +10,9 @@
  *   the same chain as graphile-worker jobs, as a ratio (median of 5 back-to-back pairs)
  *   idle worker RSS
  * then, from the other layers:
- *   git: worktree setup/diff/commit per step on generated 1k- and 10k-file repos (bench/git.ts)
+ *   git: pooled and fresh worktree setup, merge-of-2, return-to-pool, diff and commit per step on
+ *   generated 1k-, 10k- and 50k-file repos against a raw git worktree add, and a 4-step chain
+ *   through the Run API on the 10k-file repo (bench/git.ts, bench/git-chain.ts)
  *   ACP: protocol round trip per prompt and whole-task cost with the fake agent
  *   real agent: Baton's overhead per step with the real qwen-code CLI against a scripted
  *   model server, versus a bare ACP client doing the same turn (bench/real-agent.ts)
@@ -60,7 +62,7 @@ async function main(): Promise<void> {
   if (only.has("dispatch")) await dispatchSection();
   if (only.has("git")) {
     console.log("");
-    await runGitBench({ sizes: [1000, 10_000], runs: 10 });
+    await runGitBench({ sizes: [1000, 10_000, 50_000], runs: 10, chain: true });
   }
   if (only.has("acp")) {
     console.log("");

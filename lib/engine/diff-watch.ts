@@ -11,9 +11,8 @@
  *
  * Cost proportional to what changed (WorktreeSnapshotter): a completed edit or delete whose
  * tool call names its files re-stages only those files; anything else (a shell command, a
- * move, an edit naming no file, the timer) walks the whole tree, and the timer's walks are
- * spaced to at least FULL_WALK_SPACING times the last walk's duration, so on a large
- * repository the background walk takes a bounded share of a core.
+ * move, an edit naming no file, the timer) walks the whole tree; the index the walk refreshes
+ * is kept, so a walk re-reads only files whose stat data changed.
  */
 import type { AgentEvent, ToolKind } from "../agents/types";
 import path from "node:path";
@@ -25,8 +24,6 @@ import type { StepEventInput } from "./contract";
 export const LIVE_DIFF_MAX_BYTES = 256 * 1024;
 const FILE_CHANGING: ReadonlySet<ToolKind> = new Set(["edit", "delete", "move", "execute"]);
 const MAX_LISTED_PATHS = 200;
-/** A timer walk waits at least this many times the previous walk's duration. */
-const FULL_WALK_SPACING = 10;
 /** Tool kinds whose named locations are all the files they changed. */
 const NAMES_ITS_FILES: ReadonlySet<ToolKind> = new Set(["edit", "delete"]);
 
@@ -51,8 +48,6 @@ export class DiffWatcher {
   private readonly pendingPaths = new Set<string>();
   // The copied index matches the start commit as checked out: no walk is due until a change.
   private fullWalkDue = false;
-  private lastFullWalkAt = 0;
-  private lastFullWalkMs = 0;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
@@ -66,7 +61,6 @@ export class DiffWatcher {
 
   start(): void {
     this.timer = setInterval(() => {
-      if (performance.now() - this.lastFullWalkAt < FULL_WALK_SPACING * this.lastFullWalkMs) return;
       this.fullWalkDue = true;
       this.poke();
     }, this.options.intervalMs ?? diffIntervalMs());
@@ -150,12 +144,7 @@ export class DiffWatcher {
     this.fullWalkDue = false;
     this.pendingPaths.clear();
     if (paths !== null && paths.length === 0) return;
-    const started = performance.now();
     const tree = await this.snapshotter.snapshot(paths);
-    if (full) {
-      this.lastFullWalkAt = performance.now();
-      this.lastFullWalkMs = this.lastFullWalkAt - started;
-    }
     if (tree === this.lastTree) return;
     const diff = await diffTrees(worktree, startCommit, tree, { maxDiffBytes: LIVE_DIFF_MAX_BYTES });
     this.lastTree = tree;

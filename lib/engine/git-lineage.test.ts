@@ -124,14 +124,14 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
       const running = await waitFor(async () => {
         const current = step(await getRunOrThrow(h.db.orm, started.id), "flaky");
         return current.state === "running" && current.worktree && fs.existsSync(marker) ? current : null;
-      }, "attempt 1 to run in its worktree", 60_000);
+      }, "attempt 1 to run in its worktree", 150_000);
       // Its worker "dies": the lease expires under another owner and the rescuer retries it.
       await rows(h.db.orm, sql`update steps set lease_owner = 'wkr_gone', lease_expires_at = now() - interval '1 second' where id = ${running.id}`);
       expect((await new Rescuer({ db: h.db, engine }).runOnce()).retried).toEqual([running.id]);
       let result = await waitFor(async () => {
         const current = await getRunOrThrow(h.db.orm, started.id);
         return current.status === "succeeded" ? current : null;
-      }, "the retried attempt to succeed", 60_000);
+      }, "the retried attempt to succeed", 150_000);
       expect(step(result, "flaky").attempts.map((a) => [a.attempt, a.state, a.error?.split(":")[0] ?? null])).toEqual([
         [1, "failed", "worker lost"],
         [2, "succeeded", null],
@@ -140,7 +140,7 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
       result = await waitFor(async () => {
         const current = await getRunOrThrow(h.db.orm, started.id);
         return current.status === "succeeded" && step(current, "flaky").attempt === 3 ? current : null;
-      }, "the re-run to succeed", 60_000);
+      }, "the re-run to succeed", 150_000);
       await worktreesGone(started.id);
       expect(await userBranches()).toEqual(before);
       expect(await branches(started.id)).toEqual([1, 2, 3].map((n) => attemptRefName(started.id, "flaky", n)));
@@ -150,7 +150,7 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
     } finally {
       await worker.stop(0);
     }
-  }, 180_000);
+  }, 480_000);
 
   it("a step takes the previous step's worktree from the pool; ignored files survive only under keep-ignored (run option, else the profile's default)", async () => {
     const build = script("build", "printf 'cache/\\n' > .gitignore; mkdir -p cache; echo built > cache/artifact; echo code > built.txt");

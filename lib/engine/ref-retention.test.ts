@@ -8,7 +8,6 @@ import { createBranchOrThrow } from "../git/attempt-refs";
 import { createRepo, git, makeTempDir } from "../git/test-repos";
 import { startRunOrThrow } from "../runs/service";
 import { DEFAULT_REF_RETENTION_DAYS, pruneExpiredRefs, refRetentionDays } from "./ref-retention";
-import { sweepFinishedRuns } from "./run-cleanup";
 import { openHarness, type Harness } from "./testing/harness";
 
 describe("attempt ref retention", () => {
@@ -47,16 +46,9 @@ describe("attempt ref retention", () => {
     expect(await refsOf(old.id)).toBe("");
     expect(await refsOf(recent.id)).toBe(`refs/baton/${recent.id}/edit-1`);
     expect(await git(repo, "rev-parse", "refs/heads/kept-from-old")).toBe(oldResult);
-    // Nothing left to prune; a shorter retention reaches the recent run too, through the sweep.
+    // Nothing left to prune; a retention of 0 days reaches the recent run too.
     expect(await pruneExpiredRefs(h.db.orm, 30)).toEqual([]);
-    const previous = process.env.BATON_REF_RETENTION_DAYS;
-    process.env.BATON_REF_RETENTION_DAYS = "0";
-    try {
-      await sweepFinishedRuns(h.db.orm, h.dataDir, true);
-    } finally {
-      if (previous === undefined) delete process.env.BATON_REF_RETENTION_DAYS;
-      else process.env.BATON_REF_RETENTION_DAYS = previous;
-    }
+    await pruneExpiredRefs(h.db.orm, refRetentionDays({ BATON_REF_RETENTION_DAYS: "0" })!);
     expect(await refsOf(recent.id)).toBe("");
   });
 

@@ -90,7 +90,7 @@ export async function sweepFinishedRuns(db: Executor, dataDir: string, force = f
   if (!force && Date.now() - (lastSweep.get(key) ?? 0) < SWEEP_EVERY_MS) return [];
   lastSweep.set(key, Date.now());
   const days = refRetentionDays();
-  if (days !== null && (force || Date.now() - (lastRefPrune.get(key) ?? 0) >= PRUNE_REFS_EVERY_MS)) {
+  if (days !== null && Date.now() - (lastRefPrune.get(key) ?? 0) >= PRUNE_REFS_EVERY_MS) {
     lastRefPrune.set(key, Date.now());
     await pruneExpiredRefs(db, days).catch((error: unknown) => {
       console.error(`[baton] pruning expired attempt refs failed: ${error instanceof Error ? error.message : String(error)}`);
