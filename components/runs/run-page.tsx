@@ -8,7 +8,6 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import type { FlowDocument } from "@/lib/flow/document";
 import { flowKeys, getVersion } from "@/lib/client/flows";
 import { cancelRun, getRun, rerunRun, runKeys } from "@/lib/client/runs";
 import { emptyLiveRun } from "@/lib/client/run-events";
@@ -39,11 +38,6 @@ function defaultStep(steps: readonly StepDto[]): StepDto | undefined {
 function stepForNode(steps: readonly StepDto[], nodeId: string): StepDto | undefined {
   const nodeSteps = steps.filter((s) => s.nodeId === nodeId);
   return nodeSteps.find((s) => s.state === "waiting") ?? nodeSteps.find((s) => s.role !== "select") ?? nodeSteps[0];
-}
-
-function isFlowDocument(value: unknown): value is FlowDocument {
-  const doc = value as FlowDocument | null;
-  return !!doc && Array.isArray(doc.nodes) && Array.isArray(doc.edges);
 }
 
 function RunHeader({ run, now }: { run: RunDetail; now: number }) {
@@ -130,10 +124,10 @@ export function RunPage({ runId }: { runId: string }) {
   const version = useQuery({
     queryKey: flowKeys.version(run?.flowId ?? "", run?.flowVersion ?? 0),
     queryFn: () => getVersion(run!.flowId, run!.flowVersion),
-    enabled: !!run && !isFlowDocument(run.document),
+    enabled: !!run,
     staleTime: Infinity,
   });
-  const doc = run && isFlowDocument(run.document) ? run.document : isFlowDocument(version.data?.document) ? version.data.document : null;
+  const doc = version.data?.document ?? null;
   const nodeOrder = useMemo(() => doc?.nodes.map((n) => n.id) ?? [], [doc]);
   const overlays = useMemo(() => nodeOverlays(run?.steps ?? [], now), [run?.steps, now]);
   const selectedStep = run ? (run.steps.find((s) => s.id === selection?.stepId) ?? defaultStep(run.steps)) : undefined;

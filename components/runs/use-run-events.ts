@@ -19,20 +19,9 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { applyLiveEvents, applyRunEvents, emptyLiveRun, parseRunEvent } from "@/lib/client/run-events";
 import { runKeys } from "@/lib/client/runs";
+import { RUN_EVENT_TYPES } from "@/lib/contract/run";
 import { isRunOver, type LiveRun, type RunDetail, type RunEvent } from "@/lib/client/run-types";
 
-export const RUN_EVENT_TYPES = [
-  "step-state",
-  "text-chunk",
-  "thought-chunk",
-  "tool-call",
-  "tool-call-update",
-  "plan",
-  "log-line",
-  "usage-report",
-  "diff-update",
-  "run-state",
-] as const;
 
 const REFETCH_AFTER_MS = 250;
 

@@ -12,7 +12,7 @@
  * - Events of an older attempt never overwrite the step's current attempt.
  */
 import { z } from "zod";
-import { STEP_STATES, RUN_STATUSES } from "../db/schema";
+import { diffStatsSchema, RUN_STATUSES, runEventSchema, STEP_STATES, usageSchema as wireUsageSchema } from "../contract/run";
 import {
   liveKey,
   TERMINAL_RUN,
@@ -26,16 +26,7 @@ import {
   type UsageDto,
 } from "./run-types";
 
-const usageSchema = z
-  .object({
-    inputTokens: z.number().optional(),
-    outputTokens: z.number().optional(),
-    totalTokens: z.number().optional(),
-    costUsd: z.number().optional(),
-  })
-  .loose();
-
-const diffStatsSchema = z.object({ files: z.number(), additions: z.number(), deletions: z.number() });
+const usageSchema = wireUsageSchema.loose();
 
 const stepStateData = z
   .object({ state: z.enum(STEP_STATES), attempt: z.number().int().optional(), error: z.string().nullish(), winner: z.string().nullish() })
@@ -251,15 +242,6 @@ export function applyRunEvents(run: RunDetail, events: readonly RunEvent[]): Run
   return events.reduce(applyRunEvent, run);
 }
 
-const runEventSchema = z.object({
-  id: z.number().int().positive(),
-  type: z.string(),
-  runId: z.string(),
-  stepId: z.string().nullable(),
-  attempt: z.number().int(),
-  data: z.record(z.string(), z.unknown()),
-  createdAt: z.string(),
-});
 
 /** Parses one SSE message's data; null when it is not a run event. */
 export function parseRunEvent(text: string): RunEvent | null {

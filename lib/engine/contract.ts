@@ -17,6 +17,7 @@
 import type { Executor } from "../db/client";
 import type { AgentProfileRow, RunStatus, StepRow, StepState } from "../db/schema";
 import type { Usage } from "../agents/types";
+import type { RunEventType } from "../contract/run";
 
 /**
  * A step as the claiming worker sees it: the row after the claim (state "running"), with
@@ -25,18 +26,8 @@ import type { Usage } from "../agents/types";
  */
 export type ClaimedStep = StepRow & { prefetchedProfile?: AgentProfileRow | null };
 
-/** Event types appended to step_events (noun-verb). */
-export type StepEventType =
-  | "step-state"
-  | "text-chunk"
-  | "thought-chunk"
-  | "tool-call"
-  | "tool-call-update"
-  | "plan"
-  | "log-line"
-  | "usage-report"
-  | "diff-update"
-  | "run-state";
+/** Event types appended to step_events (noun-verb): the wire contract's list. */
+export type StepEventType = RunEventType;
 
 export interface StepEventInput {
   type: StepEventType;
