@@ -3,12 +3,13 @@
  * (lib/auth/bind.ts), refuses a non-loopback address without BATON_TOKEN (exit code 2), then
  * runs `next dev` or `next start` as a child with an argv array and forwards signals to it.
  *
- *   tsx scripts/serve.ts dev|start [extra next args…]
+ *   tsx scripts/serve.ts dev|start
+ * Nothing may follow the mode (exit code 2): an appended `--hostname` would override the checked one.
  *   BATON_HOST (default 127.0.0.1), BATON_PORT or PORT (default 3000), BATON_TOKEN
  */
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
-import { BindRefusedError, listenPlanOrThrow } from "../lib/auth/bind";
+import { BindRefusedError, listenPlanOrThrow, refuseExtraLauncherArgs } from "../lib/auth/bind";
 
 const EXIT_REFUSED = 2;
 const MODES = new Set(["dev", "start"]);
@@ -16,12 +17,13 @@ const MODES = new Set(["dev", "start"]);
 function main(): void {
   const [mode, ...extra] = process.argv.slice(2);
   if (!mode || !MODES.has(mode)) {
-    console.error("usage: tsx scripts/serve.ts dev|start [next options…]");
+    console.error("usage: tsx scripts/serve.ts dev|start");
     process.exit(EXIT_REFUSED);
   }
 
   let plan;
   try {
+    refuseExtraLauncherArgs(extra);
     plan = listenPlanOrThrow(process.env);
   } catch (error) {
     if (error instanceof BindRefusedError) {
@@ -37,7 +39,7 @@ function main(): void {
   );
 
   const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
-  const child = spawn(process.execPath, [nextBin, mode, "--hostname", plan.host, "--port", String(plan.port), ...extra], {
+  const child = spawn(process.execPath, [nextBin, mode, "--hostname", plan.host, "--port", String(plan.port)], {
     stdio: "inherit",
     env: process.env,
   });

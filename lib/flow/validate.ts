@@ -139,8 +139,10 @@ export function validateFlow(input: unknown, context: ValidationContext = {}): V
     });
   }
 
-  // Template references and required inputs; only meaningful on an acyclic graph.
-  if (!cycle) {
+  // Template references and required inputs. Unknown names are reported even with a cycle
+  // (a model repairing a draft should see every problem at once); what is upstream of what
+  // is only meaningful on an acyclic graph.
+  {
     const parents = predecessors(ids, edges);
     const kinds = new Map<string, string>();
     for (const n of raw.nodes) if (!kinds.has(n.id)) kinds.set(n.id, n.kind);
@@ -148,14 +150,14 @@ export function validateFlow(input: unknown, context: ValidationContext = {}): V
     for (const node of nodes) {
       const i = indexById.get(node.id)!;
       const spec = NODE_KIND_SPECS[node.kind] as NodeKindSpec<typeof node.kind>;
-      if (spec.needsInput && (parents.get(node.id)?.length ?? 0) === 0) {
+      if (!cycle && spec.needsInput && (parents.get(node.id)?.length ?? 0) === 0) {
         issues.push({
           path: `nodes[${i}]`,
           message: `a ${node.kind} node needs at least one incoming edge`,
           nodeId: node.id,
         });
       }
-      const scope: ReferenceScope = { nodeId: node.id, inputNames, kindOf, upstream: reachable(parents, node.id) };
+      const scope: ReferenceScope = { nodeId: node.id, inputNames, kindOf, upstream: cycle ? null : reachable(parents, node.id) };
       const fields = (spec.templates as (c: unknown) => Array<{ path: string; text: string }>)(node.config);
       for (const field of fields) {
         const path = `nodes[${i}].config.${field.path}`;
@@ -182,8 +184,8 @@ export interface ReferenceScope {
   inputNames: ReadonlySet<string>;
   /** The kind of every node of the flow (undefined: no such node). */
   kindOf(nodeId: string): string | undefined;
-  /** Nodes upstream of the template's node (never the node itself). */
-  upstream: ReadonlySet<string>;
+  /** Nodes upstream of the template's node (never the node itself); null when the graph has a cycle (only names are checked). */
+  upstream: ReadonlySet<string> | null;
 }
 
 /**
@@ -202,7 +204,7 @@ export function templateIssues(text: string, scope: ReferenceScope): string[] {
     const kind = scope.kindOf(ref.nodeId);
     if (kind === undefined) {
       out.push(`${ref.raw} refers to unknown step "${ref.nodeId}"`);
-    } else if (!scope.upstream.has(ref.nodeId)) {
+    } else if (scope.upstream && !scope.upstream.has(ref.nodeId)) {
       out.push(`${ref.raw} refers to "${ref.nodeId}", which is not upstream of "${scope.nodeId}" (connect it first)`);
     } else if (ref.field === "contestants" && kind !== "arena") {
       out.push(`${ref.raw}: "${ref.nodeId}" is not an arena, it has no contestants`);
