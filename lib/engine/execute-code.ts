@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import { rows } from "../db/client";
 import { diffTrees } from "../git/diff-worktree";
 import { runGitOrThrow } from "../git/run-git";
-import type { StepContext, StepOutcome } from "./contract";
+import { phaseEvent, type StepContext, type StepOutcome } from "./contract";
 import {
   attemptStartPoint,
   commitAttemptOrThrow,
@@ -30,6 +30,7 @@ export async function executeAgentInWorktree(
   run: Omit<AgentRun, "cwd" | "observe">,
 ): Promise<StepOutcome> {
   let prepared;
+  context.emit(phaseEvent("preparing"));
   try {
     prepared = await prepareCodeWorktreeOrThrow(context, lineage, attemptStartPoint(context, spec.upstream, lineage));
   } catch (error) {
@@ -38,13 +39,15 @@ export async function executeAgentInWorktree(
   const watcher = new DiffWatcher({ worktree: prepared.path, startCommit: prepared.startCommit, emit: context.emit });
   watcher.start();
   let outcome: StepOutcome;
+  context.emit(phaseEvent("agent"));
   try {
     outcome = await runAgent(context, { ...run, cwd: prepared.path, observe: (event) => watcher.observe(event) });
   } finally {
+    context.emit(phaseEvent("committing"));
     await watcher.stop();
   }
   try {
-    const changes = await commitAttemptOrThrow(prepared, commitMessage(context, outcome));
+    const changes = await commitAttemptOrThrow(prepared, commitMessage(context, outcome), () => context.emit(phaseEvent("diffing")));
     return judgeCodeOutcome(withChanges(outcome, changes), spec.role);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

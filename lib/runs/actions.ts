@@ -154,6 +154,7 @@ export async function rerunStepOrThrow(db: Db, runId: string, stepId: string, bo
     const step = await findStepOrThrow(tx, runId, stepId);
     const spec = await overriddenSpecOrThrow(tx, runId, step, body);
     await applyOrThrow(tx, runId, { type: "rerun-step", key: step.key });
+    await rows(tx, sql`update runs set step_reruns = step_reruns + 1 where id = ${runId}`);
     if (spec) {
       const tags = step.requiredTags.some((t) => t.startsWith("profile:")) && spec.profile
         ? [...step.requiredTags.filter((t) => !t.startsWith("profile:")), profileTag(spec.profile)]
