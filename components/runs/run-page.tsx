@@ -18,6 +18,7 @@ import { nodeOverlays, stepForNode } from "@/lib/timeline/node-status";
 import { configsKey, runConfigs } from "@/lib/timeline/run-config";
 import { runningPhases } from "@/lib/timeline/phases";
 import { buttonClass, ErrorNote } from "./dialog";
+import { ResultCard } from "./result-card";
 import { RunGraph } from "./run-graph";
 import { RunTimeline, type TimelineSelection } from "./run-timeline";
 import { formatCost, formatTokens, StateBadge } from "./status";
@@ -174,6 +175,7 @@ export function RunPage({ runId }: { runId: string }) {
             )}
           </div>
           <div className="min-h-0 flex-1 overflow-auto p-3">
+            <ResultCard run={run} />
             <RunTimeline steps={run.steps} attempts={run.attempts} now={now} nodeOrder={nodeOrder} selected={timelineSelection} onSelect={onSelectBar} phases={phases} />
           </div>
         </div>
