@@ -9,7 +9,7 @@
  * - LiveRun: what only the event stream knows: streamed text, tool calls, logs and the
  *   latest diff per (step, attempt), plus the last event id applied.
  */
-import type { Attempt, DiffStats, RunDetail as WireRunDetail, Step, Usage } from "../contract/run";
+import type { Attempt, DiffStats, RunDetail as WireRunDetail, RunEvent, Step, Usage } from "../contract/run";
 
 export type {
   Attempt as AttemptDto,
@@ -27,11 +27,23 @@ export { isRunOver, TERMINAL_RUN, TERMINAL_STEP } from "../contract/run";
  */
 export interface RunDetail extends WireRunDetail {
   attempts: Attempt[];
+  /** The last event the server's snapshot reflects (the Run API's `eventCursor`). */
+  snapshotCursor: number;
+  /**
+   * The last event folded into this detail: the snapshot's cursor, then each event applied
+   * on top. Events at or below it are already in the detail and are never applied again.
+   */
+  eventCursor: number;
 }
 
 /** Pure: the run pages' view of a RunDetail from the API. */
 export function toRunView(detail: WireRunDetail): RunDetail {
-  return { ...detail, attempts: detail.steps.flatMap((step: Step) => step.attempts) };
+  return {
+    ...detail,
+    attempts: detail.steps.flatMap((step: Step) => step.attempts),
+    snapshotCursor: detail.eventCursor,
+    eventCursor: detail.eventCursor,
+  };
 }
 
 export type ToolCallStatus = "pending" | "in_progress" | "completed" | "failed";
@@ -68,6 +80,8 @@ export interface AttemptLive {
   diff: string | null;
   diffStats: DiffStats | null;
   usage: Usage | null;
+  /** What the attempt is doing now (a "step-phase" event): preparing, agent, committing, diffing… */
+  phase: string | null;
 }
 
 export interface LiveRun {
@@ -75,6 +89,11 @@ export interface LiveRun {
   lastEventId: number;
   /** Keyed by `${stepId}:${attempt}`. */
   attempts: Record<string, AttemptLive>;
+  /**
+   * Events that change the run detail, received since the last snapshot of it: a snapshot
+   * fetched while they arrive is brought up to date by folding those above its cursor.
+   */
+  pending: RunEvent[];
 }
 
 export const liveKey = (stepId: string, attempt: number) => `${stepId}:${attempt}`;

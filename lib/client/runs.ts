@@ -21,6 +21,8 @@ export interface RunFilters {
   status?: string;
   /** Keyset cursor of the page (from the previous page's nextCursor); absent = newest. */
   cursor?: string;
+  /** Search: words matched against the run's id, flow name and inputs. */
+  q?: string;
   pageSize: number;
 }
 
@@ -31,6 +33,7 @@ export async function listRuns(filters: RunFilters): Promise<RunPage> {
   if (filters.flowId) params.set("flow", filters.flowId);
   if (filters.status) params.set("status", filters.status);
   if (filters.cursor) params.set("cursor", filters.cursor);
+  if (filters.q) params.set("q", filters.q);
   params.set("limit", String(filters.pageSize));
   return apiRequest(`/api/runs?${params}`, undefined, runPageSchema);
 }

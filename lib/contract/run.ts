@@ -132,6 +132,12 @@ export const runDetailSchema = z.object({
   counts: stepCountsSchema,
   /** In plan order: dependencies first. */
   steps: z.array(stepSchema),
+  /**
+   * The highest id of the run's events visible to the read that produced this detail: every
+   * event up to it that had committed is reflected in the rows. A live client applies only
+   * events above it to this detail (see lib/client/run-events.ts).
+   */
+  eventCursor: z.number().int(),
 });
 export type RunDetail = z.infer<typeof runDetailSchema>;
 
@@ -144,6 +150,11 @@ export const runSummarySchema = z.object({
   origin: z.string(),
   error: z.string().nullable(),
   usage: usageSchema,
+  inputs: z.record(z.string(), z.unknown()),
+  /** The run this one re-ran as a whole, if any. */
+  parentRunId: z.string().nullable(),
+  /** How many times a person re-ran one of its steps. */
+  stepReruns: z.number().int(),
   createdAt: isoDate,
   startedAt: isoDate.nullable(),
   finishedAt: isoDate.nullable(),
@@ -169,6 +180,8 @@ export const RUN_EVENT_TYPES = [
   "usage-report",
   "diff-update",
   "run-state",
+  /** What a running attempt is doing now: data `{ phase: StepPhase }` (lib/engine/contract.ts). */
+  "step-phase",
 ] as const;
 export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
 

@@ -89,6 +89,7 @@ export function runFixture(steps: Step[], overrides: Partial<RunDetail> = {}): R
     updatedAt: T0,
     counts: { total: steps.length, succeeded: 0, failed: 0, running: 0 },
     steps,
+    eventCursor: 0,
     ...overrides,
   });
 }
