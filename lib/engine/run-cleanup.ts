@@ -20,7 +20,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { rows, type Executor } from "../db/client";
 import { pathExists } from "../path-exists";
-import { cleanupRunWorktrees } from "../git/remove-worktree";
+import { cleanupRunWorktrees, listRunWorktrees } from "../git/remove-worktree";
 import { evictIdleFromAllPools, poolLimits, returnAnyWorktreeToPool } from "../git/worktree-pool";
 import { refSegment, runWorktreesDir, worktreesRoot } from "../git/ref-names";
 import { pruneExpiredRefs, refRetentionDays } from "./ref-retention";
@@ -49,6 +49,9 @@ async function cleanup(db: Executor, dataDir: string, runId: string): Promise<bo
   const worktrees = runWorktreesDir(worktreesRoot(dataDir), runId);
   const scratch = path.join(scratchRoot(dataDir), runId);
   if (!(await pathExists(worktrees)) && !(await pathExists(scratch))) return false;
+  // Listed before the status is read: a step re-run after this point works in a directory of
+  // its own that this list can't name, so it survives a cleanup that raced the re-run.
+  const entries = await listRunWorktrees(worktreesRoot(dataDir), runId);
   const [run] = await rows<{ status: string; keep_worktrees: boolean; busy: boolean }>(
     db,
     sql`select status, keep_worktrees,
@@ -62,12 +65,12 @@ async function cleanup(db: Executor, dataDir: string, runId: string): Promise<bo
     // Worktrees still in the run's directory (a check's, a canceled step's, one a crash left)
     // go to their repository's pool, which resets them at the next hand-out; the rest goes.
     const limits = poolLimits();
-    if (limits.size > 0) {
-      for (const entry of await listDir(worktrees)) {
-        await returnAnyWorktreeToPool(worktreesRoot(dataDir), path.join(worktrees, entry), limits).catch(() => false);
-      }
+    const left: string[] = [];
+    for (const entry of entries) {
+      const pooled = limits.size > 0 && (await returnAnyWorktreeToPool(worktreesRoot(dataDir), path.join(worktrees, entry), limits).catch(() => false));
+      if (!pooled) left.push(entry);
     }
-    await cleanupRunWorktrees(worktreesRoot(dataDir), runId);
+    await cleanupRunWorktrees(worktreesRoot(dataDir), runId, left);
   }
   await fs.rm(scratch, { recursive: true, force: true });
   return true;

@@ -22,6 +22,8 @@ export interface CommittedWorktree extends WorktreeDiff {
 
 export interface CommitOptions extends DiffOptions {
   ref?: string;
+  /** Called once committed, before the diff. */
+  onDiffing?: () => void;
 }
 
 export async function commitWorktreeOrThrow(
@@ -46,6 +48,8 @@ export async function commitWorktreeOrThrow(
     throw new GitError("git_failed", `${worktreePath}: HEAD is not a commit after committing`);
   }
   if (options.ref) await runGitOrThrow(["update-ref", "-m", "Baton: attempt result", options.ref, resultCommit], { cwd: worktreePath });
-  const diff = await diffTrees(worktreePath, startCommit, resultCommit, options);
+  const { onDiffing, ref: _ref, ...diffOptions } = options;
+  onDiffing?.();
+  const diff = await diffTrees(worktreePath, startCommit, resultCommit, diffOptions);
   return { ...diff, resultCommit, committed };
 }
