@@ -43,7 +43,9 @@ test.describe("designer: problems are shown, work is kept", () => {
     await expect(editor.issues().filter({ hasText: 'unknown step "ghost"' })).toHaveCount(1);
     const back = editor.edge("c", "a");
     await expect(back).toHaveClass(/invalid/);
-    await editor.waitForViewportToSettle();
+    // The import's fit animation is over (the editor counts finished layouts).
+    await expect(page.getByTestId("flow-editor")).toHaveAttribute("data-layouts-done", "1");
+    await expect(page.getByTestId("flow-editor")).toHaveAttribute("data-layout", "idle");
     await expect(editor.edge("a", "b")).not.toHaveClass(/invalid/);
     // Drawn below the cards (not behind them), so it is seen whole.
     const cardBottom = Math.max(...(await Promise.all(["a", "c"].map(async (id) => (await editor.node(id).boundingBox())!))).map((b) => b.y + b.height));

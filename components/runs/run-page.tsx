@@ -16,6 +16,7 @@ import { isRunOver, TERMINAL_RUN, type LiveRun, type RunDetail, type StepDto } f
 import { formatDuration } from "@/lib/timeline/lanes";
 import { nodeOverlays } from "@/lib/timeline/node-status";
 import { buttonClass, ErrorNote } from "./dialog";
+import { ResultCard } from "./result-card";
 import { RunGraph } from "./run-graph";
 import { RunTimeline, type TimelineSelection } from "./run-timeline";
 import { formatCost, formatTokens, StateBadge } from "./status";
@@ -176,6 +177,7 @@ export function RunPage({ runId }: { runId: string }) {
             )}
           </div>
           <div className="min-h-0 flex-1 overflow-auto p-3">
+            <ResultCard run={run} />
             <RunTimeline steps={run.steps} attempts={run.attempts} now={now} nodeOrder={nodeOrder} selected={timelineSelection} onSelect={onSelectBar} />
           </div>
         </div>

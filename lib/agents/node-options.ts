@@ -31,6 +31,12 @@ const NODE_OPTIONS: Record<BackendId, z.ZodObject> = {
 /** Keys some backend allows: what can be checked before the profile's backend is known. */
 const ANY_BACKEND = new Set(Object.values(NODE_OPTIONS).flatMap((schema) => Object.keys(schema.shape)));
 
+/** The option keys a node may set on a profile of `backend` (what describe_flow_format lists). */
+export function allowedNodeOptions(backend: string): string[] {
+  const schema = NODE_OPTIONS[backend as BackendId];
+  return schema ? Object.keys(schema.shape) : [];
+}
+
 export interface NodeOptionIssue {
   /** Below the node's `options`: "command", "temperature". */
   path: string;

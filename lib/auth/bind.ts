@@ -59,3 +59,21 @@ export function listenPlanOrThrow(env: Record<string, string | undefined>): List
   }
   return { host, port, authenticated: token !== "", warnings };
 }
+
+/**
+ * The launcher takes no arguments after its mode. Next reads the last `--hostname`/`--port`
+ * it is given, so anything appended after the checked ones could re-bind the server to an
+ * address this module never saw (`npm run serve -- --hostname 0.0.0.0`); a positional argument
+ * would even serve another directory. Rather than parse Next's option grammar (`-H x`,
+ * `--hostname=x`, `-px`, …) and hope it stays the same, every extra argument is refused: the
+ * address comes only from the environment checked above.
+ */
+export function refuseExtraLauncherArgs(extra: readonly string[]): void {
+  if (extra.length === 0) return;
+  throw new BindRefusedError(
+    `refusing extra arguments: ${extra.join(" ")}\n` +
+      `The launcher decides the address itself and passes nothing else to Next, so an argument can't\n` +
+      `move the server past the loopback/token check. Set the address in the environment instead:\n` +
+      `  BATON_HOST=<address> BATON_PORT=<port> npm run serve   (a non-loopback BATON_HOST needs BATON_TOKEN)`,
+  );
+}

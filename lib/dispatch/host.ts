@@ -11,6 +11,7 @@ import type { Engine } from "../engine/contract";
 import type { WorkerMode } from "./register-worker";
 import { Rescuer } from "./rescuer";
 import { Worker } from "./worker";
+import { checkClonesOrThrow } from "../git/check-clones";
 import type { WorkerConfig } from "./worker-config";
 
 export interface WorkerHost {
@@ -20,6 +21,8 @@ export interface WorkerHost {
 }
 
 export async function startWorkerHost(db: Db, engine: Engine, mode: WorkerMode, config: WorkerConfig): Promise<WorkerHost> {
+  // A clone that is missing or lacks its remote would fail every step it is given: refuse to start instead.
+  if (config.git) await checkClonesOrThrow(config.git);
   const worker = new Worker({
     db,
     engine,
@@ -30,6 +33,7 @@ export async function startWorkerHost(db: Db, engine: Engine, mode: WorkerMode, 
     listen: config.listen,
     leaseMs: config.leaseMs,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
+    ...(config.git ? { git: config.git } : {}),
   });
   const rescuer = new Rescuer({ db, engine, intervalMs: config.rescuerIntervalMs });
   await worker.start();

@@ -19,4 +19,12 @@ describe("workerConfigFromEnvOrThrow", () => {
       /BATON_WORKER_HEARTBEAT_MS: must be shorter/,
     );
   });
+
+  it("reads the repository map: each named repository becomes a repo:<name> tag; a bad entry is named", () => {
+    const config = workerConfigFromEnvOrThrow({ BATON_WORKER_TAGS: "profile:demo", BATON_REPO_MAP: "app=/w/app,/srv/lib=/w/lib", BATON_LINEAGE_REMOTE: "origin" });
+    expect(config.tags).toEqual(["profile:demo", "repo:app"]);
+    expect(config.git?.remote).toBe("origin");
+    expect(config.git?.repos.get("app")).toEqual({ path: "/w/app", remote: null });
+    expect(() => workerConfigFromEnvOrThrow({ BATON_REPO_MAP: "app=w/app" })).toThrow('BATON_REPO_MAP: entry "app": path must be absolute, got "w/app"');
+  });
 });

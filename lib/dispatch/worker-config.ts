@@ -9,8 +9,13 @@
  * BATON_WORKER_HEARTBEAT_MS   heartbeat / cancel-check interval (default 1000)
  * BATON_WORKER_GRACE_MS       graceful-shutdown grace period (default 10000)
  * BATON_RESCUER_INTERVAL_MS   rescuer sweep interval (default 5000)
+ * BATON_REPO_MAP, BATON_LINEAGE_REMOTE, BATON_GIT_REMOTE_TIMEOUT_MS, BATON_GIT_REMOTE_ATTEMPTS:
+ *                             this worker's clones and where lineage is shared
+ *                             (lib/git/repo-map.ts); each named repository adds the tag
+ *                             "repo:<name>", which the steps of runs naming it require.
  */
 import { z } from "zod";
+import { gitSharingFromEnvOrThrow, repoTags, type GitSharing } from "../git/repo-map";
 
 const ms = (fallback: number, min = 1) => z.coerce.number().int().min(min).max(86_400_000).default(fallback);
 
@@ -42,6 +47,8 @@ export interface WorkerConfig {
   heartbeatIntervalMs: number;
   graceMs: number;
   rescuerIntervalMs: number;
+  /** Absent: no repository map, no lineage remote. */
+  git?: GitSharing;
 }
 
 export function workerConfigFromEnvOrThrow(env: Record<string, string | undefined> = process.env): WorkerConfig {
@@ -54,8 +61,9 @@ export function workerConfigFromEnvOrThrow(env: Record<string, string | undefine
   if (e.BATON_WORKER_HEARTBEAT_MS >= e.BATON_WORKER_LEASE_MS) {
     throw new Error("invalid BATON_WORKER_HEARTBEAT_MS: must be shorter than BATON_WORKER_LEASE_MS");
   }
+  const git = gitSharingFromEnvOrThrow(env);
   return {
-    tags: e.BATON_WORKER_TAGS,
+    tags: [...new Set([...e.BATON_WORKER_TAGS, ...repoTags(git)])],
     concurrency: e.BATON_WORKER_CONCURRENCY,
     pollIntervalMs: e.BATON_WORKER_POLL_MS,
     listen: e.BATON_WORKER_LISTEN === "1",
@@ -63,5 +71,6 @@ export function workerConfigFromEnvOrThrow(env: Record<string, string | undefine
     heartbeatIntervalMs: e.BATON_WORKER_HEARTBEAT_MS,
     graceMs: e.BATON_WORKER_GRACE_MS,
     rescuerIntervalMs: e.BATON_RESCUER_INTERVAL_MS,
+    git,
   };
 }

@@ -29,6 +29,7 @@
  */
 import { cancelRequested } from "./cancel-requested";
 import { dataDir as defaultDataDir, type Db } from "../db/client";
+import type { GitSharing } from "../git/repo-map";
 import type { StepRow } from "../db/schema";
 import { STEP_READY_CHANNEL, type Engine, type StepEventInput, type StepOutcome } from "../engine/contract";
 import { notifierFor } from "../db/notify";
@@ -63,6 +64,8 @@ export interface WorkerOptions {
   /** Text chunks are merged and appended at most this long after emission. */
   coalesceMs?: number;
   dataDir?: string;
+  /** Repository map and lineage remote handed to every step (lib/git/repo-map.ts). */
+  git?: GitSharing;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -88,6 +91,7 @@ export class Worker {
   private readonly heartbeatIntervalMs: number;
   private readonly coalesceMs: number;
   private readonly dataDir: string;
+  private readonly git: GitSharing | undefined;
   private readonly log: (message: string, error?: unknown) => void;
   private readonly running = new Map<string, Running>();
   /** Entries of `running` still executing (the rest are having their outcome written). */
@@ -124,6 +128,7 @@ export class Worker {
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1_000;
     this.coalesceMs = options.coalesceMs ?? 50;
     this.dataDir = options.dataDir ?? defaultDataDir();
+    this.git = options.git;
     this.completions = new CompletionBatcher((inputs) => this.completeBatch(inputs));
     this.log =
       options.log ?? ((message, error) => console.error(`[baton worker ${this.info.id}] ${message}${error ? `: ${briefError(error)}` : ""}`));
@@ -385,6 +390,7 @@ export class Worker {
         emit: (event) => buffer.emit(event),
         recordPrompt: (prompt) => buffer.setPrompt(prompt),
         dataDir: this.dataDir,
+        ...(this.git ? { git: this.git } : {}),
       });
     } catch (error) {
       thrown = error;

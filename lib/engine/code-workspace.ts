@@ -21,9 +21,15 @@ import { prepareWorktreeOrThrow, type PreparedWorktree } from "../git/prepare-wo
 import { worktreesRoot } from "../git/ref-names";
 import type { DiffStats, StepContext, StepOutcome } from "./contract";
 import { startPointOf, type LineageNode, type StartPoint } from "./lineage";
+import type { GitSharing } from "../git/repo-map";
+import type { LineageLink } from "../git/remote";
+import { ensureStartCommitsOrThrow, publishAttemptOrThrow, runRepoOrThrow } from "./shared-lineage";
 
 export interface RunLineage {
+  /** This worker's clone of the run's repository (shared-lineage.ts). */
   repo: string;
+  /** Where this worker shares lineage with others; null: one machine. */
+  link: LineageLink | null;
   baseCommit: string | null;
   /** Non-contestant steps by node id (an arena through its select step). */
   nodes: Map<string, LineageNode & { worktree: string | null; key: string }>;
@@ -31,8 +37,11 @@ export interface RunLineage {
 
 const json = <T>(value: unknown): T => (typeof value === "string" ? JSON.parse(value) : value) as T;
 
-/** The run's repo and its node graph with result commits; null when the run has no repo. */
-export async function loadRunLineage(db: Executor, runId: string): Promise<RunLineage | null> {
+/**
+ * The run's repo (as this worker's clone) and its node graph with result commits; null when
+ * the run has no repo. `sharing`: this worker's repository map and lineage remote.
+ */
+export async function loadRunLineage(db: Executor, runId: string, sharing?: GitSharing): Promise<RunLineage | null> {
   const [run] = await rows<{ repo: string | null; base_commit: string | null }>(
     db,
     sql`select repo, base_commit from runs where id = ${runId}`,
@@ -49,7 +58,7 @@ export async function loadRunLineage(db: Executor, runId: string): Promise<RunLi
       { key: s.key, resultCommit: s.result_commit, worktree: s.worktree, upstream: json<string[] | null>(s.upstream) ?? [] },
     ]),
   );
-  return { repo: run.repo, baseCommit: run.base_commit, nodes };
+  return { ...runRepoOrThrow(sharing, run.repo), baseCommit: run.base_commit, nodes };
 }
 
 /** Where this attempt starts: the recorded start commit, else derived from upstream. */
@@ -60,13 +69,18 @@ export function attemptStartPoint(context: StepContext, upstream: readonly strin
   return start;
 }
 
-/** Creates the attempt's worktree and records where it starts on the running row. */
+/**
+ * Creates the attempt's worktree and records where it starts on the running row. Start
+ * commits made on another machine are fetched first; a merge made here is published before
+ * it is recorded, so a re-run on any machine can restore it.
+ */
 export async function prepareCodeWorktreeOrThrow(
   context: StepContext,
   lineage: RunLineage,
   start: StartPoint,
   nodeKey: string = context.step.key,
 ): Promise<PreparedWorktree> {
+  await ensureStartCommitsOrThrow(context, lineage, "commit" in start ? [start.commit] : start.merge);
   const prepared = await prepareWorktreeOrThrow({
     repo: lineage.repo,
     root: worktreesRoot(context.dataDir),
@@ -75,6 +89,7 @@ export async function prepareCodeWorktreeOrThrow(
     attempt: context.step.attempt,
     start,
   });
+  if (!prepared.inputCommits.includes(prepared.startCommit)) await publishAttemptOrThrow(context, lineage, nodeKey, prepared.startCommit);
   await rows(
     context.db,
     sql`update steps set start_commit = ${prepared.startCommit}, branch = ${prepared.branch}, worktree = ${prepared.path}, updated_at = now()

@@ -17,6 +17,7 @@
 import type { Executor } from "../db/client";
 import type { AgentProfileRow, RunStatus, StepRow, StepState } from "../db/schema";
 import type { Usage } from "../agents/types";
+import type { GitSharing } from "../git/repo-map";
 
 /**
  * A step as the claiming worker sees it: the row after the claim (state "running"), with
@@ -113,6 +114,8 @@ export interface StepContext {
   recordPrompt(prompt: string): void;
   /** The data dir, for worktrees and logs. */
   dataDir: string;
+  /** This worker's repository map and lineage remote (lib/git/repo-map.ts); absent: none. */
+  git?: GitSharing;
 }
 
 /** Implemented by lib/engine. */

@@ -4,6 +4,7 @@
  * Runs without a repo never get here (execute-step.ts keeps scratch directories for them).
  */
 import fs from "node:fs/promises";
+import path from "node:path";
 import { sql } from "drizzle-orm";
 import { rows } from "../db/client";
 import { diffTrees } from "../git/diff-worktree";
@@ -19,6 +20,8 @@ import {
 } from "./code-workspace";
 import { DiffWatcher } from "./diff-watch";
 import { upstreamCommits } from "./lineage";
+import { ensureStartCommitsOrThrow, publishAttemptOrThrow } from "./shared-lineage";
+import { worktreesRoot } from "../git/ref-names";
 import { runAgent, type AgentRun } from "./run-agent";
 import type { StepSpec } from "./spec";
 
@@ -43,9 +46,9 @@ export async function executeAgentInWorktree(
   } finally {
     await watcher.stop();
   }
+  let changes;
   try {
-    const changes = await commitAttemptOrThrow(prepared, commitMessage(context, outcome));
-    return judgeCodeOutcome(withChanges(outcome, changes), spec.role);
+    changes = await commitAttemptOrThrow(prepared, commitMessage(context, outcome));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     if (outcome.state !== "succeeded") return outcome;
@@ -59,6 +62,33 @@ export async function executeAgentInWorktree(
       startCommit: prepared.startCommit,
       branch: prepared.branch,
       worktree: prepared.path,
+    };
+  }
+  return judgeCodeOutcome(withChanges(await publishedOutcome(context, lineage, outcome, changes.resultCommit), changes), spec.role);
+}
+
+/**
+ * Publishes the attempt's result commit (shared-lineage.ts). A succeeded step whose result
+ * could not be published fails, retryably: a dependent step on another machine could not
+ * start from it. Other outcomes keep what they say; the failure is logged.
+ */
+async function publishedOutcome(context: StepContext, lineage: RunLineage, outcome: StepOutcome, resultCommit: string): Promise<StepOutcome> {
+  try {
+    await publishAttemptOrThrow(context, lineage, context.step.key, resultCommit);
+    return outcome;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (outcome.state !== "succeeded") {
+      context.emit({ type: "log-line", data: { stream: "stderr", text: `publishing the attempt's commit failed: ${reason}` } });
+      return outcome;
+    }
+    return {
+      state: "failed",
+      error: `publishing the result commit failed: ${reason}`,
+      output: outcome.output,
+      ...(outcome.usage ? { usage: outcome.usage } : {}),
+      retryable: true,
+      detail: { ...outcome.detail, retryable: true, reason: "publish_failed" },
     };
   }
 }
@@ -133,6 +163,11 @@ export async function concatCommit(
     }
   }
   if (!lineage.baseCommit) return result;
+  try {
+    await ensureStartCommitsOrThrow(context, lineage, [lineage.baseCommit, result.resultCommit!]);
+  } catch (error) {
+    return worktreeFailure(error);
+  }
   const diff = await diffTrees(lineage.repo, lineage.baseCommit, result.resultCommit!);
   return { ...result, diff: diff.diff, diffStats: diff.stats };
 }
@@ -156,7 +191,7 @@ export async function checkLocationOrThrow(context: StepContext, spec: StepSpec,
   if ("commit" in start) {
     for (const node of lineage.nodes.values()) {
       if (node.resultCommit !== start.commit || !node.worktree) continue;
-      if (!(await worktreeAt(node.worktree, start.commit))) continue;
+      if (!ownWorktree(context, node.worktree) || !(await worktreeAt(node.worktree, start.commit))) continue;
       await rows(
         context.db,
         sql`update steps set start_commit = ${start.commit}, worktree = ${node.worktree}, updated_at = now()
@@ -167,6 +202,15 @@ export async function checkLocationOrThrow(context: StepContext, spec: StepSpec,
   }
   const prepared = await prepareCodeWorktreeOrThrow(context, lineage, start);
   return { cwd: prepared.path, startCommit: prepared.startCommit, branch: prepared.branch, shared: false };
+}
+
+/**
+ * A worktree this worker made (under its data dir). Another worker's — on this host, when
+ * several share it — is that worker's to remove at any time, so it is never borrowed.
+ */
+export function ownWorktree(context: StepContext, dir: string): boolean {
+  const relative = path.relative(worktreesRoot(context.dataDir), dir);
+  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
 }
 
 /** A worktree exists at `dir` with `commit` checked out. */

@@ -16,7 +16,8 @@ import { prepareWorktreeOrThrow } from "../git/prepare-worktree";
 import { worktreesRoot } from "../git/ref-names";
 import { loadRunLineage, worktreeFailure } from "./code-workspace";
 import type { DiffStats, StepContext, StepOutcome } from "./contract";
-import { worktreeAt } from "./execute-code";
+import { ownWorktree, worktreeAt } from "./execute-code";
+import { ensureStartCommitsOrThrow } from "./shared-lineage";
 import { judgePrompt, parseVerdict } from "./judge";
 import { runAgent, recordPrompt } from "./run-agent";
 import { runCommand, tail } from "./run-command";
@@ -47,11 +48,13 @@ function isDiffStats(value: unknown): value is DiffStats {
 
 /** Where a contestant's check runs (see the header). */
 async function contestantCheckDir(context: StepContext, spec: StepSpec, run: RunInfo, contestant: LoadedStep): Promise<string> {
-  const lineage = run.repo ? await loadRunLineage(context.db, context.step.runId) : null;
+  const lineage = run.repo ? await loadRunLineage(context.db, context.step.runId, context.git) : null;
   if (!lineage || !contestant.resultCommit) {
     return contestant.worktree ?? (await scratchDir(context.dataDir, context.step.runId, `${spec.nodeId}-check`));
   }
-  if (contestant.worktree && (await worktreeAt(contestant.worktree, contestant.resultCommit))) return contestant.worktree;
+  const own = contestant.worktree && ownWorktree(context, contestant.worktree);
+  if (own && (await worktreeAt(contestant.worktree!, contestant.resultCommit))) return contestant.worktree!;
+  await ensureStartCommitsOrThrow(context, lineage, [contestant.resultCommit]);
   const prepared = await prepareWorktreeOrThrow({
     repo: lineage.repo,
     root: worktreesRoot(context.dataDir),

@@ -99,7 +99,7 @@ async function executeAgent(
     ...(profile ? { profileRow: profile } : {}),
   };
   if (spec.workspace === "code") {
-    const lineage = await loadRunLineage(context.db, context.step.runId);
+    const lineage = await loadRunLineage(context.db, context.step.runId, context.git);
     if (lineage) return executeAgentInWorktree(context, spec, lineage, agentRun);
   }
   const cwd = await prepareWorkspace({
@@ -117,7 +117,7 @@ async function executeConcat(context: StepContext, spec: StepSpec): Promise<Step
   const byNode = new Map(loaded.filter((s) => s.role !== "contestant").map((s) => [s.nodeId, s]));
   const inputs = spec.upstream.map((id) => byNode.get(id)).filter((s) => s !== undefined);
   const output = limitOutput(concatOutputs(inputs, spec.fold?.separator));
-  const lineage = await loadRunLineage(context.db, context.step.runId);
+  const lineage = await loadRunLineage(context.db, context.step.runId, context.git);
   const commit = lineage ? await concatCommit(context, spec, lineage) : {};
   if (commit.state === "failed") return commit;
   return { state: "succeeded", ...output, summary: `${inputs.length} inputs joined`, detail: { mode: "concat", inputs: spec.upstream }, ...commit };
@@ -125,7 +125,7 @@ async function executeConcat(context: StepContext, spec: StepSpec): Promise<Step
 
 async function executeCheck(context: StepContext, spec: StepSpec): Promise<StepOutcome> {
   const argv = spec.command ?? [];
-  const lineage = await loadRunLineage(context.db, context.step.runId);
+  const lineage = await loadRunLineage(context.db, context.step.runId, context.git);
   let located: CheckLocation | null = null;
   if (lineage) {
     try {

@@ -20,9 +20,9 @@ export interface LineageNode {
 
 export type StartPoint = { commit: string } | { merge: string[] };
 
-/** The nearest upstream result commits of a step whose direct upstream nodes are `upstream`. */
-export function upstreamCommits(upstream: readonly string[], nodes: ReadonlyMap<string, LineageNode>): string[] {
-  const found: string[] = [];
+/** The nearest upstream nodes with a result commit, each with it (first seen per commit). */
+export function upstreamSources(upstream: readonly string[], nodes: ReadonlyMap<string, LineageNode>): Array<{ nodeId: string; commit: string }> {
+  const found: Array<{ nodeId: string; commit: string }> = [];
   const visited = new Set<string>();
   const visit = (nodeId: string) => {
     if (visited.has(nodeId)) return;
@@ -30,13 +30,18 @@ export function upstreamCommits(upstream: readonly string[], nodes: ReadonlyMap<
     const node = nodes.get(nodeId);
     if (!node) return;
     if (node.resultCommit) {
-      if (!found.includes(node.resultCommit)) found.push(node.resultCommit);
+      if (!found.some((f) => f.commit === node.resultCommit)) found.push({ nodeId, commit: node.resultCommit });
       return;
     }
     for (const next of node.upstream) visit(next);
   };
   for (const nodeId of upstream) visit(nodeId);
   return found;
+}
+
+/** The nearest upstream result commits of a step whose direct upstream nodes are `upstream`. */
+export function upstreamCommits(upstream: readonly string[], nodes: ReadonlyMap<string, LineageNode>): string[] {
+  return upstreamSources(upstream, nodes).map((source) => source.commit);
 }
 
 /** Null when there is nothing to start from (no upstream commit and no base commit). */

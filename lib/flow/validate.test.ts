@@ -80,6 +80,21 @@ describe("validateFlow", () => {
     expect(new Set(names)).toEqual(new Set(["a", "b", "c"]));
   });
 
+  it("reports unknown references beside a cycle, so one pass shows every problem", () => {
+    const doc = base();
+    doc.nodes.push(agent("c", "use {{steps.ghost.output}} and {{inputs.nope}}"));
+    doc.edges = [
+      { from: "a", to: "b" },
+      { from: "b", to: "c" },
+      { from: "c", to: "a" },
+    ];
+    expectIssue(doc, "edges[2]", /^cycle: /);
+    expectIssue(doc, "nodes[2].config.prompt", /unknown step "ghost"/);
+    expectIssue(doc, "nodes[2].config.prompt", /unknown input "nope"/);
+    // Upstream-ness means nothing in a cycle: no "not upstream" noise on top.
+    expect(issuesOf(doc).filter((issue) => /not upstream/.test(issue.message))).toEqual([]);
+  });
+
   it("reports every cycle, and a cycle hides no other problem", () => {
     const doc = base();
     doc.nodes.push(agent("c", "{{steps.ghost.output}} {{inputs.nope}}"), agent("d"), agent("e"));

@@ -202,7 +202,8 @@ export function validateFlow(input: unknown, context: ValidationContext = {}): V
 
   // Every cycle, each named by the edge that closes it (the editor highlights that edge).
   const ids = [...indexById.keys()];
-  for (const cycle of findCycles(ids, edges, MAX_CYCLES_REPORTED)) {
+  const cycles = findCycles(ids, edges, MAX_CYCLES_REPORTED);
+  for (const cycle of cycles) {
     const { from, to } = cycle.back;
     issues.push({
       path: `edges[${edgeIndex.get(`${from}\u0000${to}`)}]`,
@@ -212,14 +213,18 @@ export function validateFlow(input: unknown, context: ValidationContext = {}): V
     });
   }
 
-  // Template references and required inputs. On a graph with a cycle they are still checked
-  // (upstream is what reaches a node along edges, cycle or not): a cycle must not hide them.
+  // Template references and required inputs. Unknown names are reported even with a cycle
+  // (a cycle must not hide them: every problem at once); what is upstream of what is only
+  // meaningful on an acyclic graph.
+  const cyclic = cycles.length > 0;
   const parents = predecessors(ids, edges);
-  const nodeById = new Map(nodes.map((n) => [n.id, n]));
+  const kinds = new Map<string, string>();
+  for (const { value: n } of rawNodes) if (!kinds.has(n.id)) kinds.set(n.id, n.kind);
+  const kindOf = (id: string) => kinds.get(id);
   for (const node of nodes) {
     const i = indexById.get(node.id)!;
     const spec = NODE_KIND_SPECS[node.kind] as NodeKindSpec<typeof node.kind>;
-    if (spec.needsInput && (parents.get(node.id)?.length ?? 0) === 0) {
+    if (!cyclic && spec.needsInput && (parents.get(node.id)?.length ?? 0) === 0) {
       issues.push({
         path: `nodes[${i}]`,
         message: `a ${node.kind} node needs at least one incoming edge`,
@@ -228,38 +233,10 @@ export function validateFlow(input: unknown, context: ValidationContext = {}): V
     }
     const fields = (spec.templates as (c: unknown) => Array<{ path: string; text: string }>)(node.config);
     if (fields.length === 0) continue;
-    let upstream: Set<string> | null = null;
+    const scope: ReferenceScope = { nodeId: node.id, inputNames, kindOf, upstream: cyclic ? null : reachable(parents, node.id) };
     for (const field of fields) {
       const path = `nodes[${i}].config.${field.path}`;
-      const { refs, errors } = parseTemplate(field.text);
-      for (const error of errors) issues.push({ path, message: error.message, nodeId: node.id });
-      for (const ref of refs) {
-        if (ref.kind === "input") {
-          if (!inputNames.has(ref.name)) {
-            issues.push({ path, message: `${ref.raw} refers to unknown input "${ref.name}"`, nodeId: node.id });
-          }
-          continue;
-        }
-        upstream ??= reachable(parents, node.id);
-        if (!indexById.has(ref.nodeId)) {
-          issues.push({ path, message: `${ref.raw} refers to unknown step "${ref.nodeId}"`, nodeId: node.id });
-        } else if (!upstream.has(ref.nodeId) || ref.nodeId === node.id) {
-          issues.push({
-            path,
-            message: `${ref.raw} refers to "${ref.nodeId}", which is not upstream of "${node.id}" (connect it first)`,
-            nodeId: node.id,
-          });
-        } else if (ref.field === "contestants") {
-          const target = nodeById.get(ref.nodeId);
-          if (target && target.kind !== "arena") {
-            issues.push({
-              path,
-              message: `${ref.raw}: "${ref.nodeId}" is not an arena, it has no contestants`,
-              nodeId: node.id,
-            });
-          }
-        }
-      }
+      for (const message of templateIssues(field.text, scope)) issues.push({ path, message, nodeId: node.id });
     }
   }
 
@@ -272,6 +249,54 @@ export function validateFlow(input: unknown, context: ValidationContext = {}): V
     edges,
   };
   return { ok: true, flow, issues: [] };
+}
+
+/** What a template may refer to: the flow's inputs and the steps upstream of its node. */
+export interface ReferenceScope {
+  /** The node whose template this is. */
+  nodeId: string;
+  inputNames: ReadonlySet<string>;
+  /** The kind of every node of the flow (undefined: no such node). */
+  kindOf(nodeId: string): string | undefined;
+  /** Nodes upstream of the template's node (never the node itself); null when the graph has a cycle (only names are checked). */
+  upstream: ReadonlySet<string> | null;
+}
+
+/**
+ * The reference rule, in one place: the flow validator checks every template field with it
+ * when a flow is saved, and a re-run with an edited prompt checks the new prompt with it
+ * (lib/runs/actions.ts), so a prompt can never render "(step … not available)".
+ */
+export function templateIssues(text: string, scope: ReferenceScope): string[] {
+  const { refs, errors } = parseTemplate(text);
+  const out = errors.map((error) => error.message);
+  for (const ref of refs) {
+    if (ref.kind === "input") {
+      if (!scope.inputNames.has(ref.name)) out.push(`${ref.raw} refers to unknown input "${ref.name}"`);
+      continue;
+    }
+    const kind = scope.kindOf(ref.nodeId);
+    if (kind === undefined) {
+      out.push(`${ref.raw} refers to unknown step "${ref.nodeId}"`);
+    } else if (scope.upstream && !scope.upstream.has(ref.nodeId)) {
+      out.push(`${ref.raw} refers to "${ref.nodeId}", which is not upstream of "${scope.nodeId}" (connect it first)`);
+    } else if (ref.field === "contestants" && kind !== "arena") {
+      out.push(`${ref.raw}: "${ref.nodeId}" is not an arena, it has no contestants`);
+    }
+  }
+  return out;
+}
+
+/** The reference scope of one node of a valid (acyclic) flow. */
+export function referenceScopeOf(flow: FlowDocument, nodeId: string): ReferenceScope {
+  const ids = flow.nodes.map((n) => n.id);
+  const kinds = new Map(flow.nodes.map((n) => [n.id, n.kind as string]));
+  return {
+    nodeId,
+    inputNames: new Set(flow.inputs.map((input) => input.name)),
+    kindOf: (id) => kinds.get(id),
+    upstream: reachable(predecessors(ids, flow.edges), nodeId),
+  };
 }
 
 /** Issues grouped by node id, for the editor's node badges. */

@@ -8,7 +8,7 @@ import { HttpError, notFound } from "../http/errors";
 import { parseOrThrow } from "../http/body";
 import { newId } from "../ids";
 import type { FlowDocument } from "../flow/document";
-import { validateFlow } from "../flow/validate";
+import { validateFlow, type ValidationResult } from "../flow/validate";
 import { profileBackends } from "../profiles/repository";
 import * as repo from "./repository";
 import { deleteDraftFromBase, findDraft, type FlowDraft } from "./drafts";
@@ -26,8 +26,13 @@ export interface FlowDetail {
   updatedAt: Date;
 }
 
+/** The check every save runs (profiles and their backends from the database); validate_flow answers with it. */
+export async function validateForSave(db: Executor, input: unknown): Promise<ValidationResult> {
+  return validateFlow(input, { profiles: await profileBackends(db) });
+}
+
 export async function validateOrThrow(db: Executor, input: unknown): Promise<FlowDocument> {
-  const result = validateFlow(input, { profiles: await profileBackends(db) });
+  const result = await validateForSave(db, input);
   if (!result.ok) {
     const first = result.issues[0];
     throw new HttpError(

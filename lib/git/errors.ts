@@ -7,6 +7,10 @@
 export type GitErrorCode =
   | "git_unavailable"
   | "git_failed"
+  | "git_timeout"
+  | "remote_failed"
+  | "repo_map_invalid"
+  | "repo_not_mapped"
   | "invalid_argument"
   | "roots_invalid"
   | "repo_not_absolute"

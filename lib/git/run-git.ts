@@ -42,6 +42,13 @@ export interface RunGitOptions {
    * full pipe) and counted in `stdoutBytes`; `stdoutTruncated` tells the caller to say so.
    */
   maxStdoutBytes?: number;
+  /**
+   * Kill git (SIGKILL) after this long and throw GitError("git_timeout"). For commands that
+   * talk to another machine (push, fetch, ls-remote), which can hang on a network; local
+   * commands have no timeout. A transport helper git started (ssh, git-receive-pack) sees its
+   * pipes close and exits.
+   */
+  timeoutMs?: number;
 }
 
 export interface GitResult {
@@ -84,6 +91,14 @@ export function runGitOrThrow(args: string[], options: RunGitOptions): Promise<G
       env: gitEnvironment(options.env),
       stdio: ["ignore", "pipe", "pipe"],
     });
+    let timedOut = false;
+    const timer =
+      options.timeoutMs === undefined
+        ? null
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill("SIGKILL");
+          }, options.timeoutMs);
     const out: Buffer[] = [];
     let outKept = 0;
     let outTotal = 0;
@@ -104,6 +119,7 @@ export function runGitOrThrow(args: string[], options: RunGitOptions): Promise<G
       }
     });
     child.on("error", (error: NodeJS.ErrnoException) => {
+      if (timer) clearTimeout(timer);
       if (error.code !== "ENOENT") return reject(new GitError("git_failed", `git ${args[0]} could not start: ${error.message}`));
       // spawn says ENOENT for a missing working directory too: name the one that is missing.
       void directoryMissing(options.cwd).then((missing) =>
@@ -115,7 +131,12 @@ export function runGitOrThrow(args: string[], options: RunGitOptions): Promise<G
       );
     });
     child.on("close", (code, signal) => {
+      if (timer) clearTimeout(timer);
       const stderr = Buffer.concat(err).toString("utf8");
+      if (timedOut) {
+        reject(new GitError("git_timeout", `${describe(args)} timed out after ${formatMs(options.timeoutMs!)}${stderr.trim() ? `: ${firstLines(stderr)}` : ""}`));
+        return;
+      }
       const exitCode = code ?? -1;
       if (!allowed.has(exitCode)) {
         const reason = signal ? `killed by ${signal}` : `exit ${exitCode}`;
@@ -137,6 +158,10 @@ export function runGitOrThrow(args: string[], options: RunGitOptions): Promise<G
 function describe(args: string[]): string {
   const shown = args.map((a) => (a.length > 80 ? `${a.slice(0, 77)}...` : a)).join(" ");
   return `git ${shown.length > 300 ? `${shown.slice(0, 297)}...` : shown}`;
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
 }
 
 function firstLines(text: string): string {

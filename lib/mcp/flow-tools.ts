@@ -10,6 +10,8 @@ import { getFlowOrThrow } from "../flows/service";
 import { listFlows } from "../flows/repository";
 import { HttpError } from "../http/errors";
 import { cancelRunOrThrow, rerunStepOrThrow, startRunOrThrow } from "../runs/service";
+import { computeRunResultOrThrow } from "../results/run-result";
+import type { RunResult } from "../results/schemas";
 import { AGENT_FLOW_DESCRIPTION } from "./agents";
 import { runOutputShape } from "./output-schemas";
 import { confinedRepoOrThrow } from "./repo";
@@ -55,6 +57,14 @@ function runResult(view: RunView, extra: Record<string, unknown> = {}) {
   const structured = { ...view, ...extra };
   const header = "timedOut" in extra ? (extra.timedOut ? "still running (timed out waiting; call wait_for_run again)\n" : "") : "";
   return ok(structured, `${header}${describeRun(view)}`);
+}
+
+function describeResult(result: Omit<RunResult, "diff">): string {
+  const label = result.partial ? " (partial: the run has not succeeded)" : "";
+  if (result.state !== "ready") return `result: ${result.state}${result.reason ? ` — ${result.reason}` : ""}`;
+  const stats = result.stats ? ` +${result.stats.additions} −${result.stats.deletions} in ${result.stats.files} files` : "";
+  const merge = result.merge ? `; merge into ${result.merge.into ?? "?"}: ${result.merge.state}` : "";
+  return `result${label}: ${result.commit}${stats} (ref ${result.ref})${merge}`;
 }
 
 /** Accepts a step id, key or node id: models read keys off get_run and pass them back. */
@@ -127,7 +137,14 @@ export function registerFlowTools(server: McpServer, context: ToolContext): void
       outputSchema: runOutputShape,
       annotations: { readOnlyHint: true },
     },
-    async ({ runId }) => guarded(async () => runResult(await loadRunViewOrThrow((await context.db()).orm, runId)), log),
+    async ({ runId }) =>
+      guarded(async () => {
+        const db = (await context.db()).orm;
+        const view = await loadRunViewOrThrow(db, runId);
+        const { diff: _diff, ...result } = (await computeRunResultOrThrow(db, runId, { maxDiffBytes: 1 })).result;
+        const fullDiff = `/api/runs/${encodeURIComponent(runId)}/result`;
+        return ok({ ...view, result: { ...result, fullDiff } }, `${describeRun(view)}\n${describeResult(result)}`);
+      }, log),
   );
 
   server.registerTool(

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Db } from "../db/client";
 import { startWorkerHost, type WorkerHost } from "../dispatch/host";
 import { engine } from "../engine/engine";
+import { EXAMPLE_FLOW } from "../flow/example";
 import { createFlowOrThrow } from "../flows/service";
 import { ensureExampleRepo } from "../git/example-repo";
 import { insertMissingProfiles } from "../profiles/repository";
@@ -32,13 +33,18 @@ const TOOL_NAMES = [
   "cancel_agent",
   "cancel_run",
   "create_agent",
+  "create_flow",
+  "describe_flow_format",
   "get_agent_status",
+  "get_flow",
   "get_run",
   "list_agents",
   "list_flows",
   "list_providers",
   "rerun_step",
   "run_flow",
+  "update_flow",
+  "validate_flow",
   "wait_for_agent",
   "wait_for_run",
 ];
@@ -227,6 +233,32 @@ describe("MCP over Streamable HTTP", () => {
       vi.unstubAllEnvs();
       fs.rmSync(roots, { recursive: true, force: true });
       fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it("get_run includes the run's result: final commit, stats against the base, and what a merge would do", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "baton-mcp-result-"));
+    try {
+      const repo = await ensureExampleRepo(dir);
+      const flow = await createFlowOrThrow(db, EXAMPLE_FLOW);
+      const started = structured<{ runId: string }>(await call("run_flow", { flowId: flow.id, inputs: { task: "Add a greeting" }, repo }));
+      structured(await call("wait_for_run", { runId: started.runId, timeoutSec: 60 }));
+      const got = await call("get_run", { runId: started.runId });
+      const run = structured<{ status: string; steps: Array<{ key: string; resultCommit: string | null }>; result: Record<string, unknown> }>(got);
+      expect(run.status).toBe("succeeded");
+      const summary = run.steps.find((s) => s.key === "summary")!;
+      expect(run.result).toMatchObject({
+        state: "ready",
+        partial: false,
+        commit: summary.resultCommit,
+        merge: { into: "main", state: "fast-forward" },
+        fullDiff: `/api/runs/${started.runId}/result`,
+      });
+      expect(run.result).not.toHaveProperty("diff");
+      expect((run.result.stats as { files: number }).files).toBe(2);
+      expect(textOf(got)).toContain(`result: ${summary.resultCommit} +`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

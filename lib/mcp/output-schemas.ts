@@ -4,6 +4,7 @@
  * every structured result against it on both ends.
  */
 import { z } from "zod";
+import { runResultSchema } from "../results/schemas";
 
 const stepShape = z.object({
   stepId: z.string(),
@@ -37,6 +38,11 @@ export const runOutputShape = {
   waitedSec: z.number().optional(),
   ui: z.string().optional(),
   rerunStepId: z.string().optional(),
+  result: runResultSchema
+    .omit({ diff: true })
+    .extend({ fullDiff: z.string().describe("HTTP path of the result with its combined diff") })
+    .optional()
+    .describe("get_run: the run's final commit (or the merge of its sinks' results), combined diff stats against the base, and what merging into the base would do"),
 };
 
 export const agentOutputShape = {

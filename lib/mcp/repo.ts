@@ -4,9 +4,10 @@
  * inside BATON_REPO_ROOTS when set (symlinks and `..` resolved first). A model's arguments
  * are untrusted input like any request body. The run is given the real path.
  */
-import { resolveRepoOrThrow } from "../git/resolve-repo";
+import { resolveRunRepoOrThrow } from "../git/run-repo";
 
+/** A repository name from BATON_REPO_MAP is accepted too (and kept as the name). */
 export async function confinedRepoOrThrow(repo: string | undefined, baseRef?: string): Promise<string | undefined> {
   if (repo === undefined) return undefined;
-  return (await resolveRepoOrThrow(repo, baseRef)).repo;
+  return (await resolveRunRepoOrThrow(repo, baseRef)).repo;
 }

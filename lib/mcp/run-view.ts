@@ -6,6 +6,9 @@
 import { asc, eq } from "drizzle-orm";
 import type { Executor } from "../db/client";
 import { runs, steps, type RunRow, type StepRow } from "../db/schema";
+import type { FlowDocument } from "../flow/document";
+import { topologicalOrder } from "../flow/graph";
+import { findVersion } from "../flows/repository";
 import { notFound } from "../http/errors";
 import { capText, isTerminalRunStatus, runPointer } from "./format";
 
@@ -83,10 +86,26 @@ export async function loadRunRowOrThrow(db: Executor, runId: string): Promise<Ru
   return run;
 }
 
+/**
+ * Steps in the flow's order (topological, ties in document order), as a person reads the
+ * flow; steps of the same node (an arena's contestants) keep their creation order. Steps
+ * are created together when a run starts, so creation time alone says nothing useful.
+ */
+export function inFlowOrder(stepRows: StepRow[], document: Pick<FlowDocument, "nodes" | "edges"> | undefined): StepRow[] {
+  if (!document) return stepRows;
+  const rank = new Map(topologicalOrder(document.nodes.map((node) => node.id), document.edges).map((id, i) => [id, i]));
+  const rankOf = (step: StepRow) => rank.get(step.nodeId) ?? Number.MAX_SAFE_INTEGER;
+  return stepRows
+    .map((step, i) => ({ step, i }))
+    .sort((a, b) => rankOf(a.step) - rankOf(b.step) || a.i - b.i)
+    .map(({ step }) => step);
+}
+
 export async function loadRunViewOrThrow(db: Executor, runId: string, outputCap?: number): Promise<RunView> {
   const run = await loadRunRowOrThrow(db, runId);
   const stepRows = await db.select().from(steps).where(eq(steps.runId, runId)).orderBy(asc(steps.createdAt), asc(steps.key));
-  return toRunView(run, stepRows, outputCap);
+  const version = await findVersion(db, run.flowId, run.flowVersion);
+  return toRunView(run, inFlowOrder(stepRows, version?.document), outputCap);
 }
 
 /** One line per step, for the text part of a tool result. */

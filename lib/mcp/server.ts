@@ -1,6 +1,7 @@
 /**
  * Baton as an MCP server (conductor mode): one McpServer with flow tools (list_flows,
- * run_flow, get_run, wait_for_run, rerun_step, cancel_run) and Paseo-compatible agent tools
+ * run_flow, get_run, wait_for_run, rerun_step, cancel_run), blueprint tools
+ * (describe_flow_format, validate_flow, get_flow, create_flow, update_flow) and Paseo-compatible agent tools
  * (create_agent, wait_for_agent, get_agent_status, list_agents, cancel_agent,
  * archive_agent, list_providers). Transports: lib/mcp/http.ts (Streamable HTTP at
  * /api/mcp) and scripts/mcp-stdio.ts.
@@ -16,10 +17,12 @@ import { toolError } from "./tool-result";
 import type { ToolContext } from "./context";
 import { registerFlowTools } from "./flow-tools";
 import { registerAgentTools } from "./agent-tools";
+import { registerBlueprintTools } from "./blueprint-tools";
 
 export const SERVER_INFO = { name: "baton", version: "0.1.0" };
 
 const INSTRUCTIONS = `Baton runs AI coding-agent work as flows on a deterministic engine.
+- Blueprints (write a flow once, the engine runs it every time): describe_flow_format, then validate_flow {document} until it has no problems, then create_flow {document} (or update_flow {flowId, document, baseVersion}); a person can review it in Baton's designer.
 - Flows: list_flows, then run_flow {flowId, inputs}; wait_for_run until it ends (waits are bounded: when timedOut is true, call it again). A failed step can be re-run with rerun_step.
 - Single agents: create_agent {title, provider: "profile" or "profile/model" (see list_providers), initialPrompt, cwd?: a git repo}, then wait_for_agent {agentId}.
 Returned text is capped; the full output of any run is at /api/runs/<runId>.`;
@@ -56,6 +59,7 @@ class GuardedMcpServer extends McpServer {
 export function createBatonMcpServer(context: ToolContext): McpServer {
   const server = new GuardedMcpServer(SERVER_INFO, { instructions: INSTRUCTIONS });
   registerFlowTools(server, context);
+  registerBlueprintTools(server, context);
   registerAgentTools(server, context);
   return server;
 }

@@ -20,10 +20,18 @@ export function toolError(message: string): CallToolResult {
   return { content: [{ type: "text", text: message }], isError: true };
 }
 
+/** One line per problem: "- nodes[1].config.prompt: …". */
+export function issueLines(issues: ReadonlyArray<{ path: string; message: string }>): string {
+  return issues.map((issue) => `- ${issue.path}: ${issue.message}`).join("\n");
+}
+
 /** Errors whose message is about the caller's input and safe to show. */
 function clientMessageOf(error: unknown): string | null {
   // HttpError messages already name the field and reason (parseOrThrow, validateOrThrow).
-  if (error instanceof HttpError) return error.message;
+  // A model repairs a document in one go only if it sees every problem, not just the first.
+  if (error instanceof HttpError) {
+    return error.issues.length > 1 ? `${error.message}\n${issueLines(error.issues)}` : error.message;
+  }
   if (error instanceof GitError && error.field !== null) return error.message;
   return null;
 }

@@ -11,7 +11,8 @@ import { cleanupRunIfFinished } from "../engine/run-cleanup";
 import { applyRunEvent } from "../engine/apply-run-event";
 import type { RunEvent } from "../engine/reducer";
 import { contestantKey, profileTag, type StepSpec } from "../engine/spec";
-import { parseTemplate } from "../flow/template";
+import { findVersion } from "../flows/repository";
+import { referenceScopeOf, templateIssues } from "../flow/validate";
 import { HttpError, notFound } from "../http/errors";
 import { findProfile } from "../profiles/repository";
 import { getRunOrThrow, type RunDetail } from "./queries";
@@ -123,20 +124,13 @@ async function overriddenSpecOrThrow(tx: Executor, runId: string, step: StepRef,
   }
   if (body.profile !== undefined && !(await findProfile(tx, body.profile))) throw invalid("profile", `unknown profile "${body.profile}"`);
   if (body.prompt !== undefined) {
-    const { refs, errors } = parseTemplate(body.prompt);
-    if (errors.length > 0) throw invalid("prompt", errors[0].message);
-    const [run] = await rows<{ inputs: unknown; nodes: unknown }>(
-      tx,
-      sql`select r.inputs, (select jsonb_agg(distinct node_id) from steps where run_id = r.id) as nodes from runs r where r.id = ${runId}`,
-    );
-    const inputs = json<Record<string, string>>(run.inputs);
-    const nodes = new Set(json<string[]>(run.nodes));
-    for (const ref of refs) {
-      if (ref.kind === "input" && !(ref.name in inputs)) throw invalid("prompt", `${ref.raw} refers to unknown input "${ref.name}"`);
-      if (ref.kind === "step" && (!nodes.has(ref.nodeId) || ref.nodeId === step.nodeId)) {
-        throw invalid("prompt", `${ref.raw} refers to "${ref.nodeId}", which is not another step of this run`);
-      }
-    }
+    // The flow validator's own reference rule, against the version this run was planned from.
+    const [run] = await rows<{ flow_id: string; flow_version: number }>(tx, sql`select flow_id, flow_version from runs where id = ${runId}`);
+    const version = await findVersion(tx, run.flow_id, run.flow_version);
+    if (!version) throw notFound(`flow "${run.flow_id}" version ${run.flow_version}`);
+    const flow = version.document;
+    const [issue] = templateIssues(body.prompt, referenceScopeOf(flow, step.nodeId));
+    if (issue) throw invalid("prompt", issue);
   }
   if (judge) {
     const select = { ...step.spec.select!, ...(body.profile ? { profile: body.profile } : {}), ...(body.prompt ? { prompt: body.prompt } : {}) };

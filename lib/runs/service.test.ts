@@ -143,6 +143,13 @@ describe.each<Driver>(["pglite", "postgres"])("run service on %s", (driver) => {
     expect((await codeOf(rerunStepOrThrow(h.db, id, "b", { prompt: "x" }))).message).toMatch(/prompt: step "b" \(check\) runs no agent prompt/);
     expect((await codeOf(rerunStepOrThrow(h.db, id, "a", { profile: "ghost" }))).message).toMatch(/profile: unknown profile "ghost"/);
     expect((await codeOf(rerunStepOrThrow(h.db, id, "a", { prompt: "{{inputs.nope}}" }))).code).toBe("validation_failed");
+    // The flow validator's reference rule: a step downstream of "a" (or "a" itself) has no
+    // output when "a" runs, so an edited prompt may not refer to it.
+    const downstream = await codeOf(rerunStepOrThrow(h.db, id, "a", { prompt: "after {{steps.b.output}}" }));
+    expect(downstream).toEqual({ code: "validation_failed", message: expect.stringMatching(/prompt: \{\{steps\.b\.output\}\} refers to "b", which is not upstream of "a"/) });
+    expect((await codeOf(rerunStepOrThrow(h.db, id, "a", { prompt: "{{steps.a.output}}" }))).message).toMatch(/not upstream of "a"/);
+    expect((await codeOf(rerunStepOrThrow(h.db, id, "a", { prompt: "{{steps.zz.output}}" }))).message).toMatch(/unknown step "zz"/);
+    expect((await codeOf(rerunStepOrThrow(h.db, id, "a", { prompt: "{{steps.b.contestants}}" }))).message).toMatch(/not upstream/);
     // A re-run starts the count of lost workers again (rescue-expired's LEASE_LOSS_LIMIT).
     await rows(h.db.orm, sql`update steps set lease_losses = ${LEASE_LOSS_LIMIT} where run_id = ${id} and key = 'a'`);
     run = await rerunStepOrThrow(h.db, id, "a", { prompt: "two {{inputs.task}}" });

@@ -8,7 +8,8 @@ import { resolveInputs } from "../engine/inputs";
 import { plan } from "../engine/plan";
 import { findFlow, findVersion } from "../flows/repository";
 import { GitError } from "../git/errors";
-import { resolveRepoOrThrow } from "../git/resolve-repo";
+import { resolveRunRepoOrThrow, runRepoTag } from "../git/run-repo";
+import type { Plan } from "../engine/spec";
 import { HttpError, notFound } from "../http/errors";
 import { getRunOrThrow, type RunDetail } from "./queries";
 
@@ -31,7 +32,8 @@ const profileTags = () => process.env.BATON_REQUIRE_PROFILE_TAGS === "1";
 
 /**
  * The run's repository, confined and resolved by lib/git (absolute, existing, a git work
- * tree's top level, inside BATON_REPO_ROOTS; symlinks resolved) with its base commit.
+ * tree's top level, inside BATON_REPO_ROOTS; symlinks resolved) with its base commit; or a
+ * repository name from BATON_REPO_MAP, resolved the same way through this process's clone.
  * A refusal caused by the request's value is a 400 naming the field.
  */
 async function resolveRepoForRunOrThrow(repo: string | null | undefined, baseRef: string | null | undefined) {
@@ -40,7 +42,7 @@ async function resolveRepoForRunOrThrow(repo: string | null | undefined, baseRef
     return { repo: null, baseCommit: null };
   }
   try {
-    return await resolveRepoOrThrow(repo, baseRef ?? "HEAD");
+    return await resolveRunRepoOrThrow(repo, baseRef ?? "HEAD");
   } catch (error) {
     if (error instanceof GitError && error.field) {
       throw new HttpError("validation_failed", `invalid body: ${error.message}`, [{ path: error.field, message: error.message }]);
@@ -64,7 +66,7 @@ export async function startRunOrThrow(db: Db, input: StartRunInput): Promise<Run
     );
   }
   const resolvedRepo = await resolveRepoForRunOrThrow(input.repo, input.baseRef);
-  const planned = plan(version.document, input.inputs, { profileTags: profileTags() });
+  const planned = withRepoTag(plan(version.document, input.inputs, { profileTags: profileTags() }), resolvedRepo.repo);
   const created = await createRunOrThrow(db.orm, {
     flowId: input.flowId,
     flowVersion: versionNumber,
@@ -104,7 +106,7 @@ export async function rerunRunOrThrow(db: Db, runId: string, options: { version?
   const created = await createRunOrThrow(db.orm, {
     flowId: previous.flowId,
     flowVersion: version,
-    plan: plan(document, inputs, { profileTags: profileTags() }),
+    plan: withRepoTag(plan(document, inputs, { profileTags: profileTags() }), previous.repo),
     repo: previous.repo,
     baseRef: previous.baseRef,
     // The same starting point, so a whole re-run is comparable with the original.
@@ -114,4 +116,14 @@ export async function rerunRunOrThrow(db: Db, runId: string, options: { version?
     keepWorktrees: previous.keepWorktrees,
   });
   return getRunOrThrow(db.orm, created.runId);
+}
+
+/**
+ * A run naming its repository (not a path) is served only by workers holding a clone of it:
+ * every step requires the "repo:<name>" tag those workers advertise (BATON_REPO_MAP).
+ */
+function withRepoTag(planned: Plan, repo: string | null): Plan {
+  const tag = runRepoTag(repo);
+  if (!tag) return planned;
+  return { ...planned, steps: planned.steps.map((step) => ({ ...step, requiredTags: [...new Set([...step.requiredTags, tag])] })) };
 }
