@@ -37,12 +37,24 @@ export type StepEventType =
   | "log-line"
   | "usage-report"
   | "diff-update"
-  | "run-state";
+  | "run-state"
+  /** What a running attempt is doing now: data `{ phase: StepPhase }`. */
+  | "step-phase";
+
+/**
+ * A running attempt's phase, announced as it enters it: preparing its worktree, the agent
+ * running, committing what it left, diffing the result, a check's command running. Steps
+ * spend real time outside the agent (a large worktree's commit and diff), and the page says
+ * which.
+ */
+export type StepPhase = "preparing" | "agent" | "committing" | "diffing" | "command";
 
 export interface StepEventInput {
   type: StepEventType;
   data: Record<string, unknown>;
 }
+
+export const phaseEvent = (phase: StepPhase): StepEventInput => ({ type: "step-phase", data: { phase } });
 
 export interface DiffStats {
   files: number;
@@ -148,6 +160,12 @@ export interface Engine {
    * removing its worktrees. Must not throw; nothing waits for it.
    */
   onRunEnded?(db: Executor, dataDir: string, runId: string): void;
+  /**
+   * Called by a looping worker every `sweepIntervalMs`: removes this data dir's files of runs
+   * that ended without this worker ending them (another worker, maybe on another machine,
+   * completed their last step). Must not throw; nothing waits for it.
+   */
+  sweepFinished?(db: Executor, dataDir: string): void;
 }
 
 export interface AdvanceRunsOptions {

@@ -12,9 +12,8 @@ import { rows, type Executor } from "../db/client";
 import type { RunStatus, StepState } from "../db/schema";
 import { diffTrees } from "../git/diff-worktree";
 import { isAncestor, mergeCommitsOffTree, mergeTreeOf } from "../git/merge-off-tree";
-import { refSegment } from "../git/ref-names";
 import { runGitOrThrow } from "../git/run-git";
-import { ensureCommitsOrThrow, type LineageLink } from "../git/remote";
+import { ensureCommitsOrThrow, lineageRunPrefix, type LineageLink } from "../git/remote";
 import { gitSharingFromEnvOrThrow } from "../git/repo-map";
 import { runRepoOrThrow } from "../engine/shared-lineage";
 import { branchTip, checkoutOf, currentBranch, shortBranch } from "../git/user-branch";
@@ -22,8 +21,8 @@ import { notFound } from "../http/errors";
 import { planResult, type ResultPlan, type ResultStepInput } from "./result-plan";
 import type { RunResult } from "./schemas";
 
-/** Baton's ref that keeps a run's result commit reachable. */
-export const resultRefName = (runId: string) => `refs/baton/${refSegment(runId)}/result`;
+/** Baton's ref that keeps a run's result commit reachable, in the run's ref namespace (no attempt ref ends in `result`). */
+export const resultRefName = (runId: string) => `${lineageRunPrefix(runId)}result`;
 
 export interface LoadedRun {
   id: string;
