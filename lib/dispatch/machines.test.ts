@@ -20,7 +20,13 @@ import { openTestPostgres } from "../testing/postgres";
 import { runStatus, waitFor } from "./testing/fixtures";
 import { spawnWorker, type WorkerProcess } from "./testing/spawn-worker";
 
-const FAST_LEASE = { BATON_WORKER_LEASE_MS: "1500", BATON_WORKER_HEARTBEAT_MS: "300", BATON_RESCUER_INTERVAL_MS: "300", BATON_WORKER_POLL_MS: "300" };
+const FAST_LEASE = {
+  BATON_WORKER_LEASE_MS: "1500",
+  BATON_WORKER_HEARTBEAT_MS: "300",
+  BATON_RESCUER_INTERVAL_MS: "300",
+  BATON_WORKER_POLL_MS: "300",
+  BATON_WORKER_SWEEP_MS: "500",
+};
 
 let db: Db & { url: string };
 let dir: string;
@@ -190,6 +196,12 @@ describe("two machines sharing lineage through a bare origin", { timeout: 120_00
       ["arena.0-1", "arena.1-1", "base", "final-1", "fold-1", "left-1", "plan-1"],
     );
     expect(await git(origin, "rev-parse", `refs/baton/${runId}/final-1`)).toBe(by.final.result_commit);
+    // Each machine removes its own worktrees of the ended run, whichever worker ended it.
+    await waitFor(
+      async () => (["A", "B"] as const).every((name) => !fs.existsSync(path.join(dir, `data-${name}`, "worktrees", runId))),
+      30_000,
+      "both workers' worktrees of the run removed",
+    );
     // The process that started the run ran no step: its clone fetches what the run's result needs.
     expect(await git(server, "cat-file", "-t", by.final.result_commit!).catch(() => "missing")).toBe("missing");
     const { result } = await computeRunResultOrThrow(db.orm, runId);
