@@ -53,6 +53,7 @@ test("comment on a line, request changes, see round 2, approve, merge into main"
   const status = page.getByTestId("run-status");
   await expect(status).toHaveAttribute("data-status", "waiting", { timeout: 60_000 });
   const panel = page.getByTestId("step-panel");
+  await page.locator('[data-testid="timeline-bar"][data-step-key="gate"]').last().click();
   await expect(panel).toHaveAttribute("data-step-key", "gate");
   const approval = page.getByTestId("approval-panel");
   await expect(approval.getByTestId("review-diff")).toBeVisible();
@@ -76,7 +77,7 @@ test("comment on a line, request changes, see round 2, approve, merge into main"
   await expect(panel).toHaveAttribute("data-step-key", "plan");
   await expect(panel.getByTestId("review-round")).toContainText("Review round 1");
   await expect(panel.getByTestId("review-round-comment")).toContainText("Name the file you will change.");
-  await expect(panel.getByTestId("step-prompt")).toContainText("Review round 1", { useInnerText: true });
+  await expect(panel.getByTestId("step-prompt")).toContainText("Review round 1");
   await page.screenshot({ path: path.join(SHOTS, "2-round-two-on-the-timeline.png"), fullPage: true });
 
   // Approve; the run finishes.
@@ -86,8 +87,8 @@ test("comment on a line, request changes, see round 2, approve, merge into main"
   await expect(status).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
 
   // The user commits to main meanwhile: the merge is a real merge commit.
-  fs.writeFileSync(path.join(repo, "NOTES.md"), "the user's own work\n");
-  git(repo, "add", "NOTES.md");
+  fs.writeFileSync(path.join(repo, `NOTES-${runId}.md`), "the user's own work\n");
+  git(repo, "add", `NOTES-${runId}.md`);
   git(repo, "commit", "-q", "-m", "user: notes");
   await page.reload();
   const card = page.getByTestId("result-card");

@@ -128,6 +128,8 @@ export function toRunDetail(raw: unknown): RunDetail {
     steps,
     attempts,
     document: top.document ?? run.document ?? version.document ?? null,
+    snapshotCursor: num(top.eventCursor ?? run.eventCursor),
+    eventCursor: num(top.eventCursor ?? run.eventCursor),
   };
 }
 
@@ -147,5 +149,8 @@ export function toRunSummary(raw: unknown): RunSummary {
     stepsSucceeded: num(r.stepsSucceeded ?? counts.succeeded),
     stepsFailed: num(r.stepsFailed ?? counts.failed),
     usage: usage(r.usage),
+    inputs: obj(r.inputs),
+    parentRunId: str(r.parentRunId),
+    stepReruns: num(r.stepReruns),
   };
 }

@@ -90,6 +90,13 @@ export interface RunDetail {
   attempts: AttemptDto[];
   /** The flow version's document (for the read-only graph), when the API includes it. */
   document: unknown;
+  /** The last event the server's snapshot reflects (the Run API's `eventCursor`). */
+  snapshotCursor: number;
+  /**
+   * The last event folded into this detail: the snapshot's cursor, then each event applied
+   * on top. Events at or below it are already in the detail and are never applied again.
+   */
+  eventCursor: number;
 }
 
 export interface RunSummary {
@@ -105,6 +112,11 @@ export interface RunSummary {
   stepsSucceeded: number;
   stepsFailed: number;
   usage: UsageDto;
+  inputs: Record<string, unknown>;
+  /** The run this one re-ran as a whole. */
+  parentRunId: string | null;
+  /** How many times a person re-ran one of its steps. */
+  stepReruns: number;
 }
 
 export type ToolCallStatus = "pending" | "in_progress" | "completed" | "failed";
@@ -141,6 +153,8 @@ export interface AttemptLive {
   diff: string | null;
   diffStats: DiffStatsDto | null;
   usage: UsageDto | null;
+  /** What the attempt is doing now (a "step-phase" event): preparing, agent, committing, diffing… */
+  phase: string | null;
 }
 
 export interface LiveRun {
@@ -148,6 +162,11 @@ export interface LiveRun {
   lastEventId: number;
   /** Keyed by `${stepId}:${attempt}`. */
   attempts: Record<string, AttemptLive>;
+  /**
+   * Events that change the run detail, received since the last snapshot of it: a snapshot
+   * fetched while they arrive is brought up to date by folding those above its cursor.
+   */
+  pending: RunEvent[];
 }
 
 /** One SSE message as the client receives it: `id`, `event` and the parsed `data`. */

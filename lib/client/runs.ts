@@ -37,6 +37,8 @@ export interface RunFilters {
   status?: string;
   /** Keyset cursor of the page (from the previous page's nextCursor); absent = newest. */
   cursor?: string;
+  /** Search: words matched against the run's id, flow name and inputs. */
+  q?: string;
   pageSize: number;
 }
 
@@ -50,6 +52,7 @@ export async function listRuns(filters: RunFilters): Promise<RunPage> {
   if (filters.flowId) params.set("flow", filters.flowId);
   if (filters.status) params.set("status", filters.status);
   if (filters.cursor) params.set("cursor", filters.cursor);
+  if (filters.q) params.set("q", filters.q);
   params.set("limit", String(filters.pageSize));
   const body = await request<{ runs?: unknown[]; nextCursor?: string | null }>(`/api/runs?${params}`);
   return { runs: (body.runs ?? []).map(toRunSummary), nextCursor: typeof body.nextCursor === "string" ? body.nextCursor : null };

@@ -124,6 +124,9 @@ export const runs = pgTable(
     // (completions, people's actions, rescues): a process that wrote version N and then
     // finds N+1 after taking the lock knows nobody else changed the run in between.
     version: bigint("version", { mode: "number" }).notNull().default(0),
+    // How many times a person re-ran a step of this run (POST …/steps/:id/rerun): the
+    // history marks a run that succeeded only after one.
+    stepReruns: integer("step_reruns").notNull().default(0),
     createdAt: createdAt(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),

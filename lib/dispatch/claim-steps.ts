@@ -84,6 +84,11 @@ export async function claimSteps(db: Executor, input: ClaimStepsInput): Promise<
             error = null,
             winner = null,
             usage = '{}'::jsonb,
+            -- The previous attempt's results are history (step_attempts): a reload of a
+            -- retrying step must not show them as this attempt's (its completion sets them).
+            diff = null,
+            diff_stats = null,
+            result_commit = null,
             updated_at = now()
         from candidates c
         where s.id = c.id

@@ -279,7 +279,7 @@ export function completionCtes(recordset: string | SQLWrapper, gate?: { cte: SQL
           insert into step_events (run_id, step_id, attempt, type, data)
           select ended.run_id, ended.id, ended.attempt, e.type,
                  coalesce(e.data, jsonb_strip_nulls(jsonb_build_object(
-                   'state', ended.state, 'attempt', ended.attempt, 'error', ended.error)))
+                   'state', ended.state, 'attempt', ended.attempt, 'error', ended.error, 'winner', ended.winner)))
           from ended cross join lateral (
             select x.value->>'type' as type, x.value->'data' as data, x.position
             from jsonb_array_elements(ended.last_events) with ordinality as x(value, position)

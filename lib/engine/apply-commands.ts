@@ -131,7 +131,7 @@ export async function applyCommands(tx: Executor, runId: string, state: RunState
           -- Only from the state the reducer saw: a ready step a worker claimed meanwhile is
           -- left alone here (and asked to stop below when it was being canceled).
           where s.id = v.id and s.run_id = ${runId} and s.state = v."from"
-          returning s.*, v."from" as from_state
+          returning s.*, v."from" as from_state, v.reset as was_reset
         ),
         archived as (
           insert into step_attempts (step_id, attempt, run_id, state, prompt, output, output_truncated,
@@ -150,7 +150,9 @@ export async function applyCommands(tx: Executor, runId: string, state: RunState
           insert into step_events (run_id, step_id, attempt, type, data)
           select run_id, step_id, attempt, type, data from (
             select run_id, id as step_id, attempt, 'step-state' as type, 0 as position,
-                   jsonb_strip_nulls(jsonb_build_object('state', state, 'from', from_state, 'error', error, 'winner', winner)) as data
+                   -- reset: the attempt's results were cleared (a re-run and its descendants).
+                   jsonb_strip_nulls(jsonb_build_object('state', state, 'from', from_state, 'error', error, 'winner', winner,
+                     'reset', case when was_reset then true end)) as data
             from updated
             union all
             ${runStateEvent(runCommand)}

@@ -37,12 +37,24 @@ export type StepEventType =
   | "log-line"
   | "usage-report"
   | "diff-update"
-  | "run-state";
+  | "run-state"
+  /** What a running attempt is doing now: data `{ phase: StepPhase }`. */
+  | "step-phase";
+
+/**
+ * A running attempt's phase, announced as it enters it: preparing its worktree, the agent
+ * running, committing what it left, diffing the result, a check's command running. Steps
+ * spend real time outside the agent (a large worktree's commit and diff), and the page says
+ * which.
+ */
+export type StepPhase = "preparing" | "agent" | "committing" | "diffing" | "command";
 
 export interface StepEventInput {
   type: StepEventType;
   data: Record<string, unknown>;
 }
+
+export const phaseEvent = (phase: StepPhase): StepEventInput => ({ type: "step-phase", data: { phase } });
 
 export interface DiffStats {
   files: number;

@@ -4,7 +4,7 @@
  */
 import { asc, eq } from "drizzle-orm";
 import { sql } from "drizzle-orm";
-import { rows, type Executor } from "../db/client";
+import { rows, type Executor, type Orm } from "../db/client";
 import { runs, stepAttempts, steps, type RunStatus, type StepAttemptRow, type StepRow } from "../db/schema";
 import { HttpError, notFound } from "../http/errors";
 import type { ListRunsQuery } from "./schemas";
@@ -41,6 +41,12 @@ export interface RunDetail {
   updatedAt: Date;
   counts: StepCounts;
   steps: StepDetail[];
+  /**
+   * The highest id of the run's events visible to the read that produced this detail: every
+   * event up to it that had committed is reflected in the rows. A live client applies only
+   * events above it to this detail (see lib/client/run-events.ts).
+   */
+  eventCursor: number;
 }
 
 /** Plan order: dependencies first, ties by key (stable across reads). */
@@ -63,7 +69,19 @@ function planOrder<T extends { key: string; dependsOn: string[] }>(list: T[]): T
   return out;
 }
 
+/**
+ * The run as one consistent snapshot (a repeatable-read, read-only transaction): the cursor,
+ * the run row, its steps and attempts all agree, so a client folding the events above the
+ * cursor onto it never applies an event twice or misses one that committed between reads.
+ */
+export async function readRunSnapshotOrThrow(db: Orm, runId: string): Promise<RunDetail> {
+  return db.transaction((tx) => getRunOrThrow(tx, runId), { isolationLevel: "repeatable read", accessMode: "read only" });
+}
+
 export async function getRunOrThrow(db: Executor, runId: string): Promise<RunDetail> {
+  // First: an event committed after this read has its effect in the rows read below or not,
+  // but never counts as reflected.
+  const [cursor] = await rows<{ cursor: number | string }>(db, sql`select coalesce(max(id), 0) as cursor from step_events where run_id = ${runId}`);
   const [run] = await db.select().from(runs).where(eq(runs.id, runId));
   if (!run) throw notFound(`run "${runId}"`);
   const [flow] = await rows<{ name: string }>(db, sql`select name from flows where id = ${run.flowId}`);
@@ -105,6 +123,7 @@ export async function getRunOrThrow(db: Executor, runId: string): Promise<RunDet
       running: stepRows.filter((s) => s.state === "running").length,
     },
     steps: details,
+    eventCursor: Number(cursor?.cursor ?? 0),
   };
 }
 
@@ -117,10 +136,21 @@ export interface RunSummary {
   origin: string;
   error: string | null;
   usage: Record<string, number>;
+  inputs: Record<string, unknown>;
+  /** The run this one re-ran as a whole, if any. */
+  parentRunId: string | null;
+  /** How many times a person re-ran one of its steps. */
+  stepReruns: number;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
   counts: StepCounts;
+}
+
+/** `q` as ILIKE patterns, one per word (%, _ and \ matched literally); at most 8 words. */
+export function searchPatterns(q: string | undefined): string[] {
+  const words = (q ?? "").split(/\s+/).filter(Boolean).slice(0, 8);
+  return words.map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
 }
 
 const iso = (value: unknown): string | null => (value === null || value === undefined ? null : new Date(value as string).toISOString());
@@ -142,6 +172,7 @@ export async function listRuns(db: Executor, filter: Partial<ListRunsQuery> = {}
     db,
     sql`
       select r.id, r.flow_id, f.name as flow_name, r.flow_version, r.status, r.origin, r.error, r.usage,
+             r.inputs, r.parent_run_id, r.step_reruns,
              r.created_at, r.started_at, r.finished_at, c.total, c.succeeded, c.failed, c.running,
              to_char(r.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_key
       from runs r
@@ -155,6 +186,9 @@ export async function listRuns(db: Executor, filter: Partial<ListRunsQuery> = {}
       ) c on true
       where (${filter.flow ?? null}::text is null or r.flow_id = ${filter.flow ?? null})
         and (${filter.status ?? null}::text is null or r.status = ${filter.status ?? null})
+        and (select bool_and(r.id ilike p or coalesce(f.name, '') ilike p
+                             or exists (select 1 from jsonb_each_text(r.inputs) i where i.value ilike p))
+             from jsonb_array_elements_text(${JSON.stringify(searchPatterns(filter.q))}::jsonb) as w(p)) is not false
         and (${after?.createdAt ?? null}::timestamptz is null
              or (r.created_at, r.id) < (${after?.createdAt ?? null}::timestamptz, ${after?.id ?? ""}::text))
       order by r.created_at desc, r.id desc
@@ -174,6 +208,9 @@ export async function listRuns(db: Executor, filter: Partial<ListRunsQuery> = {}
       origin: r.origin as string,
       error: (r.error as string | null) ?? null,
       usage: parse(r.usage),
+      inputs: parse(r.inputs) as Record<string, unknown>,
+      parentRunId: (r.parent_run_id as string | null) ?? null,
+      stepReruns: Number(r.step_reruns ?? 0),
       createdAt: iso(r.created_at)!,
       startedAt: iso(r.started_at),
       finishedAt: iso(r.finished_at),

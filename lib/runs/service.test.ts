@@ -16,6 +16,7 @@ import {
   cancelRunOrThrow,
   getRunOrThrow,
   listRuns,
+  readRunSnapshotOrThrow,
   rerunRunOrThrow,
   rerunStepOrThrow,
   selectWinnerOrThrow,
@@ -72,6 +73,15 @@ describe.each<Driver>(["pglite", "postgres"])("run service on %s", (driver) => {
     await waitFor(async () => !fs.existsSync(path.join(h.dataDir, "scratch", run.id)), "scratch dirs removed");
     expect(run.usage.inputTokens).toBeGreaterThan(0);
     expect(step(run, "plan").attempts.map((a) => [a.attempt, a.state])).toEqual([[1, "succeeded"]]);
+    // The select step's completion event names its winner (a live page needs no refetch for it).
+    const [selected] = await rows<{ data: { state: string; winner?: string } }>(
+      h.db.orm,
+      sql`select data from step_events where step_id = ${select.id} and type = 'step-state' order by id desc limit 1`,
+    );
+    expect(selected.data).toMatchObject({ state: "succeeded", winner: select.winner });
+    // The snapshot names the last event it reflects.
+    const [last] = await rows<{ id: number | string }>(h.db.orm, sql`select max(id) as id from step_events where run_id = ${run.id}`);
+    expect((await readRunSnapshotOrThrow(h.db.orm, run.id)).eventCursor).toBe(Number(last.id));
     const events = await rows<{ type: string }>(h.db.orm, sql`select distinct type from step_events where run_id = ${run.id}`);
     expect(events.map((e) => e.type).sort()).toEqual(expect.arrayContaining(["run-state", "step-state", "text-chunk", "tool-call", "usage-report"]));
     const listed = await listRuns(h.db.orm, { flow: flowId });
@@ -108,8 +118,20 @@ describe.each<Driver>(["pglite", "postgres"])("run service on %s", (driver) => {
     expect(run.status).toBe("running");
     expect(step(run, "b").state).toBe("ready");
     expect(step(run, "c").state).toBe("pending");
+    // The reset is announced as one: a live page clears the old results without a refetch.
+    const resets = await rows<{ key: string; data: Record<string, unknown> }>(
+      h.db.orm,
+      sql`select s.key, e.data from step_events e join steps s on s.id = e.step_id
+          where e.run_id = ${id} and e.type = 'step-state' and e.data ? 'reset' order by s.key`,
+    );
+    expect(resets.map((r) => [r.key, r.data.state, r.data.reset])).toEqual([
+      ["b", "ready", true],
+      ["c", "pending", true],
+    ]);
     run = await h.drain(id);
     expect(run.status).toBe("succeeded");
+    // The history marks it as succeeded after a person's re-run.
+    expect((await listRuns(h.db.orm, { flow: flowId })).runs[0]).toMatchObject({ id, stepReruns: 1, status: "succeeded" });
     expect(step(run, "a").attempt).toBe(1);
     expect(step(run, "b").attempts.map((a) => [a.attempt, a.state])).toEqual([
       [1, "failed"],
@@ -323,6 +345,17 @@ describe.each<Driver>(["pglite", "postgres"])("run service on %s", (driver) => {
     expect(third.nextCursor).toBeNull();
     expect((await listRuns(h.db.orm, { flow: flowId, status: "succeeded" })).runs).toEqual([]);
     expect((await codeOf(listRuns(h.db.orm, { cursor: "bm9wZQ" }))).code).toBe("validation_failed");
+    // Search: every word must appear in the id, the flow's name or an input's value.
+    const searched = await h.createFlow({ name: "paging search", inputs: [{ name: "task" }], nodes: [{ id: "a", kind: "check", config: { command: ["true"] } }], edges: [] });
+    const tagged = await startRunOrThrow(h.db, { flowId: searched, inputs: { task: "Fix the 100%_odd bug" }, origin: "api" });
+    const ids2 = async (q: string) => (await listRuns(h.db.orm, { q })).runs.map((r) => r.id).filter((id) => id === tagged.id || ids.includes(id));
+    expect(await ids2("100%_ODD")).toEqual([tagged.id]);
+    expect(await ids2("fix SEARCH")).toEqual([tagged.id]);
+    expect(await ids2("0%o")).toEqual([]);
+    expect(await ids2(ids[1])).toEqual([ids[1]]);
+    expect(await ids2("task")).toEqual([]);
+    expect((await listRuns(h.db.orm, { flow: searched, q: "Fix" })).runs[0]).toMatchObject({ inputs: { task: "Fix the 100%_odd bug" }, parentRunId: null, stepReruns: 0 });
+    await h.drain(tagged.id);
     await h.drain(ids[0]);
   });
 

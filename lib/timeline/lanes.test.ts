@@ -71,11 +71,14 @@ describe("buildTimeline", () => {
     const timeline = buildTimeline(steps, attempts, T0 + 5000, ["plan", "build", "summary"]);
     expect(timeline.lanes.map((l) => l.nodeId)).toEqual(["plan", "build", "summary"]);
     const build = timeline.lanes[1];
-    expect(build.subLanes.map((s) => [s.key, s.label, s.winner])).toEqual([
-      ["build#0", "#0 demo", true],
-      ["build#1", "#1 qwen", false],
-      ["build", "select", false],
+    expect(build.subLanes.map((s) => [s.key, s.label, s.winner, s.loser])).toEqual([
+      ["build#0", "#0 demo", true, false],
+      ["build#1", "#1 qwen", false, true],
+      ["build", "select", false, false],
     ]);
+    // Before the select has picked, nobody has lost.
+    const undecided = buildTimeline(steps.map((s) => (s.id === "sel" ? { ...s, winner: null } : s)), attempts, T0 + 5000);
+    expect(undecided.lanes[1].subLanes.map((s) => s.loser)).toEqual([false, false, false]);
     expect(build.subLanes[0].bars[0].winner).toBe(true);
     expect(timeline.lanes[2].subLanes[0].bars).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { StepDto } from "../client/run-types";
-import { nodeOverlays } from "./node-status";
+import { nodeOverlays, stepForNode } from "./node-status";
 
 const T0 = Date.parse("2026-01-01T00:00:00.000Z");
 const at = (ms: number) => new Date(T0 + ms).toISOString();
@@ -44,5 +44,23 @@ describe("nodeOverlays", () => {
       state: "succeeded",
       elapsedMs: 1200,
     });
+  });
+});
+
+describe("stepForNode", () => {
+  const arena = (winner: string | null, selectState: StepDto["state"] = "succeeded") => [
+    step({ id: "c0", key: "race#0", nodeId: "race", role: "contestant", state: "succeeded" }),
+    step({ id: "c1", key: "race#1", nodeId: "race", role: "contestant", state: "succeeded" }),
+    step({ id: "c2", key: "race#2", nodeId: "race", role: "contestant", state: "succeeded" }),
+    step({ id: "sel", key: "race", nodeId: "race", role: "select", state: selectState, winner }),
+  ];
+
+  it("opens an arena on its winner, not on contestant #0", () => {
+    expect(stepForNode(arena("race#2"), "race")?.key).toBe("race#2");
+  });
+
+  it("opens a waiting select (to pick), else the first contestant before anything won", () => {
+    expect(stepForNode(arena(null, "waiting"), "race")?.key).toBe("race");
+    expect(stepForNode(arena(null, "pending"), "race")?.key).toBe("race#0");
   });
 });
