@@ -8,7 +8,6 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import type { FlowDocument } from "@/lib/flow/document";
 import { flowKeys, getVersion } from "@/lib/client/flows";
 import { cancelRun, rerunRun, runKeys } from "@/lib/client/runs";
 import { emptyLiveRun } from "@/lib/client/run-events";
@@ -36,11 +35,6 @@ function defaultStep(steps: readonly StepDto[]): StepDto | undefined {
     if (found) return found;
   }
   return steps[0];
-}
-
-function isFlowDocument(value: unknown): value is FlowDocument {
-  const doc = value as FlowDocument | null;
-  return !!doc && Array.isArray(doc.nodes) && Array.isArray(doc.edges);
 }
 
 function RunHeader({ run, now }: { run: RunDetail; now: number }) {
@@ -122,10 +116,10 @@ export function RunPage({ runId }: { runId: string }) {
   const version = useQuery({
     queryKey: flowKeys.version(run?.flowId ?? "", run?.flowVersion ?? 0),
     queryFn: () => getVersion(run!.flowId, run!.flowVersion),
-    enabled: !!run && !isFlowDocument(run.document),
+    enabled: !!run,
     staleTime: Infinity,
   });
-  const doc = run && isFlowDocument(run.document) ? run.document : isFlowDocument(version.data?.document) ? version.data.document : null;
+  const doc = version.data?.document ?? null;
   const nodeOrder = useMemo(() => doc?.nodes.map((n) => n.id) ?? [], [doc]);
   const overlays = useMemo(() => nodeOverlays(run?.steps ?? [], now), [run?.steps, now]);
   // What each node runs with now (a re-run with changes stores its new spec on the step);

@@ -214,8 +214,8 @@ export function RunsPage() {
                 <td className="px-3 py-1.5 text-zinc-600">{new Date(run.startedAt ?? run.createdAt).toLocaleString()}</td>
                 <td className="px-3 py-1.5 tabular-nums text-zinc-600">{duration(run, now)}</td>
                 <td className="px-3 py-1.5 tabular-nums">
-                  <span className="text-emerald-700">{run.stepsSucceeded}</span> / <span className={run.stepsFailed ? "text-red-700" : "text-zinc-500"}>{run.stepsFailed}</span> /{" "}
-                  <span className="text-zinc-600">{run.stepsTotal}</span>
+                  <span className="text-emerald-700">{run.counts.succeeded}</span> / <span className={run.counts.failed ? "text-red-700" : "text-zinc-500"}>{run.counts.failed}</span> /{" "}
+                  <span className="text-zinc-600">{run.counts.total}</span>
                 </td>
                 <td className="px-3 py-1.5 tabular-nums text-zinc-600">{formatTokens(run.usage)}</td>
                 <td className="px-3 py-1.5 tabular-nums text-zinc-600">{formatCost(run.usage.costUsd)}</td>

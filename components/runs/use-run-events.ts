@@ -23,21 +23,9 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { applyLiveEvents, applyRunEvents, emptyLiveRun, parseRunEvent, prunePending, withPendingEvents } from "@/lib/client/run-events";
 import { getRun, runKeys } from "@/lib/client/runs";
+import { RUN_EVENT_TYPES } from "@/lib/contract/run";
 import { isRunOver, type LiveRun, type RunDetail, type RunEvent } from "@/lib/client/run-types";
 
-export const RUN_EVENT_TYPES = [
-  "step-state",
-  "text-chunk",
-  "thought-chunk",
-  "tool-call",
-  "tool-call-update",
-  "plan",
-  "log-line",
-  "usage-report",
-  "diff-update",
-  "run-state",
-  "step-phase",
-] as const;
 
 const REFETCH_AFTER_MS = 250;
 

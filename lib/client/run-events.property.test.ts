@@ -12,7 +12,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { applyLiveEvents, applyRunEvents, emptyLiveRun, prunePending, withPendingEvents } from "./run-events";
-import type { LiveRun, RunDetail, RunEvent, StepDto } from "./run-types";
+import { runFixture, stepFixture } from "../contract/testing";
+import { toRunView, type LiveRun, type RunDetail, type RunEvent, type StepDto } from "./run-types";
 import type { RunStatus, StepState } from "../db/schema";
 
 interface ServerStep {
@@ -114,59 +115,26 @@ function simulate(ops: readonly Op[]): { states: ServerState[]; events: RunEvent
 }
 
 function stepDto(s: ServerStep): StepDto {
-  return {
+  return stepFixture({
     id: s.id,
     key: s.id,
     nodeId: s.role === "node" ? "a" : "race",
-    kind: "agent",
     role: s.role,
     state: s.state,
     attempt: s.attempt,
     maxAttempts: 3,
-    dependsOn: [],
-    spec: {},
-    prompt: null,
-    output: null,
-    outputTruncated: false,
-    summary: null,
     error: s.error,
-    detail: {},
-    branch: null,
-    startCommit: null,
-    resultCommit: null,
-    diff: null,
-    diffStats: null,
     usage: s.usage,
     winner: s.winner,
-    cancelRequested: false,
-    startedAt: null,
-    finishedAt: null,
-  };
+  });
 }
 
 /** What the Run API returns when read after `cursor` events committed. */
 function snapshotAt(states: readonly ServerState[], cursor: number): RunDetail {
   const state = states[cursor];
-  return {
-    id: "r",
-    flowId: "f",
-    flowName: "F",
-    flowVersion: 1,
-    status: state.status,
-    inputs: {},
-    repo: null,
-    baseRef: null,
-    error: null,
-    usage: {},
-    createdAt: new Date(0).toISOString(),
-    startedAt: null,
-    finishedAt: null,
-    steps: state.steps.map(stepDto),
-    attempts: [],
-    document: null,
-    snapshotCursor: cursor,
-    eventCursor: cursor,
-  };
+  return toRunView(
+    runFixture(state.steps.map(stepDto), { id: "r", flowId: "f", flowName: "F", status: state.status, startedAt: null, eventCursor: cursor }),
+  );
 }
 
 const carried = (detail: RunDetail) => ({

@@ -11,62 +11,12 @@ import {
   prunePending,
   withPendingEvents,
 } from "./run-events";
-import type { RunDetail, RunEvent, StepDto } from "./run-types";
+import { runFixture, stepFixture } from "../contract/testing";
+import { toRunView, type RunDetail, type RunEvent, type StepDto } from "./run-types";
 
-function step(overrides: Partial<StepDto>): StepDto {
-  return {
-    id: "s1",
-    key: "plan",
-    nodeId: "plan",
-    kind: "agent",
-    role: "node",
-    state: "pending",
-    attempt: 0,
-    maxAttempts: 1,
-    dependsOn: [],
-    spec: {},
-    prompt: null,
-    output: null,
-    outputTruncated: false,
-    summary: null,
-    error: null,
-    detail: {},
-    branch: null,
-    startCommit: null,
-    resultCommit: null,
-    diff: null,
-    diffStats: null,
-    usage: {},
-    winner: null,
-    cancelRequested: false,
-    startedAt: null,
-    finishedAt: null,
-    ...overrides,
-  };
-}
+const step = (overrides: Partial<StepDto>): StepDto => stepFixture({ id: "s1", key: "plan", nodeId: "plan", ...overrides });
 
-function run(steps: StepDto[]): RunDetail {
-  return {
-    id: "r1",
-    flowId: "f1",
-    flowName: "Flow",
-    flowVersion: 1,
-    status: "running",
-    inputs: {},
-    repo: null,
-    baseRef: null,
-    error: null,
-    usage: {},
-    createdAt: "2026-01-01T00:00:00.000Z",
-    startedAt: "2026-01-01T00:00:00.000Z",
-    finishedAt: null,
-    steps,
-    attempts: [],
-    document: null,
-    snapshotCursor: 0,
-    eventCursor: 0,
-  };
-}
+const run = (steps: StepDto[]): RunDetail => toRunView(runFixture(steps));
 
 let nextId = 1;
 function event(type: string, data: Record<string, unknown>, overrides: Partial<RunEvent> = {}): RunEvent {

@@ -20,7 +20,7 @@
  *   the events received while it was being read.
  */
 import { z } from "zod";
-import { STEP_STATES, RUN_STATUSES } from "../db/schema";
+import { diffStatsSchema, RUN_STATUSES, runEventSchema, STEP_STATES, usageSchema as wireUsageSchema } from "../contract/run";
 import {
   liveKey,
   TERMINAL_RUN,
@@ -35,16 +35,7 @@ import {
   type UsageDto,
 } from "./run-types";
 
-const usageSchema = z
-  .object({
-    inputTokens: z.number().optional(),
-    outputTokens: z.number().optional(),
-    totalTokens: z.number().optional(),
-    costUsd: z.number().optional(),
-  })
-  .loose();
-
-const diffStatsSchema = z.object({ files: z.number(), additions: z.number(), deletions: z.number() });
+const usageSchema = wireUsageSchema.loose();
 
 const stepStateData = z
   .object({
@@ -317,15 +308,6 @@ export function applyRunEvents(run: RunDetail, events: readonly RunEvent[]): Run
   return events.reduce(applyRunEvent, run);
 }
 
-const runEventSchema = z.object({
-  id: z.number().int().positive(),
-  type: z.string(),
-  runId: z.string(),
-  stepId: z.string().nullable(),
-  attempt: z.number().int(),
-  data: z.record(z.string(), z.unknown()),
-  createdAt: z.string(),
-});
 
 /** Parses one SSE message's data; null when it is not a run event. */
 export function parseRunEvent(text: string): RunEvent | null {

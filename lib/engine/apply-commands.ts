@@ -22,6 +22,7 @@ import { rows, type Executor } from "../db/client";
 import { RUN_EVENTS_CHANNEL, STEP_READY_CHANNEL } from "./contract";
 import type { Command } from "./reducer";
 import type { RunState } from "./run-state";
+import { archiveAttemptsSql } from "./archive-attempts-sql";
 import { addUsage, sumUsage } from "./usage-sql";
 
 type StepCommand = Extract<Command, { type: "step-state" }>;
@@ -133,18 +134,13 @@ export async function applyCommands(tx: Executor, runId: string, state: RunState
           where s.id = v.id and s.run_id = ${runId} and s.state = v."from"
           returning s.*, v."from" as from_state, v.reset as was_reset
         ),
-        archived as (
-          insert into step_attempts (step_id, attempt, run_id, state, prompt, output, output_truncated,
-            error, detail, branch, start_commit, result_commit, diff, diff_stats, usage, started_at, finished_at)
-          select id, attempt, run_id, state, prompt, output, output_truncated, error, detail, branch,
-            start_commit, result_commit, diff, diff_stats, usage, started_at, finished_at
-          from updated
-          where from_state = 'waiting' and attempt > 0
-          on conflict (step_id, attempt) do update set state = excluded.state, output = excluded.output,
-            error = excluded.error, finished_at = excluded.finished_at
-          -- Only a first archive adds its usage to the run (xmax = 0: inserted, not updated).
-          returning step_id, attempt, case when xmax = 0 then usage end as usage
-        ),
+        archived as (${archiveAttemptsSql(sql`updated`, {}, {
+          where: sql`from_state = 'waiting' and attempt > 0`,
+          onConflict: sql`do update set state = excluded.state, output = excluded.output,
+            error = excluded.error, finished_at = excluded.finished_at`,
+          // Only a first archive adds its usage to the run (xmax = 0: inserted, not updated).
+          returning: sql`step_id, attempt, case when xmax = 0 then usage end as usage`,
+        })}),
         ${runUpdate(runId, runCommand, sql`archived`)},
         announced as (
           insert into step_events (run_id, step_id, attempt, type, data)

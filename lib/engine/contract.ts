@@ -17,6 +17,7 @@
 import type { Executor } from "../db/client";
 import type { AgentProfileRow, RunStatus, StepRow, StepState } from "../db/schema";
 import type { Usage } from "../agents/types";
+import type { RunEventType } from "../contract/run";
 import type { GitSharing } from "../git/repo-map";
 
 /**
@@ -26,20 +27,8 @@ import type { GitSharing } from "../git/repo-map";
  */
 export type ClaimedStep = StepRow & { prefetchedProfile?: AgentProfileRow | null };
 
-/** Event types appended to step_events (noun-verb). */
-export type StepEventType =
-  | "step-state"
-  | "text-chunk"
-  | "thought-chunk"
-  | "tool-call"
-  | "tool-call-update"
-  | "plan"
-  | "log-line"
-  | "usage-report"
-  | "diff-update"
-  | "run-state"
-  /** What a running attempt is doing now: data `{ phase: StepPhase }`. */
-  | "step-phase";
+/** Event types appended to step_events (noun-verb): the wire contract's list. */
+export type StepEventType = RunEventType;
 
 /**
  * A running attempt's phase, announced as it enters it: preparing its worktree, the agent

@@ -4,49 +4,83 @@
  */
 import { asc, eq } from "drizzle-orm";
 import { sql } from "drizzle-orm";
+import type { Attempt, DiffStats, RunDetail, RunSummary, Step, Usage } from "../contract/run";
 import { rows, type Executor, type Orm } from "../db/client";
-import { runs, stepAttempts, steps, type RunStatus, type StepAttemptRow, type StepRow } from "../db/schema";
+import { runs, stepAttempts, steps, type StepAttemptRow, type StepRow } from "../db/schema";
 import { HttpError, notFound } from "../http/errors";
 import type { ListRunsQuery } from "./schemas";
 
-export type StepDetail = Omit<StepRow, "leaseOwner" | "leaseExpiresAt" | "fence"> & {
-  attempts: Array<Omit<StepAttemptRow, "stepId" | "runId">>;
-};
+export type { RunDetail, RunSummary } from "../contract/run";
+export type StepDetail = Step;
 
-export interface StepCounts {
-  total: number;
-  succeeded: number;
-  failed: number;
-  running: number;
+const iso = (value: Date | string | null | undefined): string | null =>
+  value === null || value === undefined ? null : new Date(value).toISOString();
+const usageOf = (value: unknown) => (value ?? {}) as Usage;
+const diffStatsOf = (value: unknown) => (value ?? null) as DiffStats | null;
+const recordOf = (value: unknown) => (value ?? {}) as Record<string, unknown>;
+
+/** A step_attempts row on the wire (lib/contract/run.ts). */
+function toAttempt(row: StepAttemptRow): Attempt {
+  return {
+    stepId: row.stepId,
+    attempt: row.attempt,
+    state: row.state,
+    workerId: row.workerId,
+    prompt: row.prompt,
+    output: row.output,
+    outputTruncated: row.outputTruncated,
+    error: row.error,
+    detail: recordOf(row.detail),
+    branch: row.branch,
+    startCommit: row.startCommit,
+    resultCommit: row.resultCommit,
+    diff: row.diff,
+    diffStats: diffStatsOf(row.diffStats),
+    usage: usageOf(row.usage),
+    startedAt: iso(row.startedAt),
+    finishedAt: iso(row.finishedAt),
+  };
 }
 
-export interface RunDetail {
-  id: string;
-  flowId: string;
-  flowName: string | null;
-  flowVersion: number;
-  status: RunStatus;
-  inputs: Record<string, string>;
-  repo: string | null;
-  baseRef: string | null;
-  baseCommit: string | null;
-  keepWorktrees: boolean;
-  parentRunId: string | null;
-  origin: string;
-  error: string | null;
-  usage: Record<string, number>;
-  createdAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  updatedAt: Date;
-  counts: StepCounts;
-  steps: StepDetail[];
-  /**
-   * The highest id of the run's events visible to the read that produced this detail: every
-   * event up to it that had committed is reflected in the rows. A live client applies only
-   * events above it to this detail (see lib/client/run-events.ts).
-   */
-  eventCursor: number;
+/** A steps row on the wire: the lease (owner, expiry, fence) is the dispatcher's business. */
+function toStep(row: StepRow, attempts: Attempt[]): Step {
+  return {
+    id: row.id,
+    runId: row.runId,
+    nodeId: row.nodeId,
+    key: row.key,
+    kind: row.kind,
+    role: row.role as Step["role"],
+    state: row.state,
+    dependsOn: row.dependsOn,
+    spec: recordOf(row.spec),
+    attempt: row.attempt,
+    maxAttempts: row.maxAttempts,
+    timeoutMs: row.timeoutMs,
+    requiredTags: row.requiredTags,
+    leaseLosses: row.leaseLosses,
+    cancelRequested: row.cancelRequested,
+    prompt: row.prompt,
+    output: row.output,
+    outputTruncated: row.outputTruncated,
+    summary: row.summary,
+    error: row.error,
+    detail: recordOf(row.detail),
+    worktree: row.worktree,
+    branch: row.branch,
+    startCommit: row.startCommit,
+    resultCommit: row.resultCommit,
+    diff: row.diff,
+    diffStats: diffStatsOf(row.diffStats),
+    usage: usageOf(row.usage),
+    winner: row.winner,
+    readyAt: iso(row.readyAt),
+    startedAt: iso(row.startedAt),
+    finishedAt: iso(row.finishedAt),
+    createdAt: iso(row.createdAt)!,
+    updatedAt: iso(row.updatedAt)!,
+    attempts,
+  };
 }
 
 /** Plan order: dependencies first, ties by key (stable across reads). */
@@ -87,16 +121,13 @@ export async function getRunOrThrow(db: Executor, runId: string): Promise<RunDet
   const [flow] = await rows<{ name: string }>(db, sql`select name from flows where id = ${run.flowId}`);
   const stepRows = await db.select().from(steps).where(eq(steps.runId, runId));
   const attemptRows = await db.select().from(stepAttempts).where(eq(stepAttempts.runId, runId)).orderBy(asc(stepAttempts.attempt));
-  const attemptsByStep = new Map<string, StepDetail["attempts"]>();
-  for (const { stepId, runId: _run, ...attempt } of attemptRows) {
-    const list = attemptsByStep.get(stepId) ?? [];
-    list.push(attempt);
-    attemptsByStep.set(stepId, list);
+  const attemptsByStep = new Map<string, Attempt[]>();
+  for (const row of attemptRows) {
+    const list = attemptsByStep.get(row.stepId) ?? [];
+    list.push(toAttempt(row));
+    attemptsByStep.set(row.stepId, list);
   }
-  const details: StepDetail[] = planOrder(stepRows).map(({ leaseOwner: _o, leaseExpiresAt: _e, fence: _f, ...step }) => ({
-    ...step,
-    attempts: attemptsByStep.get(step.id) ?? [],
-  }));
+  const details = planOrder(stepRows).map((row) => toStep(row, attemptsByStep.get(row.id) ?? []));
   return {
     id: run.id,
     flowId: run.flowId,
@@ -111,11 +142,11 @@ export async function getRunOrThrow(db: Executor, runId: string): Promise<RunDet
     parentRunId: run.parentRunId,
     origin: run.origin,
     error: run.error,
-    usage: run.usage as Record<string, number>,
-    createdAt: run.createdAt,
-    startedAt: run.startedAt,
-    finishedAt: run.finishedAt,
-    updatedAt: run.updatedAt,
+    usage: usageOf(run.usage),
+    createdAt: iso(run.createdAt)!,
+    startedAt: iso(run.startedAt),
+    finishedAt: iso(run.finishedAt),
+    updatedAt: iso(run.updatedAt)!,
     counts: {
       total: stepRows.length,
       succeeded: stepRows.filter((s) => s.state === "succeeded").length,
@@ -127,33 +158,11 @@ export async function getRunOrThrow(db: Executor, runId: string): Promise<RunDet
   };
 }
 
-export interface RunSummary {
-  id: string;
-  flowId: string;
-  flowName: string | null;
-  flowVersion: number;
-  status: RunStatus;
-  origin: string;
-  error: string | null;
-  usage: Record<string, number>;
-  inputs: Record<string, unknown>;
-  /** The run this one re-ran as a whole, if any. */
-  parentRunId: string | null;
-  /** How many times a person re-ran one of its steps. */
-  stepReruns: number;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  counts: StepCounts;
-}
-
 /** `q` as ILIKE patterns, one per word (%, _ and \ matched literally); at most 8 words. */
 export function searchPatterns(q: string | undefined): string[] {
   const words = (q ?? "").split(/\s+/).filter(Boolean).slice(0, 8);
   return words.map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
 }
-
-const iso = (value: unknown): string | null => (value === null || value === undefined ? null : new Date(value as string).toISOString());
 
 function decodeCursorOrThrow(cursor: string): { createdAt: string; id: string } {
   const text = Buffer.from(cursor, "base64url").toString("utf8");
@@ -197,23 +206,23 @@ export async function listRuns(db: Executor, filter: Partial<ListRunsQuery> = {}
   );
   const page = raw.slice(0, limit);
   const last = page[page.length - 1];
-  const parse = (value: unknown) => (typeof value === "string" ? JSON.parse(value) : value) as Record<string, number>;
+  const parse = (value: unknown) => (typeof value === "string" ? JSON.parse(value) : value) as Usage;
   return {
     runs: page.map((r) => ({
       id: r.id as string,
       flowId: r.flow_id as string,
       flowName: (r.flow_name as string | null) ?? null,
       flowVersion: Number(r.flow_version),
-      status: r.status as RunStatus,
+      status: r.status as RunSummary["status"],
       origin: r.origin as string,
       error: (r.error as string | null) ?? null,
       usage: parse(r.usage),
       inputs: parse(r.inputs) as Record<string, unknown>,
       parentRunId: (r.parent_run_id as string | null) ?? null,
       stepReruns: Number(r.step_reruns ?? 0),
-      createdAt: iso(r.created_at)!,
-      startedAt: iso(r.started_at),
-      finishedAt: iso(r.finished_at),
+      createdAt: iso(r.created_at as string)!,
+      startedAt: iso(r.started_at as string | null),
+      finishedAt: iso(r.finished_at as string | null),
       counts: { total: Number(r.total), succeeded: Number(r.succeeded), failed: Number(r.failed), running: Number(r.running) },
     })),
     nextCursor:

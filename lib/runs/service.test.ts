@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runDetailSchema, runPageSchema } from "../contract/run";
 import { rows } from "../db/client";
 import { EXAMPLE_FLOW } from "../flow/example";
 import { LEASE_LOSS_LIMIT } from "../dispatch/rescue-expired";
@@ -72,6 +73,10 @@ describe.each<Driver>(["pglite", "postgres"])("run service on %s", (driver) => {
     expect(edit.data.locations[0]).toMatch(/^demo-[0-9a-f]{8}\.md$/);
     await waitFor(async () => !fs.existsSync(path.join(h.dataDir, "scratch", run.id)), "scratch dirs removed");
     expect(run.usage.inputTokens).toBeGreaterThan(0);
+    // The wire contract: the JSON the route sends is exactly what the browser's schema reads.
+    const wire = JSON.parse(JSON.stringify(run));
+    expect(runDetailSchema.parse(wire)).toEqual(wire);
+    expect(wire.steps.every((s: { attempts: Array<{ stepId: string }>; id: string }) => s.attempts.every((a) => a.stepId === s.id))).toBe(true);
     expect(step(run, "plan").attempts.map((a) => [a.attempt, a.state])).toEqual([[1, "succeeded"]]);
     // The select step's completion event names its winner (a live page needs no refetch for it).
     const [selected] = await rows<{ data: { state: string; winner?: string } }>(
@@ -85,6 +90,7 @@ describe.each<Driver>(["pglite", "postgres"])("run service on %s", (driver) => {
     const events = await rows<{ type: string }>(h.db.orm, sql`select distinct type from step_events where run_id = ${run.id}`);
     expect(events.map((e) => e.type).sort()).toEqual(expect.arrayContaining(["run-state", "step-state", "text-chunk", "tool-call", "usage-report"]));
     const listed = await listRuns(h.db.orm, { flow: flowId });
+    expect(runPageSchema.parse(JSON.parse(JSON.stringify(listed)))).toEqual(JSON.parse(JSON.stringify(listed)));
     expect(listed.runs[0]).toMatchObject({ id: run.id, flowName: EXAMPLE_FLOW.name, status: "succeeded", counts: { total: 5, failed: 0 } });
   });
 

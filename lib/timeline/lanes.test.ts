@@ -1,58 +1,15 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { AttemptDto, StepDto } from "../client/run-types";
+import { attemptFixture, stepFixture } from "../contract/testing";
 import { buildTimeline, formatDuration, timeScale } from "./lanes";
 
 const T0 = Date.parse("2026-01-01T00:00:00.000Z");
 const at = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();
 
-function step(overrides: Partial<StepDto> & Pick<StepDto, "id" | "key" | "nodeId">): StepDto {
-  return {
-    kind: "agent",
-    role: "node",
-    state: "pending",
-    attempt: 0,
-    maxAttempts: 1,
-    dependsOn: [],
-    spec: {},
-    prompt: null,
-    output: null,
-    outputTruncated: false,
-    summary: null,
-    error: null,
-    detail: {},
-    branch: null,
-    startCommit: null,
-    resultCommit: null,
-    diff: null,
-    diffStats: null,
-    usage: {},
-    winner: null,
-    cancelRequested: false,
-    startedAt: null,
-    finishedAt: null,
-    ...overrides,
-  };
-}
+const step = (overrides: Partial<StepDto> & Pick<StepDto, "id" | "key" | "nodeId">): StepDto => stepFixture(overrides);
 
-function attempt(overrides: Partial<AttemptDto> & Pick<AttemptDto, "stepId" | "attempt" | "state">): AttemptDto {
-  return {
-    prompt: null,
-    output: null,
-    outputTruncated: false,
-    error: null,
-    detail: {},
-    branch: null,
-    startCommit: null,
-    resultCommit: null,
-    diff: null,
-    diffStats: null,
-    usage: {},
-    startedAt: null,
-    finishedAt: null,
-    ...overrides,
-  };
-}
+const attempt = (overrides: Partial<AttemptDto> & Pick<AttemptDto, "stepId" | "attempt" | "state">): AttemptDto => attemptFixture(overrides);
 
 describe("buildTimeline", () => {
   const steps = [

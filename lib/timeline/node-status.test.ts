@@ -1,17 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { StepDto } from "../client/run-types";
+import { stepFixture } from "../contract/testing";
 import { nodeOverlays, stepForNode } from "./node-status";
 
 const T0 = Date.parse("2026-01-01T00:00:00.000Z");
 const at = (ms: number) => new Date(T0 + ms).toISOString();
 
-function step(o: Partial<StepDto> & Pick<StepDto, "id" | "key" | "nodeId" | "state">): StepDto {
-  return {
-    kind: "agent", role: "node", attempt: 1, maxAttempts: 1, dependsOn: [], spec: {}, prompt: null, output: null,
-    outputTruncated: false, summary: null, error: null, detail: {}, branch: null, startCommit: null, resultCommit: null,
-    diff: null, diffStats: null, usage: {}, winner: null, cancelRequested: false, startedAt: null, finishedAt: null, ...o,
-  };
-}
+const step = (o: Partial<StepDto> & Pick<StepDto, "id" | "key" | "nodeId" | "state">): StepDto => stepFixture({ attempt: 1, ...o });
 
 describe("nodeOverlays", () => {
   it("shows a plain node's state, attempt and elapsed time (live while running)", () => {

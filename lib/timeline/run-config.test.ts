@@ -1,15 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { StepDto } from "../client/run-types";
+import { stepFixture } from "../contract/testing";
 import type { FlowDocument } from "../flow/document";
 import { runConfigs } from "./run-config";
 
-function step(o: Partial<StepDto> & Pick<StepDto, "id" | "key" | "nodeId">): StepDto {
-  return {
-    kind: "agent", role: "node", state: "succeeded", attempt: 1, maxAttempts: 1, dependsOn: [], spec: {}, prompt: null, output: null,
-    outputTruncated: false, summary: null, error: null, detail: {}, branch: null, startCommit: null, resultCommit: null,
-    diff: null, diffStats: null, usage: {}, winner: null, cancelRequested: false, startedAt: null, finishedAt: null, ...o,
-  };
-}
+const step = (o: Partial<StepDto> & Pick<StepDto, "id" | "key" | "nodeId">): StepDto => stepFixture({ state: "succeeded", attempt: 1, ...o });
 
 const doc = {
   name: "f",
