@@ -40,12 +40,17 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  // The same launcher as `npm start` (scripts/serve.ts): builds only when the sources changed
+  // since the last build, serves the production build, and prints its ready line once every
+  // page has been warmed — so tests start against the server a user gets. No reuse of a
+  // running server: readiness is that line, which only a fresh launcher prints.
   webServer: {
-    command: `rm -rf "${dataDir}" && npx next build && npx next start --hostname 127.0.0.1 --port ${port}`,
-    url: `http://127.0.0.1:${port}/api/health`,
-    timeout: 240_000,
-    reuseExistingServer: !process.env.CI,
-    env: { BATON_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" },
+    command: `rm -rf "${dataDir}" && node node_modules/tsx/dist/cli.mjs scripts/serve.ts start`,
+    wait: { stdout: /Baton is ready: / },
+    timeout: 600_000,
+    reuseExistingServer: false,
+    env: { BATON_DATA_DIR: dataDir, BATON_HOST: "127.0.0.1", BATON_PORT: String(port) },
     stdout: "pipe",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
   },
 });

@@ -35,6 +35,9 @@ import { nodeTypes } from "@/components/flow/node-views";
 import { ConnectionFeedback, ConnectionLine } from "./connection-feedback";
 import { useEditor, useEditorStore } from "./editor-context";
 
+/** React Flow is MIT-licensed; hiding its attribution keeps the canvas corner free for the controls. */
+const proOptions = { hideAttribution: true };
+
 export const PALETTE_DRAG_TYPE = "application/x-baton-kind";
 
 /**
@@ -52,7 +55,7 @@ export const FIT_OPTIONS: FitAllOptions = { maxZoom: 1, padding: 0.15 };
  * Fits the view to every node of the editor's flow: React Flow holds only the nodes of the
  * render window, so its own fitView would fit those.
  */
-export function useFitFlow(store: EditorStore): (options?: Partial<FitAllOptions>) => void {
+export function useFitFlow(store: EditorStore): (options?: Partial<FitAllOptions>) => Promise<void> {
   const fit = useFitAll(() => store.getState().nodes, cardSizeOf);
   return useCallback((options?: Partial<FitAllOptions>) => fit({ ...FIT_OPTIONS, ...options }), [fit]);
 }
@@ -73,7 +76,7 @@ export function FlowCanvas() {
   const rendered = useRenderWindow(nodes, edges, cardSizeOf, large, pan.feed, overview);
   const flowEdges = useFlowEdges(edges);
   const fit = useFitFlow(store);
-  const fitNow = useCallback(() => fit(), [fit]);
+  const fitNow = useCallback(() => void fit(), [fit]);
   useFitOnMount(fitNow);
 
   // A press on the empty pane captures the pointer: the mouse moves of the pan that may follow
@@ -157,6 +160,7 @@ export function FlowCanvas() {
           deleteKeyCode={deleteKeys}
           minZoom={0.05}
           maxZoom={2}
+          proOptions={proOptions}
         >
           {overview ? null : <EdgeLayer<CanvasNode, CanvasEdge> nodes={nodes} edges={rendered.edges} size={cardSizeOf} onSelect={onEdgeSelect} />}
           <ViewportFeedContext.Provider value={pan.feed}>

@@ -50,16 +50,34 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
   // Why the next save happens, when it's more than edits ("restored v2", "imported"): the
   // version history shows it.
   const saveMessage = useRef<string | null>(null);
+  // Auto-layout is asynchronous (ELK loads on first use, then computes, then the view
+  // animates to fit): until it is over, nodes may still move. The editor says so on its root
+  // (aria-busy, data-layout="running") and counts finished layouts (data-layouts-done), so a
+  // person's tools and the e2e tests can wait for "laid out and still" instead of guessing.
+  const [layout, setLayout] = useState({ running: 0, done: 0 });
+  const trackLayout = useCallback(async (work: () => Promise<void>) => {
+    setLayout((l) => ({ ...l, running: l.running + 1 }));
+    try {
+      await work();
+    } finally {
+      setLayout((l) => ({ running: l.running - 1, done: l.done + 1 }));
+    }
+  }, []);
+  /** Positions applied: fit once they have been rendered, and resolve when the view is still. */
+  const fitAfterRender = useCallback(
+    () => new Promise<void>((resolve) => requestAnimationFrame(() => void fitView(fitOptions).then(resolve, resolve))),
+    [fitView],
+  );
 
   // A saved flow without positions (written by the API or imported) is laid out on load;
   // the positions are cosmetic, so the result is the clean baseline, not an unsaved change.
   useEffect(() => {
     if (!needsLayout(detail.document)) return;
-    void withLayout(detail.document).then((doc) => {
-      store.dispatch({ type: "load", doc, version: detail.version });
-      requestAnimationFrame(() => fitView(fitOptions));
+    void trackLayout(async () => {
+      store.dispatch({ type: "load", doc: await withLayout(detail.document), version: detail.version });
+      await fitAfterRender();
     });
-  }, [detail, store, fitView]);
+  }, [detail, store, trackLayout, fitAfterRender]);
 
   useEffect(() => {
     if (profiles) store.dispatch({ type: "set-profiles", profiles });
@@ -115,11 +133,12 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
     () => ({
       onUndo: () => store.dispatch({ type: "undo" }),
       onRedo: () => store.dispatch({ type: "redo" }),
-      onLayout: async () => {
-        const state = store.getState();
-        store.dispatch({ type: "apply-positions", positions: await layoutPositions(state.doc, state.measured) });
-        requestAnimationFrame(() => fitView(fitOptions));
-      },
+      onLayout: () =>
+        trackLayout(async () => {
+          const state = store.getState();
+          store.dispatch({ type: "apply-positions", positions: await layoutPositions(state.doc, state.measured) });
+          await fitAfterRender();
+        }),
       onImport: () => setDialog("import"),
       onExport: () => {
         const doc = store.getState().doc;
@@ -134,18 +153,25 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
         setDialog("run");
       },
     }),
-    [store, save, fitView],
+    [store, save, trackLayout, fitAfterRender],
   );
 
-  const replaceDocument = async (doc: FlowDocument, message: string) => {
-    saveMessage.current = message;
-    store.dispatch({ type: "replace-document", doc: await withLayout(doc) });
-    requestAnimationFrame(() => fitView(fitOptions));
-  };
+  const replaceDocument = (doc: FlowDocument, message: string) =>
+    trackLayout(async () => {
+      saveMessage.current = message;
+      store.dispatch({ type: "replace-document", doc: await withLayout(doc) });
+      await fitAfterRender();
+    });
 
   return (
     <EditorStoreProvider value={store}>
-      <div className="flex h-full flex-col" data-testid="flow-editor">
+      <div
+        className="flex h-full flex-col"
+        data-testid="flow-editor"
+        aria-busy={layout.running > 0}
+        data-layout={layout.running > 0 ? "running" : "idle"}
+        data-layouts-done={layout.done}
+      >
         <Toolbar flowId={flowId} actions={actions} saving={saving} />
         {conflict ? (
           <div className="flex items-center gap-3 border-b border-amber-300 bg-amber-50 px-3 py-1.5 text-[12px] text-amber-900" data-testid="save-conflict">

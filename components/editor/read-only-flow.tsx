@@ -14,6 +14,9 @@ import { EdgeLayer } from "@/components/flow/edge-layer";
 import { cardSizeOf } from "@/components/flow/node-card";
 import type { CanvasEdge, CanvasNode } from "@/lib/editor/types";
 
+/** React Flow is MIT-licensed; hiding its attribution keeps the canvas corner free for the controls. */
+const proOptions = { hideAttribution: true };
+
 const NO_EDGES: CanvasEdge[] = [];
 
 const fitViewOptions = { maxZoom: 1, padding: 0.12 };
@@ -39,6 +42,7 @@ export function ReadOnlyFlow({ doc, profiles }: { doc: FlowDocument; profiles?: 
         fitView
         fitViewOptions={fitViewOptions}
         minZoom={0.05}
+        proOptions={proOptions}
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#d4d4d8" />
         <EdgeLayer<CanvasNode, CanvasEdge> nodes={view.nodes} edges={view.edges} size={cardSizeOf} />

@@ -280,13 +280,14 @@ export interface FitAllOptions {
  * A fit of the view to every node of `getNodes()` (not only those React Flow holds), sized
  * by `cardSize` where not measured.
  */
-export function useFitAll<N extends Node>(getNodes: () => readonly N[], cardSize: (node: N) => NodeSize): (options: FitAllOptions) => void {
+/** The returned fit resolves once the viewport is where it fits (after its animation, if any). */
+export function useFitAll<N extends Node>(getNodes: () => readonly N[], cardSize: (node: N) => NodeSize): (options: FitAllOptions) => Promise<void> {
   const store = useStoreApi();
   const { setViewport } = useReactFlow();
   const latest = useRef({ getNodes, cardSize });
   latest.current = { getNodes, cardSize };
   return useCallback(
-    ({ padding, maxZoom, duration }: FitAllOptions) => {
+    async ({ padding, maxZoom, duration }: FitAllOptions): Promise<void> => {
       const s = store.getState();
       const nodes = latest.current.getNodes();
       if (!s.width || !s.height || nodes.length === 0) return;
@@ -297,7 +298,7 @@ export function useFitAll<N extends Node>(getNodes: () => readonly N[], cardSize
       }
       if (!bounds) return;
       const rect = { x: bounds.x0, y: bounds.y0, width: bounds.x1 - bounds.x0, height: bounds.y1 - bounds.y0 };
-      void setViewport(getViewportForBounds(rect, s.width, s.height, s.minZoom, Math.min(maxZoom, s.maxZoom), padding), { duration });
+      await setViewport(getViewportForBounds(rect, s.width, s.height, s.minZoom, Math.min(maxZoom, s.maxZoom), padding), { duration });
     },
     [store, setViewport],
   );

@@ -31,6 +31,7 @@ function barTitle(bar: TimelineBar): string {
   ];
   if (bar.additions !== null) lines.push(`+${bar.additions} −${bar.deletions ?? 0}`);
   if (bar.failure) lines.push(bar.failure);
+  if (bar.reviewRound !== null) lines.push(`Review round ${bar.reviewRound}: answered ${bar.reviewComments} comment${bar.reviewComments === 1 ? "" : "s"}`);
   if (bar.workerLost) lines.push("The worker running it died or stalled; the step was retried without spending a retry.");
   return lines.join("\n");
 }
@@ -85,6 +86,15 @@ export const RunTimeline = memo(function RunTimeline({ steps, attempts, now, nod
                   const notes = (
                     <>
                       {bar.attempt > 1 ? <span className="text-zinc-400">#{bar.attempt}</span> : null}
+                      {bar.reviewRound !== null ? (
+                        <span
+                          className="shrink-0 rounded bg-violet-100 px-1 text-[10px] font-medium text-violet-900"
+                          data-testid="timeline-review-round"
+                          title={`review round ${bar.reviewRound}: answered ${bar.reviewComments} comment${bar.reviewComments === 1 ? "" : "s"}`}
+                        >
+                          review {bar.reviewRound} · {bar.reviewComments} comment{bar.reviewComments === 1 ? "" : "s"}
+                        </span>
+                      ) : null}
                       {bar.additions !== null ? (
                         <span data-testid="timeline-diffstat">
                           <span className="text-emerald-700">+{bar.additions}</span> <span className="text-red-700">−{bar.deletions ?? 0}</span>

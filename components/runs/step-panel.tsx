@@ -7,7 +7,8 @@
 import { memo, type ReactNode } from "react";
 import { liveKey, type AttemptDto, type LiveRun, type RunDetail, type StepDto } from "@/lib/client/run-types";
 import { formatDuration } from "@/lib/timeline/lanes";
-import { DiffViewer } from "./diff-viewer";
+import { ReviewRoundNote } from "./review-diff";
+import { StepChanges } from "./step-review";
 import { Markdown } from "./markdown";
 import { formatCost, formatTokens, StateBadge } from "./status";
 import { StepActions } from "./step-actions";
@@ -106,6 +107,7 @@ export const StepPanel = memo(function StepPanel({ run, step, attempt, live, now
           </div>
         ) : null}
       </div>
+      <ReviewRoundNote detail={view.detail} />
       {attempt === step.attempt ? <StepActions run={run} step={step} live={live} /> : null}
       {view.error || stderr || exitCode !== null ? (
         <Section title="Error" testId="step-error">
@@ -145,7 +147,7 @@ export const StepPanel = memo(function StepPanel({ run, step, attempt, live, now
       ) : null}
       {view.diff ? (
         <Section title="Changes" testId="step-diff">
-          <DiffViewer diff={view.diff} live={running} />
+          <StepChanges run={run} step={step} diff={view.diff} current={attempt === step.attempt} running={running} />
         </Section>
       ) : null}
       {logs.length > 0 ? (

@@ -81,25 +81,16 @@ export class EditorPage {
     await expect(this.page.getByTestId("editor-version")).toHaveText(`v${version}`);
   }
 
+  /**
+   * Auto-layout, and wait until it is over: the editor counts finished layouts (ELK computed,
+   * positions applied, the fit animation ended) in data-layouts-done. Waiting for the viewport
+   * to look still is not enough — before ELK answers, nothing moves yet.
+   */
   async layout(): Promise<void> {
+    const editor = this.page.getByTestId("flow-editor");
+    const before = Number(await editor.getAttribute("data-layouts-done"));
     await this.page.getByTestId("auto-layout").click();
-    await this.waitForViewportToSettle();
-  }
-
-  /** Layout and fit-view animate the viewport; handles must be still before dragging between them. */
-  async waitForViewportToSettle(): Promise<void> {
-    const viewport = this.page.locator(".react-flow__viewport").first();
-    let last: string | null = null;
-    await expect
-      .poll(
-        async () => {
-          const style = await viewport.getAttribute("style");
-          const settled = style === last;
-          last = style;
-          return settled;
-        },
-        { intervals: [250] },
-      )
-      .toBe(true);
+    await expect(editor).toHaveAttribute("data-layouts-done", String(before + 1));
+    await expect(editor).toHaveAttribute("data-layout", "idle");
   }
 }

@@ -70,6 +70,10 @@ export interface AgentResult {
   output: string;
   stopReason: StopReason;
   usage: Usage;
+  /** The agent's session, for backends that have one a later task can continue (ACP). */
+  sessionId?: string;
+  /** True when the task continued `resume.sessionId` instead of starting a new session. */
+  sessionLoaded?: boolean;
 }
 
 export interface AgentTask {
@@ -86,6 +90,11 @@ export interface AgentTask {
   options: Record<string, unknown>;
   /** Identifies the attempt, e.g. for demo's failTimes: fail while attempt <= failTimes. */
   attempt: number;
+  /**
+   * Continue an earlier session instead of starting one (a review round): a backend that can
+   * load `sessionId` sends only `prompt` (the review); any other uses the full `prompt` above.
+   */
+  resume?: { sessionId: string; prompt: string };
   /** Called for every event, in order. May return a promise; backends need not await it. */
   onEvent(event: AgentEvent): void;
 }

@@ -112,6 +112,17 @@ describe("with a token", () => {
     }
   });
 
+  it("lets a waitpoint answer through on its path's token alone; only POST, only one segment, still same-origin", () => {
+    const path = "/api/waitpoints/wp_abc";
+    expect(decideRequest(facts("POST", path), withToken).action).toBe("allow");
+    expect(sessionCookieToCheck(facts("POST", path, { cookie: "baton_session=x" }), withToken)).toBeNull();
+    for (const [method, other] of [["GET", path], ["POST", "/api/waitpoints/"], ["POST", "/api/waitpoints/a/b"], ["POST", "/api/waitpoints"]]) {
+      expect(decideRequest(facts(method, other), withToken).action, `${method} ${other}`).not.toBe("allow");
+    }
+    expect(decideRequest(facts("POST", path, { origin: "http://evil.example" }), withToken)).toMatchObject({ status: 403 });
+    expect(decideRequest(facts("POST", path, { host: "evil.example" }), noToken)).toMatchObject({ status: 403 });
+  });
+
   it("serves other host names (the token is the guard) but still checks Origin", () => {
     const remote = { host: "baton.lan:3000", authorization: `Bearer ${TOKEN}` };
     expect(decideRequest(facts("GET", "/api/flows", remote), withToken).action).toBe("allow");

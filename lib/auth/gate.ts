@@ -17,6 +17,9 @@
  *    Whether a session cookie names a live session is a database fact: the proxy asks
  *    `sessionCookieToCheck` which cookie (if any) this rule will consult, looks it up
  *    (sessions.ts) and passes the answer in `facts.session`.
+ *    Waitpoints (`POST /api/waitpoints/<token>`) are the exception: the unguessable token in
+ *    the path is the credential (lib/review/waitpoint.ts), so a chat bot or CI can answer one
+ *    approval without holding BATON_TOKEN. Rules 1–3 still apply to them.
  */
 import { bearerTokenOf, cookieValueOf, secretsEqual, SESSION_COOKIE } from "./token";
 
@@ -25,6 +28,13 @@ export const MUTATING_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 export const PROXY_BODY_LIMIT = 10 * 1024 * 1024;
 /** Reachable without a token: the way in and the way out. */
 export const PUBLIC_PATHS = new Set(["/login", "/api/auth/login", "/api/auth/logout"]);
+/** Answered by their path's token alone (see rule 4). */
+export const WAITPOINT_PREFIX = "/api/waitpoints/";
+
+/** A waitpoint answer: POST to /api/waitpoints/<one segment>. */
+export function isWaitpointRequest(method: string, pathname: string): boolean {
+  return method === "POST" && pathname.startsWith(WAITPOINT_PREFIX) && /^[^/]+$/.test(pathname.slice(WAITPOINT_PREFIX.length));
+}
 
 export interface RequestFacts {
   method: string;
@@ -131,7 +141,7 @@ export function decideRequest(facts: RequestFacts, config: GateConfig): GateDeci
     }
   }
 
-  if (config.token === null || PUBLIC_PATHS.has(facts.pathname)) return { action: "allow" };
+  if (config.token === null || PUBLIC_PATHS.has(facts.pathname) || isWaitpointRequest(method, facts.pathname)) return { action: "allow" };
 
   const authorization = facts.headers.get("authorization");
   if (authorization !== null) {
@@ -156,6 +166,7 @@ export function decideRequest(facts: RequestFacts, config: GateConfig): GateDeci
  */
 export function sessionCookieToCheck(facts: RequestFacts, config: GateConfig): string | null {
   if (config.token === null || PUBLIC_PATHS.has(facts.pathname) || facts.headers.get("authorization") !== null) return null;
+  if (isWaitpointRequest(facts.method.toUpperCase(), facts.pathname)) return null;
   return cookieValueOf(facts.headers.get("cookie"), SESSION_COOKIE) || null;
 }
 

@@ -54,7 +54,8 @@ export async function rows<T>(executor: Pick<Orm, "execute">, query: SQL): Promi
 }
 
 export function dataDir(): string {
-  return path.resolve(process.env.BATON_DATA_DIR ?? ".baton");
+  // turbopackIgnore: a run-time path, not a file of the app; without it the build traces the whole project.
+  return path.resolve(/*turbopackIgnore: true*/ process.env.BATON_DATA_DIR ?? ".baton");
 }
 
 export interface OpenOptions {

@@ -16,7 +16,8 @@ import type { Db } from "./client";
 const MIGRATION_LOCK_KEY = 0x6261746f6e6d6967n;
 
 export function migrationsFolder(): string {
-  return path.resolve(process.env.BATON_MIGRATIONS_DIR ?? path.join(process.cwd(), "drizzle"));
+  // turbopackIgnore: read at run time from the working directory; without it the build traces the whole project.
+  return path.resolve(/*turbopackIgnore: true*/ process.env.BATON_MIGRATIONS_DIR ?? path.join(process.cwd(), "drizzle"));
 }
 
 export async function migrateOrThrow(db: Db): Promise<void> {

@@ -33,6 +33,7 @@ export async function startWorkerHost(db: Db, engine: Engine, mode: WorkerMode, 
     listen: config.listen,
     leaseMs: config.leaseMs,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
+    ...(config.sweepIntervalMs ? { sweepIntervalMs: config.sweepIntervalMs } : {}),
     ...(config.git ? { git: config.git } : {}),
   });
   const rescuer = new Rescuer({ db, engine, intervalMs: config.rescuerIntervalMs });

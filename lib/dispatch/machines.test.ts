@@ -14,12 +14,19 @@ import { createFlowOrThrow } from "../flows/service";
 import { commitFiles, createRepo, git, makeTempDir } from "../git/test-repos";
 import { insertProfile } from "../profiles/repository";
 import { getRunOrThrow, rerunStepOrThrow, startRunOrThrow } from "../runs/service";
+import { computeRunResultOrThrow } from "../results/run-result";
 import { seedOrThrow } from "../seed";
 import { openTestPostgres } from "../testing/postgres";
 import { runStatus, waitFor } from "./testing/fixtures";
 import { spawnWorker, type WorkerProcess } from "./testing/spawn-worker";
 
-const FAST_LEASE = { BATON_WORKER_LEASE_MS: "1500", BATON_WORKER_HEARTBEAT_MS: "300", BATON_RESCUER_INTERVAL_MS: "300", BATON_WORKER_POLL_MS: "300" };
+const FAST_LEASE = {
+  BATON_WORKER_LEASE_MS: "1500",
+  BATON_WORKER_HEARTBEAT_MS: "300",
+  BATON_RESCUER_INTERVAL_MS: "300",
+  BATON_WORKER_POLL_MS: "300",
+  BATON_WORKER_SWEEP_MS: "500",
+};
 
 let db: Db & { url: string };
 let dir: string;
@@ -27,7 +34,7 @@ let origin: string;
 let server: string;
 const clones: Record<"A" | "B", string> = { A: "", B: "" };
 const workers: Record<"A" | "B", WorkerProcess | null> = { A: null, B: null };
-const savedEnv = { map: process.env.BATON_REPO_MAP, tags: process.env.BATON_REQUIRE_PROFILE_TAGS };
+const savedEnv = { map: process.env.BATON_REPO_MAP, tags: process.env.BATON_REQUIRE_PROFILE_TAGS, remote: process.env.BATON_LINEAGE_REMOTE };
 
 const agent = (id: string, profile: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -138,6 +145,7 @@ beforeAll(async () => {
   // This process starts the runs, as the web server would: its own clone, named "app".
   process.env.BATON_REPO_MAP = `app=${server}`;
   process.env.BATON_REQUIRE_PROFILE_TAGS = "1";
+  process.env.BATON_LINEAGE_REMOTE = "origin";
   // B has one slot, so in the crash scenario a step both workers may run goes to A.
   await Promise.all([startWorker("A", "profile:demo-a,profile:demo-c"), startWorker("B", "profile:demo-b,profile:demo-c", { BATON_WORKER_CONCURRENCY: "1" })]);
 });
@@ -148,6 +156,8 @@ afterAll(async () => {
   process.env.BATON_REQUIRE_PROFILE_TAGS = savedEnv.tags;
   if (savedEnv.map === undefined) delete process.env.BATON_REPO_MAP;
   if (savedEnv.tags === undefined) delete process.env.BATON_REQUIRE_PROFILE_TAGS;
+  if (savedEnv.remote === undefined) delete process.env.BATON_LINEAGE_REMOTE;
+  else process.env.BATON_LINEAGE_REMOTE = savedEnv.remote;
   await db?.close();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -186,6 +196,16 @@ describe("two machines sharing lineage through a bare origin", { timeout: 120_00
       ["arena.0-1", "arena.1-1", "base", "final-1", "fold-1", "left-1", "plan-1"],
     );
     expect(await git(origin, "rev-parse", `refs/baton/${runId}/final-1`)).toBe(by.final.result_commit);
+    // Each machine removes its own worktrees of the ended run, whichever worker ended it.
+    await waitFor(
+      async () => (["A", "B"] as const).every((name) => !fs.existsSync(path.join(dir, `data-${name}`, "worktrees", runId))),
+      30_000,
+      "both workers' worktrees of the run removed",
+    );
+    // The process that started the run ran no step: its clone fetches what the run's result needs.
+    expect(await git(server, "cat-file", "-t", by.final.result_commit!).catch(() => "missing")).toBe("missing");
+    const { result } = await computeRunResultOrThrow(db.orm, runId);
+    expect(result).toMatchObject({ state: "ready", repo: server, commit: by.final.result_commit });
   });
 
   it("a failed agent fold re-run on the other worker restores its recorded start commit (a merge made on the first)", async () => {

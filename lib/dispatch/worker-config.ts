@@ -9,6 +9,7 @@
  * BATON_WORKER_HEARTBEAT_MS   heartbeat / cancel-check interval (default 1000)
  * BATON_WORKER_GRACE_MS       graceful-shutdown grace period (default 10000)
  * BATON_RESCUER_INTERVAL_MS   rescuer sweep interval (default 5000)
+ * BATON_WORKER_SWEEP_MS       how often to remove worktrees of runs other workers ended (default 60000)
  * BATON_REPO_MAP, BATON_LINEAGE_REMOTE, BATON_GIT_REMOTE_TIMEOUT_MS, BATON_GIT_REMOTE_ATTEMPTS:
  *                             this worker's clones and where lineage is shared
  *                             (lib/git/repo-map.ts); each named repository adds the tag
@@ -36,6 +37,7 @@ const schema = z.object({
   BATON_WORKER_HEARTBEAT_MS: ms(1_000, 10),
   BATON_WORKER_GRACE_MS: ms(10_000, 0),
   BATON_RESCUER_INTERVAL_MS: ms(5_000, 10),
+  BATON_WORKER_SWEEP_MS: ms(60_000, 100),
 });
 
 export interface WorkerConfig {
@@ -47,6 +49,8 @@ export interface WorkerConfig {
   heartbeatIntervalMs: number;
   graceMs: number;
   rescuerIntervalMs: number;
+  /** Absent: the Worker default (60000). */
+  sweepIntervalMs?: number;
   /** Absent: no repository map, no lineage remote. */
   git?: GitSharing;
 }
@@ -71,6 +75,7 @@ export function workerConfigFromEnvOrThrow(env: Record<string, string | undefine
     heartbeatIntervalMs: e.BATON_WORKER_HEARTBEAT_MS,
     graceMs: e.BATON_WORKER_GRACE_MS,
     rescuerIntervalMs: e.BATON_RESCUER_INTERVAL_MS,
+    sweepIntervalMs: e.BATON_WORKER_SWEEP_MS,
     git,
   };
 }

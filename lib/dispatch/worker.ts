@@ -64,6 +64,8 @@ export interface WorkerOptions {
   /** Text chunks are merged and appended at most this long after emission. */
   coalesceMs?: number;
   dataDir?: string;
+  /** Loop mode: how often to remove files of runs others ended (Engine.sweepFinished; default 60000). */
+  sweepIntervalMs?: number;
   /** Repository map and lineage remote handed to every step (lib/git/repo-map.ts). */
   git?: GitSharing;
   log?: (message: string, error?: unknown) => void;
@@ -92,6 +94,7 @@ export class Worker {
   private readonly coalesceMs: number;
   private readonly dataDir: string;
   private readonly git: GitSharing | undefined;
+  private readonly sweepIntervalMs: number;
   private readonly log: (message: string, error?: unknown) => void;
   private readonly running = new Map<string, Running>();
   /** Entries of `running` still executing (the rest are having their outcome written). */
@@ -129,6 +132,7 @@ export class Worker {
     this.coalesceMs = options.coalesceMs ?? 50;
     this.dataDir = options.dataDir ?? defaultDataDir();
     this.git = options.git;
+    this.sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
     this.completions = new CompletionBatcher((inputs) => this.completeBatch(inputs));
     this.log =
       options.log ?? ((message, error) => console.error(`[baton worker ${this.info.id}] ${message}${error ? `: ${briefError(error)}` : ""}`));
@@ -173,6 +177,8 @@ export class Worker {
     }
     this.every(this.pollIntervalMs, () => this.wake());
     this.every(this.heartbeatIntervalMs, () => void this.beat());
+    const { sweepFinished } = this.engine;
+    if (sweepFinished) this.every(this.sweepIntervalMs, () => sweepFinished(this.db.orm, this.dataDir));
     this.wake();
   }
 

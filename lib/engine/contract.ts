@@ -148,6 +148,12 @@ export interface Engine {
    * removing its worktrees. Must not throw; nothing waits for it.
    */
   onRunEnded?(db: Executor, dataDir: string, runId: string): void;
+  /**
+   * Called by a looping worker every `sweepIntervalMs`: removes this data dir's files of runs
+   * that ended without this worker ending them (another worker, maybe on another machine,
+   * completed their last step). Must not throw; nothing waits for it.
+   */
+  sweepFinished?(db: Executor, dataDir: string): void;
 }
 
 export interface AdvanceRunsOptions {

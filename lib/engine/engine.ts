@@ -19,5 +19,9 @@ function onRunEnded(db: Executor, dataDir: string, runId: string): void {
     .then(() => sweepFinishedRuns(db, dataDir));
 }
 
-export const engine: Engine = { executeStep, advanceRun, advanceRuns, predictAdvance, onRunEnded };
+function sweepFinished(db: Executor, dataDir: string): void {
+  void sweepFinishedRuns(db, dataDir, true);
+}
+
+export const engine: Engine = { executeStep, advanceRun, advanceRuns, predictAdvance, onRunEnded, sweepFinished };
 export { advanceRun, advanceRuns, executeStep, predictAdvance };

@@ -28,6 +28,8 @@ import { prepareWorkspace, scratchDir } from "./workspace";
 import { loadRunLineage, worktreeFailure } from "./code-workspace";
 import { checkLocationOrThrow, concatCommit, executeAgentInWorktree, type CheckLocation } from "./execute-code";
 import { findProfile } from "../profiles/repository";
+import { promptWithReview, renderReview } from "../review/render-review";
+import { newWaitpointToken } from "../review/waitpoint";
 import type { AgentProfileRow } from "../db/schema";
 
 export async function executeStep(context: StepContext): Promise<StepOutcome> {
@@ -57,7 +59,7 @@ export async function executeStep(context: StepContext): Promise<StepOutcome> {
     case "check":
       return executeCheck(context, spec);
     case "approval":
-      return { state: "waiting", detail: { message: spec.message ?? "Approve to continue." } };
+      return { state: "waiting", detail: { message: spec.message ?? "Approve to continue.", waitpoint: newWaitpointToken() } };
   }
 }
 
@@ -89,7 +91,11 @@ async function executeAgent(
     needs.inputs ? loadRunInfo(context.db, context.step.runId) : NO_RUN_INPUTS,
     loadNodeSteps(context.db, context.step.runId, [...needs.steps, ...needs.contestants]),
   ]);
-  const prompt = renderPrompt(template, renderContextOf(run, upstream));
+  const rendered = renderPrompt(template, renderContextOf(run, upstream));
+  // A review round: the task again with the comments, or (an agent that continues its
+  // session) the comments alone; either way the attempt's detail keeps the round.
+  const review = spec.review;
+  const prompt = review ? promptWithReview(rendered, review) : rendered;
   recordPrompt(context, prompt);
   const agentRun = {
     profile: spec.profile!,
@@ -97,10 +103,13 @@ async function executeAgent(
     prompt,
     options: spec.options ?? {},
     ...(profile ? { profileRow: profile } : {}),
+    ...(review?.sessionId ? { resume: { sessionId: review.sessionId, prompt: renderReview(review) } } : {}),
   };
+  const withRound = (outcome: StepOutcome): StepOutcome =>
+    review && outcome.state !== "waiting" ? { ...outcome, detail: { ...outcome.detail, review } } as StepOutcome : outcome;
   if (spec.workspace === "code") {
     const lineage = await loadRunLineage(context.db, context.step.runId, context.git);
-    if (lineage) return executeAgentInWorktree(context, spec, lineage, agentRun);
+    if (lineage) return withRound(await executeAgentInWorktree(context, spec, lineage, agentRun));
   }
   const cwd = await prepareWorkspace({
     dataDir: context.dataDir,
@@ -109,7 +118,7 @@ async function executeAgent(
     attempt: context.step.attempt,
     mode: spec.workspace,
   });
-  return runAgent(context, { ...agentRun, cwd });
+  return withRound(await runAgent(context, { ...agentRun, cwd }));
 }
 
 async function executeConcat(context: StepContext, spec: StepSpec): Promise<StepOutcome> {

@@ -124,6 +124,23 @@ describe("reducer", () => {
     expect(s.status).toBe("running");
   });
 
+  it("reject fails a waiting approval with the reason, skips what follows, fails the run; request changes re-runs upstream and the approval waits again", () => {
+    const gated = flow([agent("a"), { id: "ok", kind: "approval", config: {} }, agent("b")], [["a", "ok"], ["ok", "b"]]);
+    let s = apply(start(gated), ...run("a"), ...run("ok", "waiting"));
+    expect(reduce(s, { type: "reject", key: "a", reason: "no" }).rejected).toMatch(/not an approval/);
+    const rejected = reduce(s, { type: "reject", key: "ok", reason: "too risky" });
+    expect(states(rejected.state)).toEqual({ a: "succeeded", ok: "failed", b: "skipped" });
+    expect(rejected.state.status).toBe("failed");
+    expect(rejected.commands).toContainEqual(expect.objectContaining({ key: "ok", to: "failed", error: "rejected: too risky", retryable: false }));
+    expect(rejected.commands).toContainEqual(expect.objectContaining({ type: "run-state", to: "failed", error: 'step "ok" failed: rejected: too risky' }));
+    expect(reduce(rejected.state, { type: "reject", key: "ok", reason: "again" }).rejected).toMatch(/only a waiting approval/);
+    // Request changes is a re-run of the upstream step: the waiting approval goes back to pending.
+    s = apply(s, { type: "rerun-step", key: "a" });
+    expect(states(s)).toEqual({ a: "ready", ok: "pending", b: "pending" });
+    s = apply(s, ...run("a"), ...run("ok", "waiting"));
+    expect(s.status).toBe("waiting");
+  });
+
   it("cancel-run cancels what hasn't started, asks running steps to stop, finishes when they end", () => {
     let s = start(flow([agent("a"), agent("b"), agent("c")], [["a", "c"]]));
     s = apply(s, { type: "step-started", key: "a" });

@@ -10,7 +10,8 @@
  * - skip-on-failure: a pending step with a failed/skipped/canceled dependency is skipped,
  *   so a failure skips exactly its descendants and other branches keep running;
  * - retries: a retryable failure with attempts left goes back to ready;
- * - people: approve, select-winner, cancel-run, rerun-step;
+ * - people: approve, reject, select-winner, cancel-run, rerun-step (a review round is a
+ *   rerun-step of the reviewed code step);
  * - completion: running while anything can still run; waiting when only waiting steps
  *   block; otherwise failed / canceled / succeeded.
  *
@@ -41,6 +42,8 @@ export type RunEvent =
       error?: string;
     }
   | { type: "approve"; key: string }
+  /** A person says no: the approval fails with the reason, so the steps after it are skipped. */
+  | { type: "reject"; key: string; reason: string }
   | { type: "select-winner"; key: string; winner: string }
   | { type: "cancel-run" }
   | { type: "rerun-step"; key: string };
@@ -151,6 +154,11 @@ function applyEvent(draft: Draft, event: RunEvent): string | undefined {
       if (step.kind !== "approval") return `step "${step.key}" is not an approval step`;
       if (step.state !== "waiting") return `step "${step.key}" is ${step.state}; only a waiting approval can be approved`;
       draft.set(step, "succeeded", { error: null });
+      return undefined;
+    case "reject":
+      if (step.kind !== "approval") return `step "${step.key}" is not an approval step`;
+      if (step.state !== "waiting") return `step "${step.key}" is ${step.state}; only a waiting approval can be rejected`;
+      draft.set(step, "failed", { error: `rejected: ${event.reason}`, retryable: false });
       return undefined;
     case "select-winner": {
       if (step.role !== "select") return `step "${step.key}" is not an arena's select step`;

@@ -51,6 +51,8 @@ export interface AgentRun {
   cwd: string | null;
   /** The profile's row, when the caller already started reading it (saves a round trip). */
   profileRow?: Promise<AgentProfileRow | undefined>;
+  /** A review round: the session to continue and the review-only prompt for it (AgentTask.resume). */
+  resume?: { sessionId: string; prompt: string };
   /** Sees every agent event before it is emitted (live diffs watch tool calls). */
   observe?: (event: AgentEvent) => void;
 }
@@ -119,6 +121,7 @@ export async function runAgent(context: StepContext, run: AgentRun): Promise<Ste
       timeoutMs,
       options: { ...config, ...run.options },
       attempt: context.step.attempt,
+      ...(run.resume ? { resume: run.resume } : {}),
       onEvent(event) {
         if (event.type === "text-chunk") streamed += event.text;
         failedEdits.observe(event);
@@ -128,7 +131,8 @@ export async function runAgent(context: StepContext, run: AgentRun): Promise<Ste
     });
     const limited = limitOutput(result.output);
     const failed = failedEdits.list();
-    const detail = { stopReason: result.stopReason, profile: run.profile, backend: profile.backend, ...(failed.length ? { failedEdits: failed } : {}) };
+    const session = result.sessionId ? { sessionId: result.sessionId, sessionLoaded: result.sessionLoaded ?? false } : {};
+    const detail = { stopReason: result.stopReason, profile: run.profile, backend: profile.backend, ...session, ...(failed.length ? { failedEdits: failed } : {}) };
     if (result.stopReason === "cancelled" || context.signal.aborted) {
       return { state: "canceled", output: limited.output, usage: result.usage };
     }

@@ -39,6 +39,19 @@ export const stepSpecSchema = z.object({
   command: z.array(z.string()).optional(),
   /** approval: shown to the approver. */
   message: z.string().optional(),
+  /**
+   * A review round (lib/review): the comments on the reviewed attempt's diff, rendered into
+   * this attempt's prompt; the agent session to continue when the backend can load it.
+   */
+  review: z
+    .object({
+      round: z.number().int().min(1),
+      reviewedAttempt: z.number().int().min(1),
+      summary: z.string().optional(),
+      sessionId: z.string().optional(),
+      comments: z.array(z.object({ path: z.string(), line: z.number().int().optional(), body: z.string(), hunk: z.string().nullable() })),
+    })
+    .optional(),
   /** Direct upstream node ids in edge order (fold inputs, check working directory). */
   upstream: z.array(z.string()),
   retries: z.number().int().min(0),

@@ -36,7 +36,8 @@ export async function resolveRepoOrThrow(
     throw new GitError("repo_not_absolute", `repo: must be an absolute path, got "${repoPath}"`, "repo");
   }
   const real = await realPathOrThrow(repoPath);
-  const stat = await fs.stat(real);
+  // turbopackIgnore: a user's repository, not a file of the app; without it the build traces the whole project.
+  const stat = await fs.stat(/*turbopackIgnore: true*/ real);
   if (!stat.isDirectory()) {
     throw new GitError("repo_not_directory", `repo: ${repoPath} is not a directory`, "repo");
   }

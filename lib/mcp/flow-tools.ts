@@ -1,5 +1,5 @@
 /**
- * Flow tools: list_flows, run_flow, get_run, wait_for_run, rerun_step, cancel_run.
+ * Flow tools: list_flows, run_flow, get_run, wait_for_run, rerun_step, review_step, cancel_run.
  * Handlers stay thin: validate (zod, by the SDK), call the run service or a read query,
  * shape the answer.
  */
@@ -13,6 +13,8 @@ import { listFlows } from "../flows/repository";
 import { HttpError } from "../http/errors";
 import { cancelRunOrThrow, rerunStepOrThrow, startRunOrThrow } from "../runs/service";
 import { computeRunResultOrThrow } from "../results/run-result";
+import { reviewStepOrThrow } from "../review/review-actions";
+import { REVIEW_DECISIONS, reviewBodySchema, reviewCommentSchema } from "../review/schemas";
 import type { RunResult } from "../results/schemas";
 import { AGENT_FLOW_DESCRIPTION } from "./agents";
 import { runOutputShape } from "./output-schemas";
@@ -51,7 +53,7 @@ const runFlowShape = {
     .string()
     .max(4096)
     .optional()
-    .describe(`Absolute path of the git repository code steps work in, or "${EXAMPLE_REPO_ARG}" for Baton's bundled example repository (what the Example flow is made for)`),
+    .describe(`The git repository code steps work in: an absolute path, a repository name from BATON_REPO_MAP (workers on several machines), or "${EXAMPLE_REPO_ARG}" for Baton's bundled example repository (what the Example flow is made for)`),
   baseRef: z.string().max(256).optional().describe("Commit, branch or tag to start from; default HEAD"),
 };
 
@@ -72,6 +74,19 @@ const rerunShape = {
   stepId: id("stepId").describe("The step's id, or its key / node id as shown by get_run"),
   prompt: z.string().min(1).max(200_000).optional().describe("Replacement prompt for this attempt"),
   profile: z.string().regex(PROFILE_ID_PATTERN, "must be a profile id").optional().describe("Run this attempt with another agent profile"),
+};
+
+const reviewShape = {
+  ...runIdShape,
+  stepId: id("stepId").describe("The approval step, or the code step to review (id, key or node id)"),
+  decision: z.enum(REVIEW_DECISIONS).describe("approve | reject | request-changes"),
+  reason: z.string().max(20_000).optional().describe("reject: why (required); request-changes: a note beside the comments"),
+  comments: z
+    .array(reviewCommentSchema)
+    .max(200)
+    .optional()
+    .describe("request-changes: [{path, line?, body}] on the code step's diff (line = a line of the file as the step left it)"),
+  target: z.string().max(200).optional().describe("An approval with several upstream agent steps: the one that gets the changes"),
 };
 
 /**
@@ -255,6 +270,24 @@ export function registerFlowTools(server: McpServer, context: ToolContext): void
         const target = stepIdIn(await loadRunViewOrThrow(db.orm, runId), stepId);
         await rerunStepOrThrow(db, runId, target, { prompt, profile });
         return runResult(await loadRunViewOrThrow(db.orm, runId), { rerunStepId: target });
+      }, log),
+  );
+
+  server.registerTool(
+    "review_step",
+    {
+      title: "Answer an approval or review a step",
+      description:
+        "Answers a waiting approval (approve; reject with a reason: the run fails and later steps are skipped) or requests changes: review comments (file, optional line, text) go back to the code step — the approval's upstream agent step, or the agent step named — which runs again from its result commit with the comments in its prompt, continuing its agent session where it can; later steps re-run after it.",
+      inputSchema: reviewShape,
+      outputSchema: runOutputShape,
+    },
+    async ({ runId, stepId, ...body }) =>
+      guarded(async () => {
+        const db = await context.db();
+        const target = stepIdIn(await loadRunViewOrThrow(db.orm, runId), stepId);
+        await reviewStepOrThrow(db, runId, target, reviewBodySchema.parse(body), dataDir());
+        return runResult(await loadRunViewOrThrow(db.orm, runId));
       }, log),
   );
 

@@ -17,7 +17,7 @@ import { EXAMPLE_FLOW } from "../flow/example";
 import { createFlowOrThrow } from "../flows/service";
 import { ensureExampleRepo } from "../git/example-repo";
 import { insertMissingProfiles } from "../profiles/repository";
-import { listRuns } from "../runs/service";
+import { getRunOrThrow, listRuns } from "../runs/service";
 import { seedOrThrow } from "../seed";
 import { openTestPglite } from "../testing/postgres";
 import type { ToolContext } from "./context";
@@ -43,6 +43,7 @@ const TOOL_NAMES = [
   "list_flows",
   "list_providers",
   "rerun_step",
+  "review_step",
   "run_flow",
   "update_flow",
   "validate_flow",
@@ -258,6 +259,43 @@ describe("MCP over Streamable HTTP", () => {
       expect(run.result).not.toHaveProperty("diff");
       expect((run.result.stats as { files: number }).files).toBe(2);
       expect(textOf(got)).toContain(`result: ${summary.resultCommit} +`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("review_step answers an approval: request changes sends comments to the upstream step, reject fails the run", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "baton-mcp-review-"));
+    try {
+      const repo = await ensureExampleRepo(dir);
+      const flow = await createFlowOrThrow(db, {
+        name: "Gated",
+        inputs: [],
+        nodes: [
+          { id: "write", kind: "agent", config: { profile: "demo", prompt: "write it", workspace: "code" } },
+          { id: "gate", kind: "approval", config: {} },
+        ],
+        edges: [{ from: "write", to: "gate" }],
+      });
+      const { runId } = structured<{ runId: string }>(await call("run_flow", { flowId: flow.id, repo }));
+      const settled = async (attempt: number) => {
+        for (let i = 0; i < 600; i++) {
+          const run = await getRunOrThrow(db.orm, runId);
+          if (run.status === "waiting" && run.steps.find((s) => s.key === "write")?.attempt === attempt) return run;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        throw new Error(`run ${runId} never waited at attempt ${attempt}`);
+      };
+      const view = await settled(1);
+      const file = view.steps.find((s) => s.key === "write")!.diff!.match(/\+\+\+ b\/(\S+)/)![1];
+      const badPath = await call("review_step", { runId, stepId: "gate", decision: "request-changes", comments: [{ path: "nope", line: 1, body: "x" }] });
+      expect(badPath.isError).toBe(true);
+      expect(textOf(badPath)).toContain("comments[0].path");
+      structured(await call("review_step", { runId, stepId: "gate", decision: "request-changes", comments: [{ path: file, line: 1, body: "Better title" }] }));
+      const again = await settled(2);
+      expect(again.steps.find((s) => s.key === "write")?.prompt).toContain("> Better title");
+      const rejected = structured<{ status: string; error: string }>(await call("review_step", { runId, stepId: "gate", decision: "reject", reason: "not today" }));
+      expect(rejected).toMatchObject({ status: "failed", error: 'step "gate" failed: rejected: not today' });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -12,21 +12,26 @@ import { rows, type Executor } from "../db/client";
 import type { RunStatus, StepState } from "../db/schema";
 import { diffTrees } from "../git/diff-worktree";
 import { isAncestor, mergeCommitsOffTree, mergeTreeOf } from "../git/merge-off-tree";
-import { refSegment } from "../git/ref-names";
 import { runGitOrThrow } from "../git/run-git";
+import { ensureCommitsOrThrow, lineageRunPrefix, type LineageLink } from "../git/remote";
+import { gitSharingFromEnvOrThrow } from "../git/repo-map";
+import { runRepoOrThrow } from "../engine/shared-lineage";
 import { branchTip, checkoutOf, currentBranch, shortBranch } from "../git/user-branch";
 import { notFound } from "../http/errors";
 import { planResult, type ResultPlan, type ResultStepInput } from "./result-plan";
 import type { RunResult } from "./schemas";
 
-/** Baton's ref that keeps a run's result commit reachable. */
-export const resultRefName = (runId: string) => `refs/baton/${refSegment(runId)}/result`;
+/** Baton's ref that keeps a run's result commit reachable, in the run's ref namespace (no attempt ref ends in `result`). */
+export const resultRefName = (runId: string) => `${lineageRunPrefix(runId)}result`;
 
 export interface LoadedRun {
   id: string;
   status: RunStatus;
   flowName: string | null;
+  /** This process's clone of the run's repository. */
   repo: string | null;
+  /** Where lineage is shared (BATON_LINEAGE_REMOTE); null: one machine. */
+  link: LineageLink | null;
   baseRef: string | null;
   baseCommit: string | null;
   steps: ResultStepInput[];
@@ -80,7 +85,9 @@ export async function loadRunForResultOrThrow(db: Executor, runId: string): Prom
       };
     }),
   );
-  return { id: run.id, status: run.status, flowName: run.flow_name, repo: run.repo, baseRef: run.base_ref, baseCommit: run.base_commit, steps };
+  // A run naming its repository is read in this process's own clone (BATON_REPO_MAP).
+  const local = run.repo ? runRepoOrThrow(gitSharingFromEnvOrThrow(), run.repo) : null;
+  return { id: run.id, status: run.status, flowName: run.flow_name, repo: local?.repo ?? null, link: local?.link ?? null, baseRef: run.base_ref, baseCommit: run.base_commit, steps };
 }
 
 /** Dependencies first, ties by key: the order the run's steps were planned in. */
@@ -143,6 +150,8 @@ export async function computeRunResultOrThrow(db: Executor, runId: string, optio
     const reason = run.status === "succeeded" ? "no step of this run produced a commit" : "no code step has succeeded yet";
     return { run, plan, result: { ...empty, remotes, reason } };
   }
+  // Steps may have run on other machines: fetch their commits from the lineage remote first.
+  if (run.link) await ensureCommitsOrThrow(run.link, run.id, [run.baseCommit, ...plan.sources.map((s) => s.commit)]);
   const merged = await mergeCommitsOffTree(
     repo,
     plan.sources.map((s) => s.commit),

@@ -18,7 +18,7 @@ import { findProfile } from "../profiles/repository";
 import { getRunOrThrow, type RunDetail } from "./queries";
 import type { RerunStepBody } from "./schemas";
 
-interface StepRef {
+export interface StepRef {
   id: string;
   key: string;
   nodeId: string;
@@ -31,7 +31,7 @@ interface StepRef {
 const json = <T>(value: unknown): T => (typeof value === "string" ? JSON.parse(value) : value) as T;
 
 /** A step of the run by id, or by key ("build#1") for callers that only know the flow. */
-async function findStepOrThrow(tx: Executor, runId: string, stepIdOrKey: string): Promise<StepRef> {
+export async function findStepOrThrow(tx: Executor, runId: string, stepIdOrKey: string): Promise<StepRef> {
   const [raw] = await rows<{ id: string; key: string; node_id: string; kind: string; role: string; spec: unknown; required_tags: unknown }>(
     tx,
     sql`select id, key, node_id, kind, role, spec, required_tags from steps
@@ -53,7 +53,7 @@ async function findStepOrThrow(tx: Executor, runId: string, stepIdOrKey: string)
   };
 }
 
-async function applyOrThrow(tx: Executor, runId: string, event: RunEvent): Promise<void> {
+export async function applyOrThrow(tx: Executor, runId: string, event: RunEvent): Promise<void> {
   const result = await applyRunEvent(tx, runId, event);
   if (!result.ok) {
     throw result.reason === "not-found" ? notFound(`run "${runId}"`) : new HttpError("conflict", result.message);
@@ -62,7 +62,7 @@ async function applyOrThrow(tx: Executor, runId: string, event: RunEvent): Promi
 }
 
 /** After a committed action: the run's files go if the action ended it. Never throws. */
-async function cleanupIfEnded(db: Db, runId: string, dataDir: string): Promise<void> {
+export async function cleanupIfEnded(db: Db, runId: string, dataDir: string): Promise<void> {
   await cleanupRunIfFinished(db.orm, dataDir, runId).catch((error: unknown) => {
     console.error(`[baton] cleaning up run ${runId} failed: ${error instanceof Error ? error.message : String(error)}`);
   });
@@ -136,7 +136,8 @@ async function overriddenSpecOrThrow(tx: Executor, runId: string, step: StepRef,
     const select = { ...step.spec.select!, ...(body.profile ? { profile: body.profile } : {}), ...(body.prompt ? { prompt: body.prompt } : {}) };
     return { ...step.spec, select, ...(body.profile ? { profile: body.profile } : {}) };
   }
-  return { ...step.spec, ...(body.profile ? { profile: body.profile } : {}), ...(body.prompt ? { prompt: body.prompt } : {}) };
+  const { review: _review, ...rest } = step.spec;
+  return { ...rest, ...(body.profile ? { profile: body.profile } : {}), ...(body.prompt ? { prompt: body.prompt } : {}) };
 }
 
 /**
@@ -148,6 +149,8 @@ export async function rerunStepOrThrow(db: Db, runId: string, stepId: string, bo
     const step = await findStepOrThrow(tx, runId, stepId);
     const spec = await overriddenSpecOrThrow(tx, runId, step, body);
     await applyOrThrow(tx, runId, { type: "rerun-step", key: step.key });
+    // A plain re-run is not a review round: the last round's comments stay with its attempt.
+    await rows(tx, sql`update steps set spec = spec - 'review' where id = ${step.id} and spec ? 'review'`);
     if (spec) {
       const tags = step.requiredTags.some((t) => t.startsWith("profile:")) && spec.profile
         ? [...step.requiredTags.filter((t) => !t.startsWith("profile:")), profileTag(spec.profile)]

@@ -284,6 +284,7 @@ describe.each<Driver>(["pglite", "postgres"])("run service on %s", (driver) => {
     for (const [body, field] of [
       [{ repo: notGit }, "repo"],
       [{ repo: "relative/dir" }, "repo"],
+      [{ repo: "no-such-name" }, "repo"],
       [{ repo, baseRef: "no-such-branch" }, "baseRef"],
       [{ baseRef: "main" }, "baseRef"],
     ] as const) {
@@ -292,6 +293,20 @@ describe.each<Driver>(["pglite", "postgres"])("run service on %s", (driver) => {
       expect((error as HttpError).issues[0].path).toBe(field);
     }
     await h.drain(run.id);
+    // A repository name from this process's BATON_REPO_MAP: stored as the name; its steps
+    // require the workers' "repo:<name>" tag.
+    const saved = process.env.BATON_REPO_MAP;
+    process.env.BATON_REPO_MAP = `app=${repo}`;
+    try {
+      const named = await startRunOrThrow(h.db, { flowId, inputs: {}, repo: "app", origin: "api" });
+      expect(named).toMatchObject({ repo: "app", baseCommit: git("rev-parse", "HEAD") });
+      const tags = await rows<{ tags: string[] }>(h.db.orm, sql`select required_tags as tags from steps where run_id = ${named.id}`);
+      expect(tags.map((t) => t.tags)).toEqual([["repo:app"]]);
+      await cancelRunOrThrow(h.db, named.id);
+    } finally {
+      if (saved === undefined) delete process.env.BATON_REPO_MAP;
+      else process.env.BATON_REPO_MAP = saved;
+    }
     fs.rmSync(repo, { recursive: true, force: true });
     fs.rmSync(notGit, { recursive: true, force: true });
   });

@@ -32,6 +32,10 @@ export interface TimelineBar {
   workerLost: boolean;
   /** The attempt ran out of time (its node's, profile's or the default timeout). */
   timedOut: boolean;
+  /** The review round this attempt answered (detail.review.round), null when it was no round. */
+  reviewRound: number | null;
+  /** How many review comments it answered. */
+  reviewComments: number;
   winner: boolean;
 }
 
@@ -61,6 +65,13 @@ function firstLine(text: string | null): string | null {
   if (!text) return null;
   const line = text.split("\n").find((l) => l.trim() !== "") ?? "";
   return line.length > 160 ? `${line.slice(0, 157)}…` : line;
+}
+
+/** detail.review is how a review round (lib/review) marks the attempt that answers it. */
+function reviewOf(detail: Record<string, unknown> | null): { reviewRound: number | null; reviewComments: number } {
+  const review = detail?.review as { round?: unknown; comments?: unknown } | undefined;
+  if (!review || typeof review.round !== "number") return { reviewRound: null, reviewComments: 0 };
+  return { reviewRound: review.round, reviewComments: Array.isArray(review.comments) ? review.comments.length : 0 };
 }
 
 /** detail.reason "timed_out" is how the engine and the worker record a timeout. */
@@ -111,6 +122,7 @@ export function buildTimeline(
       failure: attempt.state === "failed" || attempt.state === "canceled" ? firstLine(attempt.error) : null,
       workerLost: Boolean(attempt.detail.workerLost),
       timedOut: timedOut(attempt),
+      ...reviewOf(attempt.detail),
       winner: false,
     });
   }
@@ -132,6 +144,7 @@ export function buildTimeline(
       failure: step.state === "failed" || step.state === "canceled" ? firstLine(step.error) : null,
       workerLost: false,
       timedOut: timedOut(step),
+      ...reviewOf(step.detail),
       winner: false,
     });
   }

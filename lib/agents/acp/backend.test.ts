@@ -183,7 +183,32 @@ describe("acp backend with the fake agent", () => {
 
   test("returns refusal and other stop reasons as results", async () => {
     const r = recordedTask({ cwd: worktree(), options: { command: fakeAgentCommand({ steps: [{ op: "chunk", text: "no" }], stopReason: "refusal" }) } });
-    expect(await acpBackend.run(r.task)).toEqual({ output: "no", stopReason: "refusal", usage: {} });
+    expect(await acpBackend.run(r.task)).toEqual({ output: "no", stopReason: "refusal", usage: {}, sessionId: "fake-session-1", sessionLoaded: false });
+  });
+
+  test("resume: an agent that can load sessions continues one with the review alone; its replayed history is not output", async () => {
+    const sessions = path.join(base, `sessions-${++counter}`);
+    const command = fakeAgentCommand({ sessions, steps: [{ op: "echo-prompt" }] });
+    const first = await acpBackend.run(recordedTask({ cwd: worktree(), prompt: "the task", options: { command } }).task);
+    expect(first.sessionLoaded).toBe(false);
+    expect(first.output).toBe(`[session ${first.sessionId} turn 1][prompt the task]`);
+    const r = recordedTask({ cwd: worktree(), prompt: "the task + review", resume: { sessionId: first.sessionId!, prompt: "the review" }, options: { command } });
+    const second = await acpBackend.run(r.task);
+    expect(second).toMatchObject({ sessionId: first.sessionId, sessionLoaded: true, output: `[session ${first.sessionId} turn 2][prompt the review]` });
+    expect(r.text()).toBe(second.output);
+    expect(r.logs("info")).toContain(`continued session ${first.sessionId}`);
+    // A session the agent doesn't have: a new one gets the full prompt.
+    const lost = recordedTask({ cwd: worktree(), prompt: "the task + review", resume: { sessionId: "fake-gone", prompt: "the review" }, options: { command } });
+    const fresh = await acpBackend.run(lost.task);
+    expect(fresh.sessionLoaded).toBe(false);
+    expect(fresh.output).toBe(`[session ${fresh.sessionId} turn 1][prompt the task + review]`);
+    expect(lost.logs("info").join("\n")).toContain("session fake-gone could not be loaded");
+  });
+
+  test("resume with an agent that can't load sessions: a new session with the full prompt", async () => {
+    const r = recordedTask({ cwd: worktree(), prompt: "full", resume: { sessionId: "fake-session-1", prompt: "review only" }, options: { command: fakeAgentCommand({ steps: [{ op: "echo-prompt" }] }) } });
+    expect(await acpBackend.run(r.task)).toMatchObject({ sessionLoaded: false, output: "[prompt full]" });
+    expect(r.logs("info")).toContain("the agent can't load sessions; starting a new one with the full prompt");
   });
 
   test("runs without a worktree (workspace none) in a scratch directory", async () => {
@@ -249,7 +274,7 @@ describe("acp backend with the fake agent", () => {
     const running = acpBackend.run(r.task);
     await waitForEvent(r, (e) => e.type === "text-chunk" && e.text === "[ready]");
     r.controller.abort();
-    expect(await running).toEqual({ output: "[ready]", stopReason: "cancelled", usage: {} });
+    expect(await running).toEqual({ output: "[ready]", stopReason: "cancelled", usage: {}, sessionId: "fake-session-1", sessionLoaded: false });
   });
 
   test("an agent that ignores cancel is killed with its whole process group after the grace period", async () => {

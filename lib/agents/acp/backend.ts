@@ -97,6 +97,7 @@ async function runAcp(task: AgentTask): Promise<AgentResult> {
   });
 
   let stopping: null | "cancel" | "timeout" = null;
+  let replaying = false;
   let sessionId: string | null = null;
   let prompting = false;
   let graceTimer: NodeJS.Timeout | undefined;
@@ -106,7 +107,7 @@ async function runAcp(task: AgentTask): Promise<AgentResult> {
   let phase = "initialize";
   const spawnedAt = performance.now();
 
-  const app = createClientApp({ root, policy: config.permissionPolicy, stopping: () => stopping !== null, enqueue, deliver });
+  const app = createClientApp({ root, policy: config.permissionPolicy, stopping: () => stopping !== null, enqueue, deliver, replaying: () => replaying });
   const connection = app.connect(connectStdio(proc));
 
   const sendCancelThenKill = () => {
@@ -171,19 +172,36 @@ async function runAcp(task: AgentTask): Promise<AgentResult> {
   };
 
   try {
-    const session = await openSession({ connection, config, cwd: root, ...(task.model ? { model: task.model } : {}), env, send, log: info });
+    const session = await openSession({
+      connection,
+      config,
+      cwd: root,
+      ...(task.model ? { model: task.model } : {}),
+      ...(task.resume ? { resume: task.resume.sessionId } : {}),
+      onReplay: (on) => (replaying = on),
+      env,
+      send,
+      log: info,
+    });
+    const promptText = session.loaded && task.resume ? task.resume.prompt : task.prompt;
     clearTimeout(startWatchdog);
     sessionId = session.sessionId;
     prompting = true;
     if (stopping) sendCancelThenKill();
     const response = await send("session/prompt", () =>
-      connection.agent.request(acp.methods.agent.session.prompt, { sessionId: session.sessionId, prompt: [{ type: "text", text: task.prompt }] }),
+      connection.agent.request(acp.methods.agent.session.prompt, { sessionId: session.sessionId, prompt: [{ type: "text", text: promptText }] }),
     );
     await finish();
     const reported = mapPromptUsage(response);
     if (Object.keys(reported).length > 0) usage = mergeUsage(usage, reported);
     if (stopping === "timeout") throw new Stopped();
-    return { output: answer.toString(), stopReason: stopping ? "cancelled" : mapStopReason(response.stopReason), usage };
+    return {
+      output: answer.toString(),
+      stopReason: stopping ? "cancelled" : mapStopReason(response.stopReason),
+      usage,
+      sessionId: session.sessionId,
+      sessionLoaded: session.loaded,
+    };
   } catch (error) {
     await finish();
     if (!(error instanceof Stopped)) throw error;

@@ -21,6 +21,8 @@ export interface ClientAppDeps {
   enqueue(work: () => Promise<void>): void;
   /** Delivers one event (the caller accumulates output and usage). */
   deliver(event: MappedUpdate): Promise<void>;
+  /** True while `session/load` replays an earlier conversation: those updates are not this task's. */
+  replaying?(): boolean;
 }
 
 /** Line/limit slicing of `fs/read_text_file` (line is 1-based). Pure. */
@@ -72,6 +74,8 @@ export function createClientApp(deps: ClientAppDeps): acp.ClientApp {
     // validates each update first and drops — and logs — variants newer than the SDK.)
     .onNotification("session/update", rawSessionNotification, ({ params }) => {
       // The SDK doesn't await notification handlers; the queue keeps updates in order.
+      // Judged on arrival: the replay of a loaded session comes before the load's answer.
+      if (deps.replaying?.()) return;
       const events = mapSessionUpdate(params.update);
       deps.enqueue(async () => {
         for (const event of events) await deps.deliver(event);

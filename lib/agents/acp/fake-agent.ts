@@ -11,7 +11,10 @@ import { fakeScriptSchema, type FakeStep } from "./fake-script";
 
 const script = fakeScriptSchema.parse(JSON.parse(fs.readFileSync(process.argv[2] ?? "", "utf8")));
 if (script.startLog) fs.appendFileSync(script.startLog, `${process.pid}\n`);
-const SESSION_ID = "fake-session-1";
+let SESSION_ID = script.sessions ? `fake-${process.pid}-${Date.now().toString(36)}` : "fake-session-1";
+let history: string[] = [];
+let currentPrompt = "";
+const sessionFile = (id: string) => path.join(script.sessions ?? "", `${id.replace(/[^A-Za-z0-9_-]/g, "_")}.json`);
 let sessionCwd = process.cwd();
 let mode = "default";
 let model = "fake-small";
@@ -154,6 +157,9 @@ async function runStep(client: acp.AgentContext, step: FakeStep): Promise<"conti
     case "garbage":
       process.stdout.write("this is not json-rpc\n");
       break;
+    case "echo-prompt":
+      await report(`[prompt ${currentPrompt}]`);
+      break;
   }
   return cancelled ? "cancelled" : "continue";
 }
@@ -170,7 +176,7 @@ const app = acp
     }
     return {
       protocolVersion: acp.PROTOCOL_VERSION,
-      agentCapabilities: {},
+      agentCapabilities: script.sessions ? { loadSession: true } : {},
       authMethods: script.envAuth
         ? [{ type: "env_var", id: script.envAuth.methodId, name: `Use ${script.envAuth.variable}`, vars: [{ name: script.envAuth.variable }] }]
         : [],
@@ -211,6 +217,26 @@ const app = acp
       },
     };
   })
+  .onRequest(acp.methods.agent.session.load, async ({ client, params }) => {
+    if (!script.sessions || !fs.existsSync(sessionFile(params.sessionId))) {
+      throw acp.RequestError.resourceNotFound(params.sessionId);
+    }
+    SESSION_ID = params.sessionId;
+    sessionCwd = params.cwd;
+    history = JSON.parse(fs.readFileSync(sessionFile(params.sessionId), "utf8")) as string[];
+    // The conversation so far, replayed before the answer (ACP's session/load contract).
+    for (const [i, earlier] of history.entries()) {
+      await client.notify(acp.methods.client.session.update, {
+        sessionId: SESSION_ID,
+        update: { sessionUpdate: "user_message_chunk", content: { type: "text", text: earlier } },
+      });
+      await client.notify(acp.methods.client.session.update, {
+        sessionId: SESSION_ID,
+        update: { sessionUpdate: "agent_message_chunk", content: { type: "text", text: `[replayed answer ${i + 1}]` } },
+      });
+    }
+    return {};
+  })
   .onRequest(acp.methods.agent.session.setMode, async ({ params }) => {
     mode = params.modeId;
     return {};
@@ -221,6 +247,16 @@ const app = acp
   })
   .onRequest(acp.methods.agent.session.prompt, async ({ client, params }) => {
     const promptText = params.prompt.map((b) => (b.type === "text" ? b.text : "")).join("");
+    currentPrompt = promptText;
+    if (script.sessions) {
+      history.push(promptText);
+      fs.mkdirSync(script.sessions, { recursive: true });
+      fs.writeFileSync(sessionFile(SESSION_ID), JSON.stringify(history));
+      await client.notify(acp.methods.client.session.update, {
+        sessionId: SESSION_ID,
+        update: { sessionUpdate: "agent_message_chunk", content: { type: "text", text: `[session ${SESSION_ID} turn ${history.length}]` } },
+      });
+    }
     await client.notify(acp.methods.client.session.update, {
       sessionId: SESSION_ID,
       update: { sessionUpdate: "user_message_chunk", content: { type: "text", text: promptText } },

@@ -51,6 +51,8 @@ export const fakeStepSchema = z.discriminatedUnion("op", [
   z.object({ op: z.literal("terminal"), command: z.string() }),
   /** Writes a line that is not JSON-RPC to stdout. */
   z.object({ op: z.literal("garbage") }),
+  /** Reports the prompt it was given as "[prompt <text>]". */
+  z.object({ op: z.literal("echo-prompt") }),
 ]);
 export type FakeStep = z.infer<typeof fakeStepSchema>;
 
@@ -69,6 +71,13 @@ export const fakeScriptSchema = z.object({
    * `authenticate` was called with it while the variable is set in the agent's environment.
    */
   envAuth: z.object({ methodId: z.string(), variable: z.string() }).optional(),
+  /**
+   * A directory where sessions outlive the process (one JSON file each: the prompts so far).
+   * Set: the agent advertises `loadSession`, gives each session a unique id, replays a loaded
+   * session's history as updates before answering session/load, and starts each prompt's
+   * answer with "[session <id> turn <n>]".
+   */
+  sessions: z.string().optional(),
   /** Answer session/prompt with a JSON-RPC error instead of a stop reason. */
   promptError: z.string().optional(),
 });

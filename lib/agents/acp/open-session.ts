@@ -75,6 +75,10 @@ export interface SessionDeps {
   cwd: string;
   model?: string;
   env: Record<string, string | undefined>;
+  /** An earlier session to continue with `session/load`, when the agent can load sessions. */
+  resume?: string;
+  /** Told when a loaded session's replayed history starts and ends (it is not this task's output). */
+  onReplay?(replaying: boolean): void;
   /** Runs one request as the named phase (races it against the process; maps failures). */
   send<T>(phase: string, request: () => Promise<T>): Promise<T>;
   log(text: string): void;
@@ -82,6 +86,8 @@ export interface SessionDeps {
 
 export interface OpenedSession {
   sessionId: string;
+  /** The session was `resume`, loaded; false when a new one was started. */
+  loaded: boolean;
   agentInfo: string | null;
   initializeMs: number;
 }
@@ -100,9 +106,10 @@ export async function openSession(deps: SessionDeps): Promise<OpenedSession> {
     await deps.send("authenticate", () => connection.agent.request(acp.methods.agent.authenticate, { methodId: auth.methodId }));
     deps.log(`authenticated with ${auth.methodId} (${auth.reason})`);
   }
-  const session = (await deps.send("session/new", () =>
+  const loaded = deps.resume ? await loadSession(deps, deps.resume, init) : null;
+  const session = loaded ?? ((await deps.send("session/new", () =>
     connection.agent.request(acp.methods.agent.session.new, { cwd: deps.cwd, mcpServers: [] }),
-  )) as acp.NewSessionResponse;
+  )) as acp.NewSessionResponse);
   const sessionId = session.sessionId;
   if (deps.model) {
     const call = chooseModelCall(session, deps.model);
@@ -117,5 +124,31 @@ export async function openSession(deps: SessionDeps): Promise<OpenedSession> {
   if (config.mode) {
     await deps.send("session/set_mode", () => connection.agent.request(acp.methods.agent.session.setMode, { sessionId, modeId: config.mode! }));
   }
-  return { sessionId, agentInfo: info, initializeMs };
+  return { sessionId, loaded: loaded !== null, agentInfo: info, initializeMs };
+}
+
+/**
+ * `session/load` of an earlier session (in the new working directory), or null when the agent
+ * can't: it doesn't advertise `loadSession`, or refuses this session (then a new session
+ * gets the full prompt, so the round still happens, only without the earlier conversation).
+ */
+async function loadSession(deps: SessionDeps, sessionId: string, init: acp.InitializeResponse): Promise<acp.NewSessionResponse | null> {
+  if (!init.agentCapabilities?.loadSession) {
+    deps.log(`the agent can't load sessions; starting a new one with the full prompt`);
+    return null;
+  }
+  deps.onReplay?.(true);
+  try {
+    const answer = (await deps.send("session/load", () =>
+      deps.connection.agent.request(acp.methods.agent.session.load, { sessionId, cwd: deps.cwd, mcpServers: [] }),
+    )) as Omit<acp.NewSessionResponse, "sessionId"> | null;
+    deps.log(`continued session ${sessionId}`);
+    return { ...(answer ?? {}), sessionId };
+  } catch (error) {
+    if (!(error instanceof AgentError) || error.code !== "protocol") throw error;
+    deps.log(`session ${sessionId} could not be loaded (${error.message}); starting a new one with the full prompt`);
+    return null;
+  } finally {
+    deps.onReplay?.(false);
+  }
 }

@@ -15,6 +15,7 @@ import { openTestPglite, openTestPostgres } from "../../testing/postgres";
 import { createFlowOrThrow } from "../../flows/service";
 import { getRunOrThrow, type RunDetail } from "../../runs/queries";
 import { engine } from "../engine";
+import type { GitSharing } from "../../git/repo-map";
 
 export type Driver = "pglite" | "postgres";
 
@@ -29,11 +30,17 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function openHarness(driver: Driver): Promise<Harness> {
+export interface HarnessOptions {
+  /** The workers' repository map and lineage remote (lib/git/repo-map.ts). */
+  git?: GitSharing;
+}
+
+export async function openHarness(driver: Driver, options: HarnessOptions = {}): Promise<Harness> {
   const db = driver === "pglite" ? await openTestPglite() : await openTestPostgres();
   await insertMissingProfiles(db.orm, DEFAULT_PROFILES);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `baton-engine-${driver}-`));
-  const manual = new Worker({ db, engine, mode: "standalone", concurrency: 4, dataDir, log: () => {} });
+  const git = options.git ? { git: options.git } : {};
+  const manual = new Worker({ db, engine, mode: "standalone", concurrency: 4, dataDir, log: () => {}, ...git });
   const loops: Worker[] = [];
   return {
     db,
@@ -57,6 +64,7 @@ export async function openHarness(driver: Driver): Promise<Harness> {
         pollIntervalMs: 50,
         heartbeatIntervalMs: 50,
         log: () => {},
+        ...git,
       });
       loops.push(worker);
       await worker.start();

@@ -1,0 +1,53 @@
+"use client";
+/**
+ * The Changes section of a code step: the diff, and — on a finished agent step of a run that
+ * is over or waiting — "Review changes…", which turns it into a ReviewDiff whose Request
+ * changes sends the comments back to this step.
+ */
+import { useState } from "react";
+import { reviewStep } from "@/lib/client/review";
+import { TERMINAL_RUN, type RunDetail, type StepDto } from "@/lib/client/run-types";
+import { buttonClass } from "./dialog";
+import { DiffViewer } from "./diff-viewer";
+import { ReviewDiff, type DraftComment } from "./review-diff";
+import { useRunAction } from "./use-run-action";
+
+/** A step that runs an agent in a code workspace (what a review round can go back to). */
+export function isReviewable(run: RunDetail, step: StepDto): boolean {
+  const agentCode = step.role === "node" && (step.kind === "agent" || step.kind === "fold") && typeof step.spec.profile === "string" && step.spec.workspace === "code";
+  return agentCode && step.state === "succeeded" && (TERMINAL_RUN.includes(run.status) || run.status === "waiting");
+}
+
+export function StepChanges({ run, step, diff, current, running }: { run: RunDetail; step: StepDto; diff: string; current: boolean; running: boolean }) {
+  const [reviewing, setReviewing] = useState(false);
+  const action = useRunAction(run.id, ({ comments, note }: { comments: DraftComment[]; note: string }) =>
+    reviewStep(run.id, step.id, { decision: "request-changes", comments, ...(note ? { reason: note } : {}) }),
+  );
+  const reviewable = current && isReviewable(run, step);
+  if (!reviewable || !reviewing) {
+    return (
+      <div className="space-y-2">
+        {reviewable ? (
+          <button type="button" className={buttonClass.secondary} onClick={() => setReviewing(true)} data-testid="review-changes">
+            Review changes…
+          </button>
+        ) : null}
+        <DiffViewer diff={diff} live={running} />
+      </div>
+    );
+  }
+  return (
+    <div className="space-y-2">
+      <button type="button" className="text-[12px] text-zinc-500 hover:text-zinc-900" onClick={() => setReviewing(false)}>
+        ← Back to the diff
+      </button>
+      <ReviewDiff
+        diff={diff}
+        title={`Comments go back to ${step.key}: it runs again from this result, then the steps after it.`}
+        pending={action.isPending}
+        error={action.error}
+        submit={(comments, note, done) => action.mutate({ comments, note }, { onSuccess: () => (done(), setReviewing(false)) })}
+      />
+    </div>
+  );
+}
