@@ -9,6 +9,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import type { FlowInput } from "@/lib/flow/document";
+import { apiRequest } from "@/lib/client/api";
 import { startRun, type StartRunBody } from "@/lib/client/runs";
 import { buttonClass, Dialog, ErrorNote } from "./dialog";
 
@@ -23,10 +24,8 @@ const settingsSchema = z.object({ exampleRepo: z.string().nullable() });
 
 /** The server's public settings: the bundled example repo is the default repo. */
 async function fetchSettings(): Promise<z.infer<typeof settingsSchema>> {
-  const response = await fetch("/api/settings");
-  if (!response.ok) return { exampleRepo: null };
-  const parsed = settingsSchema.safeParse(await response.json());
-  return parsed.success ? parsed.data : { exampleRepo: null };
+  // Only a default: a server that can't say leaves the repo field empty.
+  return apiRequest("/api/settings", undefined, settingsSchema).catch(() => ({ exampleRepo: null }));
 }
 
 const storageKey = (flowId: string) => `baton.run-dialog.${flowId}`;

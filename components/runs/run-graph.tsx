@@ -32,6 +32,8 @@ const runCardSize = (node: CanvasNode) => ({ width: CARD_WIDTH, height: CARD_HEI
 
 interface Props {
   doc: FlowDocument;
+  /** Node id → the config the run's steps carry where it differs from the flow version's. */
+  configs: ReadonlyMap<string, Record<string, unknown>>;
   overlays: ReadonlyMap<string, NodeOverlay>;
   selectedNodeId: string | null;
   onSelectNode(nodeId: string): void;
@@ -41,9 +43,18 @@ function sameOverlay(a: NodeOverlay | undefined, b: NodeOverlay | undefined): bo
   return a?.state === b?.state && a?.attempt === b?.attempt && a?.elapsedMs === b?.elapsedMs;
 }
 
-export const RunGraph = memo(function RunGraph({ doc, overlays, selectedNodeId, onSelectNode }: Props) {
+export const RunGraph = memo(function RunGraph({ doc, configs, overlays, selectedNodeId, onSelectNode }: Props) {
   const laidOut = useLaidOut(doc);
-  const base = useMemo(() => (laidOut ? toCanvasNodes(laidOut, NO_ISSUES, EMPTY_UI) : []), [laidOut]);
+  const laidOutNodes = useMemo(() => (laidOut ? toCanvasNodes(laidOut, NO_ISSUES, EMPTY_UI) : []), [laidOut]);
+  // The cards show what the run runs with (a step re-run with another profile shows it).
+  const base = useMemo(
+    () =>
+      laidOutNodes.map((node) => {
+        const config = configs.get(node.id);
+        return config ? { ...node, data: { ...node.data, node: { ...node.data.node, config } as typeof node.data.node } } : node;
+      }),
+    [laidOutNodes, configs],
+  );
   const edges = useMemo(() => (laidOut ? toCanvasEdges(laidOut.edges, new Set()) : []), [laidOut]);
   // Controlled nodes that keep what React Flow measured (onNodesChange): a node object rebuilt
   // without its measurement is hidden until re-measured, and a card whose elapsed time ticks
@@ -60,7 +71,8 @@ export const RunGraph = memo(function RunGraph({ doc, overlays, selectedNodeId, 
           if (sameOverlay(prev.data.status as NodeOverlay | undefined, overlay) && prev.selected === selected) return prev;
           return { ...prev, selected, data: { ...prev.data, status: overlay } };
         }
-        return { ...node, selected, data: { ...node.data, status: overlay } };
+        // Keep what React Flow measured: the card's size doesn't depend on its config.
+        return { ...node, ...(prev?.measured ? { measured: prev.measured } : {}), selected, data: { ...node.data, status: overlay } };
       });
     });
   }, [base, overlays, selectedNodeId]);

@@ -8,13 +8,14 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import type { FlowDocument } from "@/lib/flow/document";
 import { flowKeys, getVersion } from "@/lib/client/flows";
-import { cancelRun, getRun, rerunRun, runKeys } from "@/lib/client/runs";
+import { cancelRun, rerunRun, runKeys } from "@/lib/client/runs";
 import { emptyLiveRun } from "@/lib/client/run-events";
 import { isRunOver, TERMINAL_RUN, type LiveRun, type RunDetail, type StepDto } from "@/lib/client/run-types";
 import { formatDuration } from "@/lib/timeline/lanes";
-import { nodeOverlays } from "@/lib/timeline/node-status";
+import { nodeOverlays, stepForNode } from "@/lib/timeline/node-status";
+import { configsKey, runConfigs } from "@/lib/timeline/run-config";
+import { runningPhases } from "@/lib/timeline/phases";
 import { buttonClass, ErrorNote } from "./dialog";
 import { ResultCard } from "./result-card";
 import { RunGraph } from "./run-graph";
@@ -23,7 +24,7 @@ import { formatCost, formatTokens, StateBadge } from "./status";
 import { StepPanel } from "./step-panel";
 import { useNow } from "./use-now";
 import { useRunAction } from "./use-run-action";
-import { useRunEvents } from "./use-run-events";
+import { useRunDetail, useRunEvents } from "./use-run-events";
 
 const ATTENTION = ["failed", "waiting", "running"] as const;
 
@@ -34,17 +35,6 @@ function defaultStep(steps: readonly StepDto[]): StepDto | undefined {
     if (found) return found;
   }
   return steps[0];
-}
-
-/** The step a click on a node means: an arena's waiting select, else its first contestant. */
-function stepForNode(steps: readonly StepDto[], nodeId: string): StepDto | undefined {
-  const nodeSteps = steps.filter((s) => s.nodeId === nodeId);
-  return nodeSteps.find((s) => s.state === "waiting") ?? nodeSteps.find((s) => s.role !== "select") ?? nodeSteps[0];
-}
-
-function isFlowDocument(value: unknown): value is FlowDocument {
-  const doc = value as FlowDocument | null;
-  return !!doc && Array.isArray(doc.nodes) && Array.isArray(doc.edges);
 }
 
 function RunHeader({ run, now }: { run: RunDetail; now: number }) {
@@ -71,7 +61,7 @@ function RunHeader({ run, now }: { run: RunDetail; now: number }) {
       </span>
       <span className="font-mono text-[11px] text-zinc-400">{run.id}</span>
       <span className="text-[12px] tabular-nums text-zinc-600">{duration !== null ? formatDuration(duration) : "not started"}</span>
-      <span className="text-[12px] text-zinc-600">
+      <span className="text-[12px] text-zinc-600" data-testid="run-usage">
         tokens {formatTokens(run.usage)} · cost {formatCost(run.usage.costUsd)}
       </span>
       {run.error ? <span className="max-w-md truncate text-[12px] text-red-700" title={run.error}>{run.error}</span> : null}
@@ -101,12 +91,7 @@ function RunHeader({ run, now }: { run: RunDetail; now: number }) {
 }
 
 export function RunPage({ runId }: { runId: string }) {
-  const detail = useQuery({
-    queryKey: runKeys.detail(runId),
-    queryFn: () => getRun(runId),
-    // The stream drives updates; a slow refetch while the run is live is the safety net.
-    refetchInterval: (query) => (query.state.data && !isRunOver(query.state.data) ? 5_000 : false),
-  });
+  const detail = useRunDetail(runId);
   const queryClient = useQueryClient();
   // Written only by useRunEvents; the queryFn returns what is cached, so a refetch never wipes it.
   const live = useQuery<LiveRun>({
@@ -131,12 +116,16 @@ export function RunPage({ runId }: { runId: string }) {
   const version = useQuery({
     queryKey: flowKeys.version(run?.flowId ?? "", run?.flowVersion ?? 0),
     queryFn: () => getVersion(run!.flowId, run!.flowVersion),
-    enabled: !!run && !isFlowDocument(run.document),
+    enabled: !!run,
     staleTime: Infinity,
   });
-  const doc = run && isFlowDocument(run.document) ? run.document : isFlowDocument(version.data?.document) ? version.data.document : null;
+  const doc = version.data?.document ?? null;
   const nodeOrder = useMemo(() => doc?.nodes.map((n) => n.id) ?? [], [doc]);
   const overlays = useMemo(() => nodeOverlays(run?.steps ?? [], now), [run?.steps, now]);
+  // What each node runs with now (a re-run with changes stores its new spec on the step);
+  // memoized on its text so the graph re-renders only when a config really changes.
+  const configsText = doc && run ? configsKey(runConfigs(doc, run.steps)) : "[]";
+  const configs = useMemo(() => new Map<string, Record<string, unknown>>(JSON.parse(configsText)), [configsText]);
   const selectedStep = run ? (run.steps.find((s) => s.id === selection?.stepId) ?? defaultStep(run.steps)) : undefined;
   const selectedAttempt = selectedStep ? (selection?.stepId === selectedStep.id && selection.attempt !== null ? selection.attempt : selectedStep.attempt) : 0;
   // Clicking a step's latest bar follows the step (a re-run moves the panel to the new
@@ -155,6 +144,9 @@ export function RunPage({ runId }: { runId: string }) {
     },
     [run],
   );
+  // Only a phase change re-renders the timeline, not every streamed chunk.
+  const phaseList = run ? [...runningPhases(live.data, run.steps.filter((s) => s.state === "running"))].map(([k, p]) => `${k}=${p}`).join(",") : "";
+  const phases = useMemo(() => new Map(phaseList ? phaseList.split(",").map((entry) => entry.split("=") as [string, string]) : []), [phaseList]);
   const timelineSelection = useMemo(
     () => (selectedStep ? { stepId: selectedStep.id, attempt: selectedAttempt } : null),
     [selectedStep, selectedAttempt],
@@ -169,7 +161,7 @@ export function RunPage({ runId }: { runId: string }) {
         <div className="flex min-w-0 flex-1 flex-col border-r border-zinc-200">
           <div className="h-[42%] min-h-[200px] border-b border-zinc-200 bg-zinc-50" data-testid="run-graph">
             {doc ? (
-              <RunGraph doc={doc} overlays={overlays} selectedNodeId={selectedStep?.nodeId ?? null} onSelectNode={onSelectNode} />
+              <RunGraph doc={doc} configs={configs} overlays={overlays} selectedNodeId={selectedStep?.nodeId ?? null} onSelectNode={onSelectNode} />
             ) : version.isError ? (
               <div className="p-4"><ErrorNote error={version.error} /></div>
             ) : (
@@ -178,7 +170,7 @@ export function RunPage({ runId }: { runId: string }) {
           </div>
           <div className="min-h-0 flex-1 overflow-auto p-3">
             <ResultCard run={run} />
-            <RunTimeline steps={run.steps} attempts={run.attempts} now={now} nodeOrder={nodeOrder} selected={timelineSelection} onSelect={onSelectBar} />
+            <RunTimeline steps={run.steps} attempts={run.attempts} now={now} nodeOrder={nodeOrder} selected={timelineSelection} onSelect={onSelectBar} phases={phases} />
           </div>
         </div>
         <div className="w-[44%] min-w-[360px] overflow-auto bg-white">

@@ -6,7 +6,8 @@
  * shows details; click selects the step and attempt.
  */
 import { Fragment, memo, useMemo } from "react";
-import type { AttemptDto, StepDto } from "@/lib/client/run-types";
+import { liveKey, type AttemptDto, type StepDto } from "@/lib/client/run-types";
+import { phaseLabel } from "@/lib/timeline/phases";
 import { buildTimeline, formatDuration, timeScale, type TimelineBar } from "@/lib/timeline/lanes";
 import { lookOf } from "./status";
 
@@ -22,11 +23,13 @@ interface Props {
   nodeOrder: readonly string[];
   selected: TimelineSelection | null;
   onSelect(selection: TimelineSelection): void;
+  /** Running attempts' phases, by liveKey(stepId, attempt). */
+  phases: ReadonlyMap<string, string>;
 }
 
-function barTitle(bar: TimelineBar): string {
+function barTitle(bar: TimelineBar, phase: string | undefined): string {
   const lines = [
-    `${bar.key} · attempt ${bar.attempt} · ${bar.workerLost ? "worker lost" : bar.state}${bar.winner ? " · winner" : ""}`,
+    `${bar.key} · attempt ${bar.attempt} · ${bar.workerLost ? "worker lost" : bar.state}${phase ? ` (${phaseLabel(phase)})` : ""}${bar.winner ? " · winner" : ""}`,
     `${new Date(bar.start).toLocaleTimeString()} → ${bar.live ? "now" : new Date(bar.end).toLocaleTimeString()} (${formatDuration(bar.end - bar.start)})`,
   ];
   if (bar.additions !== null) lines.push(`+${bar.additions} −${bar.deletions ?? 0}`);
@@ -39,7 +42,7 @@ function barTitle(bar: TimelineBar): string {
 /** Diagonal stripes over the bar's colour: a lost worker is no verdict on the step. */
 const WORKER_LOST_STRIPES = "repeating-linear-gradient(135deg, rgba(255,255,255,0.45) 0 3px, transparent 3px 6px)";
 
-export const RunTimeline = memo(function RunTimeline({ steps, attempts, now, nodeOrder, selected, onSelect }: Props) {
+export const RunTimeline = memo(function RunTimeline({ steps, attempts, now, nodeOrder, selected, onSelect, phases }: Props) {
   const timeline = useMemo(() => buildTimeline(steps, attempts, now, nodeOrder), [steps, attempts, now, nodeOrder]);
   // Percent positions on a fluid track; bars use the first 78 %, leaving room after the
   // last bar of a lane for its +/− counts and failure reason.
@@ -60,13 +63,18 @@ export const RunTimeline = memo(function RunTimeline({ steps, attempts, now, nod
       {timeline.lanes.map((lane) => (
         <div key={lane.nodeId} className="border-b border-zinc-100 py-1" data-testid="timeline-lane" data-node={lane.nodeId}>
           {lane.subLanes.map((sub, i) => (
-            <div key={sub.key} className="flex h-7 items-center">
+            <div key={sub.key} className="flex h-7 items-center" data-testid="timeline-sublane" data-key={sub.key} data-winner={sub.winner ? "true" : undefined} data-loser={sub.loser ? "true" : undefined}>
               <div className="flex w-44 shrink-0 items-center gap-1 truncate pr-2">
                 {i === 0 ? <span className="font-medium text-zinc-800">{lane.nodeId}</span> : <span className="pl-3 text-zinc-400">└</span>}
                 {sub.role !== "node" ? <span className="truncate text-zinc-500">{sub.label}</span> : null}
                 {sub.winner ? (
                   <span className="text-amber-500" title="winner" data-testid="timeline-winner">
                     ★
+                  </span>
+                ) : null}
+                {sub.loser ? (
+                  <span className="rounded bg-zinc-100 px-1 text-[10px] text-zinc-500" title="another contestant won" data-testid="timeline-loser">
+                    lost
                   </span>
                 ) : null}
               </div>
@@ -78,6 +86,7 @@ export const RunTimeline = memo(function RunTimeline({ steps, attempts, now, nod
                   const left = scale.x(bar.start);
                   const width = scale.width(bar.start, bar.end);
                   const isSelected = selected?.stepId === bar.stepId && selected.attempt === bar.attempt;
+                  const phase = bar.live ? phases.get(liveKey(bar.stepId, bar.attempt)) : undefined;
                   // Notes go in the free space after the bar, up to the next attempt's bar (or
                   // the lane's edge), clipped there; the hover title has them in full.
                   const last = index === sub.bars.length - 1;
@@ -116,7 +125,7 @@ export const RunTimeline = memo(function RunTimeline({ steps, attempts, now, nod
                     <Fragment key={bar.attempt}>
                       <button
                         type="button"
-                        title={barTitle(bar)}
+                        title={barTitle(bar, phase)}
                         onClick={() => onSelect({ stepId: bar.stepId, attempt: bar.attempt })}
                         data-testid="timeline-bar"
                         data-step-key={bar.key}
@@ -124,11 +133,17 @@ export const RunTimeline = memo(function RunTimeline({ steps, attempts, now, nod
                         data-state={bar.state}
                         data-worker-lost={bar.workerLost ? "true" : undefined}
                         data-live={bar.live ? "true" : "false"}
+                        data-phase={phase}
                         className={`absolute top-1.5 flex h-4 items-center overflow-hidden rounded-sm text-[10px] text-white ${
                           bar.workerLost ? "bg-amber-500" : lookOf(bar.state).bar
                         } ${bar.live ? "opacity-80" : ""} ${isSelected ? "ring-2 ring-zinc-900 ring-offset-1" : "hover:ring-2 hover:ring-zinc-400"}`}
                         style={{ left: `${left}%`, width: `${width}%`, ...(bar.workerLost ? { backgroundImage: WORKER_LOST_STRIPES } : {}) }}
                       >
+                        {phase ? (
+                          <span className="min-w-0 truncate px-1 font-medium" data-testid="timeline-phase" data-phase={phase}>
+                            {phaseLabel(phase)}
+                          </span>
+                        ) : null}
                         {/* Inside the bar: the retry's bar usually starts right where this one ends. */}
                         {bar.workerLost ? (
                           <span className="min-w-0 truncate px-1 font-medium text-amber-950" data-testid="timeline-worker-lost">

@@ -1,17 +1,20 @@
 "use client";
 /**
- * Runs history: every run, newest first, with flow + version, status, start, duration, step
- * counts, tokens and cost; filters by flow and status live in the URL (?flowId=&status=&page=).
+ * Runs history: every run, newest first, with flow + version, its inputs and id, status (and
+ * whether it succeeded only after a re-run), start, duration, step counts, tokens and cost.
+ * Filters by flow and status and a search live in the URL (?flowId=&status=&q=&cursor=),
+ * changed functionally (lib/client/url-state.ts): two quick changes both stick.
  * Refetches every 2 s while a run on the page is still going, so statuses update in place.
  */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { RUN_STATUSES } from "@/lib/db/schema";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { flowKeys, getFlow, listFlows } from "@/lib/client/flows";
 import { listRuns, runKeys, type RunFilters } from "@/lib/client/runs";
 import { TERMINAL_RUN, type RunSummary } from "@/lib/client/run-types";
+import { PendingQuery, withParams } from "@/lib/client/url-state";
 import { formatDuration } from "@/lib/timeline/lanes";
 import { buttonClass, ErrorNote } from "./dialog";
 import { RunDialog } from "./run-dialog";
@@ -19,6 +22,29 @@ import { formatCost, formatTokens, StateBadge } from "./status";
 import { useNow } from "./use-now";
 
 const PAGE_SIZE = 25;
+const SEARCH_DEBOUNCE_MS = 300;
+
+/** The run's inputs in one line: `task: …` pairs (a lone input shows its value only). */
+export function inputsLine(inputs: Record<string, unknown>): string {
+  const entries = Object.entries(inputs).filter(([, v]) => v !== undefined && v !== null && v !== "");
+  const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v)).replace(/\s+/g, " ").trim();
+  if (entries.length === 1) return show(entries[0][1]);
+  return entries.map(([k, v]) => `${k}: ${show(v)}`).join(" · ");
+}
+
+/** A run that went green only after a person re-ran one of its steps. */
+function RecoveredMark({ run }: { run: RunSummary }) {
+  if (run.status !== "succeeded" || run.stepReruns === 0) return null;
+  return (
+    <span
+      className="ml-1 rounded bg-amber-50 px-1 text-[10px] font-medium text-amber-800 ring-1 ring-inset ring-amber-200"
+      title={`Succeeded after ${run.stepReruns} step re-run${run.stepReruns === 1 ? "" : "s"}`}
+      data-testid="rerun-marker"
+    >
+      ↻ after re-run
+    </span>
+  );
+}
 
 function duration(run: RunSummary, now: number): string {
   if (!run.startedAt) return "—";
@@ -34,6 +60,7 @@ export function RunsPage() {
     flowId: params.get("flowId") || undefined,
     status: params.get("status") || undefined,
     cursor: params.get("cursor") || undefined,
+    q: params.get("q") || undefined,
     pageSize: PAGE_SIZE,
   };
   const flows = useQuery({ queryKey: flowKeys.list(), queryFn: listFlows });
@@ -53,16 +80,40 @@ export function RunsPage() {
   const anyActive = runs.data?.runs.some((r) => !TERMINAL_RUN.includes(r.status)) ?? false;
   const now = useNow(anyActive, 1000);
 
+  const pending = useRef(new PendingQuery());
+  // The latest rendered query, also for calls from timers set up by earlier renders.
+  const renderedRef = useRef(params.toString());
+  renderedRef.current = params.toString();
   const setParam = (name: string, value: string | undefined) => {
-    const next = new URLSearchParams(params.toString());
-    if (value) next.set(name, value);
-    else next.delete(name);
+    const rendered = renderedRef.current;
+    // From the newest requested query, not this render's: a change made before the router
+    // rendered the previous one must not undo it.
+    const base = pending.current.base(rendered);
     // A new filter starts at the newest page; paging keeps history so Back goes newer.
-    if (name !== "cursor") next.delete("cursor");
-    const url = `${pathname}${next.size > 0 ? `?${next}` : ""}`;
+    const next = withParams(base, name === "cursor" ? { cursor: value } : { [name]: value, cursor: undefined });
+    if (next === base) return;
+    pending.current.request(next, rendered);
+    const url = `${pathname}${next ? `?${next}` : ""}`;
     if (name === "cursor") router.push(url);
     else router.replace(url);
   };
+
+  // The search box types freely; the URL (and the query) follow once typing pauses.
+  const [search, setSearch] = useState(filters.q ?? "");
+  const urlSearch = filters.q ?? "";
+  const typed = useRef(false);
+  useEffect(() => {
+    if (!typed.current) setSearch(urlSearch);
+  }, [urlSearch]);
+  useEffect(() => {
+    if (!typed.current) return;
+    const timer = setTimeout(() => {
+      typed.current = false;
+      setParam("q", search.trim() || undefined);
+    }, SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+    // setParam reads the latest queries through refs; only the typed text matters here.
+  }, [search]);
 
   return (
     <div className="mx-auto max-w-6xl space-y-3 p-4" data-testid="runs-page">
@@ -90,6 +141,20 @@ export function RunsPage() {
               </option>
             ))}
           </select>
+        </label>
+        <label className="flex items-center gap-1 text-[12px] text-zinc-600">
+          Search
+          <input
+            type="search"
+            className="w-56 rounded border border-zinc-300 bg-white px-1.5 py-0.5"
+            placeholder="task, run id or flow"
+            value={search}
+            onChange={(e) => {
+              typed.current = true;
+              setSearch(e.target.value);
+            }}
+            data-testid="filter-search"
+          />
         </label>
         {runs.isFetching ? <span className="text-[11px] text-zinc-400">updating…</span> : null}
         {filteredFlow ? (
@@ -119,20 +184,38 @@ export function RunsPage() {
           <tbody>
             {(runs.data?.runs ?? []).map((run) => (
               <tr key={run.id} className="border-b border-zinc-100 hover:bg-zinc-50" data-testid="run-row" data-run-id={run.id} data-status={run.status}>
-                <td className="px-3 py-1.5">
+                <td className="max-w-md px-3 py-1.5">
                   <Link href={`/runs/${encodeURIComponent(run.id)}`} className="font-medium text-zinc-900 hover:underline" data-testid="run-link">
                     {run.flowName || run.flowId}
                   </Link>{" "}
                   <span className="text-zinc-400">v{run.flowVersion}</span>
+                  {inputsLine(run.inputs) ? (
+                    <div className="truncate text-zinc-600" title={inputsLine(run.inputs)} data-testid="run-inputs">
+                      {inputsLine(run.inputs)}
+                    </div>
+                  ) : null}
+                  <div className="font-mono text-[10px] text-zinc-400">
+                    <span data-testid="run-id">{run.id}</span>
+                    {run.parentRunId ? (
+                      <>
+                        {" "}
+                        · re-run of{" "}
+                        <Link href={`/runs/${encodeURIComponent(run.parentRunId)}`} className="hover:underline" data-testid="run-parent">
+                          {run.parentRunId}
+                        </Link>
+                      </>
+                    ) : null}
+                  </div>
                 </td>
-                <td className="px-3 py-1.5">
+                <td className="whitespace-nowrap px-3 py-1.5">
                   <StateBadge state={run.status} />
+                  <RecoveredMark run={run} />
                 </td>
                 <td className="px-3 py-1.5 text-zinc-600">{new Date(run.startedAt ?? run.createdAt).toLocaleString()}</td>
                 <td className="px-3 py-1.5 tabular-nums text-zinc-600">{duration(run, now)}</td>
                 <td className="px-3 py-1.5 tabular-nums">
-                  <span className="text-emerald-700">{run.stepsSucceeded}</span> / <span className={run.stepsFailed ? "text-red-700" : "text-zinc-500"}>{run.stepsFailed}</span> /{" "}
-                  <span className="text-zinc-600">{run.stepsTotal}</span>
+                  <span className="text-emerald-700">{run.counts.succeeded}</span> / <span className={run.counts.failed ? "text-red-700" : "text-zinc-500"}>{run.counts.failed}</span> /{" "}
+                  <span className="text-zinc-600">{run.counts.total}</span>
                 </td>
                 <td className="px-3 py-1.5 tabular-nums text-zinc-600">{formatTokens(run.usage)}</td>
                 <td className="px-3 py-1.5 tabular-nums text-zinc-600">{formatCost(run.usage.costUsd)}</td>
@@ -146,7 +229,7 @@ export function RunsPage() {
             {runs.data && runs.data.runs.length === 0 ? (
               <tr>
                 <td colSpan={8} className="px-3 py-6 text-center text-zinc-400">
-                  No runs{filters.flowId || filters.status ? " match these filters" : " yet"}.
+                  No runs{filters.flowId || filters.status || filters.q ? " match these filters" : " yet"}.
                 </td>
               </tr>
             ) : null}

@@ -7,6 +7,7 @@
 import { memo, type ReactNode } from "react";
 import { liveKey, type AttemptDto, type LiveRun, type RunDetail, type StepDto } from "@/lib/client/run-types";
 import { formatDuration } from "@/lib/timeline/lanes";
+import { phaseLabel } from "@/lib/timeline/phases";
 import { ReviewRoundNote } from "./review-diff";
 import { StepChanges } from "./step-review";
 import { Markdown } from "./markdown";
@@ -83,12 +84,30 @@ export const StepPanel = memo(function StepPanel({ run, step, attempt, live, now
   const exitCode = typeof view.detail.exitCode === "number" ? view.detail.exitCode : null;
   const stopReason = text(view.detail.stopReason);
   const logs = streamed?.logs ?? [];
+  // An arena contestant's verdict, once its select step has picked.
+  const winnerKey = step.role === "contestant" ? run.steps.find((s) => s.nodeId === step.nodeId && s.role === "select")?.winner : null;
   return (
     <div className="space-y-4 p-3" data-testid="step-panel" data-step-key={step.key} data-attempt={attempt}>
       <div className="flex flex-wrap items-center gap-2">
         <span className="font-mono text-sm font-semibold text-zinc-900">{step.key}</span>
         <span className="text-[12px] text-zinc-500">{step.kind}{step.role !== "node" ? ` · ${step.role}` : ""}</span>
         <StateBadge state={view.state} />
+        {winnerKey ? (
+          winnerKey === step.key ? (
+            <span className="rounded bg-amber-100 px-1.5 py-px text-[11px] font-medium text-amber-800" data-testid="contestant-verdict" data-verdict="winner">
+              ★ winner
+            </span>
+          ) : (
+            <span className="rounded bg-zinc-100 px-1.5 py-px text-[11px] text-zinc-500" data-testid="contestant-verdict" data-verdict="lost">
+              lost to {winnerKey}
+            </span>
+          )
+        ) : null}
+        {running && streamed?.phase ? (
+          <span className="rounded bg-sky-50 px-1.5 py-px text-[11px] text-sky-800 ring-1 ring-inset ring-sky-200" data-testid="step-phase" data-phase={streamed.phase}>
+            {phaseLabel(streamed.phase)}
+          </span>
+        ) : null}
         {elapsed !== null ? <span className="text-[12px] tabular-nums text-zinc-500">{formatDuration(elapsed)}</span> : null}
         {attemptNumbers.length > 0 ? (
           <div className="ml-auto flex items-center gap-1 text-[12px]" data-testid="attempt-picker">

@@ -11,30 +11,37 @@
  *   fresh mount passes the cached live state's lastEventId as `?lastEventId=`.
  * - The reducers ignore ids already applied, so overlaps never double text.
  * - A step reaching a new state refetches the run detail (trailing, throttled) so stored
- *   output, prompt and diff replace the streamed approximation.
+ *   output, prompt, archived attempts and the run's usage replace the streamed
+ *   approximation. The refetched snapshot carries the cursor of the last event it reflects;
+ *   the detail events received while it was read are folded on top of it (useRunDetail),
+ *   and events at or below a detail's cursor never touch it again. So the detail always
+ *   ends equal to a fresh load, whatever the order of snapshots and events.
  * - The server ends the stream when the run is over; the hook then closes the EventSource
  *   (no reconnect loop) and opens a new one if the run comes back to life (a re-run step).
  */
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { applyLiveEvents, applyRunEvents, emptyLiveRun, parseRunEvent } from "@/lib/client/run-events";
-import { runKeys } from "@/lib/client/runs";
+import { applyLiveEvents, applyRunEvents, emptyLiveRun, parseRunEvent, prunePending, withPendingEvents } from "@/lib/client/run-events";
+import { getRun, runKeys } from "@/lib/client/runs";
+import { RUN_EVENT_TYPES } from "@/lib/contract/run";
 import { isRunOver, type LiveRun, type RunDetail, type RunEvent } from "@/lib/client/run-types";
 
-export const RUN_EVENT_TYPES = [
-  "step-state",
-  "text-chunk",
-  "thought-chunk",
-  "tool-call",
-  "tool-call-update",
-  "plan",
-  "log-line",
-  "usage-report",
-  "diff-update",
-  "run-state",
-] as const;
 
 const REFETCH_AFTER_MS = 250;
+
+/**
+ * The run detail query: the server's snapshot, brought up to the detail events the stream
+ * delivered while it was being read (those above its cursor). The stream drives updates; a
+ * slow refetch while the run is live is the safety net.
+ */
+export function useRunDetail(runId: string) {
+  const queryClient = useQueryClient();
+  return useQuery({
+    queryKey: runKeys.detail(runId),
+    queryFn: async () => withPendingEvents(await getRun(runId), queryClient.getQueryData<LiveRun>(runKeys.live(runId))),
+    refetchInterval: (query) => (query.state.data && !isRunOver(query.state.data) ? 5_000 : false),
+  });
+}
 
 /** `over`: undefined until the run detail has loaded, then whether the run is over (isRunOver). */
 export function useRunEvents(runId: string, over: boolean | undefined): void {
@@ -73,8 +80,11 @@ export function useRunEvents(runId: string, over: boolean | undefined): void {
       const batch = queue;
       queue = [];
       if (batch.length === 0) return;
-      queryClient.setQueryData<LiveRun>(runKeys.live(runId), (live) => applyLiveEvents(live ?? emptyLiveRun(), batch));
-      queryClient.setQueryData<RunDetail>(runKeys.detail(runId), (detail) => (detail ? applyRunEvents(detail, batch) : detail));
+      const detail = queryClient.setQueryData<RunDetail>(runKeys.detail(runId), (current) => (current ? applyRunEvents(current, batch) : current));
+      // Detail events wait in the live state until a snapshot reflects them.
+      queryClient.setQueryData<LiveRun>(runKeys.live(runId), (live) =>
+        prunePending(applyLiveEvents(live ?? emptyLiveRun(), batch), detail?.snapshotCursor ?? 0),
+      );
       if (batch.some((e) => e.type === "step-state" || e.type === "run-state")) refetchSoon();
     };
 
@@ -109,7 +119,12 @@ export function useRunEvents(runId: string, over: boolean | undefined): void {
         window.clearTimeout(frame);
       }
       flush();
-      if (refetchTimer) clearTimeout(refetchTimer);
+      // A refetch still owed is done now rather than dropped: it may be the one that brings
+      // the stored results of the last state change.
+      if (refetchTimer) {
+        clearTimeout(refetchTimer);
+        void queryClient.invalidateQueries({ queryKey: runKeys.detail(runId) });
+      }
     };
     // `generation` re-opens the stream; `enabled` gates the first open only.
   }, [runId, enabled, generation, queryClient]);

@@ -9,7 +9,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { applyPreset, type PresetValues } from "@/lib/profiles/presets/apply-preset";
 import type { Preset } from "@/lib/profiles/presets/schema";
-import { createProfile, listPresets, ProfileApiError, profileKeys, type PresetDto, type PresetFieldDto, type ProfileDto } from "./profiles-api";
+import { createProfile, listPresets, profileKeys, type PresetDto, type PresetFieldDto, type ProfileDto } from "./profiles-api";
+import { ApiError } from "@/lib/client/api";
 import { buttonClass, inputClass, labelClass, monoInputClass, primaryButtonClass } from "./ui";
 
 function FieldInput({ field, value, found, error, onChange }: { field: PresetFieldDto; value: string; found?: string | null; error?: string; onChange: (v: string) => void }) {
@@ -58,7 +59,7 @@ function PresetForm({ preset, taken, onCancel, onAdded }: { preset: PresetDto; t
   const add = useMutation({
     mutationFn: async () => {
       const applied = applyPreset(preset as unknown as Preset, values, id);
-      if (!applied.ok) throw new ProfileApiError("check the fields", 400, applied.issues);
+      if (!applied.ok) throw new ApiError(400, "validation_failed", "check the fields", applied.issues);
       return createProfile({ ...applied.profile, enabled: true });
     },
     onSuccess: (profile) => {
@@ -67,7 +68,7 @@ function PresetForm({ preset, taken, onCancel, onAdded }: { preset: PresetDto; t
     },
     onError: (error) => {
       const next: Record<string, string> = {};
-      if (error instanceof ProfileApiError && error.issues.length > 0) {
+      if (error instanceof ApiError && error.issues.length > 0) {
         for (const issue of error.issues) {
           const key = issue.path.startsWith("values.") ? issue.path.slice(7) : issue.path === "id" ? "id" : "form";
           next[key] = next[key] ? `${next[key]}; ${issue.message}` : key === "form" ? `${issue.path}: ${issue.message}` : issue.message;

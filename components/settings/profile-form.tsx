@@ -6,7 +6,8 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { configFromFields, emptyFields, fieldForIssue, fieldsFromProfile, type Backend, type FormFields } from "./profile-form-model";
-import { createProfile, ProfileApiError, profileKeys, updateProfile, type ProfileDto } from "./profiles-api";
+import { createProfile, profileKeys, updateProfile, type ProfileDto } from "./profiles-api";
+import { ApiError } from "@/lib/client/api";
 import { buttonClass, inputClass, labelClass, monoInputClass, primaryButtonClass } from "./ui";
 
 type Errors = Partial<Record<keyof FormFields | "form", string>>;
@@ -47,7 +48,7 @@ export function ProfileForm({ profile, onDone }: { profile: ProfileDto | null; o
   const save = useMutation({
     mutationFn: async () => {
       const built = configFromFields(fields, profile && profile.backend === fields.backend ? profile.config : {});
-      if (!built.ok) throw new ProfileApiError(built.message, 400, [{ path: `local.${built.field}`, message: built.message }]);
+      if (!built.ok) throw new ApiError(400, "validation_failed", built.message, [{ path: `local.${built.field}`, message: built.message }]);
       const body = { backend: fields.backend, label: fields.label, enabled: fields.enabled, config: built.config };
       return creating ? createProfile({ id: fields.id.trim(), ...body }) : updateProfile(profile.id, body);
     },
@@ -56,7 +57,7 @@ export function ProfileForm({ profile, onDone }: { profile: ProfileDto | null; o
       onDone();
     },
     onError: (error) => {
-      if (!(error instanceof ProfileApiError) || error.issues.length === 0) {
+      if (!(error instanceof ApiError) || error.issues.length === 0) {
         setErrors({ form: error.message });
         return;
       }

@@ -1,4 +1,5 @@
 /** Browser-side calls to /api/profiles, and the shapes they return. */
+import { apiRequest } from "@/lib/client/api";
 
 export type AvailabilityLevel = "installed" | "started" | "authenticated";
 
@@ -22,22 +23,6 @@ export interface ProfileDto {
   updatedAt: string;
 }
 
-export interface IssueDto {
-  path: string;
-  message: string;
-}
-
-export class ProfileApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly issues: IssueDto[],
-  ) {
-    super(message);
-    this.name = "ProfileApiError";
-  }
-}
-
 export const profileKeys = {
   all: ["profiles"] as const,
   presets: ["presets"] as const,
@@ -45,16 +30,7 @@ export const profileKeys = {
   availability: (id: string) => ["profiles", "availability", id] as const,
 };
 
-async function call<T>(url: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(url, { ...init, headers: { "content-type": "application/json", ...(init?.headers ?? {}) } });
-  if (response.status === 204) return undefined as T;
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const record = (body ?? {}) as { error?: string; issues?: IssueDto[] };
-    throw new ProfileApiError(record.error ?? `HTTP ${response.status}`, response.status, record.issues ?? []);
-  }
-  return body as T;
-}
+const call = <T>(url: string, init?: RequestInit) => apiRequest<T>(url, init);
 
 export async function listProfiles(): Promise<ProfileDto[]> {
   return (await call<{ profiles: ProfileDto[] }>("/api/profiles")).profiles;

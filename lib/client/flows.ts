@@ -1,9 +1,11 @@
 /**
- * Browser-side calls to the flows API. Errors come back as ApiError carrying the server's
- * code and issues, so the editor can show exactly what was refused and why.
+ * Browser-side calls to the flows API, through the one fetch client (api.ts): errors come
+ * back as ApiError carrying the server's code and issues.
  */
 import type { FlowDocument } from "../flow/document";
-import type { ValidationIssue } from "../flow/validate";
+import { apiRequest as request } from "./api";
+
+export { ApiError } from "./api";
 
 export interface FlowSummaryDto {
   id: string;
@@ -45,38 +47,6 @@ export interface ProfileDto {
   backend: string;
   label: string;
   enabled: boolean;
-}
-
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly issues: ValidationIssue[] = [],
-  ) {
-    super(message);
-    this.name = "ApiError";
-  }
-}
-
-async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const response = await fetch(path, {
-    ...init,
-    headers: { ...(init.body ? { "content-type": "application/json" } : {}), ...(init.headers ?? {}) },
-  });
-  if (response.status === 204) return undefined as T;
-  const text = await response.text();
-  let body: unknown = undefined;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  if (!response.ok) {
-    const error = (body ?? {}) as { error?: string; code?: string; issues?: ValidationIssue[] };
-    throw new ApiError(response.status, error.code ?? "http_error", error.error ?? `HTTP ${response.status}`, error.issues ?? []);
-  }
-  return body as T;
 }
 
 export const flowKeys = {

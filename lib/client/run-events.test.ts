@@ -8,61 +8,15 @@ import {
   emptyLiveRun,
   exitCodeOf,
   parseRunEvent,
+  prunePending,
+  withPendingEvents,
 } from "./run-events";
-import type { RunDetail, RunEvent, StepDto } from "./run-types";
+import { runFixture, stepFixture } from "../contract/testing";
+import { toRunView, type RunDetail, type RunEvent, type StepDto } from "./run-types";
 
-function step(overrides: Partial<StepDto>): StepDto {
-  return {
-    id: "s1",
-    key: "plan",
-    nodeId: "plan",
-    kind: "agent",
-    role: "node",
-    state: "pending",
-    attempt: 0,
-    maxAttempts: 1,
-    dependsOn: [],
-    spec: {},
-    prompt: null,
-    output: null,
-    outputTruncated: false,
-    summary: null,
-    error: null,
-    detail: {},
-    branch: null,
-    startCommit: null,
-    resultCommit: null,
-    diff: null,
-    diffStats: null,
-    usage: {},
-    winner: null,
-    cancelRequested: false,
-    startedAt: null,
-    finishedAt: null,
-    ...overrides,
-  };
-}
+const step = (overrides: Partial<StepDto>): StepDto => stepFixture({ id: "s1", key: "plan", nodeId: "plan", ...overrides });
 
-function run(steps: StepDto[]): RunDetail {
-  return {
-    id: "r1",
-    flowId: "f1",
-    flowName: "Flow",
-    flowVersion: 1,
-    status: "running",
-    inputs: {},
-    repo: null,
-    baseRef: null,
-    error: null,
-    usage: {},
-    createdAt: "2026-01-01T00:00:00.000Z",
-    startedAt: "2026-01-01T00:00:00.000Z",
-    finishedAt: null,
-    steps,
-    attempts: [],
-    document: null,
-  };
-}
+const run = (steps: StepDto[]): RunDetail => toRunView(runFixture(steps));
 
 let nextId = 1;
 function event(type: string, data: Record<string, unknown>, overrides: Partial<RunEvent> = {}): RunEvent {
@@ -182,5 +136,47 @@ describe("parseRunEvent and exitCodeOf", () => {
     expect(exitCodeOf({ exitCode: 127 })).toBe(127);
     expect(exitCodeOf({ exitCode: "1" })).toBeNull();
     expect(exitCodeOf("text")).toBeNull();
+  });
+});
+
+describe("a live detail converges to a fresh snapshot", () => {
+  it("never applies an event a snapshot already reflects (a replay can't roll it back)", () => {
+    const snapshot = { ...run([step({ state: "succeeded", attempt: 2, output: "final", finishedAt: "2026-01-01T00:00:05.000Z" })]), snapshotCursor: 40, eventCursor: 40 };
+    const replayed = [
+      event("step-state", { state: "running", attempt: 2 }, { id: 30, attempt: 2 }),
+      event("usage-report", { usage: { totalTokens: 3 } }, { id: 31, attempt: 2 }),
+    ];
+    expect(applyRunEvents(snapshot, replayed)).toBe(snapshot);
+    const later = applyRunEvent(snapshot, event("step-state", { state: "ready", from: "succeeded", reset: true }, { id: 41, attempt: 2 }));
+    expect(later.eventCursor).toBe(41);
+  });
+
+  it("a claim clears the previous attempt's winner and results; a reset clears them without a new attempt", () => {
+    let detail = run([step({ role: "select", state: "succeeded", attempt: 1, winner: "race#0", output: "zero", diff: "d", usage: { totalTokens: 9 }, finishedAt: "2026-01-01T00:00:01.000Z" })]);
+    detail = applyRunEvent(detail, event("step-state", { state: "pending", from: "succeeded", reset: true }, { attempt: 1 }));
+    expect(detail.steps[0]).toMatchObject({ state: "pending", attempt: 1, winner: null, output: null, diff: null, usage: {}, startedAt: null, finishedAt: null });
+    detail = applyRunEvent(detail, event("step-state", { state: "running", attempt: 2 }, { attempt: 2, createdAt: "2026-01-01T00:00:06.000Z" }));
+    expect(detail.steps[0]).toMatchObject({ state: "running", attempt: 2, winner: null, startedAt: "2026-01-01T00:00:06.000Z" });
+    // The select step's completion names its winner (the API's winner, not the old one).
+    detail = applyRunEvent(detail, event("step-state", { state: "succeeded", attempt: 2, winner: "race#1" }, { attempt: 2 }));
+    expect(detail.steps[0]).toMatchObject({ state: "succeeded", winner: "race#1" });
+  });
+
+  it("folds the detail events received while a snapshot was read onto it, and prunes what it reflects", () => {
+    const a = event("step-state", { state: "running", attempt: 1 }, { id: 101, attempt: 1 });
+    const b = event("step-state", { state: "succeeded", attempt: 1 }, { id: 102, attempt: 1 });
+    const text = event("text-chunk", { text: "hi" }, { id: 103 });
+    const live = applyLiveEvents(emptyLiveRun(), [a, b, text]);
+    expect(live.pending.map((e) => e.id)).toEqual([101, 102]);
+    const snapshot = { ...run([step({ state: "running", attempt: 1 })]), snapshotCursor: 101, eventCursor: 101 };
+    const caughtUp = withPendingEvents(snapshot, live);
+    expect(caughtUp.steps[0].state).toBe("succeeded");
+    expect(caughtUp.eventCursor).toBe(102);
+    expect(prunePending(live, caughtUp.snapshotCursor).pending.map((e) => e.id)).toEqual([102]);
+  });
+
+  it("records each attempt's phase from step-phase events", () => {
+    const live = applyLiveEvents(emptyLiveRun(), [event("step-phase", { phase: "preparing" }), event("step-phase", { phase: "committing" })]);
+    expect(live.attempts["s1:1"].phase).toBe("committing");
   });
 });

@@ -10,9 +10,17 @@
  * - Unknown event types and malformed data are ignored (the server may be newer than the
  *   page); they never throw.
  * - Events of an older attempt never overwrite the step's current attempt.
+ * - The run detail converges to what a fresh load shows: `applyRunEvent` folds only events
+ *   above the detail's `eventCursor` (a snapshot already reflects everything up to its
+ *   cursor, so an event replayed or delivered late never rolls it back), and a step-state
+ *   event changes exactly the fields the server's own transition changed (a claim clears the
+ *   previous attempt's results, a reset clears them too, a select carries its winner).
+ *   What events don't carry (stored output, archived attempts, the run's usage) comes with
+ *   the refetch each state change triggers; `withPendingEvents` brings that snapshot up to
+ *   the events received while it was being read.
  */
 import { z } from "zod";
-import { STEP_STATES, RUN_STATUSES } from "../db/schema";
+import { diffStatsSchema, RUN_STATUSES, runEventSchema, STEP_STATES, usageSchema as wireUsageSchema } from "../contract/run";
 import {
   liveKey,
   TERMINAL_RUN,
@@ -22,24 +30,27 @@ import {
   type LiveRun,
   type RunDetail,
   type RunEvent,
+  type StepDto,
   type ToolCallView,
   type UsageDto,
 } from "./run-types";
 
-const usageSchema = z
-  .object({
-    inputTokens: z.number().optional(),
-    outputTokens: z.number().optional(),
-    totalTokens: z.number().optional(),
-    costUsd: z.number().optional(),
-  })
-  .loose();
-
-const diffStatsSchema = z.object({ files: z.number(), additions: z.number(), deletions: z.number() });
+const usageSchema = wireUsageSchema.loose();
 
 const stepStateData = z
-  .object({ state: z.enum(STEP_STATES), attempt: z.number().int().optional(), error: z.string().nullish(), winner: z.string().nullish() })
+  .object({
+    state: z.enum(STEP_STATES),
+    attempt: z.number().int().optional(),
+    error: z.string().nullish(),
+    winner: z.string().nullish(),
+    from: z.enum(STEP_STATES).optional(),
+    reset: z.boolean().optional(),
+  })
   .loose();
+const phaseData = z.object({ phase: z.string() }).loose();
+
+/** Events that change the run detail (the rest only feed the live stream state). */
+export const DETAIL_EVENT_TYPES: ReadonlySet<string> = new Set(["step-state", "run-state", "usage-report", "diff-update"]);
 const runStateData = z.object({ status: z.enum(RUN_STATUSES), error: z.string().nullish() }).loose();
 const textData = z.object({ text: z.string() }).loose();
 const contentSchema = z.array(
@@ -68,10 +79,10 @@ const diffData = z
   .object({ diff: z.string().nullish(), stats: diffStatsSchema.nullish(), diffStats: diffStatsSchema.nullish() })
   .loose();
 
-export const emptyLiveRun = (): LiveRun => ({ lastEventId: 0, attempts: {} });
+export const emptyLiveRun = (): LiveRun => ({ lastEventId: 0, attempts: {}, pending: [] });
 
 function emptyAttempt(stepId: string, attempt: number): AttemptLive {
-  return { stepId, attempt, text: "", thought: "", toolCalls: [], logs: [], plan: [], diff: null, diffStats: null, usage: null };
+  return { stepId, attempt, text: "", thought: "", toolCalls: [], logs: [], plan: [], diff: null, diffStats: null, usage: null, phase: null };
 }
 
 /** An exit code reported in a tool call's raw output, under the names backends use. */
@@ -161,6 +172,11 @@ function applyToAttempt(attempt: AttemptLive, event: RunEvent): AttemptLive {
         diffStats: parsed.data.stats ?? parsed.data.diffStats ?? attempt.diffStats,
       };
     }
+    case "step-phase": {
+      const parsed = phaseData.safeParse(event.data);
+      if (!parsed.success) return attempt;
+      return { ...attempt, phase: parsed.data.phase };
+    }
     default:
       return attempt;
   }
@@ -169,13 +185,25 @@ function applyToAttempt(attempt: AttemptLive, event: RunEvent): AttemptLive {
 /** Folds one event into the stream-only state. Returns the same object when nothing changed. */
 export function applyLiveEvent(live: LiveRun, event: RunEvent): LiveRun {
   if (event.id <= live.lastEventId) return live;
+  const pending = DETAIL_EVENT_TYPES.has(event.type) ? [...live.pending, event] : live.pending;
   if (!event.stepId || event.type === "step-state" || event.type === "run-state") {
-    return { ...live, lastEventId: event.id };
+    return { ...live, lastEventId: event.id, pending };
   }
   const key = liveKey(event.stepId, event.attempt);
   const before = live.attempts[key] ?? emptyAttempt(event.stepId, event.attempt);
   const after = applyToAttempt(before, event);
-  return { lastEventId: event.id, attempts: { ...live.attempts, [key]: after } };
+  return { lastEventId: event.id, attempts: { ...live.attempts, [key]: after }, pending };
+}
+
+/** Drops pending detail events a snapshot at `cursor` already reflects. */
+export function prunePending(live: LiveRun, cursor: number): LiveRun {
+  if (!live.pending.some((e) => e.id <= cursor)) return live;
+  return { ...live, pending: live.pending.filter((e) => e.id > cursor) };
+}
+
+/** A freshly fetched snapshot brought up to the detail events received meanwhile. */
+export function withPendingEvents(snapshot: RunDetail, live: LiveRun | undefined): RunDetail {
+  return live ? applyRunEvents(snapshot, live.pending) : snapshot;
 }
 
 export function applyLiveEvents(live: LiveRun, events: readonly RunEvent[]): LiveRun {
@@ -185,8 +213,52 @@ export function applyLiveEvents(live: LiveRun, events: readonly RunEvent[]): Liv
 /**
  * Folds one event into the cached run detail: step states, attempts, run status, usage and
  * diff stats. Text, tool calls and logs live in LiveRun only (the detail holds stored rows).
+ * Events at or below the detail's eventCursor are already reflected and change nothing.
  */
 export function applyRunEvent(run: RunDetail, event: RunEvent): RunDetail {
+  if (event.id <= run.eventCursor) return run;
+  const next = foldRunEvent(run, event);
+  // An event that changes nothing leaves the same object (no render), cursor included.
+  return next === run ? run : { ...next, eventCursor: event.id };
+}
+
+/** What a claim (new attempt) or a reset clears on the step row, as the server does. */
+const CLEARED_RESULTS = {
+  output: null,
+  outputTruncated: false,
+  summary: null,
+  error: null,
+  winner: null,
+  usage: {},
+  diff: null,
+  diffStats: null,
+  resultCommit: null,
+  finishedAt: null,
+} satisfies Partial<StepDto>;
+
+function foldStepState(step: StepDto, event: RunEvent, data: z.infer<typeof stepStateData>): StepDto {
+  const attempt = data.attempt ?? event.attempt;
+  if (attempt < step.attempt) return step;
+  const state = data.state;
+  let next: StepDto = { ...step, state, attempt };
+  if (attempt > step.attempt) {
+    // A claim: the new attempt starts with nothing of the previous one's results.
+    next = { ...next, ...CLEARED_RESULTS, startedAt: state === "running" ? event.createdAt : null };
+  } else if (data.reset) {
+    // A re-run (or a descendant of one): back to pending/ready with no results.
+    next = { ...next, ...CLEARED_RESULTS, detail: {}, branch: null, startedAt: null, cancelRequested: false };
+  }
+  if (state === "running" && !next.startedAt) next = { ...next, startedAt: event.createdAt };
+  if (TERMINAL_STEP.includes(state) || (state === "ready" && step.state === "running")) {
+    // Terminal, or a failed attempt going back to ready for its retry: the attempt ended.
+    next = { ...next, finishedAt: next.finishedAt ?? event.createdAt };
+  }
+  if (data.error !== undefined) next = { ...next, error: data.error ?? null };
+  if (data.winner) next = { ...next, winner: data.winner };
+  return next;
+}
+
+function foldRunEvent(run: RunDetail, event: RunEvent): RunDetail {
   if (event.type === "run-state") {
     const parsed = runStateData.safeParse(event.data);
     if (!parsed.success || run.status === parsed.data.status) return run;
@@ -194,7 +266,7 @@ export function applyRunEvent(run: RunDetail, event: RunEvent): RunDetail {
     return {
       ...run,
       status: parsed.data.status,
-      error: parsed.data.error ?? run.error,
+      error: parsed.data.error ?? null,
       startedAt: run.startedAt ?? event.createdAt,
       finishedAt: terminal ? (run.finishedAt ?? event.createdAt) : null,
     };
@@ -204,39 +276,24 @@ export function applyRunEvent(run: RunDetail, event: RunEvent): RunDetail {
   if (index < 0) return run;
   const step = run.steps[index];
   // An event from an attempt older than the one the detail already shows is history.
-  if (event.attempt < step.attempt) return run;
+  if (event.attempt < step.attempt && event.type !== "step-state") return run;
   let next = step;
   switch (event.type) {
     case "step-state": {
       const parsed = stepStateData.safeParse(event.data);
       if (!parsed.success) return run;
-      const attempt = parsed.data.attempt ?? event.attempt;
-      if (attempt < step.attempt) return run;
-      const newAttempt = attempt > step.attempt;
-      const state = parsed.data.state;
-      next = {
-        ...step,
-        state,
-        attempt,
-        ...(newAttempt
-          ? { output: null, error: null, diff: null, diffStats: null, usage: {}, startedAt: null, finishedAt: null }
-          : {}),
-      };
-      if (state === "running") next = { ...next, startedAt: newAttempt ? event.createdAt : (next.startedAt ?? event.createdAt), finishedAt: null };
-      if (TERMINAL_STEP.includes(state)) next = { ...next, finishedAt: next.finishedAt ?? event.createdAt };
-      if (parsed.data.error) next = { ...next, error: parsed.data.error };
-      if (parsed.data.winner) next = { ...next, winner: parsed.data.winner };
+      next = foldStepState(step, event, parsed.data);
       break;
     }
     case "usage-report": {
       const parsed = usageData.safeParse(event.data);
-      if (!parsed.success) return run;
+      if (!parsed.success || event.attempt !== step.attempt) return run;
       next = { ...step, usage: parsed.data.usage as UsageDto };
       break;
     }
     case "diff-update": {
       const parsed = diffData.safeParse(event.data);
-      if (!parsed.success) return run;
+      if (!parsed.success || event.attempt !== step.attempt) return run;
       const stats: DiffStatsDto | null = parsed.data.stats ?? parsed.data.diffStats ?? step.diffStats;
       next = { ...step, diff: parsed.data.diff ?? step.diff, diffStats: stats };
       break;
@@ -244,22 +301,13 @@ export function applyRunEvent(run: RunDetail, event: RunEvent): RunDetail {
     default:
       return run;
   }
-  return { ...run, steps: run.steps.with(index, next) };
+  return next === step ? run : { ...run, steps: run.steps.with(index, next) };
 }
 
 export function applyRunEvents(run: RunDetail, events: readonly RunEvent[]): RunDetail {
   return events.reduce(applyRunEvent, run);
 }
 
-const runEventSchema = z.object({
-  id: z.number().int().positive(),
-  type: z.string(),
-  runId: z.string(),
-  stepId: z.string().nullable(),
-  attempt: z.number().int(),
-  data: z.record(z.string(), z.unknown()),
-  createdAt: z.string(),
-});
 
 /** Parses one SSE message's data; null when it is not a run event. */
 export function parseRunEvent(text: string): RunEvent | null {

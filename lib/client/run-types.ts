@@ -5,106 +5,45 @@
  *
  * Glossary:
  * - RunDetail: one run with its steps (current attempt per step) and every archived attempt.
+ *   The wire shapes are lib/contract/run.ts's; this module adds the views only the browser has.
  * - LiveRun: what only the event stream knows: streamed text, tool calls, logs and the
  *   latest diff per (step, attempt), plus the last event id applied.
  */
-import type { RunStatus, StepState } from "../db/schema";
+import type { Attempt, DiffStats, RunDetail as WireRunDetail, RunEvent, Step, Usage } from "../contract/run";
 
-export interface UsageDto {
-  inputTokens?: number;
-  outputTokens?: number;
-  totalTokens?: number;
-  costUsd?: number;
+export type {
+  Attempt as AttemptDto,
+  DiffStats as DiffStatsDto,
+  RunEvent,
+  RunSummary,
+  Step as StepDto,
+  Usage as UsageDto,
+} from "../contract/run";
+export { isRunOver, TERMINAL_RUN, TERMINAL_STEP } from "../contract/run";
+
+/**
+ * The run as the run pages hold it: the wire's RunDetail (lib/contract/run.ts) plus every
+ * step's archived attempts in one list, which the timeline and the step panel read.
+ */
+export interface RunDetail extends WireRunDetail {
+  attempts: Attempt[];
+  /** The last event the server's snapshot reflects (the Run API's `eventCursor`). */
+  snapshotCursor: number;
+  /**
+   * The last event folded into this detail: the snapshot's cursor, then each event applied
+   * on top. Events at or below it are already in the detail and are never applied again.
+   */
+  eventCursor: number;
 }
 
-export interface DiffStatsDto {
-  files: number;
-  additions: number;
-  deletions: number;
-}
-
-export interface StepDto {
-  id: string;
-  key: string;
-  nodeId: string;
-  kind: string;
-  role: "node" | "contestant" | "select";
-  state: StepState;
-  attempt: number;
-  maxAttempts: number;
-  dependsOn: string[];
-  /** The step's spec (profile, prompt template, options…), as the engine stored it. */
-  spec: Record<string, unknown>;
-  prompt: string | null;
-  output: string | null;
-  outputTruncated: boolean;
-  summary: string | null;
-  error: string | null;
-  detail: Record<string, unknown>;
-  branch: string | null;
-  startCommit: string | null;
-  resultCommit: string | null;
-  diff: string | null;
-  diffStats: DiffStatsDto | null;
-  usage: UsageDto;
-  winner: string | null;
-  cancelRequested: boolean;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
-
-export interface AttemptDto {
-  stepId: string;
-  attempt: number;
-  state: StepState;
-  prompt: string | null;
-  output: string | null;
-  outputTruncated: boolean;
-  error: string | null;
-  detail: Record<string, unknown>;
-  branch: string | null;
-  startCommit: string | null;
-  resultCommit: string | null;
-  diff: string | null;
-  diffStats: DiffStatsDto | null;
-  usage: UsageDto;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
-
-export interface RunDetail {
-  id: string;
-  flowId: string;
-  flowName: string;
-  flowVersion: number;
-  status: RunStatus;
-  inputs: Record<string, unknown>;
-  repo: string | null;
-  baseRef: string | null;
-  error: string | null;
-  usage: UsageDto;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  steps: StepDto[];
-  attempts: AttemptDto[];
-  /** The flow version's document (for the read-only graph), when the API includes it. */
-  document: unknown;
-}
-
-export interface RunSummary {
-  id: string;
-  flowId: string;
-  flowName: string;
-  flowVersion: number;
-  status: RunStatus;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  stepsTotal: number;
-  stepsSucceeded: number;
-  stepsFailed: number;
-  usage: UsageDto;
+/** Pure: the run pages' view of a RunDetail from the API. */
+export function toRunView(detail: WireRunDetail): RunDetail {
+  return {
+    ...detail,
+    attempts: detail.steps.flatMap((step: Step) => step.attempts),
+    snapshotCursor: detail.eventCursor,
+    eventCursor: detail.eventCursor,
+  };
 }
 
 export type ToolCallStatus = "pending" | "in_progress" | "completed" | "failed";
@@ -139,8 +78,10 @@ export interface AttemptLive {
   logs: LogLineView[];
   plan: Array<{ content: string; status: string }>;
   diff: string | null;
-  diffStats: DiffStatsDto | null;
-  usage: UsageDto | null;
+  diffStats: DiffStats | null;
+  usage: Usage | null;
+  /** What the attempt is doing now (a "step-phase" event): preparing, agent, committing, diffing… */
+  phase: string | null;
 }
 
 export interface LiveRun {
@@ -148,28 +89,11 @@ export interface LiveRun {
   lastEventId: number;
   /** Keyed by `${stepId}:${attempt}`. */
   attempts: Record<string, AttemptLive>;
-}
-
-/** One SSE message as the client receives it: `id`, `event` and the parsed `data`. */
-export interface RunEvent {
-  id: number;
-  type: string;
-  runId: string;
-  stepId: string | null;
-  attempt: number;
-  data: Record<string, unknown>;
-  createdAt: string;
+  /**
+   * Events that change the run detail, received since the last snapshot of it: a snapshot
+   * fetched while they arrive is brought up to date by folding those above its cursor.
+   */
+  pending: RunEvent[];
 }
 
 export const liveKey = (stepId: string, attempt: number) => `${stepId}:${attempt}`;
-
-export const TERMINAL_RUN: readonly RunStatus[] = ["succeeded", "failed", "canceled"];
-export const TERMINAL_STEP: readonly StepState[] = ["succeeded", "failed", "canceled", "skipped"];
-
-/**
- * A run is over when its status is terminal and none of its steps still runs: a canceled
- * run's steps stop (and report) a moment after the run turns "canceled".
- */
-export function isRunOver(run: Pick<RunDetail, "status" | "steps">): boolean {
-  return TERMINAL_RUN.includes(run.status) && !run.steps.some((s) => s.state === "running");
-}

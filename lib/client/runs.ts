@@ -1,29 +1,13 @@
 /**
  * Browser-side calls to the Run API, and the query keys the run pages cache them under.
- * Errors come back as ApiError (the server's message and code), shown in the UI as-is.
+ * Responses are parsed against the wire contract (lib/contract/run.ts); errors come back as
+ * ApiError (the server's message and code), shown in the UI as-is.
  */
-import { ApiError } from "./flows";
-import { toRunDetail, toRunSummary } from "./run-mapping";
-import type { RunDetail, RunSummary } from "./run-types";
+import { runDetailSchema, runPageSchema, type RunPage } from "../contract/run";
+import { ApiError, apiRequest } from "./api";
+import { toRunView, type RunDetail } from "./run-types";
 
-async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const response = await fetch(path, {
-    ...init,
-    headers: { ...(init.body ? { "content-type": "application/json" } : {}), ...(init.headers ?? {}) },
-  });
-  const text = await response.text();
-  let body: unknown = undefined;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  if (!response.ok) {
-    const error = (body ?? {}) as { error?: string; code?: string };
-    throw new ApiError(response.status, error.code ?? "http_error", error.error ?? `HTTP ${response.status}`);
-  }
-  return body as T;
-}
+const request = <T>(path: string, init?: RequestInit) => apiRequest<T>(path, init);
 
 export const runKeys = {
   all: ["runs"] as const,
@@ -37,27 +21,25 @@ export interface RunFilters {
   status?: string;
   /** Keyset cursor of the page (from the previous page's nextCursor); absent = newest. */
   cursor?: string;
+  /** Search: words matched against the run's id, flow name and inputs. */
+  q?: string;
   pageSize: number;
 }
 
-export interface RunPage {
-  runs: RunSummary[];
-  nextCursor: string | null;
-}
+export type { RunPage };
 
 export async function listRuns(filters: RunFilters): Promise<RunPage> {
   const params = new URLSearchParams();
   if (filters.flowId) params.set("flow", filters.flowId);
   if (filters.status) params.set("status", filters.status);
   if (filters.cursor) params.set("cursor", filters.cursor);
+  if (filters.q) params.set("q", filters.q);
   params.set("limit", String(filters.pageSize));
-  const body = await request<{ runs?: unknown[]; nextCursor?: string | null }>(`/api/runs?${params}`);
-  return { runs: (body.runs ?? []).map(toRunSummary), nextCursor: typeof body.nextCursor === "string" ? body.nextCursor : null };
+  return apiRequest(`/api/runs?${params}`, undefined, runPageSchema);
 }
 
 export const getRun = async (id: string): Promise<RunDetail> =>
-  toRunDetail(await request<unknown>(`/api/runs/${encodeURIComponent(id)}`));
-
+  toRunView(await apiRequest(`/api/runs/${encodeURIComponent(id)}`, undefined, runDetailSchema));
 const post = (path: string, body: unknown = {}) => request<unknown>(path, { method: "POST", body: JSON.stringify(body) });
 const runPath = (id: string) => `/api/runs/${encodeURIComponent(id)}`;
 const stepPath = (runId: string, stepId: string) => `${runPath(runId)}/steps/${encodeURIComponent(stepId)}`;

@@ -27,24 +27,13 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+// The states are part of the wire contract (lib/contract/run.ts), which the browser reads too.
+import { RUN_STATUSES, STEP_STATES, type RunStatus, type StepState } from "../contract/run";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
 
-export const RUN_STATUSES = ["pending", "running", "waiting", "succeeded", "failed", "canceled"] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
-
-export const STEP_STATES = [
-  "pending",
-  "ready",
-  "running",
-  "waiting",
-  "succeeded",
-  "failed",
-  "canceled",
-  "skipped",
-] as const;
-export type StepState = (typeof STEP_STATES)[number];
+export { RUN_STATUSES, STEP_STATES, type RunStatus, type StepState };
 
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(", "));
 
@@ -124,6 +113,9 @@ export const runs = pgTable(
     // (completions, people's actions, rescues): a process that wrote version N and then
     // finds N+1 after taking the lock knows nobody else changed the run in between.
     version: bigint("version", { mode: "number" }).notNull().default(0),
+    // How many times a person re-ran a step of this run (POST …/steps/:id/rerun): the
+    // history marks a run that succeeded only after one.
+    stepReruns: integer("step_reruns").notNull().default(0),
     createdAt: createdAt(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),

@@ -39,11 +39,19 @@
  * attempt; earlier ones live in step_attempts); git fields are kept because a re-run
  * starts from the recorded start commit.
  */
-import { sql } from "drizzle-orm";
+import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { rows, type Executor } from "../db/client";
 import type { ClaimedStep } from "../engine/contract";
 import { RUN_EVENTS_CHANNEL } from "../engine/contract";
 import { toProfileRow, toStepRow } from "./step-row";
+
+/**
+ * A claim's lease end and its "step-state" event: the claim rule's parts that complete-fast's
+ * hand-off (a claim inside a completion statement) writes too, taken from here.
+ */
+export const leaseExpiresAt = (leaseMs: SQLWrapper | number) => sql`now() + ${leaseMs}::int * interval '1 millisecond'`;
+export const runningEventData = (attempt: SQL, workerId: SQLWrapper | string) =>
+  sql`jsonb_build_object('state', 'running', 'attempt', ${attempt}, 'workerId', ${workerId}::text)`;
 
 export interface ClaimStepsInput {
   workerId: string;
@@ -73,7 +81,7 @@ export async function claimSteps(db: Executor, input: ClaimStepsInput): Promise<
         update steps s
         set state = 'running',
             lease_owner = ${input.workerId},
-            lease_expires_at = now() + ${input.leaseMs}::int * interval '1 millisecond',
+            lease_expires_at = ${leaseExpiresAt(input.leaseMs)},
             fence = s.fence + 1,
             attempt = s.attempt + 1,
             started_at = now(),
@@ -84,6 +92,11 @@ export async function claimSteps(db: Executor, input: ClaimStepsInput): Promise<
             error = null,
             winner = null,
             usage = '{}'::jsonb,
+            -- The previous attempt's results are history (step_attempts): a reload of a
+            -- retrying step must not show them as this attempt's (its completion sets them).
+            diff = null,
+            diff_stats = null,
+            result_commit = null,
             updated_at = now()
         from candidates c
         where s.id = c.id
@@ -92,7 +105,7 @@ export async function claimSteps(db: Executor, input: ClaimStepsInput): Promise<
       announced as (
         insert into step_events (run_id, step_id, attempt, type, data)
         select run_id, id, attempt, 'step-state',
-               jsonb_build_object('state', 'running', 'attempt', attempt, 'workerId', ${input.workerId}::text)
+               ${runningEventData(sql`attempt`, input.workerId)}
         from claimed
         returning pg_notify(${RUN_EVENTS_CHANNEL}, run_id)
       )

@@ -23,8 +23,8 @@ import { compiled } from "../db/compiled";
 import type { Db } from "../db/client";
 import type { StepState } from "../db/schema";
 import { STEP_READY_CHANNEL, type ClaimedStep, type Engine } from "../engine/contract";
-import { addUsage, sumUsage } from "../engine/usage-sql";
-import { completionCtes, completionRow, outcomeColumns, type CompleteStepInput, type CompleteStepResult, type HandOff } from "./complete-step";
+import { bumpRunsSql, completionCtes, completionRow, outcomeColumns, type CompleteStepInput, type CompleteStepResult, type HandOff } from "./completion-sql";
+import { leaseExpiresAt, runningEventData } from "./claim-steps";
 import { toProfileRow, toStepRow } from "./step-row";
 
 interface FastValues extends Record<string, unknown> {
@@ -81,7 +81,7 @@ const FAST = compiled<FastValues>(
           finished_at = case when t.state = 'ready' then s.finished_at else now() end,
           detail = case when t.retryable is not null then s.detail || jsonb_build_object('retryable', t.retryable) else s.detail end,
           lease_owner = case when t.take then ${p.worker}::text end,
-          lease_expires_at = case when t.take then now() + ${p.leaseMs}::int * interval '1 millisecond' end,
+          lease_expires_at = case when t.take then ${leaseExpiresAt(p.leaseMs)} end,
           fence = s.fence + case when t.take then 1 else 0 end,
           attempt = s.attempt + case when t.take then 1 else 0 end,
           started_at = case when t.take then now() else s.started_at end,
@@ -98,7 +98,7 @@ const FAST = compiled<FastValues>(
           select 0 as position, m.attempt - (case when m.state = 'running' then 1 else 0 end) as attempt,
                  jsonb_strip_nulls(jsonb_build_object('state', m.target, 'from', 'pending', 'error', m.error)) as data
           union all
-          select 1, m.attempt, jsonb_build_object('state', 'running', 'attempt', m.attempt, 'workerId', ${p.worker}::text)
+          select 1, m.attempt, ${runningEventData(sql`m.attempt`, p.worker)}
           where m.state = 'running'
         ) e
         -- After the completion's own events (counting them runs that insert to its end): the
@@ -107,18 +107,15 @@ const FAST = compiled<FastValues>(
         order by m.id, e.position
         returning id
       ),
-      run_row as (
-        update runs r set
-          version = r.version + 1,
-          usage = ${addUsage(sql`r.usage`, sql`(select ${sumUsage(sql`a.usage`)} from archived a)`)},
-          status = coalesce(${p.status}::text, r.status),
+      run_row as (${bumpRunsSql(
+        sql`r.id = ${p.runId} and exists (select 1 from ended)`,
+        sql`status = coalesce(${p.status}::text, r.status),
           error = case when ${p.hasRun}::boolean then ${p.error}::text else r.error end,
           finished_at = case
             when not ${p.hasRun}::boolean then r.finished_at
             when ${p.finished}::boolean then coalesce(r.finished_at, now())
-            else null end,
-          updated_at = now()
-        where r.id = ${p.runId} and exists (select 1 from ended)
+            else null end,`,
+      )}
         returning r.id, r.version, r.status, r.error, r.finished_at
       ),
       run_event as (

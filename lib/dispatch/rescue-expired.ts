@@ -27,6 +27,7 @@
 import { sql } from "drizzle-orm";
 import { rows, type Orm } from "../db/client";
 import { RUN_EVENTS_CHANNEL, type Engine } from "../engine/contract";
+import { archiveAttemptsSql } from "../engine/archive-attempts-sql";
 import { notifyReady } from "./notify-ready";
 
 /** Lost leases a step is retried after without spending its retry budget (see the header). */
@@ -84,20 +85,20 @@ export async function rescueExpired(db: Orm, engine: Engine, limit = 100): Promi
           where s.id = e.id
           returning s.*, e.lease_owner as expired_owner
         ),
-        archived as (
-          insert into step_attempts (step_id, attempt, run_id, state, worker_id, prompt, output,
-            output_truncated, error, detail, branch, start_commit, usage, started_at, finished_at)
-          select id, attempt, run_id, case when cancel_requested then 'canceled' else 'failed' end,
-            expired_owner, prompt, output, output_truncated,
-            'worker lost: the lease of ' || coalesce(expired_owner, 'its worker') || ' expired',
-            detail || jsonb_build_object('workerLost', jsonb_build_object('worker', expired_owner, 'leaseLosses', lease_losses)),
-            branch,
-            -- What the lost attempt used is unknown (its worker is gone): nothing is added to the
-            -- run's usage, and the archive says so rather than repeating a stale figure.
-            start_commit, '{}'::jsonb, started_at, now()
-          from rescued
-          on conflict (step_id, attempt) do nothing
-        ),
+        archived as (${archiveAttemptsSql(sql`rescued`, {
+          state: sql`case when cancel_requested then 'canceled' else 'failed' end`,
+          worker_id: sql`expired_owner`,
+          error: sql`'worker lost: the lease of ' || coalesce(expired_owner, 'its worker') || ' expired'`,
+          detail: sql`detail || jsonb_build_object('workerLost', jsonb_build_object('worker', expired_owner, 'leaseLosses', lease_losses))`,
+          // A lost attempt produced no result the step row could hold.
+          result_commit: sql`null`,
+          diff: sql`null`,
+          diff_stats: sql`null`,
+          // What the lost attempt used is unknown (its worker is gone): nothing is added to the
+          // run's usage, and the archive says so rather than repeating a stale figure.
+          usage: sql`'{}'::jsonb`,
+          finished_at: sql`now()`,
+        })}),
         announced as (
           insert into step_events (run_id, step_id, attempt, type, data)
           select run_id, id, attempt, 'step-state',

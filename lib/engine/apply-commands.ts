@@ -22,6 +22,7 @@ import { rows, type Executor } from "../db/client";
 import { RUN_EVENTS_CHANNEL, STEP_READY_CHANNEL } from "./contract";
 import type { Command } from "./reducer";
 import type { RunState } from "./run-state";
+import { archiveAttemptsSql } from "./archive-attempts-sql";
 import { addUsage, sumUsage } from "./usage-sql";
 
 type StepCommand = Extract<Command, { type: "step-state" }>;
@@ -131,26 +132,23 @@ export async function applyCommands(tx: Executor, runId: string, state: RunState
           -- Only from the state the reducer saw: a ready step a worker claimed meanwhile is
           -- left alone here (and asked to stop below when it was being canceled).
           where s.id = v.id and s.run_id = ${runId} and s.state = v."from"
-          returning s.*, v."from" as from_state
+          returning s.*, v."from" as from_state, v.reset as was_reset
         ),
-        archived as (
-          insert into step_attempts (step_id, attempt, run_id, state, prompt, output, output_truncated,
-            error, detail, branch, start_commit, result_commit, diff, diff_stats, usage, started_at, finished_at)
-          select id, attempt, run_id, state, prompt, output, output_truncated, error, detail, branch,
-            start_commit, result_commit, diff, diff_stats, usage, started_at, finished_at
-          from updated
-          where from_state = 'waiting' and attempt > 0
-          on conflict (step_id, attempt) do update set state = excluded.state, output = excluded.output,
-            error = excluded.error, finished_at = excluded.finished_at
-          -- Only a first archive adds its usage to the run (xmax = 0: inserted, not updated).
-          returning step_id, attempt, case when xmax = 0 then usage end as usage
-        ),
+        archived as (${archiveAttemptsSql(sql`updated`, {}, {
+          where: sql`from_state = 'waiting' and attempt > 0`,
+          onConflict: sql`do update set state = excluded.state, output = excluded.output,
+            error = excluded.error, finished_at = excluded.finished_at`,
+          // Only a first archive adds its usage to the run (xmax = 0: inserted, not updated).
+          returning: sql`step_id, attempt, case when xmax = 0 then usage end as usage`,
+        })}),
         ${runUpdate(runId, runCommand, sql`archived`)},
         announced as (
           insert into step_events (run_id, step_id, attempt, type, data)
           select run_id, step_id, attempt, type, data from (
             select run_id, id as step_id, attempt, 'step-state' as type, 0 as position,
-                   jsonb_strip_nulls(jsonb_build_object('state', state, 'from', from_state, 'error', error, 'winner', winner)) as data
+                   -- reset: the attempt's results were cleared (a re-run and its descendants).
+                   jsonb_strip_nulls(jsonb_build_object('state', state, 'from', from_state, 'error', error, 'winner', winner,
+                     'reset', case when was_reset then true end)) as data
             from updated
             union all
             ${runStateEvent(runCommand)}

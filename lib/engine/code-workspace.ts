@@ -137,9 +137,9 @@ export interface RecordedChanges {
   diffTruncated: boolean;
 }
 
-/** Commits everything the attempt left in its worktree. */
-export async function commitAttemptOrThrow(prepared: PreparedWorktree, message: string): Promise<RecordedChanges> {
-  const committed: CommittedWorktree = await commitWorktreeOrThrow(prepared.path, message, prepared.startCommit);
+/** Commits everything the attempt left in its worktree; `onDiffing` once committed, before the diff. */
+export async function commitAttemptOrThrow(prepared: PreparedWorktree, message: string, onDiffing?: () => void): Promise<RecordedChanges> {
+  const committed: CommittedWorktree = await commitWorktreeOrThrow(prepared.path, message, prepared.startCommit, { onDiffing });
   return {
     startCommit: prepared.startCommit,
     resultCommit: committed.resultCommit,

@@ -17,6 +17,7 @@
 import type { Executor } from "../db/client";
 import type { AgentProfileRow, RunStatus, StepRow, StepState } from "../db/schema";
 import type { Usage } from "../agents/types";
+import type { RunEventType } from "../contract/run";
 import type { GitSharing } from "../git/repo-map";
 
 /**
@@ -26,23 +27,23 @@ import type { GitSharing } from "../git/repo-map";
  */
 export type ClaimedStep = StepRow & { prefetchedProfile?: AgentProfileRow | null };
 
-/** Event types appended to step_events (noun-verb). */
-export type StepEventType =
-  | "step-state"
-  | "text-chunk"
-  | "thought-chunk"
-  | "tool-call"
-  | "tool-call-update"
-  | "plan"
-  | "log-line"
-  | "usage-report"
-  | "diff-update"
-  | "run-state";
+/** Event types appended to step_events (noun-verb): the wire contract's list. */
+export type StepEventType = RunEventType;
+
+/**
+ * A running attempt's phase, announced as it enters it: preparing its worktree, the agent
+ * running, committing what it left, diffing the result, a check's command running. Steps
+ * spend real time outside the agent (a large worktree's commit and diff), and the page says
+ * which.
+ */
+export type StepPhase = "preparing" | "agent" | "committing" | "diffing" | "command";
 
 export interface StepEventInput {
   type: StepEventType;
   data: Record<string, unknown>;
 }
+
+export const phaseEvent = (phase: StepPhase): StepEventInput => ({ type: "step-phase", data: { phase } });
 
 export interface DiffStats {
   files: number;

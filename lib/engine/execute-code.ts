@@ -9,7 +9,7 @@ import { sql } from "drizzle-orm";
 import { rows } from "../db/client";
 import { diffTrees } from "../git/diff-worktree";
 import { runGitOrThrow } from "../git/run-git";
-import type { StepContext, StepOutcome } from "./contract";
+import { phaseEvent, type StepContext, type StepOutcome } from "./contract";
 import {
   attemptStartPoint,
   commitAttemptOrThrow,
@@ -33,6 +33,7 @@ export async function executeAgentInWorktree(
   run: Omit<AgentRun, "cwd" | "observe">,
 ): Promise<StepOutcome> {
   let prepared;
+  context.emit(phaseEvent("preparing"));
   try {
     prepared = await prepareCodeWorktreeOrThrow(context, lineage, attemptStartPoint(context, spec.upstream, lineage));
   } catch (error) {
@@ -41,14 +42,16 @@ export async function executeAgentInWorktree(
   const watcher = new DiffWatcher({ worktree: prepared.path, startCommit: prepared.startCommit, emit: context.emit });
   watcher.start();
   let outcome: StepOutcome;
+  context.emit(phaseEvent("agent"));
   try {
     outcome = await runAgent(context, { ...run, cwd: prepared.path, observe: (event) => watcher.observe(event) });
   } finally {
+    context.emit(phaseEvent("committing"));
     await watcher.stop();
   }
   let changes;
   try {
-    changes = await commitAttemptOrThrow(prepared, commitMessage(context, outcome));
+    changes = await commitAttemptOrThrow(prepared, commitMessage(context, outcome), () => context.emit(phaseEvent("diffing")));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     if (outcome.state !== "succeeded") return outcome;

@@ -17,7 +17,7 @@
  * Cancellation arrives through `context.signal` (the dispatcher turns cancel requests and
  * timeouts into aborts and decides the final outcome from the reason).
  */
-import type { StepContext, StepOutcome } from "./contract";
+import { phaseEvent, type StepContext, type StepOutcome } from "./contract";
 import { executeSelect } from "./execute-select";
 import { concatOutputs, renderPrompt, templateNeeds } from "./render";
 import { limitOutput, recordPrompt, runAgent } from "./run-agent";
@@ -118,6 +118,7 @@ async function executeAgent(
     attempt: context.step.attempt,
     mode: spec.workspace,
   });
+  context.emit(phaseEvent("agent"));
   return withRound(await runAgent(context, { ...agentRun, cwd }));
 }
 
@@ -137,6 +138,7 @@ async function executeCheck(context: StepContext, spec: StepSpec): Promise<StepO
   const lineage = await loadRunLineage(context.db, context.step.runId, context.git);
   let located: CheckLocation | null = null;
   if (lineage) {
+    context.emit(phaseEvent("preparing"));
     try {
       located = await checkLocationOrThrow(context, spec, lineage);
     } catch (error) {
@@ -149,6 +151,7 @@ async function executeCheck(context: StepContext, spec: StepSpec): Promise<StepO
   const lineageFields = located
     ? { startCommit: located.startCommit, ...(located.branch ? { branch: located.branch } : {}) }
     : {};
+  context.emit(phaseEvent("command"));
   context.emit({ type: "log-line", data: { stream: "info", text: `$ ${argv.join(" ")}  (in ${cwd})` } });
   const result = await runCommand(argv, { cwd, signal: context.signal, emit: context.emit });
   if (result.aborted) return { state: "canceled", output: result.stdout };

@@ -18,7 +18,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { rows, type Executor } from "../db/client";
 import { pathExists } from "../path-exists";
-import { cleanupRunWorktrees } from "../git/remove-worktree";
+import { cleanupRunWorktrees, listRunWorktrees } from "../git/remove-worktree";
 import { refSegment, runWorktreesDir, worktreesRoot } from "../git/ref-names";
 
 const TERMINAL = ["succeeded", "failed", "canceled"];
@@ -45,6 +45,9 @@ async function cleanup(db: Executor, dataDir: string, runId: string): Promise<bo
   const worktrees = runWorktreesDir(worktreesRoot(dataDir), runId);
   const scratch = path.join(scratchRoot(dataDir), runId);
   if (!(await pathExists(worktrees)) && !(await pathExists(scratch))) return false;
+  // Listed before the status is read: a step re-run after this point works in a directory of
+  // its own that this list can't name, so it survives a cleanup that raced the re-run.
+  const entries = await listRunWorktrees(worktreesRoot(dataDir), runId);
   const [run] = await rows<{ status: string; keep_worktrees: boolean; busy: boolean }>(
     db,
     sql`select status, keep_worktrees,
@@ -54,7 +57,7 @@ async function cleanup(db: Executor, dataDir: string, runId: string): Promise<bo
   // A canceled run is terminal while its agents are still stopping: their worktrees stay until
   // the last running step has finished (and committed what it did); that completion cleans up.
   if (!run || !TERMINAL.includes(run.status) || run.busy) return false;
-  if (!run.keep_worktrees) await cleanupRunWorktrees(worktreesRoot(dataDir), runId);
+  if (!run.keep_worktrees) await cleanupRunWorktrees(worktreesRoot(dataDir), runId, entries);
   await fs.rm(scratch, { recursive: true, force: true });
   return true;
 }

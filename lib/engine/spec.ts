@@ -9,8 +9,8 @@
 import { z } from "zod";
 import { NODE_KINDS, SELECT_MODES, FOLD_MODES, type NodeKind, type SelectConfig } from "../flow/document";
 
-export const STEP_ROLES = ["node", "contestant", "select"] as const;
-export type StepRole = (typeof STEP_ROLES)[number];
+import { STEP_ROLES, type StepRole } from "../contract/run";
+export { STEP_ROLES, type StepRole };
 
 export const stepSpecSchema = z.object({
   kind: z.enum(NODE_KINDS),

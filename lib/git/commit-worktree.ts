@@ -21,7 +21,7 @@ export async function commitWorktreeOrThrow(
   worktreePath: string,
   message: string,
   startCommit: string,
-  options: DiffOptions = {},
+  options: DiffOptions & { onDiffing?: () => void } = {},
 ): Promise<CommittedWorktree> {
   const text = message.trim() === "" ? "Baton step result" : message;
   await runGitOrThrow(["add", "-A"], { cwd: worktreePath });
@@ -38,6 +38,8 @@ export async function commitWorktreeOrThrow(
   if (!/^[0-9a-f]{40,64}$/.test(resultCommit)) {
     throw new GitError("git_failed", `${worktreePath}: HEAD is not a commit after committing`);
   }
-  const diff = await diffTrees(worktreePath, startCommit, resultCommit, options);
+  const { onDiffing, ...diffOptions } = options;
+  onDiffing?.();
+  const diff = await diffTrees(worktreePath, startCommit, resultCommit, diffOptions);
   return { ...diff, resultCommit, committed };
 }

@@ -2,8 +2,8 @@
  * Lineage across machines, with git itself as the transport (no file sync of our own).
  *
  * - publish: after an attempt commits, its worker pushes the result commit to the lineage
- *   remote as `refs/baton/<run>/<key>-<attempt>` — the attempt's own ref name, in Baton's
- *   namespace, so the remote's branch list is untouched — together with the run's base
+ *   remote as `refs/baton/<run>/<key>-<attempt>` — in Baton's own namespace, so the
+ *   remote's branch list is untouched — together with the run's base
  *   commit as `refs/baton/<run>/base`. Forced: an attempt's ref moves when a prepared merge
  *   is published before its agent's commit.
  * - fetch: before preparing a worktree, a worker fetches the start commits it lacks. First by

@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GitError } from "./errors";
 import { prepareWorktreeOrThrow } from "./prepare-worktree";
-import { cleanupRunWorktrees, removeWorktree } from "./remove-worktree";
+import { cleanupRunWorktrees, listRunWorktrees, removeWorktree } from "./remove-worktree";
 import { createRepo, git, makeTempDir, writeFiles } from "./test-repos";
 
 let tmp: string;
@@ -64,5 +64,19 @@ describe("cleanupRunWorktrees", () => {
     expect(await exists(debris)).toBe(false);
     expect(await exists(prepared.path)).toBe(false);
     expect(await exists(path.join(foreign, "theirs.txt"))).toBe(true);
+  });
+
+  it("removes only the worktrees it listed: one a re-run made meanwhile stays, with the run's directory", async () => {
+    const old = await prepareWorktreeOrThrow({ repo, root, runId: "run_rerun", nodeKey: "plan", attempt: 2, start: { commit: base } });
+    const listed = await listRunWorktrees(root, "run_rerun");
+    // The run is re-opened and its step's next attempt starts before the cleanup removes.
+    const fresh = await prepareWorktreeOrThrow({ repo, root, runId: "run_rerun", nodeKey: "plan", attempt: 3, start: { commit: base } });
+    const result = await cleanupRunWorktrees(root, "run_rerun", listed);
+    expect(result).toEqual({ removed: [old.path], kept: [] });
+    expect(await exists(old.path)).toBe(false);
+    expect(await exists(fresh.path)).toBe(true);
+    // Once nothing is left, the run's directory goes too.
+    await cleanupRunWorktrees(root, "run_rerun");
+    expect(await exists(path.join(root, "run_rerun"))).toBe(false);
   });
 });

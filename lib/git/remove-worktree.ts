@@ -43,31 +43,43 @@ export async function removeWorktreeOrDebris(target: string): Promise<void> {
   else await removeWorktree(target);
 }
 
-/**
- * Removes every worktree of a run under `root`, then the run's directory. A main work tree
- * found there (never made by Baton) is left alone and reported in `kept`.
- */
-export async function cleanupRunWorktrees(root: string, runId: string): Promise<{ removed: string[]; kept: string[] }> {
-  const runDir = runWorktreesDir(root, runId);
-  let entries: string[];
+/** The entries of a run's worktree directory under `root` (empty when there is none). */
+export async function listRunWorktrees(root: string, runId: string): Promise<string[]> {
   try {
-    entries = await fs.readdir(runDir);
+    return (await fs.readdir(runWorktreesDir(root, runId))).sort();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { removed: [], kept: [] };
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw error;
   }
+}
+
+/**
+ * Removes worktrees of a run under `root` — `only` these entries when given (listed before
+ * the caller decided the run was over: a step re-run meanwhile works in a new directory,
+ * which is never in the list and stays), else every one — then the run's directory if that
+ * left it empty. A main work tree found there (never made by Baton) is left alone and
+ * reported in `kept`.
+ */
+export async function cleanupRunWorktrees(root: string, runId: string, only?: readonly string[]): Promise<{ removed: string[]; kept: string[] }> {
+  const runDir = runWorktreesDir(root, runId);
+  const entries = only ? [...only].sort() : await listRunWorktrees(root, runId);
   const removed: string[] = [];
   const kept: string[] = [];
-  for (const entry of entries.sort()) {
+  for (const entry of entries) {
     const target = path.join(runDir, entry);
-    if ((await linkedWorktreeCommonDir(target)) === "main") {
+    const commonDir = await linkedWorktreeCommonDir(target);
+    if (commonDir === "missing") continue;
+    if (commonDir === "main") {
       kept.push(target);
       continue;
     }
     await removeWorktreeOrDebris(target);
     removed.push(target);
   }
-  if (kept.length === 0) await fs.rm(runDir, { recursive: true, force: true });
+  // Only an empty directory goes: whatever appeared in it meanwhile belongs to a live step.
+  await fs.rmdir(runDir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== "ENOENT" && error.code !== "ENOTEMPTY" && error.code !== "EEXIST") throw error;
+  });
   return { removed, kept };
 }
 

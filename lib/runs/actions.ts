@@ -149,6 +149,7 @@ export async function rerunStepOrThrow(db: Db, runId: string, stepId: string, bo
     const step = await findStepOrThrow(tx, runId, stepId);
     const spec = await overriddenSpecOrThrow(tx, runId, step, body);
     await applyOrThrow(tx, runId, { type: "rerun-step", key: step.key });
+    await rows(tx, sql`update runs set step_reruns = step_reruns + 1 where id = ${runId}`);
     // A plain re-run is not a review round: the last round's comments stay with its attempt.
     await rows(tx, sql`update steps set spec = spec - 'review' where id = ${step.id} and spec ? 'review'`);
     if (spec) {

@@ -19,6 +19,8 @@ export const listRunsQuerySchema = z.object({
   status: z.enum(RUN_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().min(1).max(200).optional(),
+  /** Words that must all appear in the run's id, flow name or inputs (case-insensitive). */
+  q: z.string().trim().max(200).optional(),
 });
 export type ListRunsQuery = z.infer<typeof listRunsQuerySchema>;
 

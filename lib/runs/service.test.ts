@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runDetailSchema, runPageSchema } from "../contract/run";
 import { rows } from "../db/client";
 import { EXAMPLE_FLOW } from "../flow/example";
 import { LEASE_LOSS_LIMIT } from "../dispatch/rescue-expired";
@@ -16,6 +17,7 @@ import {
   cancelRunOrThrow,
   getRunOrThrow,
   listRuns,
+  readRunSnapshotOrThrow,
   rerunRunOrThrow,
   rerunStepOrThrow,
   selectWinnerOrThrow,
@@ -71,10 +73,24 @@ describe.each<Driver>(["pglite", "postgres"])("run service on %s", (driver) => {
     expect(edit.data.locations[0]).toMatch(/^demo-[0-9a-f]{8}\.md$/);
     await waitFor(async () => !fs.existsSync(path.join(h.dataDir, "scratch", run.id)), "scratch dirs removed");
     expect(run.usage.inputTokens).toBeGreaterThan(0);
+    // The wire contract: the JSON the route sends is exactly what the browser's schema reads.
+    const wire = JSON.parse(JSON.stringify(run));
+    expect(runDetailSchema.parse(wire)).toEqual(wire);
+    expect(wire.steps.every((s: { attempts: Array<{ stepId: string }>; id: string }) => s.attempts.every((a) => a.stepId === s.id))).toBe(true);
     expect(step(run, "plan").attempts.map((a) => [a.attempt, a.state])).toEqual([[1, "succeeded"]]);
+    // The select step's completion event names its winner (a live page needs no refetch for it).
+    const [selected] = await rows<{ data: { state: string; winner?: string } }>(
+      h.db.orm,
+      sql`select data from step_events where step_id = ${select.id} and type = 'step-state' order by id desc limit 1`,
+    );
+    expect(selected.data).toMatchObject({ state: "succeeded", winner: select.winner });
+    // The snapshot names the last event it reflects.
+    const [last] = await rows<{ id: number | string }>(h.db.orm, sql`select max(id) as id from step_events where run_id = ${run.id}`);
+    expect((await readRunSnapshotOrThrow(h.db.orm, run.id)).eventCursor).toBe(Number(last.id));
     const events = await rows<{ type: string }>(h.db.orm, sql`select distinct type from step_events where run_id = ${run.id}`);
     expect(events.map((e) => e.type).sort()).toEqual(expect.arrayContaining(["run-state", "step-state", "text-chunk", "tool-call", "usage-report"]));
     const listed = await listRuns(h.db.orm, { flow: flowId });
+    expect(runPageSchema.parse(JSON.parse(JSON.stringify(listed)))).toEqual(JSON.parse(JSON.stringify(listed)));
     expect(listed.runs[0]).toMatchObject({ id: run.id, flowName: EXAMPLE_FLOW.name, status: "succeeded", counts: { total: 5, failed: 0 } });
   });
 
@@ -108,8 +124,20 @@ describe.each<Driver>(["pglite", "postgres"])("run service on %s", (driver) => {
     expect(run.status).toBe("running");
     expect(step(run, "b").state).toBe("ready");
     expect(step(run, "c").state).toBe("pending");
+    // The reset is announced as one: a live page clears the old results without a refetch.
+    const resets = await rows<{ key: string; data: Record<string, unknown> }>(
+      h.db.orm,
+      sql`select s.key, e.data from step_events e join steps s on s.id = e.step_id
+          where e.run_id = ${id} and e.type = 'step-state' and e.data ? 'reset' order by s.key`,
+    );
+    expect(resets.map((r) => [r.key, r.data.state, r.data.reset])).toEqual([
+      ["b", "ready", true],
+      ["c", "pending", true],
+    ]);
     run = await h.drain(id);
     expect(run.status).toBe("succeeded");
+    // The history marks it as succeeded after a person's re-run.
+    expect((await listRuns(h.db.orm, { flow: flowId })).runs[0]).toMatchObject({ id, stepReruns: 1, status: "succeeded" });
     expect(step(run, "a").attempt).toBe(1);
     expect(step(run, "b").attempts.map((a) => [a.attempt, a.state])).toEqual([
       [1, "failed"],
@@ -323,6 +351,17 @@ describe.each<Driver>(["pglite", "postgres"])("run service on %s", (driver) => {
     expect(third.nextCursor).toBeNull();
     expect((await listRuns(h.db.orm, { flow: flowId, status: "succeeded" })).runs).toEqual([]);
     expect((await codeOf(listRuns(h.db.orm, { cursor: "bm9wZQ" }))).code).toBe("validation_failed");
+    // Search: every word must appear in the id, the flow's name or an input's value.
+    const searched = await h.createFlow({ name: "paging search", inputs: [{ name: "task" }], nodes: [{ id: "a", kind: "check", config: { command: ["true"] } }], edges: [] });
+    const tagged = await startRunOrThrow(h.db, { flowId: searched, inputs: { task: "Fix the 100%_odd bug" }, origin: "api" });
+    const ids2 = async (q: string) => (await listRuns(h.db.orm, { q })).runs.map((r) => r.id).filter((id) => id === tagged.id || ids.includes(id));
+    expect(await ids2("100%_ODD")).toEqual([tagged.id]);
+    expect(await ids2("fix SEARCH")).toEqual([tagged.id]);
+    expect(await ids2("0%o")).toEqual([]);
+    expect(await ids2(ids[1])).toEqual([ids[1]]);
+    expect(await ids2("task")).toEqual([]);
+    expect((await listRuns(h.db.orm, { flow: searched, q: "Fix" })).runs[0]).toMatchObject({ inputs: { task: "Fix the 100%_odd bug" }, parentRunId: null, stepReruns: 0 });
+    await h.drain(tagged.id);
     await h.drain(ids[0]);
   });
 

@@ -11,17 +11,10 @@
  */
 import { sql } from "drizzle-orm";
 import { rows, type Executor } from "../db/client";
-import type { RunStatus } from "../db/schema";
+import type { RunEvent, RunStatus } from "../contract/run";
 
-export interface StoredEvent {
-  id: number;
-  runId: string;
-  stepId: string | null;
-  attempt: number;
-  type: string;
-  data: Record<string, unknown>;
-  createdAt: string;
-}
+/** An event as stored and as sent: the wire contract's RunEvent (lib/contract/run.ts). */
+export type StoredEvent = RunEvent;
 
 interface RawEvent {
   id: number | string;

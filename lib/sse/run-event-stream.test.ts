@@ -2,6 +2,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../db/client";
 import { closeNotifier, notifierFor } from "../db/notify";
+import { runEventSchema } from "../contract/run";
 import { RUN_EVENTS_CHANNEL } from "../engine/contract";
 import { openTestPglite, openTestPostgres } from "../testing/postgres";
 import { SseParser } from "./parse-stream";
@@ -59,6 +60,8 @@ function suite(name: string, open: () => Promise<Db>) {
       expect(reader.messages.map((m) => m.event)).toEqual(["text-chunk", "text-chunk", "text-chunk", "tool-call"]);
       const last = JSON.parse(reader.messages[3].data) as { runId: string; stepId: string; attempt: number; data: { title: string } };
       expect(last).toMatchObject({ runId, stepId: stepIds[0], attempt: 1, data: { title: "ls" } });
+      // Every message is the wire contract's RunEvent, named after its type.
+      for (const message of reader.messages) expect(runEventSchema.parse(JSON.parse(message.data)).type).toBe(message.event);
     });
 
     it("reconnecting with Last-Event-ID mid-run loses and duplicates nothing", async () => {

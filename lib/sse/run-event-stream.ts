@@ -57,7 +57,7 @@ export interface RunEventStreamOptions {
   onPage?: (page: { ids: number[]; sent: number; held: boolean }) => void;
 }
 
-/** The JSON carried in each message's `data:` field. */
+/** The JSON carried in each message's `data:` field: the contract's RunEvent (lib/contract/run.ts), which the browser parses with runEventSchema. */
 export function eventPayload(event: StoredEvent): string {
   return JSON.stringify({
     id: event.id,

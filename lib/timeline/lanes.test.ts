@@ -1,58 +1,15 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { AttemptDto, StepDto } from "../client/run-types";
+import { attemptFixture, stepFixture } from "../contract/testing";
 import { buildTimeline, formatDuration, timeScale } from "./lanes";
 
 const T0 = Date.parse("2026-01-01T00:00:00.000Z");
 const at = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();
 
-function step(overrides: Partial<StepDto> & Pick<StepDto, "id" | "key" | "nodeId">): StepDto {
-  return {
-    kind: "agent",
-    role: "node",
-    state: "pending",
-    attempt: 0,
-    maxAttempts: 1,
-    dependsOn: [],
-    spec: {},
-    prompt: null,
-    output: null,
-    outputTruncated: false,
-    summary: null,
-    error: null,
-    detail: {},
-    branch: null,
-    startCommit: null,
-    resultCommit: null,
-    diff: null,
-    diffStats: null,
-    usage: {},
-    winner: null,
-    cancelRequested: false,
-    startedAt: null,
-    finishedAt: null,
-    ...overrides,
-  };
-}
+const step = (overrides: Partial<StepDto> & Pick<StepDto, "id" | "key" | "nodeId">): StepDto => stepFixture(overrides);
 
-function attempt(overrides: Partial<AttemptDto> & Pick<AttemptDto, "stepId" | "attempt" | "state">): AttemptDto {
-  return {
-    prompt: null,
-    output: null,
-    outputTruncated: false,
-    error: null,
-    detail: {},
-    branch: null,
-    startCommit: null,
-    resultCommit: null,
-    diff: null,
-    diffStats: null,
-    usage: {},
-    startedAt: null,
-    finishedAt: null,
-    ...overrides,
-  };
-}
+const attempt = (overrides: Partial<AttemptDto> & Pick<AttemptDto, "stepId" | "attempt" | "state">): AttemptDto => attemptFixture(overrides);
 
 describe("buildTimeline", () => {
   const steps = [
@@ -71,11 +28,14 @@ describe("buildTimeline", () => {
     const timeline = buildTimeline(steps, attempts, T0 + 5000, ["plan", "build", "summary"]);
     expect(timeline.lanes.map((l) => l.nodeId)).toEqual(["plan", "build", "summary"]);
     const build = timeline.lanes[1];
-    expect(build.subLanes.map((s) => [s.key, s.label, s.winner])).toEqual([
-      ["build#0", "#0 demo", true],
-      ["build#1", "#1 qwen", false],
-      ["build", "select", false],
+    expect(build.subLanes.map((s) => [s.key, s.label, s.winner, s.loser])).toEqual([
+      ["build#0", "#0 demo", true, false],
+      ["build#1", "#1 qwen", false, true],
+      ["build", "select", false, false],
     ]);
+    // Before the select has picked, nobody has lost.
+    const undecided = buildTimeline(steps.map((s) => (s.id === "sel" ? { ...s, winner: null } : s)), attempts, T0 + 5000);
+    expect(undecided.lanes[1].subLanes.map((s) => s.loser)).toEqual([false, false, false]);
     expect(build.subLanes[0].bars[0].winner).toBe(true);
     expect(timeline.lanes[2].subLanes[0].bars).toEqual([]);
   });

@@ -44,6 +44,8 @@ export interface SubLane {
   label: string;
   role: StepDto["role"];
   winner: boolean;
+  /** A contestant of an arena whose winner is another. */
+  loser: boolean;
   bars: TimelineBar[];
 }
 
@@ -96,6 +98,8 @@ export function buildTimeline(
   nodeOrder: readonly string[] = [],
 ): Timeline {
   const winners = new Set(steps.flatMap((s) => (s.role === "select" && s.winner ? [s.winner] : [])));
+  // Arenas whose select step has picked: their other contestants lost.
+  const decided = new Set(steps.flatMap((s) => (s.role === "select" && s.winner ? [s.nodeId] : [])));
   const barsByStep = new Map<string, Map<number, TimelineBar>>();
   const put = (stepId: string, bar: TimelineBar) => {
     const map = barsByStep.get(stepId) ?? new Map<number, TimelineBar>();
@@ -162,7 +166,8 @@ export function buildTimeline(
         const bars = [...(barsByStep.get(step.id)?.values() ?? [])]
           .sort((a, b) => a.attempt - b.attempt)
           .map((bar) => (winner && bar.attempt === step.attempt ? { ...bar, winner: true } : bar));
-        return { key: step.key, label: subLaneLabel(step), role: step.role, winner, bars };
+        const loser = step.role === "contestant" && !winner && decided.has(step.nodeId);
+        return { key: step.key, label: subLaneLabel(step), role: step.role, winner, loser, bars };
       }),
     };
   });

@@ -1,17 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { StepDto } from "../client/run-types";
-import { nodeOverlays } from "./node-status";
+import { stepFixture } from "../contract/testing";
+import { nodeOverlays, stepForNode } from "./node-status";
 
 const T0 = Date.parse("2026-01-01T00:00:00.000Z");
 const at = (ms: number) => new Date(T0 + ms).toISOString();
 
-function step(o: Partial<StepDto> & Pick<StepDto, "id" | "key" | "nodeId" | "state">): StepDto {
-  return {
-    kind: "agent", role: "node", attempt: 1, maxAttempts: 1, dependsOn: [], spec: {}, prompt: null, output: null,
-    outputTruncated: false, summary: null, error: null, detail: {}, branch: null, startCommit: null, resultCommit: null,
-    diff: null, diffStats: null, usage: {}, winner: null, cancelRequested: false, startedAt: null, finishedAt: null, ...o,
-  };
-}
+const step = (o: Partial<StepDto> & Pick<StepDto, "id" | "key" | "nodeId" | "state">): StepDto => stepFixture({ attempt: 1, ...o });
 
 describe("nodeOverlays", () => {
   it("shows a plain node's state, attempt and elapsed time (live while running)", () => {
@@ -44,5 +39,23 @@ describe("nodeOverlays", () => {
       state: "succeeded",
       elapsedMs: 1200,
     });
+  });
+});
+
+describe("stepForNode", () => {
+  const arena = (winner: string | null, selectState: StepDto["state"] = "succeeded") => [
+    step({ id: "c0", key: "race#0", nodeId: "race", role: "contestant", state: "succeeded" }),
+    step({ id: "c1", key: "race#1", nodeId: "race", role: "contestant", state: "succeeded" }),
+    step({ id: "c2", key: "race#2", nodeId: "race", role: "contestant", state: "succeeded" }),
+    step({ id: "sel", key: "race", nodeId: "race", role: "select", state: selectState, winner }),
+  ];
+
+  it("opens an arena on its winner, not on contestant #0", () => {
+    expect(stepForNode(arena("race#2"), "race")?.key).toBe("race#2");
+  });
+
+  it("opens a waiting select (to pick), else the first contestant before anything won", () => {
+    expect(stepForNode(arena(null, "waiting"), "race")?.key).toBe("race");
+    expect(stepForNode(arena(null, "pending"), "race")?.key).toBe("race#0");
   });
 });

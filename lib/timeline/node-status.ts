@@ -42,3 +42,20 @@ export function nodeOverlays(steps: readonly StepDto[], now: number): Map<string
   }
   return out;
 }
+
+/**
+ * The step a click on a node means: an arena's waiting select (to pick), else its winner,
+ * else a contestant still running, else its first contestant; a plain node's only step.
+ */
+export function stepForNode(steps: readonly StepDto[], nodeId: string): StepDto | undefined {
+  const nodeSteps = steps.filter((s) => s.nodeId === nodeId);
+  const select = nodeSteps.find((s) => s.role === "select");
+  const winner = select?.winner ? nodeSteps.find((s) => s.key === select.winner) : undefined;
+  return (
+    nodeSteps.find((s) => s.state === "waiting") ??
+    winner ??
+    nodeSteps.find((s) => s.role === "contestant" && s.state === "running") ??
+    nodeSteps.find((s) => s.role !== "select") ??
+    nodeSteps[0]
+  );
+}

@@ -1,0 +1,1 @@
+ALTER TABLE "runs" ADD COLUMN "step_reruns" integer DEFAULT 0 NOT NULL;
