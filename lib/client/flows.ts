@@ -49,6 +49,25 @@ export interface ProfileDto {
   enabled: boolean;
 }
 
+/** A profile with its "installed" check (nothing started) and whether its key variables are set. */
+export interface CheckedProfileDto extends ProfileDto {
+  availability: { available: boolean; reason: string; checked?: string } | null;
+  keys: Array<{ name: string; set: boolean }>;
+}
+
+/**
+ * Pure: why a profile can't run now, as a picker shows it ("not installed", "key not set:
+ * $X", "disabled", "unreachable"), or null when it can — the same conditions a run's start
+ * checks (lib/runs/profile-check.ts).
+ */
+export function profileUnavailability(profile: CheckedProfileDto): string | null {
+  if (!profile.enabled) return "disabled";
+  const missing = profile.keys.filter((k) => !k.set).map((k) => `$${k.name}`);
+  if (missing.length > 0) return `key not set: ${missing.join(", ")}`;
+  if (profile.availability && !profile.availability.available) return profile.backend === "openai" ? "unreachable" : "not installed";
+  return null;
+}
+
 export const flowKeys = {
   all: ["flows"] as const,
   list: () => ["flows", "list"] as const,
@@ -56,6 +75,7 @@ export const flowKeys = {
   versions: (id: string) => ["flows", "versions", id] as const,
   version: (id: string, n: number) => ["flows", "version", id, n] as const,
   profiles: ["profiles"] as const,
+  checkedProfiles: ["profiles", "checked"] as const,
 };
 
 export const listFlows = () => request<{ flows: FlowSummaryDto[] }>("/api/flows").then((r) => r.flows);
@@ -72,3 +92,6 @@ export const listVersions = (id: string) =>
 export const getVersion = (id: string, n: number) =>
   request<VersionDetailDto>(`/api/flows/${encodeURIComponent(id)}/versions/${n}`);
 export const listProfiles = () => request<{ profiles: ProfileDto[] }>("/api/profiles").then((r) => r.profiles);
+/** Profiles with a fresh "installed" check each (nothing is started; an endpoint is asked for its models). */
+export const listCheckedProfiles = () =>
+  request<{ profiles: CheckedProfileDto[] }>("/api/profiles?availability=wait").then((r) => r.profiles);

@@ -17,7 +17,7 @@ import { rows, type Db, type Executor } from "../db/client";
 import { parseUnifiedDiff } from "../diff-view/parse";
 import type { StepSpec } from "../engine/spec";
 import { HttpError, notFound } from "../http/errors";
-import { applyOrThrow, cleanupIfEnded, findStepOrThrow, type StepRef } from "../runs/actions";
+import { applyOrThrow, cleanupIfEnded, findStepOrThrow, forgetDescendantReviews, type StepRef } from "../runs/actions";
 import { getRunOrThrow, type RunDetail } from "../runs/queries";
 import { anchorComments } from "./render-review";
 import type { ReviewBody } from "./schemas";
@@ -131,6 +131,7 @@ async function requestChangesOrThrow(tx: Executor, runId: string, step: StepRef,
         where id = ${target.id}`,
   );
   await applyOrThrow(tx, runId, { type: "rerun-step", key: target.key });
+  await forgetDescendantReviews(tx, runId, target.key);
 }
 
 async function stateOf(tx: Executor, stepId: string): Promise<string | undefined> {

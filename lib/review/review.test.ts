@@ -159,6 +159,28 @@ describe("approvals and review rounds", () => {
     expect(stepOf(plain, "one").prompt).toBe("first");
   });
 
+  it("a step reset below a later round forgets its own earlier review comments", async () => {
+    const { run } = await start({
+      name: "chain2",
+      inputs: [],
+      nodes: [
+        { id: "one", kind: "agent", config: { profile: "demo", prompt: "first", workspace: "code" } },
+        { id: "two", kind: "agent", config: { profile: "demo", prompt: "second", workspace: "code" } },
+      ],
+      edges: [{ from: "one", to: "two" }],
+    });
+    const fileOf = (r: RunDetail, key: string) => stepOf(r, key).diff!.match(/\+\+\+ b\/(\S+)/)![1];
+    await reviewStepOrThrow(h.db, run.id, "two", body({ decision: "request-changes", comments: [{ path: fileOf(run, "two"), body: "on two" }] }), h.dataDir);
+    const reviewed = await h.drain(run.id);
+    expect(stepOf(reviewed, "two").prompt).toContain("> on two");
+    await reviewStepOrThrow(h.db, run.id, "one", body({ decision: "request-changes", comments: [{ path: fileOf(reviewed, "one"), body: "on one" }] }), h.dataDir);
+    const again = await h.drain(run.id);
+    expect(stepOf(again, "one").prompt).toContain("> on one");
+    expect(stepOf(again, "two")).toMatchObject({ attempt: 3, prompt: "second" });
+    // The attempt that answered the comments on two keeps them.
+    expect(stepOf(again, "two").attempts.find((a) => a.attempt === 2)?.detail).toMatchObject({ review: { round: 1 } });
+  });
+
   it("a review round continues the ACP agent's session (session/load) and the agent sees the comments", async () => {
     const sessions = path.join(dir, "sessions");
     await insertProfile(h.db.orm, {

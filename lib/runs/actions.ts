@@ -141,6 +141,16 @@ async function overriddenSpecOrThrow(tx: Executor, runId: string, step: StepRef,
 }
 
 /**
+ * Steps reset below a re-run start from new upstream results: review comments from an earlier
+ * round on them were about code that is about to be replaced, so their specs drop them (the
+ * attempts that answered them keep them in their detail). After a rerun-step was applied, the
+ * reset descendants are exactly the run's pending steps other than the re-run one.
+ */
+export async function forgetDescendantReviews(tx: Executor, runId: string, rerunKey: string): Promise<void> {
+  await rows(tx, sql`update steps set spec = spec - 'review' where run_id = ${runId} and state = 'pending' and key <> ${rerunKey} and spec ? 'review'`);
+}
+
+/**
  * Re-runs one finished step as a new attempt, then everything downstream of it; upstream
  * results are reused as they are. Earlier attempts stay in step_attempts.
  */
@@ -152,6 +162,7 @@ export async function rerunStepOrThrow(db: Db, runId: string, stepId: string, bo
     await rows(tx, sql`update runs set step_reruns = step_reruns + 1 where id = ${runId}`);
     // A plain re-run is not a review round: the last round's comments stay with its attempt.
     await rows(tx, sql`update steps set spec = spec - 'review' where id = ${step.id} and spec ? 'review'`);
+    await forgetDescendantReviews(tx, runId, step.key);
     if (spec) {
       const tags = step.requiredTags.some((t) => t.startsWith("profile:")) && spec.profile
         ? [...step.requiredTags.filter((t) => !t.startsWith("profile:")), profileTag(spec.profile)]

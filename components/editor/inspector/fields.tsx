@@ -2,7 +2,7 @@
 /** Small form controls shared by the inspector forms: dense, labelled, with data-testids. */
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { flowKeys, listProfiles } from "@/lib/client/flows";
+import { flowKeys, listCheckedProfiles, listProfiles, profileUnavailability } from "@/lib/client/flows";
 import { insertAt, listedReferences, type TemplateReference } from "@/lib/editor/references";
 
 export const inputClass =
@@ -86,27 +86,50 @@ export function Select<T extends string>({ value, options, onChange, testId }: {
   );
 }
 
-/** Profiles from /api/profiles; a profile the document names but the server lacks stays listed (marked). */
+/**
+ * Profiles from /api/profiles; a profile the document names but the server lacks stays listed
+ * (marked). Once their checks answer (installed level: nothing is started), a profile that
+ * can't run now is marked with why — the same conditions a run's start refuses on — so it is
+ * not picked unknowingly.
+ */
 export function ProfileSelect({ value, onChange, testId, allowNone }: { value: string | undefined; onChange: (v: string | undefined) => void; testId?: string; allowNone?: boolean }) {
   const profiles = useQuery({ queryKey: flowKeys.profiles, queryFn: listProfiles });
+  const checked = useQuery({ queryKey: flowKeys.checkedProfiles, queryFn: listCheckedProfiles, staleTime: 30_000 });
   const known = profiles.data ?? [];
   const missing = value && !known.some((p) => p.id === value);
+  const why = (id: string, enabled: boolean): string | null => {
+    const found = checked.data?.find((p) => p.id === id);
+    return found ? profileUnavailability(found) : enabled ? null : "disabled";
+  };
+  const selectedWhy = value && !missing ? why(value, known.find((p) => p.id === value)?.enabled ?? true) : null;
   return (
-    <select
-      className={inputClass}
-      value={value ?? ""}
-      onChange={(e) => onChange(e.target.value || undefined)}
-      data-testid={testId}
-    >
-      {allowNone || !value ? <option value="">— choose a profile —</option> : null}
-      {missing ? <option value={value}>{value} (unknown)</option> : null}
-      {known.map((p) => (
-        <option key={p.id} value={p.id} title={p.label}>
-          {p.id}
-          {p.enabled ? "" : " (disabled)"}
-        </option>
-      ))}
-    </select>
+    <>
+      <select
+        className={inputClass}
+        value={value ?? ""}
+        onChange={(e) => onChange(e.target.value || undefined)}
+        data-testid={testId}
+        data-checked={checked.data ? "yes" : "no"}
+      >
+        {allowNone || !value ? <option value="">— choose a profile —</option> : null}
+        {missing ? <option value={value}>{value} (unknown)</option> : null}
+        {known.map((p) => {
+          const reason = why(p.id, p.enabled);
+          return (
+            <option key={p.id} value={p.id} title={p.label} data-unavailable={reason ?? undefined}>
+              {p.id}
+              {reason ? ` (${reason})` : ""}
+            </option>
+          );
+        })}
+      </select>
+      {selectedWhy ? (
+        <p className="mt-0.5 text-[11px] text-amber-700" data-testid={testId ? `${testId}-unavailable` : undefined}>
+          {value}: {selectedWhy}
+          {selectedWhy === "unreachable" ? " — its endpoint doesn't answer now" : " — a run using it is refused until it is fixed"} (Settings → Agents).
+        </p>
+      ) : null}
+    </>
   );
 }
 
