@@ -7,6 +7,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Fragment, useState } from "react";
 import { AddAgent } from "./add-agent";
 import { AvailabilityBadge } from "./availability-badge";
+import { CredentialsBadge } from "./credentials-badge";
 import { ProfileForm } from "./profile-form";
 import { deleteProfile, listProfiles, profileKeys, type ProfileDto } from "./profiles-api";
 import { buttonClass, dangerButtonClass, primaryButtonClass } from "./ui";
@@ -58,6 +59,9 @@ function ProfileRow({ profile, editing, autoTest, onEdit, onDone }: { profile: P
         <td className="px-3 py-1.5 align-top">
           <AvailabilityBadge profile={profile} autoTest={autoTest} />
         </td>
+        <td className="px-3 py-1.5 align-top" data-testid="profile-credentials">
+          <CredentialsBadge profile={profile} />
+        </td>
         <td className="whitespace-nowrap px-3 py-1.5 text-right align-top">
           {confirming ? (
             <span className="inline-flex items-center gap-1.5" data-testid="profile-delete-confirm">
@@ -86,7 +90,7 @@ function ProfileRow({ profile, editing, autoTest, onEdit, onDone }: { profile: P
       </tr>
       {editing ? (
         <tr>
-          <td colSpan={5} className="p-0">
+          <td colSpan={6} className="p-0">
             <ProfileForm profile={profile} onDone={onDone} />
           </td>
         </tr>
@@ -117,7 +121,7 @@ export function AgentProfilesPage() {
         </div>
       </div>
       <p className="mb-3 text-[12px] text-zinc-500">
-        A profile is a named, configured agent backend that flow nodes refer to. Secrets are stored only as <code className="font-mono">$ENV_VAR</code> references and read from Baton&apos;s environment when a step starts. Each agent profile gets its own HOME under the data dir. Availability shows what was checked: <b>installed</b> (found, nothing started), <b>started</b> (Test connection: one real initialize) or <b>authenticated</b> (Check login: a session opens).
+        A profile is a named, configured agent backend that flow nodes refer to. Secrets are stored only as <code className="font-mono">$ENV_VAR</code> references and read from Baton&apos;s environment when a step starts. Each agent profile gets its own HOME under the data dir. <b>Installed</b> shows what was checked: <b>installed</b> (found, nothing started), <b>started</b> (Test connection: one real initialize) or <b>authenticated</b> (Check login: a session opens). <b>Signed in / key</b> is apart from it: whether the key variables the profile refers to are set, or that Check login signed in. Nothing here starts an agent unless you press a button.
       </p>
       <div className="overflow-hidden rounded-md border border-zinc-200 bg-white">
         {adding ? (
@@ -142,21 +146,22 @@ export function AgentProfilesPage() {
               <th className="w-52 px-3 py-1.5">Profile</th>
               <th className="w-24 px-3 py-1.5">Backend</th>
               <th className="px-3 py-1.5">Runs</th>
-              <th className="w-[26rem] px-3 py-1.5">Availability</th>
+              <th className="w-[22rem] px-3 py-1.5">Installed</th>
+              <th className="w-44 px-3 py-1.5">Signed in / key</th>
               <th className="w-36 px-3 py-1.5" />
             </tr>
           </thead>
           <tbody>
             {profiles.isPending ? (
               <tr>
-                <td colSpan={5} className="px-3 py-6 text-center text-zinc-400">
+                <td colSpan={6} className="px-3 py-6 text-center text-zinc-400">
                   Loading…
                 </td>
               </tr>
             ) : null}
             {profiles.error ? (
               <tr>
-                <td colSpan={5} className="px-3 py-6 text-center text-red-600" data-testid="profiles-error">
+                <td colSpan={6} className="px-3 py-6 text-center text-red-600" data-testid="profiles-error">
                   {profiles.error.message}
                 </td>
               </tr>

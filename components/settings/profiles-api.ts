@@ -20,6 +20,8 @@ export interface ProfileDto {
   config: Record<string, unknown>;
   builtIn: boolean;
   availability: AvailabilityDto | null;
+  /** Each `$VAR` the config refers to and whether Baton's environment sets it. */
+  keys: Array<{ name: string; set: boolean }>;
   updatedAt: string;
 }
 

@@ -90,10 +90,15 @@ describe("the embedded data dir lock", () => {
     const holder = run([HOLDER, pgdata]);
     const pid = Number((await holder.line(/ready (\d+)/))[1]);
 
+    // npm run mcp answers on stdio at once (its database opens lazily), waits a while for the
+    // data dir, then says who holds it — the same words its tools answer with meanwhile.
     const mcp = run([MCP_STDIO], { BATON_DATA_DIR: dataDir });
-    expect(await outcomeOf(mcp, /ready on stdio/)).toBe("exited 1");
-    expect(mcp.output()).toContain(`[baton mcp] data dir ${pgdata} in use by pid ${pid} (hold-data-dir.ts) — stop it, or use DATABASE_URL`);
+    await mcp.line(/ready on stdio/);
+    await mcp.line(/could not open the database/);
+    expect(mcp.output()).toContain(`[baton mcp] could not open the database: data dir ${pgdata} in use by pid ${pid} (hold-data-dir.ts) — stop it, or use DATABASE_URL`);
     expect(mcp.output()).not.toMatch(/\n\s+at /);
+    mcp.child.stdin!.end();
+    expect(await mcp.exited).toBe(0);
     expect(JSON.parse(fs.readFileSync(`${pgdata}.lock`, "utf8"))).toMatchObject({ pid });
 
     // The holder goes on writing, undisturbed, and everything is there after it closes.
@@ -106,10 +111,10 @@ describe("the embedded data dir lock", () => {
 
     // With the holder gone, npm run mcp opens the same dir.
     const after = run([MCP_STDIO], { BATON_DATA_DIR: dataDir });
-    await after.line(/\[baton mcp\] ready on stdio \(database: pglite/);
+    await after.line(/\[baton mcp\] database open \(pglite/);
     after.child.stdin!.end();
     expect(await after.exited).toBe(0);
-  }, 120_000);
+  }, 300_000);
 
   it("reclaims the lock of a SIGKILLed holder", async () => {
     const pgdata = path.join(tempDir(), "pgdata");

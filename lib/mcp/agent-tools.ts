@@ -10,7 +10,6 @@ import { createFlowOrThrow } from "../flows/service";
 import { markDeleted } from "../flows/repository";
 import { HttpError, notFound } from "../http/errors";
 import { findProfile } from "../profiles/repository";
-import { listPublicProfiles } from "../profiles/service";
 import { cancelRunOrThrow, startRunOrThrow } from "../runs/service";
 import { AGENT_NODE_ID, AGENT_TASK_INPUT, agentFlowDocument, findAgentRow, listAgentRows, type AgentRow } from "./agents";
 import type { ToolContext } from "./context";
@@ -19,6 +18,7 @@ import { confinedRepoOrThrow } from "./repo";
 import { agentStatusOf, isTerminalRunStatus, parseProvider, runPointer, TEXT_CAP } from "./format";
 import { DEFAULT_WAIT_SEC, MAX_WAIT_SEC, waitForRunOrThrow } from "./run-wait";
 import { loadRunViewOrThrow } from "./run-view";
+import { checkedProfiles } from "./profiles";
 import { guarded, ok } from "./tool-result";
 
 const agentIdShape = { agentId: z.string().trim().min(1, "agentId is required").max(200).describe("As returned by create_agent") };
@@ -41,7 +41,8 @@ const createShape = {
 
 async function agentOrThrow(db: Db, agentId: string): Promise<AgentRow> {
   const agent = await findAgentRow(db.orm, agentId);
-  if (!agent) throw notFound(`agent "${agentId}" (agent ids come from create_agent or list_agents)`);
+  // Names no other tool: "list_agents" collides with coding agents' own tool of that name.
+  if (!agent) throw notFound(`agent "${agentId}" (agent ids are what create_agent returned)`);
   return agent;
 }
 
@@ -64,7 +65,7 @@ async function agentState(db: Db, agent: AgentRow) {
 }
 
 function stateText(state: Awaited<ReturnType<typeof agentState>>, prefix = ""): string {
-  return `${prefix}agent ${state.agentId} "${state.title}": ${state.status} (run ${state.runStatus})\n${state.lastMessage ?? "(no message yet)"}\nfull output: ${state.fullOutput}`;
+  return `${prefix}agent ${state.agentId} "${state.title}": ${state.status} (run ${state.runStatus})\n${state.lastMessage ?? "(no message yet)"}`;
 }
 
 export function registerAgentTools(server: McpServer, context: ToolContext): void {
@@ -103,7 +104,8 @@ export function registerAgentTools(server: McpServer, context: ToolContext): voi
           throw error;
         }
         const state = await agentState(db, await agentOrThrow(db, runId));
-        return ok({ ...state, provider: parsed.value }, stateText(state, "created "));
+        const note = context.runNote ? { note: context.runNote } : {};
+        return ok({ ...state, provider: parsed.value, ...note }, `${stateText(state, "created ")}${context.runNote ? `\n${context.runNote}` : ""}`);
       }, log),
   );
 
@@ -115,7 +117,7 @@ export function registerAgentTools(server: McpServer, context: ToolContext): voi
         "Waits until the agent finishes or timeoutSec passes. Returns {status, lastMessage, timedOut}; timedOut: true does not mean failure — call again to keep waiting.",
       inputSchema: {
         ...agentIdShape,
-        timeoutSec: z.number().int().min(1).max(MAX_WAIT_SEC).default(DEFAULT_WAIT_SEC).describe("Longest wait in seconds"),
+        timeoutSec: z.coerce.number().int().min(1).max(MAX_WAIT_SEC).default(DEFAULT_WAIT_SEC).describe("Longest wait in seconds"),
       },
       outputSchema: agentOutputShape,
       annotations: { readOnlyHint: true },
@@ -212,22 +214,30 @@ export function registerAgentTools(server: McpServer, context: ToolContext): voi
     "list_providers",
     {
       title: "List providers",
-      description: 'Agent profiles usable as create_agent\'s provider ("profile" or "profile/model").',
-      inputSchema: {},
+      description:
+        'Agent profiles usable as create_agent\'s provider ("profile" or "profile/model"), each with whether it is available and why. check "installed" (default) only looks for the program; "started" starts each agent once, which takes seconds.',
+      inputSchema: {
+        check: z.enum(["installed", "started", "authenticated"]).default("installed").describe("How far to check availability"),
+      },
       annotations: { readOnlyHint: true },
     },
-    async () =>
+    async ({ check }) =>
       guarded(async () => {
         const db = await context.db();
-        const providers = (await listPublicProfiles(db.orm)).map((profile) => ({
+        const providers = (await checkedProfiles(db.orm, check)).map((profile) => ({
           provider: profile.id,
           label: profile.label,
           backend: profile.backend,
           enabled: profile.enabled,
-          available: profile.availability?.available ?? null,
-          model: typeof profile.config.model === "string" ? profile.config.model : null,
+          available: profile.available,
+          reason: profile.reason ?? null,
+          checked: profile.checked,
+          model: profile.model,
         }));
-        return ok({ providers });
+        const lines = providers.map(
+          (p) => `- ${p.provider}${p.model ? ` (model ${p.model})` : ""}: ${p.label} — ${!p.enabled ? "disabled" : p.available ? "available" : "NOT available"} (${p.checked}: ${p.reason})`,
+        );
+        return ok({ providers }, lines.join("\n"));
       }, log),
   );
 }

@@ -11,7 +11,7 @@ let mcp: McpHarness;
 
 beforeAll(async () => {
   mcp = await openHttpHarness();
-});
+}, 240_000);
 
 afterAll(async () => {
   await mcp?.close();

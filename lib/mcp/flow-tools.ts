@@ -5,13 +5,14 @@
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
+import { dataDir } from "../db/client";
 import { PROFILE_ID_PATTERN } from "../flow/document";
+import { ensureExampleRepo } from "../git/example-repo";
 import { getFlowOrThrow } from "../flows/service";
 import { listFlows } from "../flows/repository";
 import { HttpError } from "../http/errors";
 import { cancelRunOrThrow, rerunStepOrThrow, startRunOrThrow } from "../runs/service";
 import { computeRunResultOrThrow } from "../results/run-result";
-import { dataDir } from "../db/client";
 import { reviewStepOrThrow } from "../review/review-actions";
 import { REVIEW_DECISIONS, reviewBodySchema, reviewCommentSchema } from "../review/schemas";
 import type { RunResult } from "../results/schemas";
@@ -20,12 +21,26 @@ import { runOutputShape } from "./output-schemas";
 import { confinedRepoOrThrow } from "./repo";
 import type { ToolContext } from "./context";
 import { DEFAULT_WAIT_SEC, MAX_WAIT_SEC, waitForRunOrThrow } from "./run-wait";
-import { describeRun, loadRunViewOrThrow, type RunView } from "./run-view";
+import { describeRun, loadRunViewOrThrow, loadStepRowOrThrow, type RunView } from "./run-view";
 import { guarded, ok } from "./tool-result";
+
+/** run_flow's `repo` naming the example repository: its path is the server's business (`<dataDir>/example-repo`). */
+export const EXAMPLE_REPO_ARG = "example";
 
 const id = (what: string) => z.string().trim().min(1, `${what} is required`).max(200);
 
-export const runIdShape = { runId: id("runId").describe("A run id, as returned by run_flow or list_runs") };
+export const runIdShape = { runId: id("runId").describe("A run id, as returned by run_flow") };
+
+/** Page size of get_step_output: enough for most outputs in one call, bounded for the model's context. */
+export const OUTPUT_PAGE = 20_000;
+const MAX_OUTPUT_PAGE = 100_000;
+
+const stepOutputShape = {
+  ...runIdShape,
+  stepId: id("stepId").describe("The step's key or node id as shown by get_run (or its id)"),
+  offset: z.coerce.number().int().min(0).default(0).describe("First character to return (0: the start)"),
+  limit: z.coerce.number().int().min(1).max(MAX_OUTPUT_PAGE).default(OUTPUT_PAGE).describe(`Characters to return (default ${OUTPUT_PAGE})`),
+};
 
 const runFlowShape = {
   flowId: id("flowId").describe("The flow to run (see list_flows)"),
@@ -33,14 +48,19 @@ const runFlowShape = {
     .record(z.string(), z.string().max(200_000))
     .default({})
     .describe("Values for the flow's declared inputs, e.g. {\"task\": \"…\"}"),
-  version: z.number().int().min(1).optional().describe("Flow version; default the latest"),
-  repo: z.string().max(4096).optional().describe("The git repository code steps work in: an absolute path, or a repository name from BATON_REPO_MAP (workers on several machines)"),
+  version: z.coerce.number().int().min(1).optional().describe("Flow version; default the latest"),
+  repo: z
+    .string()
+    .max(4096)
+    .optional()
+    .describe(`The git repository code steps work in: an absolute path, a repository name from BATON_REPO_MAP (workers on several machines), or "${EXAMPLE_REPO_ARG}" for Baton's bundled example repository (what the Example flow is made for)`),
   baseRef: z.string().max(256).optional().describe("Commit, branch or tag to start from; default HEAD"),
 };
 
 const waitShape = {
   ...runIdShape,
-  timeoutSec: z
+  // Coerced: models write "120" as often as 120.
+  timeoutSec: z.coerce
     .number()
     .int()
     .min(1)
@@ -69,10 +89,19 @@ const reviewShape = {
   target: z.string().max(200).optional().describe("An approval with several upstream agent steps: the one that gets the changes"),
 };
 
+/**
+ * A run's result: the same facts in the structured part and the text (some clients read only
+ * one of them), including what to do next while it is not done.
+ */
 function runResult(view: RunView, extra: Record<string, unknown> = {}) {
-  const structured = { ...view, ...extra };
-  const header = "timedOut" in extra ? (extra.timedOut ? "still running (timed out waiting; call wait_for_run again)\n" : "") : "";
-  return ok(structured, `${header}${describeRun(view)}`);
+  const next = view.done
+    ? undefined
+    : extra.timedOut
+      ? `still running (the wait timed out, the run did not): call wait_for_run {"runId": "${view.runId}"} again`
+      : `call wait_for_run {"runId": "${view.runId}"} to wait for it to end`;
+  const structured = { ...view, ...extra, ...(next ? { next } : {}) };
+  const note = typeof extra.note === "string" ? `\n${extra.note}` : "";
+  return ok(structured, `${next ? `${next}\n` : ""}${describeRun(view)}${note}`);
 }
 
 function describeResult(result: Omit<RunResult, "diff">): string {
@@ -101,7 +130,7 @@ export function registerFlowTools(server: McpServer, context: ToolContext): void
     "list_flows",
     {
       title: "List flows",
-      description: "Saved flows you can run with run_flow, with the inputs each one declares.",
+      description: `Saved flows you can run with run_flow, with the inputs each one declares. Flows with code steps work in a repository: pass run_flow's repo (an absolute path, or "${EXAMPLE_REPO_ARG}" for the bundled example repository).`,
       inputSchema: {},
       annotations: { readOnlyHint: true },
     },
@@ -137,10 +166,10 @@ export function registerFlowTools(server: McpServer, context: ToolContext): void
     async (args) =>
       guarded(async () => {
         const db = await context.db();
-        const repo = await confinedRepoOrThrow(args.repo, args.baseRef);
+        const repo = await confinedRepoOrThrow(args.repo === EXAMPLE_REPO_ARG ? await ensureExampleRepo(dataDir()) : args.repo, args.baseRef);
         const run = await startRunOrThrow(db, { ...args, repo, origin: "mcp" });
         const view = await loadRunViewOrThrow(db.orm, run.id);
-        return runResult(view, { ui: `/runs/${run.id}` });
+        return runResult(view, { ui: `/runs/${run.id}`, ...(context.runNote ? { note: context.runNote } : {}) });
       }, log),
   );
 
@@ -160,6 +189,50 @@ export function registerFlowTools(server: McpServer, context: ToolContext): void
         const { diff: _diff, ...result } = (await computeRunResultOrThrow(db, runId, { maxDiffBytes: 1 })).result;
         const fullDiff = `/api/runs/${encodeURIComponent(runId)}/result`;
         return ok({ ...view, result: { ...result, fullDiff } }, `${describeRun(view)}\n${describeResult(result)}`);
+      }, log),
+  );
+
+  server.registerTool(
+    "get_step_output",
+    {
+      title: "Read a step's output",
+      description: `A step's whole output, a page at a time (get_run and wait_for_run show only its end). Returns text from offset; nextOffset is where the next page starts, null at the end.`,
+      inputSchema: stepOutputShape,
+      outputSchema: {
+        runId: z.string(),
+        stepId: z.string(),
+        key: z.string(),
+        state: z.string(),
+        offset: z.number(),
+        totalChars: z.number(),
+        text: z.string(),
+        nextOffset: z.number().nullable(),
+        storedTruncated: z.boolean().describe("The engine kept only the end of a very long output; this is all there is"),
+      },
+      annotations: { readOnlyHint: true },
+    },
+    async ({ runId, stepId, offset, limit }) =>
+      guarded(async () => {
+        const db = await context.db();
+        const wanted = stepIdIn(await loadRunViewOrThrow(db.orm, runId), stepId);
+        const step = await loadStepRowOrThrow(db.orm, runId, wanted);
+        const output = step.output ?? "";
+        const text = output.slice(offset, offset + limit);
+        const end = offset + text.length;
+        const nextOffset = end < output.length ? end : null;
+        const structured = {
+          runId,
+          stepId: step.id,
+          key: step.key,
+          state: step.state,
+          offset,
+          totalChars: output.length,
+          text,
+          nextOffset,
+          storedTruncated: step.outputTruncated,
+        };
+        const header = `step ${step.key} of run ${runId} (${step.state}): characters ${offset}–${end} of ${output.length}${nextOffset === null ? " (end)" : `; next page: get_step_output {"runId": "${runId}", "stepId": "${step.key}", "offset": ${nextOffset}}`}`;
+        return ok(structured, `${header}\n${text}`);
       }, log),
   );
 

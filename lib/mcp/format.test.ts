@@ -11,7 +11,7 @@ describe("capText", () => {
     const capped = capText("abcdefghij-the-end", "/api/runs/r1", 7);
     expect(capped.truncated).toBe(true);
     expect(capped.omitted).toBe(11);
-    expect(capped.text).toMatch(/^\[… 11 earlier characters omitted; full output: \/api\/runs\/r1\]\n/);
+    expect(capped.text).toMatch(/^\[… 11 earlier characters omitted; read them with \/api\/runs\/r1\]\n/);
     expect(capped.text.endsWith("the-end")).toBe(true);
   });
 

@@ -16,15 +16,19 @@ export interface CappedText {
 
 /**
  * Keeps the END of the text: for an agent's output the last message is what answers the task.
- * The marker names how much was cut and where the whole text is.
+ * The marker names how much was cut and how to read the whole text (a tool call: a relative
+ * URL means nothing to a client over stdio).
  */
 export function capText(text: string, pointer: string, cap = TEXT_CAP): CappedText {
   if (text.length <= cap) return { text, truncated: false, omitted: 0 };
   const omitted = text.length - cap;
-  return { text: `[… ${omitted} earlier characters omitted; full output: ${pointer}]\n${text.slice(-cap)}`, truncated: true, omitted };
+  return { text: `[… ${omitted} earlier characters omitted; read them with ${pointer}]\n${text.slice(-cap)}`, truncated: true, omitted };
 }
 
 export const runPointer = (runId: string) => `/api/runs/${runId}`;
+
+/** How a model reads a step's whole output, over any transport. */
+export const stepOutputPointer = (runId: string, stepKey: string) => `get_step_output {"runId": "${runId}", "stepId": "${stepKey}"}`;
 
 /** Paseo's agent lifecycle names, which models already know. */
 export type AgentStatus = "initializing" | "running" | "idle" | "error" | "closed";

@@ -38,6 +38,7 @@ const TOOL_NAMES = [
   "get_agent_status",
   "get_flow",
   "get_run",
+  "get_step_output",
   "list_agents",
   "list_flows",
   "list_providers",

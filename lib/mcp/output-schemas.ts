@@ -15,7 +15,8 @@ const stepShape = z.object({
   attempt: z.number(),
   summary: z.string().nullable(),
   error: z.string().nullable(),
-  output: z.string().nullable().describe("Capped; the full output is at fullOutput"),
+  output: z.string().nullable().describe("Its end, capped; get_step_output reads all of it"),
+  outputChars: z.number().describe("Length of the whole output"),
   outputTruncated: z.boolean(),
   branch: z.string().nullable(),
   resultCommit: z.string().nullable(),
@@ -32,11 +33,13 @@ export const runOutputShape = {
   error: z.string().nullable(),
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
-  fullOutput: z.string().describe("HTTP path of the full run record"),
+  fullOutput: z.string().describe("HTTP path of the full run record (get_step_output reads a step's output over any transport)"),
+  next: z.string().optional().describe("What to do next while the run is not done"),
   steps: z.array(stepShape),
   timedOut: z.boolean().optional().describe("wait_for_run: true when the wait ran out before the run ended"),
   waitedSec: z.number().optional(),
   ui: z.string().optional(),
+  note: z.string().optional().describe("What happens to the run if this server exits"),
   rerunStepId: z.string().optional(),
   result: runResultSchema
     .omit({ diff: true })
@@ -58,4 +61,5 @@ export const agentOutputShape = {
   timedOut: z.boolean().optional().describe("wait_for_agent: true when the wait ran out before the agent finished"),
   waitedSec: z.number().optional(),
   provider: z.object({ profile: z.string(), model: z.string().optional() }).optional(),
+  note: z.string().optional().describe("What happens to the agent if this server exits"),
 };

@@ -3,14 +3,14 @@
  * output, and where the full record is. Read-only queries over runs/steps plus a pure
  * mapping; starting, cancelling and re-running go through the run service.
  */
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Executor } from "../db/client";
 import { runs, steps, type RunRow, type StepRow } from "../db/schema";
 import type { FlowDocument } from "../flow/document";
 import { topologicalOrder } from "../flow/graph";
 import { findVersion } from "../flows/repository";
 import { notFound } from "../http/errors";
-import { capText, isTerminalRunStatus, runPointer } from "./format";
+import { capText, isTerminalRunStatus, runPointer, stepOutputPointer } from "./format";
 
 /** Per-step output cap in get_run/wait_for_run; a run can have many steps. */
 export const STEP_OUTPUT_CAP = 1500;
@@ -25,6 +25,8 @@ export interface StepView {
   summary: string | null;
   error: string | null;
   output: string | null;
+  /** Length of the whole output (get_step_output pages through it). */
+  outputChars: number;
   outputTruncated: boolean;
   branch: string | null;
   resultCommit: string | null;
@@ -41,7 +43,7 @@ export interface RunView {
   error: string | null;
   createdAt: string;
   finishedAt: string | null;
-  /** The full run (outputs, diffs, events) over HTTP. */
+  /** The full run (outputs, diffs, events) over HTTP; get_step_output reads a step's whole output over any transport. */
   fullOutput: string;
   steps: StepView[];
 }
@@ -60,7 +62,7 @@ export function toRunView(run: RunRow, stepRows: StepRow[], outputCap = STEP_OUT
     finishedAt: run.finishedAt?.toISOString() ?? null,
     fullOutput: pointer,
     steps: stepRows.map((step) => {
-      const capped = step.output === null ? null : capText(step.output, pointer, outputCap);
+      const capped = step.output === null ? null : capText(step.output, stepOutputPointer(run.id, step.key), outputCap);
       return {
         stepId: step.id,
         nodeId: step.nodeId,
@@ -71,6 +73,7 @@ export function toRunView(run: RunRow, stepRows: StepRow[], outputCap = STEP_OUT
         summary: step.summary,
         error: step.error,
         output: capped?.text ?? null,
+        outputChars: step.output?.length ?? 0,
         outputTruncated: step.outputTruncated || (capped?.truncated ?? false),
         branch: step.branch,
         resultCommit: step.resultCommit,
@@ -101,6 +104,12 @@ export function inFlowOrder(stepRows: StepRow[], document: Pick<FlowDocument, "n
     .map(({ step }) => step);
 }
 
+export async function loadStepRowOrThrow(db: Executor, runId: string, stepId: string): Promise<StepRow> {
+  const [step] = await db.select().from(steps).where(and(eq(steps.runId, runId), eq(steps.id, stepId)));
+  if (!step) throw notFound(`step "${stepId}" in run "${runId}"`);
+  return step;
+}
+
 export async function loadRunViewOrThrow(db: Executor, runId: string, outputCap?: number): Promise<RunView> {
   const run = await loadRunRowOrThrow(db, runId);
   const stepRows = await db.select().from(steps).where(eq(steps.runId, runId)).orderBy(asc(steps.createdAt), asc(steps.key));
@@ -108,13 +117,17 @@ export async function loadRunViewOrThrow(db: Executor, runId: string, outputCap?
   return toRunView(run, inFlowOrder(stepRows, version?.document), outputCap);
 }
 
-/** One line per step, for the text part of a tool result. */
+/**
+ * The text part of a run's tool result: one line per step, then its capped output indented
+ * below it — the same content as the structured part, for clients that only read text.
+ */
 export function describeRun(view: RunView): string {
   const lines = [`run ${view.runId} (flow ${view.flowId} v${view.flowVersion}): ${view.status}${view.error ? ` — ${view.error}` : ""}`];
   for (const step of view.steps) {
     const detail = step.error ?? step.summary ?? "";
     lines.push(`- ${step.key} [${step.kind}] ${step.state}${step.attempt > 1 ? ` (attempt ${step.attempt})` : ""}${detail ? `: ${detail}` : ""}`);
+    if (step.output) lines.push(...step.output.split("\n").map((line) => `    ${line}`));
   }
-  lines.push(`full output: ${view.fullOutput}`);
+  lines.push(`full run in the Baton UI: /runs/${view.runId}`);
   return lines.join("\n");
 }

@@ -23,9 +23,9 @@ export const SERVER_INFO = { name: "baton", version: "0.1.0" };
 
 const INSTRUCTIONS = `Baton runs AI coding-agent work as flows on a deterministic engine.
 - Blueprints (write a flow once, the engine runs it every time): describe_flow_format, then validate_flow {document} until it has no problems, then create_flow {document} (or update_flow {flowId, document, baseVersion}); a person can review it in Baton's designer.
-- Flows: list_flows, then run_flow {flowId, inputs}; wait_for_run until it ends (waits are bounded: when timedOut is true, call it again). A failed step can be re-run with rerun_step.
+- Flows: list_flows, then run_flow {flowId, inputs, repo?: a git repository's absolute path, or "example"}; wait_for_run until it ends (waits are bounded: when timedOut is true, call it again). A failed step can be re-run with rerun_step.
 - Single agents: create_agent {title, provider: "profile" or "profile/model" (see list_providers), initialPrompt, cwd?: a git repo}, then wait_for_agent {agentId}.
-Returned text is capped; the full output of any run is at /api/runs/<runId>.`;
+- Step outputs in results are capped to their end; get_step_output {runId, stepId} reads a whole output, a page at a time.`;
 
 /**
  * Every tool's arguments are checked for what no field may hold (a NUL, a lone surrogate,

@@ -81,3 +81,21 @@ export function redactSecrets(text: string, env: Record<string, string> | string
   }
   return out;
 }
+
+/**
+ * The variable names a profile's config refers to as `$NAME` — its env values and its apiKey
+ * — in order, once each: what "key set" means on the settings page and at a run's start.
+ */
+export function keyReferences(config: Record<string, unknown>): string[] {
+  const names = new Set<string>();
+  const declared = config.env;
+  if (declared && typeof declared === "object" && !Array.isArray(declared)) {
+    for (const raw of Object.values(declared)) {
+      const name = typeof raw === "string" ? envReferenceName(raw) : null;
+      if (name) names.add(name);
+    }
+  }
+  const apiKey = typeof config.apiKey === "string" ? envReferenceName(config.apiKey) : null;
+  if (apiKey) names.add(apiKey);
+  return [...names];
+}

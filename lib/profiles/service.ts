@@ -8,6 +8,7 @@ import { AGENT_BACKENDS, type AgentProfileRow } from "../db/schema";
 import { HttpError, notFound, type Issue } from "../http/errors";
 import { cachedAvailability, forgetAvailability, type ProfileAvailability } from "./availability";
 import { publicConfig, validateProfileConfig, type BackendId } from "./config";
+import { keyReferences } from "./env";
 import { deleteProfile, findProfile, insertProfile, listProfiles, updateProfile } from "./repository";
 
 /** The profile every fresh install runs the example flow with. */
@@ -42,6 +43,8 @@ export interface PublicProfile {
   builtIn: boolean;
   /** The last check if still fresh; null = not checked yet (ask /availability). */
   availability: ProfileAvailability | null;
+  /** Each `$VAR` the config refers to and whether Baton's environment sets it (never its value). */
+  keys: Array<{ name: string; set: boolean }>;
   updatedAt: string;
 }
 
@@ -54,6 +57,7 @@ export function toPublicProfile(row: AgentProfileRow, availability: ProfileAvail
     config: publicConfig((row.config ?? {}) as Record<string, unknown>),
     builtIn: row.id === BUILT_IN_PROFILE,
     availability,
+    keys: keyReferences((row.config ?? {}) as Record<string, unknown>).map((name) => ({ name, set: Boolean(process.env[name]) })),
     updatedAt: row.updatedAt.toISOString(),
   };
 }

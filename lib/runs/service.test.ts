@@ -373,8 +373,10 @@ describe.each<Driver>(["pglite", "postgres"])("run service on %s", (driver) => {
       nodes: [{ id: "a", kind: "agent", config: { profile: "demo-off", prompt: "x", retries: 2 } }],
       edges: [],
     });
+    // Disabled after the run started (a run's start refuses a disabled profile: profile-check.test.ts).
+    const started = await startRunOrThrow(h.db, { flowId, inputs: {}, origin: "api" });
     await rows(h.db.orm, sql`update agent_profiles set enabled = false where id = 'demo-off'`);
-    const run = await h.drain((await startRunOrThrow(h.db, { flowId, inputs: {}, origin: "api" })).id);
+    const run = await h.drain(started.id);
     expect(step(run, "a")).toMatchObject({ state: "failed", attempt: 1, error: 'agent profile "demo-off" is disabled' });
     expect(run.status).toBe("failed");
   });

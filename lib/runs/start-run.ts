@@ -12,7 +12,21 @@ import { GitError } from "../git/errors";
 import { resolveRunRepoOrThrow, runRepoTag } from "../git/run-repo";
 import type { Plan } from "../engine/spec";
 import { HttpError, notFound } from "../http/errors";
+import { checkProfileAvailability } from "../profiles/availability";
+import { lookupBackend } from "../profiles/backends";
+import { assertProfilesReadyOrThrow, type InstalledCheck } from "./profile-check";
 import { getRunOrThrow, type RunDetail } from "./queries";
+
+/**
+ * The start-time check of a profile: the "installed" level, which starts nothing
+ * (profile-check.ts). An OpenAI-compatible endpoint has nothing installed: whether it answers
+ * (and lists the model) is its step's business — a server may come up later, and a run's
+ * start must not wait on a network timeout.
+ */
+const installedCheck: InstalledCheck = async (profile) =>
+  profile.backend === "openai"
+    ? { available: true, reason: "an endpoint: checked by its step" }
+    : checkProfileAvailability(profile, { lookup: lookupBackend, level: "installed" });
 
 export interface StartRunInput {
   flowId: string;
@@ -70,6 +84,8 @@ export async function startRunOrThrow(db: Db, input: StartRunInput): Promise<Run
   }
   const resolvedRepo = await resolveRepoForRunOrThrow(input.repo, input.baseRef);
   const planned = withRepoTag(plan(version.document, input.inputs, { profileTags: profileTags() }), resolvedRepo.repo);
+  // Every profile the run needs, checked before anything is written: refused with the list.
+  await assertProfilesReadyOrThrow(db.orm, planned, installedCheck);
   const created = await createRunOrThrow(db.orm, {
     flowId: input.flowId,
     flowVersion: versionNumber,
@@ -107,10 +123,12 @@ export async function rerunRunOrThrow(db: Db, runId: string, options: { version?
   if (!resolved.ok) {
     throw new HttpError("conflict", `version ${version} needs inputs the original run lacks: ${resolved.issues.map((i) => i.message).join("; ")}`, resolved.issues);
   }
+  const planned = withRepoTag(plan(document, inputs, { profileTags: profileTags() }), previous.repo);
+  await assertProfilesReadyOrThrow(db.orm, planned, installedCheck);
   const created = await createRunOrThrow(db.orm, {
     flowId: previous.flowId,
     flowVersion: version,
-    plan: withRepoTag(plan(document, inputs, { profileTags: profileTags() }), previous.repo),
+    plan: planned,
     repo: previous.repo,
     baseRef: previous.baseRef,
     // The same starting point, so a whole re-run is comparable with the original.

@@ -28,6 +28,12 @@ function exitReason(program: string, phase: string, exit: string, stderr: string
 
 class CheckFailed extends Error {}
 
+/** Pure: the package an `npx [flags] <package> …` command runs, or null for any other command. */
+export function npxPackage(command: readonly string[]): string | null {
+  if (command[0] === undefined || !/(^|\/)npx$/.test(command[0])) return null;
+  return command.slice(1).find((arg) => !arg.startsWith("-")) ?? null;
+}
+
 export async function acpAvailability(raw: Record<string, unknown>, options: AvailabilityOptions = {}): Promise<Availability> {
   const parsed = acpConfigSchema.safeParse(raw);
   if (!parsed.success) return { available: false, checked: "installed", reason: `invalid config: ${parsed.error.issues[0]?.message ?? "unknown"}` };
@@ -36,7 +42,12 @@ export async function acpAvailability(raw: Record<string, unknown>, options: Ava
   const found = await findExecutable(program, options.env?.PATH ?? process.env.PATH);
   if (!found) return { available: false, checked: "installed", reason: `${program} not found${program.includes("/") ? "" : " on PATH"}` };
   const level = options.level ?? "installed";
-  if (level === "installed") return { available: true, checked: "installed", reason: `${program} found at ${found}` };
+  if (level === "installed") {
+    const fetched = npxPackage(config.command);
+    // npx itself being found says nothing about the agent: say what the first start will do.
+    const what = fetched ? `; npx fetches ${fetched} on the first start (this check runs nothing)` : "";
+    return { available: true, checked: "installed", reason: `${program} found at ${found}${what}` };
+  }
   return startCheck(config, program, found, level, options.env ?? {});
 }
 

@@ -118,13 +118,19 @@ describe("acp agent in a flow run", () => {
     expect(codeStep(run).error).toContain("fake agent crashing with code 3");
   });
 
-  it("an unavailable profile fails the step at once with the reason", async () => {
+  it("a profile whose program disappears after the run started fails the step at once with the reason", async () => {
+    // The run's start checks its profiles (lib/runs/profile-check.ts); the step still reports
+    // an agent that is gone by the time it starts.
     const id = `fake-acp-${++profiles}`;
-    await insertProfile(h.db.orm, { id, backend: "acp", label: "missing", enabled: true, config: { command: ["baton-no-such-agent-xyz"] } });
+    const program = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "baton-acp-gone-")), "gone-agent");
+    fs.writeFileSync(program, "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+    await insertProfile(h.db.orm, { id, backend: "acp", label: "missing", enabled: true, config: { command: [program] } });
     const flowId = await oneNodeFlow(id);
-    const run = await h.drain((await startRunOrThrow(h.db, { flowId, inputs: { task: "x" }, origin: "api" })).id);
+    const started = await startRunOrThrow(h.db, { flowId, inputs: { task: "x" }, origin: "api" });
+    fs.rmSync(path.dirname(program), { recursive: true, force: true });
+    const run = await h.drain(started.id);
     expect(run.status).toBe("failed");
-    expect(codeStep(run).error).toContain("baton-no-such-agent-xyz not found on PATH");
+    expect(codeStep(run).error).toContain(program);
   });
 
   it("cancelling the run cancels a hanging agent and kills it", async () => {
