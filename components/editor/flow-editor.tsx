@@ -13,6 +13,7 @@ import { initialEditorState, isDirty } from "@/lib/editor/editor-state";
 import { exportFileName, exportFlowJson } from "@/lib/editor/import-export";
 import { layoutPositions, needsLayout } from "@/lib/editor/layout";
 import { createEditorStore } from "@/lib/editor/store";
+import { fieldDraftIssues } from "@/lib/editor/field-drafts";
 import { withPositions } from "@/lib/editor/view-model";
 import { EditorStoreProvider } from "./editor-context";
 import { FlowCanvas, useFitFlow } from "./flow-canvas";
@@ -97,6 +98,15 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
   const save = useCallback(async (): Promise<boolean> => {
     const state = store.getState();
     if (saving) return false;
+    if (state.fieldDrafts.size > 0) {
+      // Saving would store the document without the text that doesn't parse: refuse rather
+      // than drop it silently.
+      setRefusal({
+        message: "some fields are not applied — fix or clear them first",
+        issues: fieldDraftIssues(state.doc, state.fieldDrafts),
+      });
+      return false;
+    }
     setSaving(true);
     try {
       const message = saveMessage.current ?? undefined;

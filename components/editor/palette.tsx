@@ -3,7 +3,6 @@
 import { useReactFlow } from "@xyflow/react";
 import { NODE_KINDS } from "@/lib/flow/document";
 import { NODE_KIND_SPECS } from "@/lib/flow/node-kinds";
-import { DEFAULT_NODE_SIZE } from "@/lib/editor/layout";
 import { KIND_STYLES } from "@/components/flow/kind-style";
 import { useEditorStore } from "./editor-context";
 import { PALETTE_DRAG_TYPE } from "./flow-canvas";
@@ -11,18 +10,13 @@ import { PALETTE_DRAG_TYPE } from "./flow-canvas";
 export function Palette() {
   const store = useEditorStore();
   const { screenToFlowPosition } = useReactFlow();
-  const addAtCentre = (kind: (typeof NODE_KINDS)[number]) => {
+  // After the selected node (connected from it), or at the view's centre; never over a card.
+  const addByClick = (kind: (typeof NODE_KINDS)[number]) => {
     const canvas = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
     const centre = canvas
       ? screenToFlowPosition({ x: canvas.left + canvas.width / 2, y: canvas.top + canvas.height / 2 })
       : { x: 0, y: 0 };
-    // Successive clicks fan out so new nodes don't hide each other.
-    const offset = (store.getState().doc.nodes.length % 6) * 28;
-    store.dispatch({
-      type: "add-node",
-      kind,
-      position: { x: centre.x - DEFAULT_NODE_SIZE.width / 2 + offset, y: centre.y - DEFAULT_NODE_SIZE.height / 2 + offset },
-    });
+    store.dispatch({ type: "insert-node", kind, centre });
   };
   return (
     <aside className="flex w-[150px] shrink-0 flex-col gap-1 border-r border-zinc-200 bg-white p-2" data-testid="palette">
@@ -39,8 +33,8 @@ export function Palette() {
               event.dataTransfer.setData(PALETTE_DRAG_TYPE, kind);
               event.dataTransfer.effectAllowed = "copy";
             }}
-            onClick={() => addAtCentre(kind)}
-            title={`${spec.summary} — click to add, or drag onto the canvas`}
+            onClick={() => addByClick(kind)}
+            title={`${spec.summary} — click to add (after the selected node), or drag onto the canvas`}
             className="group flex cursor-grab items-center gap-2 rounded border border-zinc-200 bg-white px-2 py-1.5 text-left hover:border-zinc-400 hover:bg-zinc-50 active:cursor-grabbing"
             data-testid={`palette-${kind}`}
           >

@@ -8,7 +8,7 @@ import { Background, BackgroundVariant, ReactFlow, ReactFlowProvider } from "@xy
 import { useMemo } from "react";
 import type { FlowDocument } from "@/lib/flow/document";
 import { validateFlow } from "@/lib/flow/validate";
-import { READ_ONLY_UI, stableIssuesByNode, toCanvasEdges, toCanvasNodes } from "@/lib/editor/view-model";
+import { READ_ONLY_UI, invalidEdgeIds, stableIssuesByNode, toCanvasEdges, toCanvasNodes } from "@/lib/editor/view-model";
 import { nodeTypes } from "@/components/flow/node-views";
 import { EdgeLayer } from "@/components/flow/edge-layer";
 import { cardSizeOf } from "@/components/flow/node-card";
@@ -27,7 +27,7 @@ export function ReadOnlyFlow({ doc, profiles }: { doc: FlowDocument; profiles?: 
     if (!laidOut) return null;
     const result = validateFlow(laidOut, { profiles });
     const issues = stableIssuesByNode(result.ok ? [] : result.issues);
-    return { nodes: toCanvasNodes(laidOut, issues, READ_ONLY_UI), edges: toCanvasEdges(laidOut.edges, new Set()) };
+    return { nodes: toCanvasNodes(laidOut, issues, READ_ONLY_UI), edges: toCanvasEdges(laidOut.edges, new Set(), [], invalidEdgeIds(result.ok ? [] : result.issues)) };
   }, [laidOut, profiles]);
   if (!view) return <div className="p-4 text-[12px] text-zinc-400">Laying out…</div>;
   return (

@@ -1,6 +1,6 @@
 import { getBezierPath, Position } from "@xyflow/react";
 import { describe, expect, it } from "vitest";
-import { edgePath } from "./edge-layer";
+import { BACK_EDGE_CLEARANCE, edgePath } from "./edge-layer";
 
 const size = { width: 240, height: 84 };
 const at = (x: number, y: number) => ({ position: { x, y } });
@@ -27,12 +27,17 @@ describe("edgePath", () => {
     expect(ends(edgePath(at(0, 0), size, { ...at(300, 0), measured: { width: 200, height: 120 } }, size)).end).toEqual([295, 60]);
   });
 
-  it("bends out and back for an edge to a node on the left", () => {
-    const d = edgePath(at(600, 0), size, at(0, 0), size);
-    expect(ends(d)).toEqual({ start: [845, 42], end: [-5, 42] });
-    // The control points reach right of the source and left of the target.
-    const xs = d.match(/-?\d+(\.\d+)?/g)!.map(Number).filter((_, i) => i % 2 === 0);
+  it("routes an edge to a node on the left out, below both cards and back in, not behind them", () => {
+    const d = edgePath(at(600, 0), size, at(0, 20), size);
+    expect(ends(d)).toEqual({ start: [845, 42], end: [-5, 62] });
+    const numbers = d.match(/-?\d+(\.\d+)?/g)!.map(Number);
+    const xs = numbers.filter((_, i) => i % 2 === 0);
+    const ys = numbers.filter((_, i) => i % 2 === 1);
+    // It swings right of the source and left of the target…
     expect(Math.max(...xs)).toBeGreaterThan(845);
     expect(Math.min(...xs)).toBeLessThan(-5);
+    // …and its run between them is below the lower card (bottom 104), where it can be seen.
+    expect(d).toContain(`L-5,${104 + BACK_EDGE_CLEARANCE}`);
+    expect(Math.max(...ys)).toBe(104 + BACK_EDGE_CLEARANCE);
   });
 });

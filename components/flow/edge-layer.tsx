@@ -28,23 +28,35 @@ interface EdgeEndsNode {
   height?: number;
 }
 
+/** How far below the lower of its two cards a backward edge runs. */
+export const BACK_EDGE_CLEARANCE = 36;
+/** How far a backward edge swings out of a handle before turning. */
+const BACK_EDGE_REACH = 48;
+
 /**
  * The path of an edge from `source`'s right handle to `target`'s left handle: the handles are
  * HANDLE_PX boxes centred on the card's side edges, and an edge ends at a box's outer side
- * (React Flow's getHandlePosition), so the path is the one React Flow would draw.
+ * (React Flow's getHandlePosition). A forward edge is the bezier React Flow would draw. A
+ * backward edge (its target's left side not right of its source's right side — a cycle's
+ * closing edge, or a node dragged left of its upstream) would run behind both cards and
+ * show only as two stubs; it swings out of the source, runs below both cards and swings back
+ * into the target, so it is seen whole.
  */
 export function edgePath(source: EdgeEndsNode, sourceSize: NodeSize, target: EdgeEndsNode, targetSize: NodeSize): string {
   const sw = source.measured?.width ?? source.width ?? sourceSize.width;
   const sh = source.measured?.height ?? source.height ?? sourceSize.height;
   const th = target.measured?.height ?? target.height ?? targetSize.height;
-  const [d] = getBezierPath({
-    sourceX: source.position.x + sw + HANDLE_PX / 2,
-    sourceY: source.position.y + sh / 2,
-    sourcePosition: Position.Right,
-    targetX: target.position.x - HANDLE_PX / 2,
-    targetY: target.position.y + th / 2,
-    targetPosition: Position.Left,
-  });
+  const sx = source.position.x + sw + HANDLE_PX / 2;
+  const sy = source.position.y + sh / 2;
+  const tx = target.position.x - HANDLE_PX / 2;
+  const ty = target.position.y + th / 2;
+  if (tx < sx + HANDLE_PX) {
+    const below = Math.max(source.position.y + sh, target.position.y + th) + BACK_EDGE_CLEARANCE;
+    const out = sx + BACK_EDGE_REACH;
+    const back = tx - BACK_EDGE_REACH;
+    return `M${sx},${sy} C${out},${sy} ${out},${below} ${sx},${below} L${tx},${below} C${back},${below} ${back},${ty} ${tx},${ty}`;
+  }
+  const [d] = getBezierPath({ sourceX: sx, sourceY: sy, sourcePosition: Position.Right, targetX: tx, targetY: ty, targetPosition: Position.Left });
   return d;
 }
 
@@ -54,10 +66,11 @@ interface PathProps {
   target: string;
   d: string;
   selected: boolean;
+  invalid: boolean;
   onSelect?: EdgeSelect;
 }
 
-const EdgePath = memo(function EdgePath({ id, source, target, d, selected, onSelect }: PathProps) {
+const EdgePath = memo(function EdgePath({ id, source, target, d, selected, invalid, onSelect }: PathProps) {
   const pick = onSelect
     ? {
         onClick: (event: MouseEvent) => onSelect(id, event.shiftKey || event.metaKey || event.ctrlKey),
@@ -72,7 +85,12 @@ const EdgePath = memo(function EdgePath({ id, source, target, d, selected, onSel
     : { role: "img" };
   return (
     // `nopan`: a press on an edge doesn't start a pan (React Flow's zoom filter skips it).
-    <g className={`baton-edge nopan${selected ? " selected" : ""}${onSelect ? " selectable" : ""}`} data-testid={`edge-${id}`} aria-label={`Edge from ${source} to ${target}`} {...pick}>
+    <g
+      className={`baton-edge nopan${selected ? " selected" : ""}${invalid ? " invalid" : ""}${onSelect ? " selectable" : ""}`}
+      data-testid={`edge-${id}`}
+      aria-label={`Edge from ${source} to ${target}${invalid ? " (closes a cycle)" : ""}`}
+      {...pick}
+    >
       <path d={d} className="baton-edge-path" />
       {/* A wide invisible stroke, so a 1 px line is easy to click. */}
       {onSelect ? <path d={d} className="baton-edge-hit" /> : null}
@@ -105,7 +123,8 @@ function EdgeLayerInner<N extends Node, E extends Edge>({ nodes, edges, size, on
       cached = { source, target, d: edgePath(source, size(source), target, size(target)) };
       paths.current.set(edge, cached);
     }
-    drawn.push({ id: edge.id, source: edge.source, target: edge.target, d: cached.d, selected: edge.selected === true, onSelect });
+    const invalid = (edge.data as { invalid?: unknown } | undefined)?.invalid === true;
+    drawn.push({ id: edge.id, source: edge.source, target: edge.target, d: cached.d, selected: edge.selected === true, invalid, onSelect });
   }
   return (
     <EdgeLabelRenderer>

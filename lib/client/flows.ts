@@ -3,6 +3,8 @@
  * back as ApiError carrying the server's code and issues.
  */
 import type { FlowDocument } from "../flow/document";
+import type { ValidationIssue } from "../flow/validate";
+import type { FieldDraft } from "../editor/field-drafts";
 import { apiRequest as request } from "./api";
 
 export { ApiError } from "./api";
@@ -17,6 +19,15 @@ export interface FlowSummaryDto {
   updatedAt: string;
 }
 
+export interface FlowDraftDto {
+  /** Possibly invalid: see `issues`. */
+  document: FlowDocument;
+  fields: FieldDraft[];
+  baseVersion: number;
+  issues: ValidationIssue[];
+  updatedAt: string;
+}
+
 export interface FlowDetailDto {
   id: string;
   name: string;
@@ -24,6 +35,8 @@ export interface FlowDetailDto {
   latestVersion: number;
   version: number;
   document: FlowDocument;
+  /** Work saved while the flow had problems; runs use `version`, never this. */
+  draft: FlowDraftDto | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -84,6 +97,9 @@ export const createFlow = (doc: unknown) =>
   request<FlowDetailDto>("/api/flows", { method: "POST", body: JSON.stringify(doc) });
 export const saveFlow = (id: string, body: { document: FlowDocument; baseVersion: number; message?: string }) =>
   request<FlowDetailDto>(`/api/flows/${encodeURIComponent(id)}`, { method: "PUT", body: JSON.stringify(body) });
+export const saveDraft = (id: string, body: { document: FlowDocument; baseVersion: number; fields: FieldDraft[] }) =>
+  request<FlowDraftDto>(`/api/flows/${encodeURIComponent(id)}/draft`, { method: "PUT", body: JSON.stringify(body) });
+export const deleteDraft = (id: string) => request<void>(`/api/flows/${encodeURIComponent(id)}/draft`, { method: "DELETE" });
 export const renameFlow = (id: string, name: string) =>
   request<FlowDetailDto>(`/api/flows/${encodeURIComponent(id)}`, { method: "PATCH", body: JSON.stringify({ name }) });
 export const deleteFlow = (id: string) => request<void>(`/api/flows/${encodeURIComponent(id)}`, { method: "DELETE" });

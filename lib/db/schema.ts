@@ -72,6 +72,29 @@ export const flowVersions = pgTable(
 );
 export type FlowVersionRow = typeof flowVersions.$inferSelect;
 
+/**
+ * A flow's draft: what the editor saved while the flow had problems (invalid documents never
+ * become versions). At most one per flow. Runs never read it — they use the latest version —
+ * and saving a version from the same base deletes it.
+ */
+export const flowDrafts = pgTable(
+  "flow_drafts",
+  {
+    flowId: text("flow_id")
+      .primaryKey()
+      .references(() => flows.id),
+    // The document as the editor had it: shape-checked (lib/flows/drafts.ts), not validated.
+    document: jsonb("document").notNull(),
+    // Field text that didn't parse yet (the editor's field drafts), shown again on load.
+    fields: jsonb("fields").notNull().default([]),
+    // The version the draft was edited from.
+    baseVersion: integer("base_version").notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check("flow_drafts_base_version_positive", sql`${t.baseVersion} >= 1`)],
+);
+export type FlowDraftRow = typeof flowDrafts.$inferSelect;
+
 export const AGENT_BACKENDS = ["acp", "command", "openai", "demo"] as const;
 
 export const agentProfiles = pgTable(

@@ -2,12 +2,14 @@ import { describe, expect, it } from "vitest";
 import { EXAMPLE_FLOW } from "../flow/example";
 import type { FlowDocument } from "../flow/document";
 import { createNode } from "./document-ops";
+import { withPositions } from "./view-model";
 import {
   SYNC_VALIDATION_LIMIT,
   editorReducer,
   initialEditorState,
   isDirty,
   issuesStale,
+  onDraft,
   selectedNode,
   type EditorAction,
   type EditorState,
@@ -189,5 +191,99 @@ describe("editor state", () => {
     const saved = run(edited, { type: "mark-saved", doc: edited.doc, version: 2 });
     expect(isDirty(saved)).toBe(false);
     expect(saved.baseVersion).toBe(2);
+  });
+
+  it("a field draft (options JSON that doesn't parse) is a problem, keeps the editor unsaved, and follows its node", () => {
+    const s0 = start();
+    const draft = { text: '{"failTimes": ', error: "not valid JSON (Unexpected end)" };
+    const s1 = run(s0, { type: "set-field-draft", id: "plan", path: "options", draft });
+    expect(s1.doc).toBe(s0.doc);
+    expect(isDirty(s1)).toBe(true);
+    expect(s1.issues).toEqual([{ path: "nodes[0].config.options", message: "not valid JSON (Unexpected end) — not applied", nodeId: "plan" }]);
+    expect(s1.nodes[0].data.issues).toHaveLength(1);
+    // It survives edits elsewhere (validation re-runs) and a rename.
+    const renamed = run(s1, { type: "set-flow-name", name: "x" }, { type: "rename-node", from: "plan", to: "design" });
+    expect(renamed.issues.map((i) => `${i.nodeId} ${i.path}`)).toEqual(["design nodes[0].config.options"]);
+    expect(renamed.fieldDrafts.get("design\u0000options")?.text).toBe(draft.text);
+    // Cleared (the text parsed or was emptied): no problem, clean again.
+    const cleared = run(s1, { type: "set-field-draft", id: "plan", path: "options", draft: null });
+    expect(cleared.issues).toEqual([]);
+    expect(isDirty(cleared)).toBe(false);
+    // Deleted with its node.
+    const deleted = run(s1, { type: "select-node", id: "plan" }, { type: "delete-selection" });
+    expect(deleted.fieldDrafts.size).toBe(0);
+    expect(deleted.issues.some((i) => i.message.includes("not applied"))).toBe(false);
+  });
+
+  it("removing a contestant drops its field drafts and moves the later ones down", () => {
+    const build = EXAMPLE_FLOW.nodes.find((n) => n.id === "build");
+    if (build?.kind !== "arena") throw new Error("fixture changed");
+    const three = { ...build.config, contestants: [{ profile: "demo" }, { profile: "demo" }, { profile: "demo" }] };
+    const bad = (text: string) => ({ text, error: "not valid JSON" });
+    const s = run(
+      start(),
+      { type: "set-node-config", id: "build", config: three },
+      { type: "set-field-draft", id: "build", path: "contestants[0].options", draft: bad("{a") },
+      { type: "set-field-draft", id: "build", path: "contestants[2].options", draft: bad("{c") },
+      { type: "remove-list-item", id: "build", path: "contestants", index: 0 },
+    );
+    const config = s.doc.nodes[1].config as { contestants: unknown[] };
+    expect(config.contestants).toHaveLength(2);
+    expect([...s.fieldDrafts.values()].map((d) => `${d.path} ${d.text}`)).toEqual(["contestants[1].options {c"]);
+    expect(run(s, { type: "undo" }).doc.nodes[1].config).toEqual(three);
+  });
+
+  it("a cycle's closing edge is marked on the canvas", () => {
+    const looped: FlowDocument = { ...EXAMPLE_FLOW, edges: [...EXAMPLE_FLOW.edges, { from: "summary", to: "plan" }] };
+    const s = initialEditorState(looped, 1, new Set(["demo"]));
+    expect(s.edges.filter((e) => e.data?.invalid).map((e) => e.id)).toEqual(["summary->plan"]);
+  });
+
+  it("a click-added node goes after the selected node, connected from it, in one undo step; with nothing selected, off any card", () => {
+    const placed = new Map([["plan", { x: 0, y: 0 }], ["build", { x: 312, y: 0 }], ["summary", { x: 624, y: 0 }]]);
+    const s0 = initialEditorState(withPositions(EXAMPLE_FLOW, placed), 1, new Set(["demo"]));
+    const after = run(s0, { type: "select-node", id: "summary" }, { type: "insert-node", kind: "check", centre: { x: 0, y: 0 } });
+    const summary = s0.doc.nodes.find((n) => n.id === "summary")!.position!;
+    const check = after.doc.nodes.find((n) => n.id === "check")!;
+    expect(check.position!.x).toBeGreaterThan(summary.x + 240);
+    expect(after.doc.edges).toContainEqual({ from: "summary", to: "check" });
+    expect(selectedNode(after)?.id).toBe("check");
+    expect(run(after, { type: "undo" }).doc).toBe(s0.doc);
+    // Nothing selected: centred on the given point unless a card is there.
+    const plan = s0.doc.nodes[0].position!;
+    const free = run(s0, { type: "insert-node", kind: "agent", centre: { x: plan.x + 120, y: plan.y + 42 } });
+    const added = free.doc.nodes.find((n) => n.id === "agent")!.position!;
+    expect(Math.abs(added.x - plan.x) >= 240 + 32 || Math.abs(added.y - plan.y) >= 84 + 32).toBe(true);
+    expect(free.doc.edges).toBe(s0.doc.edges);
+  });
+
+  it("a session on a server draft opens the draft; saving it again or as a version, or discarding it, settles the state", () => {
+    const plan = EXAMPLE_FLOW.nodes[0];
+    if (plan.kind !== "agent") throw new Error("fixture changed");
+    const broken: FlowDocument = { ...EXAMPLE_FLOW, nodes: [{ ...plan, config: { ...plan.config, prompt: "" } }, ...EXAMPLE_FLOW.nodes.slice(1)] };
+    const fieldDrafts = new Map([["plan\u0000options", { nodeId: "plan", path: "options", text: "{", error: "not valid JSON" }]]);
+    const s = initialEditorState(EXAMPLE_FLOW, 3, new Set(["demo"]), { doc: broken, fieldDrafts });
+    expect(s.doc).toBe(broken);
+    expect(s.savedDoc).toBe(EXAMPLE_FLOW);
+    expect(onDraft(s)).toBe(true);
+    expect(isDirty(s)).toBe(false);
+    expect(s.issues.map((i) => i.path)).toEqual(["nodes[0].config.prompt", "nodes[0].config.options"]);
+    // An edit is unsaved work; saving it as the draft makes it stored again.
+    const edited = run(s, { type: "set-flow-name", name: "Edited" });
+    expect(isDirty(edited)).toBe(true);
+    const drafted = run(edited, { type: "mark-draft-saved", draft: { doc: edited.doc, fieldDrafts: edited.fieldDrafts } });
+    expect(isDirty(drafted)).toBe(false);
+    // Saved as a version: no draft any more.
+    const fixed = run(drafted, { type: "set-field-draft", id: "plan", path: "options", draft: null });
+    const versioned = run(fixed, { type: "mark-saved", doc: fixed.doc, version: 4 });
+    expect(onDraft(versioned)).toBe(false);
+    expect(isDirty(versioned)).toBe(false);
+    // Discarded: back to the version's document and no field drafts, undoable.
+    const discarded = run(drafted, { type: "discard-draft" });
+    expect(discarded.doc).toBe(EXAMPLE_FLOW);
+    expect(discarded.fieldDrafts.size).toBe(0);
+    expect(discarded.issues).toEqual([]);
+    expect(isDirty(discarded)).toBe(false);
+    expect(run(discarded, { type: "undo" }).doc).toBe(drafted.doc);
   });
 });

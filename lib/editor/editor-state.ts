@@ -13,26 +13,52 @@
  *   above that, validation (superlinear in flow size) would make typing lag, so the edit
  *   only marks the issues stale (`validatedDoc !== doc`) and the store runs a debounced
  *   "revalidate".
+ * - `issues` = the validator's issues + one per field draft (field-drafts.ts): text that
+ *   doesn't parse is a problem like any other, and counts as unsaved.
  */
 import type { NodeChange, EdgeChange } from "@xyflow/react";
 import type { FlowDocument, FlowInput, FlowNode, NodeKind } from "../flow/document";
 import { validateFlow, type ValidationIssue } from "../flow/validate";
 import * as ops from "./document-ops";
+import { placeNewNode } from "./placement";
+import {
+  NO_FIELD_DRAFTS,
+  fieldDraftIssues,
+  pruneFieldDrafts,
+  removeListItemDrafts,
+  renameFieldDrafts,
+  withFieldDraft,
+  type FieldDrafts,
+} from "./field-drafts";
 import type { CanvasEdge, CanvasNode, Size, XY } from "./types";
-import { edgeId, stableIssuesByNode, toCanvasEdges, toCanvasNodes, toCanvasNodesOf, withPositions } from "./view-model";
+import { edgeId, invalidEdgeIds, stableIssuesByNode, toCanvasEdges, toCanvasNodes, toCanvasNodesOf, withPositions } from "./view-model";
 
 export const HISTORY_LIMIT = 200;
 export const SYNC_VALIDATION_LIMIT = 300;
 
+/** Work the server holds as the flow's draft (saved while it had problems): never run. */
+export interface SavedDraft {
+  doc: FlowDocument;
+  fieldDrafts: FieldDrafts;
+}
+
 export interface EditorState {
   doc: FlowDocument;
+  /** The document of version `baseVersion`: what runs use. */
   savedDoc: FlowDocument;
+  /** The flow's draft on the server, when there is one (see `storedWork`). */
+  draftSaved: SavedDraft | null;
   /** The server version the document is based on (sent as baseVersion on save). */
   baseVersion: number;
   past: FlowDocument[];
   future: FlowDocument[];
   lastCoalesceKey: string | null;
   profiles: ReadonlySet<string> | undefined;
+  /** What the validator said about `validatedDoc`. */
+  validationIssues: ValidationIssue[];
+  /** Field text that doesn't parse yet, kept until fixed or cleared. */
+  fieldDrafts: FieldDrafts;
+  /** `validationIssues` and one issue per field draft: everything in the way of saving. */
   issues: ValidationIssue[];
   issuesByNode: ReadonlyMap<string, readonly ValidationIssue[]>;
   /** The document `issues` were computed for; differs from `doc` while a revalidation is pending. */
@@ -46,12 +72,25 @@ export interface EditorState {
 }
 
 export type EditorAction =
-  | { type: "load"; doc: FlowDocument; version: number }
+  | { type: "load"; doc: FlowDocument; version: number; draft?: SavedDraft | null }
   | { type: "replace-document"; doc: FlowDocument }
   | { type: "mark-saved"; doc: FlowDocument; version: number }
+  /** The server stored `doc` and `fieldDrafts` as the flow's draft. */
+  | { type: "mark-draft-saved"; draft: SavedDraft }
+  /** The server's draft was deleted: back to the saved version's document (one undo step). */
+  | { type: "discard-draft" }
   | { type: "set-profiles"; profiles: ReadonlySet<string> }
   | { type: "add-node"; kind: NodeKind; position: { x: number; y: number } }
+  /**
+   * A node added by a click: after the single selected node (placed right of it and connected
+   * from it) when there is one, else at `centre` (the view's centre); never over another card.
+   */
+  | { type: "insert-node"; kind: NodeKind; centre: XY }
   | { type: "set-node-config"; id: string; config: FlowNode["config"]; coalesceKey?: string }
+  /** Text of a node's structured field (`path` below its config) that doesn't parse; `null` clears it. */
+  | { type: "set-field-draft"; id: string; path: string; draft: { text: string; error: string } | null }
+  /** Removes item `index` of the list at `path` in the node's config (a contestant), with its field drafts. */
+  | { type: "remove-list-item"; id: string; path: "contestants"; index: number }
   | { type: "set-node-label"; id: string; label: string }
   | { type: "rename-node"; from: string; to: string }
   | { type: "set-flow-name"; name: string }
@@ -74,8 +113,14 @@ const EMPTY_SET: ReadonlySet<string> = new Set();
 
 function withIssues(state: EditorState): EditorState {
   const result = validateFlow(state.doc, { profiles: state.profiles });
-  const issues = result.ok ? [] : result.issues;
-  return { ...state, issues, issuesByNode: stableIssuesByNode(issues, state.issuesByNode), validatedDoc: state.doc };
+  return withMergedIssues({ ...state, validationIssues: result.ok ? [] : result.issues, validatedDoc: state.doc });
+}
+
+/** `issues` from the validator's latest answer and the field drafts (cheap: no validation). */
+function withMergedIssues(state: EditorState): EditorState {
+  const fromDrafts = fieldDraftIssues(state.doc, state.fieldDrafts);
+  const issues = fromDrafts.length === 0 ? state.validationIssues : [...state.validationIssues, ...fromDrafts];
+  return { ...state, issues, issuesByNode: stableIssuesByNode(issues, state.issuesByNode) };
 }
 
 /** Validates now for small flows; large ones are left stale for the store's debounced revalidate. */
@@ -95,19 +140,26 @@ export function issuesStale(state: EditorState): boolean {
 /** Recomputes the canvas view, reusing every unchanged node and edge object. */
 function withCanvas(state: EditorState): EditorState {
   const nodes = toCanvasNodes(state.doc, state.issuesByNode, state, state.nodes);
-  const edges = toCanvasEdges(state.doc.edges, state.selectedEdges, state.edges);
+  const edges = toCanvasEdges(state.doc.edges, state.selectedEdges, state.edges, invalidEdgeIds(state.issues));
   return { ...state, nodes, edges };
 }
 
-export function initialEditorState(doc: FlowDocument, version: number, profiles?: ReadonlySet<string>): EditorState {
+/**
+ * A session over version `version`'s document `doc`; with a server draft, the session opens
+ * the draft (its document and field drafts) on top of it.
+ */
+export function initialEditorState(doc: FlowDocument, version: number, profiles?: ReadonlySet<string>, draft: SavedDraft | null = null): EditorState {
   const state: EditorState = {
-    doc,
+    doc: draft?.doc ?? doc,
     savedDoc: doc,
+    draftSaved: draft,
     baseVersion: version,
     past: [],
     future: [],
     lastCoalesceKey: null,
     profiles,
+    validationIssues: [],
+    fieldDrafts: draft?.fieldDrafts ?? NO_FIELD_DRAFTS,
     issues: [],
     issuesByNode: new Map(),
     validatedDoc: null,
@@ -121,8 +173,21 @@ export function initialEditorState(doc: FlowDocument, version: number, profiles?
   return withCanvas(withIssues(state));
 }
 
+/** What the server holds for this session: its draft if it has one, else the version. */
+export function storedWork(state: EditorState): SavedDraft {
+  return state.draftSaved ?? { doc: state.savedDoc, fieldDrafts: NO_FIELD_DRAFTS };
+}
+
+/** Is there work on screen that the server doesn't hold (as a version or as the draft)? */
 export function isDirty(state: EditorState): boolean {
-  return state.doc !== state.savedDoc;
+  const stored = storedWork(state);
+  if (state.doc !== stored.doc) return true;
+  return state.fieldDrafts !== stored.fieldDrafts && (state.fieldDrafts.size > 0 || stored.fieldDrafts.size > 0);
+}
+
+/** Is the session's work held as a draft, not yet as a version runs could use? */
+export function onDraft(state: EditorState): boolean {
+  return state.draftSaved !== null;
 }
 
 /** Replaces the document, recording the previous one for undo. */
@@ -152,8 +217,9 @@ function pruneUi(state: EditorState): EditorState {
       break;
     }
   }
+  const fieldDrafts = pruneFieldDrafts(state.fieldDrafts, state.doc);
   return {
-    ...state,
+    ...(fieldDrafts === state.fieldDrafts ? state : withMergedIssues({ ...state, fieldDrafts })),
     selectedNodes: keep(state.selectedNodes, nodeIds),
     selectedEdges: keep(state.selectedEdges, edgeIds),
     dragPositions: state.dragPositions.size > 0 ? new Map([...state.dragPositions].filter(([id]) => nodeIds.has(id))) : state.dragPositions,
@@ -235,13 +301,19 @@ function applyEdgeChanges(state: EditorState, changes: EdgeChange<CanvasEdge>[])
 export function editorReducer(state: EditorState, action: EditorAction): EditorState {
   switch (action.type) {
     case "load":
-      return initialEditorState(action.doc, action.version, state.profiles);
+      return initialEditorState(action.doc, action.version, state.profiles, action.draft ?? null);
     case "replace-document":
       return withCanvas(pruneUi(commit(state, action.doc)));
     case "mark-saved":
       // `action.doc` is the document that was sent: edits made while the save was in flight
       // keep the editor dirty.
-      return { ...state, savedDoc: action.doc, baseVersion: action.version };
+      return { ...state, savedDoc: action.doc, baseVersion: action.version, draftSaved: null };
+    case "mark-draft-saved":
+      return { ...state, draftSaved: action.draft };
+    case "discard-draft": {
+      const cleared = withMergedIssues({ ...state, draftSaved: null, fieldDrafts: NO_FIELD_DRAFTS });
+      return withCanvas(pruneUi(commit(cleared, state.savedDoc)));
+    }
     case "set-profiles":
       return withCanvas(withIssues({ ...state, profiles: action.profiles }));
     case "add-node": {
@@ -250,8 +322,28 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       const next = commit(state, ops.addNode(state.doc, node));
       return withCanvas({ ...next, selectedNodes: new Set([id]), selectedEdges: EMPTY_SET });
     }
+    case "insert-node": {
+      const after = selectedNode(state)?.id;
+      const id = ops.nextNodeId(state.doc, action.kind);
+      const node = ops.createNode(action.kind, id, placeNewNode(state.doc, state.measured, action.centre, after));
+      const added = ops.addNode(state.doc, node);
+      const next = commit(state, after ? ops.connect(added, after, id) : added);
+      return withCanvas({ ...next, selectedNodes: new Set([id]), selectedEdges: EMPTY_SET });
+    }
     case "set-node-config":
       return commit(state, ops.setNodeConfig(state.doc, action.id, action.config), action.coalesceKey ?? null);
+    case "set-field-draft": {
+      const fieldDrafts = withFieldDraft(state.fieldDrafts, action.id, action.path, action.draft);
+      return fieldDrafts === state.fieldDrafts ? state : withCanvas(withMergedIssues({ ...state, fieldDrafts }));
+    }
+    case "remove-list-item": {
+      const node = state.doc.nodes.find((n) => n.id === action.id);
+      const list = (node?.config as Record<string, unknown> | undefined)?.[action.path];
+      if (!node || !Array.isArray(list) || action.index < 0 || action.index >= list.length) return state;
+      const config = { ...node.config, [action.path]: list.filter((_, i) => i !== action.index) } as FlowNode["config"];
+      const fieldDrafts = removeListItemDrafts(state.fieldDrafts, action.id, action.path, action.index);
+      return commit({ ...state, fieldDrafts }, ops.setNodeConfig(state.doc, action.id, config));
+    }
     case "set-node-label":
       return commit(state, ops.setNodeLabel(state.doc, action.id, action.label), `label:${action.id}`);
     case "rename-node": {
@@ -261,7 +353,8 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
         set.has(action.from) ? new Set([...set].map((id) => (id === action.from ? action.to : id))) : set;
       // The renamed node is a new node to React Flow: it must measure it (and its handles)
       // afresh, so no size is carried over.
-      const next = commit({ ...state, selectedNodes: rename(state.selectedNodes) }, doc);
+      const fieldDrafts = renameFieldDrafts(state.fieldDrafts, action.from, action.to);
+      const next = commit({ ...state, selectedNodes: rename(state.selectedNodes), fieldDrafts }, doc);
       return withCanvas(pruneUi(next));
     }
     case "set-flow-name":

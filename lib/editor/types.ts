@@ -25,6 +25,8 @@ export type CanvasNode = Node<CanvasNodeData, NodeKind>;
 export interface CanvasEdgeData extends Record<string, unknown> {
   from: string;
   to: string;
+  /** A problem is about this edge (it closes a cycle): drawn highlighted. */
+  invalid?: boolean;
 }
 
 export type CanvasEdge = Edge<CanvasEdgeData>;

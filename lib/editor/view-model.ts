@@ -125,10 +125,20 @@ export function toCanvasNodesOf(
   return next ?? (previous as CanvasNode[]);
 }
 
+const NO_EDGES: ReadonlySet<string> = new Set();
+
+/** Ids of the edges that issues are about (a cycle's closing edge). */
+export function invalidEdgeIds(issues: readonly ValidationIssue[]): ReadonlySet<string> {
+  let ids: Set<string> | null = null;
+  for (const issue of issues) if (issue.edge) (ids ??= new Set()).add(edgeId(issue.edge));
+  return ids ?? NO_EDGES;
+}
+
 export function toCanvasEdges(
   edges: readonly FlowEdge[],
   selectedEdges: ReadonlySet<string>,
   previous: readonly CanvasEdge[] = [],
+  invalidEdges: ReadonlySet<string> = NO_EDGES,
 ): CanvasEdge[] {
   const before = new Map(previous.map((e) => [e.id, e]));
   return sameOrNext(
@@ -136,9 +146,10 @@ export function toCanvasEdges(
     edges.map((edge) => {
       const id = edgeId(edge);
       const selected = selectedEdges.has(id);
+      const invalid = invalidEdges.has(id);
       const prev = before.get(id);
-      if (prev && prev.selected === selected) return prev;
-      return { id, source: edge.from, target: edge.to, selected, data: { from: edge.from, to: edge.to } };
+      if (prev && prev.selected === selected && (prev.data?.invalid === true) === invalid) return prev;
+      return { id, source: edge.from, target: edge.to, selected, data: { from: edge.from, to: edge.to, ...(invalid ? { invalid } : {}) } };
     }),
   );
 }

@@ -16,6 +16,8 @@ export const PROFILE_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 const profileId = z
   .string()
+  // An empty id is a profile not chosen yet: one message, not also the pattern's.
+  .min(1, { message: "choose a profile", abort: true })
   .regex(PROFILE_ID_PATTERN, "must be a profile id (lowercase letters, digits, . _ -)");
 
 /**
@@ -148,12 +150,14 @@ export const inputSchema = z.object({
 });
 export type FlowInput = z.infer<typeof inputSchema>;
 
+export const FLOW_LIMITS = { inputs: 50, nodes: 5000, edges: 20_000 } as const;
+
 export const rawFlowSchema = z.object({
   name: z.string().trim().min(1, "must not be empty").max(200),
   description: z.string().max(10_000).optional(),
-  inputs: z.array(inputSchema).max(50).default([]),
-  nodes: z.array(rawNodeSchema).max(5000),
-  edges: z.array(edgeSchema).max(20_000).default([]),
+  inputs: z.array(inputSchema).max(FLOW_LIMITS.inputs).default([]),
+  nodes: z.array(rawNodeSchema).max(FLOW_LIMITS.nodes),
+  edges: z.array(edgeSchema).max(FLOW_LIMITS.edges).default([]),
 });
 export type RawFlow = z.infer<typeof rawFlowSchema>;
 

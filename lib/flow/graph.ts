@@ -33,14 +33,23 @@ export function reachable(adjacency: Adjacency, start: string): Set<string> {
   return seen;
 }
 
+export interface Cycle {
+  /** The closed path [a, b, c, a]. */
+  path: string[];
+  /** The edge that closes it: found last by the depth-first walk (c → a above). */
+  back: FlowEdge;
+}
+
 /**
- * One cycle as a closed path [a, b, c, a], or null if the graph is acyclic.
+ * Cycles of the graph, one per back edge of a depth-first walk (every cycle contains at least
+ * one back edge, so the graph is acyclic exactly when this is empty), at most `limit` of them.
  * Iterative DFS with colours so 5000-node chains don't overflow the stack.
  */
-export function findCycle(nodeIds: readonly string[], edges: readonly FlowEdge[]): string[] | null {
+export function findCycles(nodeIds: readonly string[], edges: readonly FlowEdge[], limit = Infinity): Cycle[] {
   const next = successors(nodeIds, edges);
   const colour = new Map<string, 0 | 1 | 2>();
   const parent = new Map<string, string>();
+  const cycles: Cycle[] = [];
   for (const root of nodeIds) {
     if (colour.get(root)) continue;
     const stack: Array<{ id: string; i: number }> = [{ id: root, i: 0 }];
@@ -59,7 +68,8 @@ export function findCycle(nodeIds: readonly string[], edges: readonly FlowEdge[]
         const path = [child];
         for (let at = frame.id; at !== child; at = parent.get(at)!) path.push(at);
         path.push(child);
-        return path.reverse();
+        cycles.push({ path: path.reverse(), back: { from: frame.id, to: child } });
+        if (cycles.length >= limit) return cycles;
       }
       if (state === 0) {
         colour.set(child, 1);
@@ -68,7 +78,12 @@ export function findCycle(nodeIds: readonly string[], edges: readonly FlowEdge[]
       }
     }
   }
-  return null;
+  return cycles;
+}
+
+/** One cycle as a closed path [a, b, c, a], or null if the graph is acyclic. */
+export function findCycle(nodeIds: readonly string[], edges: readonly FlowEdge[]): string[] | null {
+  return findCycles(nodeIds, edges, 1)[0]?.path ?? null;
 }
 
 /** Would adding from→to close a cycle? True when `from` is reachable from `to` (or equal). */

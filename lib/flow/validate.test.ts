@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { validateFlow, type ValidationIssue } from "./validate";
+import { configHasShape, validateFlow, type ValidationIssue } from "./validate";
 import { EXAMPLE_FLOW } from "./example";
 
 const profiles = new Set(["demo", "claude"]);
@@ -73,8 +73,9 @@ describe("validateFlow", () => {
       { from: "b", to: "c" },
       { from: "c", to: "a" },
     ];
-    const issue = expectIssue(doc, "edges", /^cycle: /);
-    const names = issue.message.replace("cycle: ", "").split(" → ");
+    // Named by the edge that closes it, which the editor highlights.
+    const issue = expectIssue(doc, "edges[2]", /^cycle: .*\(the edge c → a closes it\)$/);
+    const names = issue.message.replace("cycle: ", "").replace(/ \(.*\)$/, "").split(" → ");
     expect(names[0]).toBe(names[names.length - 1]);
     expect(new Set(names)).toEqual(new Set(["a", "b", "c"]));
   });
@@ -87,17 +88,62 @@ describe("validateFlow", () => {
       { from: "b", to: "c" },
       { from: "c", to: "a" },
     ];
-    expectIssue(doc, "edges", /^cycle: /);
+    expectIssue(doc, "edges[2]", /^cycle: /);
     expectIssue(doc, "nodes[2].config.prompt", /unknown step "ghost"/);
     expectIssue(doc, "nodes[2].config.prompt", /unknown input "nope"/);
     // Upstream-ness means nothing in a cycle: no "not upstream" noise on top.
     expect(issuesOf(doc).filter((issue) => /not upstream/.test(issue.message))).toEqual([]);
   });
 
+  it("reports every cycle, and a cycle hides no other problem", () => {
+    const doc = base();
+    doc.nodes.push(agent("c", "{{steps.ghost.output}} {{inputs.nope}}"), agent("d"), agent("e"));
+    doc.edges = [
+      { from: "a", to: "b" },
+      { from: "b", to: "a" },
+      { from: "c", to: "d" },
+      { from: "d", to: "e" },
+      { from: "e", to: "c" },
+    ];
+    const issues = issuesOf(doc);
+    expect(issues.filter((i) => i.message.startsWith("cycle:")).map((i) => i.path)).toEqual(["edges[1]", "edges[4]"]);
+    expectIssue(doc, "nodes[2].config.prompt", /unknown step "ghost"/);
+    expectIssue(doc, "nodes[2].config.prompt", /unknown input "nope"/);
+  });
+
+  it("a broken element or an empty name hides no other problem", () => {
+    const doc = { ...base(), name: "" };
+    doc.nodes.push(agent("9 bad"), agent("c", "{{inputs.nope}}"));
+    doc.edges!.push({ from: "a" } as { from: string; to: string }, { from: "a", to: "ghost" });
+    expectIssue(doc, "name", /must not be empty/);
+    expectIssue(doc, "nodes[2].id", /must start with a letter/);
+    expectIssue(doc, "nodes[3].config.prompt", /unknown input "nope"/);
+    expectIssue(doc, "edges[1].to", /./);
+    expectIssue(doc, "edges[2].to", /unknown node "ghost"/);
+  });
+
+  it("an empty profile and an empty prompt are both reported, as plain problems", () => {
+    const doc = base();
+    doc.nodes[0] = agent("a", "", { profile: "" });
+    const issues = issuesOf(doc).filter((i) => i.nodeId === "a");
+    expect(issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+      "nodes[0].config.profile: choose a profile",
+      "nodes[0].config.prompt: prompt must not be empty",
+    ]);
+  });
+
+  it("tells a config with its kind's shape from one that lacks it", () => {
+    expect(configHasShape("agent", { profile: "demo", prompt: "x" })).toBe(true);
+    expect(configHasShape("agent", { profile: "", prompt: "", timeoutSec: 0 })).toBe(true);
+    expect(configHasShape("agent", { profile: "demo" })).toBe(false);
+    expect(configHasShape("agent", { profile: "demo", prompt: "x", retries: "two" })).toBe(false);
+    expect(configHasShape("arena", { prompt: "x", contestants: [], select: { mode: "best" } })).toBe(false);
+  });
+
   it("refuses a self-loop as a cycle", () => {
     const doc = base();
     doc.edges!.push({ from: "b", to: "b" });
-    expectIssue(doc, "edges", /cycle: b → b/);
+    expectIssue(doc, "edges[1]", /^cycle: b → b$/);
   });
 
   it("refuses edges to and from unknown nodes", () => {

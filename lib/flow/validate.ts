@@ -5,16 +5,23 @@
  * Every issue names a path into the document ("nodes[2].config.prompt", "edges[0].to")
  * and, when it belongs to a node, that node's id so the editor can mark it.
  */
-import type { z } from "zod";
+import { z } from "zod";
 import {
+  FLOW_LIMITS,
   NODE_KINDS,
+  PROFILE_ID_PATTERN,
+  edgeSchema,
+  inputSchema,
   isNodeKind,
   rawFlowSchema,
+  rawNodeSchema,
   type FlowDocument,
+  type FlowEdge,
+  type FlowInput,
   type FlowNode,
-  type RawFlow,
+  type NodeKind,
 } from "./document";
-import { findCycle, predecessors, reachable } from "./graph";
+import { findCycles, predecessors, reachable } from "./graph";
 import { NODE_KIND_SPECS, type NodeKindSpec, type ProfileRef } from "./node-kinds";
 import { nodeOptionIssues } from "../agents/node-options";
 import { parseTemplate } from "./template";
@@ -23,6 +30,8 @@ export interface ValidationIssue {
   path: string;
   message: string;
   nodeId?: string;
+  /** The drawn edge the issue is about (a cycle's closing edge), so the canvas can mark it. */
+  edge?: FlowEdge;
 }
 
 export interface ValidationContext {
@@ -55,27 +64,81 @@ function zodIssues(base: string, error: z.ZodError, nodeId?: string): Validation
   }));
 }
 
+/** How many cycles are reported; each is found by its own back edge. */
+const MAX_CYCLES_REPORTED = 20;
+
+/**
+ * The document's outline: every element is parsed on its own below, so one bad node, edge or
+ * an empty name never hides the problems of the rest.
+ */
+const outlineSchema = z.object({
+  name: z.unknown(),
+  description: z.unknown().optional(),
+  inputs: z.array(z.unknown()).max(FLOW_LIMITS.inputs).default([]),
+  nodes: z.array(z.unknown()).max(FLOW_LIMITS.nodes),
+  edges: z.array(z.unknown()).max(FLOW_LIMITS.edges).default([]),
+});
+
+/**
+ * Zod issue codes that reject a value but not its shape (an empty string where a profile id
+ * belongs, a number out of range): a config with only these still has the fields its kind's
+ * rules and its inspector form read.
+ */
+const VALUE_ONLY_CODES = new Set(["too_small", "too_big", "invalid_format", "not_multiple_of", "custom"]);
+
+/**
+ * Whether `config` has its kind's shape (every field the right type), though some values may
+ * be refused: the editor's form can show it, and validation can run the kind's own rules on it.
+ */
+export function configHasShape(kind: NodeKind, config: unknown): boolean {
+  const result = NODE_KIND_SPECS[kind].schema.safeParse(config);
+  return result.success || result.error.issues.every((issue) => VALUE_ONLY_CODES.has(issue.code));
+}
+
+function parseEach<T>(items: unknown[], schema: z.ZodType<T>, base: string, issues: ValidationIssue[], nodeIdOf?: (item: unknown) => string | undefined): Array<{ value: T; index: number }> {
+  const out: Array<{ value: T; index: number }> = [];
+  items.forEach((item, index) => {
+    const parsed = schema.safeParse(item);
+    if (parsed.success) out.push({ value: parsed.data, index });
+    else issues.push(...zodIssues(`${base}[${index}]`, parsed.error, nodeIdOf?.(item)));
+  });
+  return out;
+}
+
+const idOfRaw = (item: unknown): string | undefined => {
+  const id = (item as { id?: unknown } | null)?.id;
+  return typeof id === "string" && id ? id : undefined;
+};
+
 export function validateFlow(input: unknown, context: ValidationContext = {}): ValidationResult {
-  const parsed = rawFlowSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, issues: zodIssues("", parsed.error) };
-  const raw: RawFlow = parsed.data;
+  const outline = outlineSchema.safeParse(input);
+  if (!outline.success) return { ok: false, issues: zodIssues("", outline.error) };
   const issues: ValidationIssue[] = [];
+  const name = rawFlowSchema.shape.name.safeParse(outline.data.name);
+  if (!name.success) issues.push(...zodIssues("name", name.error));
+  const description = rawFlowSchema.shape.description.safeParse(outline.data.description);
+  if (!description.success) issues.push(...zodIssues("description", description.error));
+  const inputs: FlowInput[] = parseEach(outline.data.inputs, inputSchema, "inputs", issues).map((p) => p.value);
+  const rawNodes = parseEach(outline.data.nodes, rawNodeSchema, "nodes", issues, idOfRaw);
+  const rawEdges = parseEach(outline.data.edges, edgeSchema, "edges", issues);
 
   // Inputs: unique names.
   const inputNames = new Set<string>();
-  raw.inputs.forEach((input, i) => {
+  inputs.forEach((input, i) => {
     if (inputNames.has(input.name)) issues.push({ path: `inputs[${i}].name`, message: `duplicate input "${input.name}"` });
     inputNames.add(input.name);
   });
 
-  // Nodes: unique ids, known kinds, configs matching their kind.
+  // Nodes: unique ids, known kinds, configs matching their kind. A config with its kind's
+  // shape but refused values (an empty profile) still goes through the kind's rules and the
+  // reference checks, so every problem of the node is listed at once.
   const nodes: FlowNode[] = [];
   const indexById = new Map<string, number>();
-  raw.nodes.forEach((node, i) => {
+  for (const { value: node, index: i } of rawNodes) {
     const base = `nodes[${i}]`;
     if (indexById.has(node.id)) {
       issues.push({ path: `${base}.id`, message: `duplicate node id "${node.id}"`, nodeId: node.id });
-      return;
+      continue;
     }
     indexById.set(node.id, i);
     if (!isNodeKind(node.kind)) {
@@ -84,19 +147,23 @@ export function validateFlow(input: unknown, context: ValidationContext = {}): V
         message: `unknown kind "${node.kind}" (expected one of ${NODE_KINDS.join(", ")})`,
         nodeId: node.id,
       });
-      return;
+      continue;
     }
     const spec = NODE_KIND_SPECS[node.kind] as NodeKindSpec<typeof node.kind>;
-    const config = spec.schema.safeParse(node.config);
-    if (!config.success) {
-      issues.push(...zodIssues(`${base}.config`, config.error, node.id));
-      return;
+    const parsed = spec.schema.safeParse(node.config);
+    let config: unknown;
+    if (parsed.success) config = parsed.data;
+    else {
+      issues.push(...zodIssues(`${base}.config`, parsed.error, node.id));
+      if (!parsed.error.issues.every((issue) => VALUE_ONLY_CODES.has(issue.code))) continue;
+      config = node.config;
     }
-    for (const issue of (spec.rules as (c: unknown) => Array<{ path: string; message: string }>)(config.data)) {
+    for (const issue of (spec.rules as (c: unknown) => Array<{ path: string; message: string }>)(config)) {
       issues.push({ path: `${base}.config.${issue.path}`, message: issue.message, nodeId: node.id });
     }
-    for (const ref of (spec.profiles as (c: unknown) => ProfileRef[])(config.data)) {
-      if (context.profiles && !context.profiles.has(ref.id)) {
+    for (const ref of (spec.profiles as (c: unknown) => ProfileRef[])(config)) {
+      // A malformed id was refused by the schema above; "unknown" would say it twice.
+      if (context.profiles && PROFILE_ID_PATTERN.test(ref.id) && !context.profiles.has(ref.id)) {
         issues.push({ path: `${base}.config.${ref.path}`, message: `unknown profile "${ref.id}"`, nodeId: node.id });
       }
       if (!ref.options) continue;
@@ -105,12 +172,14 @@ export function validateFlow(input: unknown, context: ValidationContext = {}): V
         issues.push({ path: `${base}.config.${ref.options.path}.${issue.path}`, message: issue.message, nodeId: node.id });
       }
     }
-    nodes.push({ ...node, kind: node.kind, config: config.data } as FlowNode);
-  });
+    nodes.push({ ...node, kind: node.kind, config } as FlowNode);
+  }
 
   // Edges: known endpoints, no duplicates, no self-loops.
   const edgeKeys = new Set<string>();
-  const edges = raw.edges.filter((edge, i) => {
+  const edges: FlowEdge[] = [];
+  const edgeIndex = new Map<string, number>();
+  for (const { value: edge, index: i } of rawEdges) {
     let ok = true;
     if (!indexById.has(edge.from)) {
       issues.push({ path: `edges[${i}].from`, message: `edge from unknown node "${edge.from}"` });
@@ -126,51 +195,56 @@ export function validateFlow(input: unknown, context: ValidationContext = {}): V
       ok = false;
     }
     edgeKeys.add(key);
-    return ok;
-  });
+    if (!ok) continue;
+    edges.push(edge);
+    edgeIndex.set(key, i);
+  }
 
-  const ids = raw.nodes.map((n) => n.id).filter((id, i, all) => all.indexOf(id) === i);
-  const cycle = findCycle(ids, edges);
-  if (cycle) {
+  // Every cycle, each named by the edge that closes it (the editor highlights that edge).
+  const ids = [...indexById.keys()];
+  const cycles = findCycles(ids, edges, MAX_CYCLES_REPORTED);
+  for (const cycle of cycles) {
+    const { from, to } = cycle.back;
     issues.push({
-      path: "edges",
-      message: `cycle: ${cycle.join(" → ")}`,
-      nodeId: cycle[0],
+      path: `edges[${edgeIndex.get(`${from}\u0000${to}`)}]`,
+      message: `cycle: ${cycle.path.join(" → ")}${from === to ? "" : ` (the edge ${from} → ${to} closes it)`}`,
+      nodeId: cycle.path[0],
+      edge: { from, to },
     });
   }
 
   // Template references and required inputs. Unknown names are reported even with a cycle
-  // (a model repairing a draft should see every problem at once); what is upstream of what
-  // is only meaningful on an acyclic graph.
-  {
-    const parents = predecessors(ids, edges);
-    const kinds = new Map<string, string>();
-    for (const n of raw.nodes) if (!kinds.has(n.id)) kinds.set(n.id, n.kind);
-    const kindOf = (id: string) => kinds.get(id);
-    for (const node of nodes) {
-      const i = indexById.get(node.id)!;
-      const spec = NODE_KIND_SPECS[node.kind] as NodeKindSpec<typeof node.kind>;
-      if (!cycle && spec.needsInput && (parents.get(node.id)?.length ?? 0) === 0) {
-        issues.push({
-          path: `nodes[${i}]`,
-          message: `a ${node.kind} node needs at least one incoming edge`,
-          nodeId: node.id,
-        });
-      }
-      const scope: ReferenceScope = { nodeId: node.id, inputNames, kindOf, upstream: cycle ? null : reachable(parents, node.id) };
-      const fields = (spec.templates as (c: unknown) => Array<{ path: string; text: string }>)(node.config);
-      for (const field of fields) {
-        const path = `nodes[${i}].config.${field.path}`;
-        for (const message of templateIssues(field.text, scope)) issues.push({ path, message, nodeId: node.id });
-      }
+  // (a cycle must not hide them: every problem at once); what is upstream of what is only
+  // meaningful on an acyclic graph.
+  const cyclic = cycles.length > 0;
+  const parents = predecessors(ids, edges);
+  const kinds = new Map<string, string>();
+  for (const { value: n } of rawNodes) if (!kinds.has(n.id)) kinds.set(n.id, n.kind);
+  const kindOf = (id: string) => kinds.get(id);
+  for (const node of nodes) {
+    const i = indexById.get(node.id)!;
+    const spec = NODE_KIND_SPECS[node.kind] as NodeKindSpec<typeof node.kind>;
+    if (!cyclic && spec.needsInput && (parents.get(node.id)?.length ?? 0) === 0) {
+      issues.push({
+        path: `nodes[${i}]`,
+        message: `a ${node.kind} node needs at least one incoming edge`,
+        nodeId: node.id,
+      });
+    }
+    const fields = (spec.templates as (c: unknown) => Array<{ path: string; text: string }>)(node.config);
+    if (fields.length === 0) continue;
+    const scope: ReferenceScope = { nodeId: node.id, inputNames, kindOf, upstream: cyclic ? null : reachable(parents, node.id) };
+    for (const field of fields) {
+      const path = `nodes[${i}].config.${field.path}`;
+      for (const message of templateIssues(field.text, scope)) issues.push({ path, message, nodeId: node.id });
     }
   }
 
   if (issues.length > 0) return { ok: false, issues };
   const flow: FlowDocument = {
-    name: raw.name,
-    ...(raw.description ? { description: raw.description } : {}),
-    inputs: raw.inputs,
+    name: name.data as string,
+    ...(description.data ? { description: description.data } : {}),
+    inputs,
     nodes,
     edges,
   };

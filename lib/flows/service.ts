@@ -11,6 +11,7 @@ import type { FlowDocument } from "../flow/document";
 import { validateFlow, type ValidationResult } from "../flow/validate";
 import { profileBackends } from "../profiles/repository";
 import * as repo from "./repository";
+import { deleteDraftFromBase, findDraft, type FlowDraft } from "./drafts";
 
 export interface FlowDetail {
   id: string;
@@ -19,6 +20,8 @@ export interface FlowDetail {
   latestVersion: number;
   version: number;
   document: FlowDocument;
+  /** Work saved while the flow had problems (drafts.ts); runs use `version`, never this. */
+  draft: FlowDraft | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -67,6 +70,7 @@ export async function getFlowOrThrow(db: Executor, id: string): Promise<FlowDeta
     latestVersion: flow.latestVersion,
     version: version.version,
     document: version.document,
+    draft: await findDraft(db, id),
     createdAt: flow.createdAt,
     updatedAt: flow.updatedAt,
   };
@@ -102,6 +106,8 @@ export async function saveVersionOrThrow(
     }
     const version = flow.latestVersion + 1;
     await repo.insertVersion(tx, { flowId: id, version, document, message: body.message ?? "" });
+    // The editor saved its draft's content as a version: the draft is done.
+    if (body.baseVersion !== undefined) await deleteDraftFromBase(tx, id, body.baseVersion);
     await repo.setLatestVersion(tx, id, { latestVersion: version, name: document.name, description: document.description ?? "" });
   });
   return getFlowOrThrow(db.orm, id);

@@ -4,6 +4,9 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { flowKeys, listCheckedProfiles, listProfiles, profileUnavailability } from "@/lib/client/flows";
 import { insertAt, listedReferences, type TemplateReference } from "@/lib/editor/references";
+import { fieldDraftKey } from "@/lib/editor/field-drafts";
+import { parseJsonObject } from "@/lib/editor/json-object";
+import { useEditor, useEditorStore } from "../editor-context";
 
 export const inputClass =
   "w-full rounded border border-zinc-300 bg-white px-2 py-1 text-[12px] text-zinc-900 outline-none focus:border-zinc-500 focus:ring-2 focus:ring-zinc-900/5";
@@ -248,49 +251,57 @@ export function ArgvEditor({ value, onChange, testId }: { value: string[]; onCha
   );
 }
 
-/** A small JSON object field (agent options such as failTimes, delayMs, hang); invalid JSON is not applied. */
-export function JsonObjectField({ value, onChange, testId }: {
+/**
+ * A small JSON object field (agent options such as failTimes, delayMs, hang). Text that
+ * doesn't parse is kept as a field draft in the editor store (lib/editor/field-drafts.ts):
+ * shown here in red, listed as a problem, never silently dropped — not even when another node
+ * is selected and this one comes back.
+ */
+export function JsonObjectField({ nodeId, path, value, onChange, testId }: {
+  nodeId: string;
+  /** Path below the node's config, e.g. "options" or "contestants[1].options". */
+  path: string;
   value: Record<string, unknown> | undefined;
   onChange: (v: Record<string, unknown> | undefined) => void;
   testId: string;
 }) {
+  const store = useEditorStore();
+  const fieldDraft = useEditor((s) => s.fieldDrafts.get(fieldDraftKey(nodeId, path)));
   const format = (v: Record<string, unknown> | undefined) => (v && Object.keys(v).length > 0 ? JSON.stringify(v) : "");
-  const [draft, setDraft] = useState(format(value));
-  const [error, setError] = useState<string | null>(null);
+  const [text, setText] = useState(() => fieldDraft?.text ?? format(value));
   const last = useRef(value);
   useEffect(() => {
-    if (value !== last.current) setDraft(format(value));
+    // Only outside changes (undo, import) replace the text; our own edits are `last.current`.
+    if (value !== last.current && !fieldDraft) setText(format(value));
     last.current = value;
-  }, [value]);
+  }, [value, fieldDraft]);
+  const setDraft = (draft: { text: string; error: string } | null) => store.dispatch({ type: "set-field-draft", id: nodeId, path, draft });
   return (
     <>
       <input
-        className={`${inputClass} font-mono text-[11.5px]`}
-        value={draft}
+        className={`${inputClass} font-mono text-[11.5px] ${fieldDraft ? "border-red-400" : ""}`}
+        value={text}
         placeholder='{"failTimes": 1, "delayMs": 200}'
         spellCheck={false}
+        aria-invalid={fieldDraft ? true : undefined}
         data-testid={testId}
         onChange={(e) => {
-          setDraft(e.target.value);
-          const text = e.target.value.trim();
-          if (!text) {
-            setError(null);
-            last.current = undefined;
-            onChange(undefined);
+          setText(e.target.value);
+          const parsed = parseJsonObject(e.target.value);
+          if (!parsed.ok) {
+            setDraft({ text: e.target.value, error: parsed.error });
             return;
           }
-          try {
-            const parsed: unknown = JSON.parse(text);
-            if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("must be a JSON object");
-            setError(null);
-            last.current = parsed as Record<string, unknown>;
-            onChange(parsed as Record<string, unknown>);
-          } catch (err) {
-            setError(err instanceof SyntaxError ? "not valid JSON yet" : (err as Error).message);
-          }
+          setDraft(null);
+          last.current = parsed.value;
+          onChange(parsed.value);
         }}
       />
-      {error ? <span className="block text-[11px] text-amber-700" data-testid={`${testId}-error`}>{error} — not applied</span> : null}
+      {fieldDraft ? (
+        <span className="block text-[11px] text-red-600" data-testid={`${testId}-error`}>
+          {fieldDraft.error} — not applied; fix it or clear the field
+        </span>
+      ) : null}
     </>
   );
 }

@@ -10,6 +10,23 @@ import { useEditor, useEditorStore } from "../editor-context";
 import { Field, Section, TextInput, inputClass } from "./fields";
 import { KIND_FORMS, type KindFormProps } from "./kind-forms";
 import { RawConfigForm } from "./raw-config-form";
+import { configHasShape, type ValidationIssue } from "@/lib/flow/validate";
+
+/** Looks up the first problem at a config path ("prompt") or below it ("options.hang"). */
+function fieldErrors(issues: readonly ValidationIssue[]): (path: string) => string | undefined {
+  const byPath = new Map<string, string>();
+  for (const issue of issues) {
+    const path = issue.path.replace(/^nodes\[\d+\]\.config\./, "");
+    if (path === issue.path) continue;
+    if (!byPath.has(path)) byPath.set(path, issue.message);
+  }
+  return (path) => {
+    const exact = byPath.get(path);
+    if (exact !== undefined) return exact;
+    for (const [at, message] of byPath) if (at.startsWith(`${path}.`)) return `${at.slice(path.length + 1)}: ${message}`;
+    return undefined;
+  };
+}
 
 function RenameField({ id }: { id: string }) {
   const store = useEditorStore();
@@ -43,7 +60,10 @@ export function NodeInspector({ node }: { node: FlowNode }) {
   const issues = useEditor((s) => s.issuesByNode.get(node.id));
   const references = useMemo(() => availableReferences(doc, node.id), [doc, node.id]);
   const spec = NODE_KIND_SPECS[node.kind];
-  const configOk = spec.schema.safeParse(node.config).success;
+  // The form shows any config with its kind's shape, refused values included (their problems
+  // show under their fields); only a config of the wrong shape (an import) needs the JSON editor.
+  const formFits = configHasShape(node.kind, node.config);
+  const errorAt = useMemo(() => fieldErrors(issues ?? []), [issues]);
   const Form = KIND_FORMS[node.kind] as React.ComponentType<KindFormProps<NodeKind>>;
   const onChange = (config: FlowNode["config"], field: string) =>
     store.dispatch({ type: "set-node-config", id: node.id, config, coalesceKey: `${node.id}.${field}` });
@@ -70,8 +90,8 @@ export function NodeInspector({ node }: { node: FlowNode }) {
           </ul>
         ) : null}
       </Section>
-      {configOk ? (
-        <Form id={node.id} config={node.config} references={references} onChange={onChange} />
+      {formFits ? (
+        <Form id={node.id} config={node.config} references={references} onChange={onChange} errorAt={errorAt} />
       ) : (
         <RawConfigForm key={node.id} node={node} onChange={(config) => onChange(config, "raw")} />
       )}
