@@ -82,10 +82,19 @@ test.describe("designer: problems are shown, work is kept", () => {
     await expect(editor.field("field-options")).toHaveValue('{"failTimes": ');
     await expect(editor.field("field-options-error")).toBeVisible();
 
-    // Saving is refused rather than storing the flow without it.
+    // Saving keeps it, as the flow's draft (not a version: runs still use v1).
+    await expect(page.getByTestId("save-button")).toHaveText("Save draft");
     await page.keyboard.press("ControlOrMeta+s");
-    await expect(page.getByTestId("save-refused")).toContainText("not applied");
+    await expect(page.getByTestId("draft-indicator")).toContainText("runs use v1");
+    await expect(page.getByTestId("save-notice")).toContainText("Saved as a draft (1 problem)");
     await expect(page.getByTestId("editor-version")).toHaveText("v1");
+    // A reload opens the draft, the text that doesn't parse included.
+    await page.reload();
+    await editor.waitLoaded();
+    await expect(page.getByTestId("draft-banner")).toContainText("runs use v1");
+    await editor.select("a");
+    await expect(editor.field("field-options")).toHaveValue('{"failTimes": ');
+    await expect(editor.field("field-options-error")).toBeVisible();
 
     await editor.field("field-options").fill('{"failTimes": 1}');
     await expect(editor.field("field-options-error")).toHaveCount(0);
@@ -93,6 +102,12 @@ test.describe("designer: problems are shown, work is kept", () => {
     await expect(page.getByTestId("run-button")).toBeEnabled();
     await editor.save();
     await editor.expectSaved(2);
+    await expect(page.getByTestId("save-notice")).toContainText("Saved as v2");
+    // The version ended the draft.
+    await expect(page.getByTestId("draft-banner")).toHaveCount(0);
+    await page.reload();
+    await editor.waitLoaded();
+    await expect(page.getByTestId("draft-banner")).toHaveCount(0);
   });
 
   test("each arena contestant has its own options", async ({ page, request }) => {
@@ -171,5 +186,55 @@ test.describe("designer: adding nodes", () => {
     await expect(editor.issues()).toHaveCount(1);
     await expect(editor.issues().first()).toContainText("approval node needs at least one incoming edge");
     await page.screenshot({ path: test.info().outputPath("click-add.png") });
+  });
+});
+
+test.describe("designer: unsaved work is never lost", () => {
+  test("links and Back ask first; a crashed tab's work comes back from the browser's copy", async ({ page, context, request }) => {
+    const editor = new EditorPage(page);
+    const flowId = await createFlowViaApi(request, chain(unique("Guarded")));
+    await editor.goto(flowId);
+    await editor.select("c");
+    await editor.addByClick("approval");
+    await expect(editor.node("approval")).toBeVisible();
+    await expect(page.getByTestId("dirty-indicator")).toBeVisible();
+
+    // A nav link asks; "stay" keeps the editor and the node.
+    let asked = 0;
+    page.on("dialog", (dialog) => {
+      asked++;
+      expect(dialog.message()).toContain("unsaved changes");
+      void dialog.dismiss();
+    });
+    await page.getByTestId("nav-runs").click();
+    await expect.poll(() => asked).toBe(1);
+    await expect(page).toHaveURL(new RegExp(`/flows/${flowId}$`));
+    await expect(editor.node("approval")).toBeVisible();
+    // So does Back.
+    await page.evaluate(() => history.back());
+    await expect.poll(() => asked).toBe(2);
+    await expect(page).toHaveURL(new RegExp(`/flows/${flowId}$`));
+    await expect(editor.node("approval")).toBeVisible();
+    await expect(page.getByTestId("dirty-indicator")).toBeVisible();
+
+    // The tab "crashes": another tab opens the flow and is offered the work.
+    await page.waitForTimeout(500);
+    const other = await context.newPage();
+    const second = new EditorPage(other);
+    await second.goto(flowId);
+    await expect(other.getByTestId("recovery-banner")).toContainText("Unsaved changes were kept in this browser");
+    await expect(second.node("approval")).toHaveCount(0);
+    await other.getByTestId("restore-draft").click();
+    await expect(second.node("approval")).toBeVisible();
+    await expect(second.edge("c", "approval")).toBeAttached();
+    await expect(other.getByTestId("dirty-indicator")).toBeVisible();
+    await other.screenshot({ path: test.info().outputPath("restored.png") });
+    await second.save();
+    await second.expectSaved(2);
+    // Saved: nothing left to offer.
+    await other.reload();
+    await second.waitLoaded();
+    await expect(other.getByTestId("recovery-banner")).toHaveCount(0);
+    await expect(second.node("approval")).toBeVisible();
   });
 });

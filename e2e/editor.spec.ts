@@ -239,19 +239,22 @@ test.describe("editor", () => {
     await expect(page.getByTestId("issue-count")).toHaveText("valid");
   });
 
-  test("saving an invalid flow is refused with the server's issues", async ({ page, request }) => {
+  test("saving an invalid flow keeps it as a draft, never as a version", async ({ page, request }) => {
     const editor = new EditorPage(page);
-    await editor.goto(await createViaApi(request, chain(unique("Invalid"))));
+    const id = await createViaApi(request, chain(unique("Invalid")));
+    await editor.goto(id);
     await editor.select("b");
     await editor.field("field-prompt").fill("{{inputs.missing}}");
     await expect(editor.issues()).toHaveCount(1);
     await editor.issues().first().click();
     await expect(editor.field("field-id")).toHaveValue("b");
     await editor.save();
-    await expect(page.getByTestId("save-refused")).toContainText('unknown input "missing"');
-    await expect(page.getByTestId("server-issues")).toContainText("nodes[1].config.prompt");
-    await expect(page.getByTestId("dirty-indicator")).toBeVisible();
+    await expect(page.getByTestId("draft-indicator")).toBeVisible();
     await expect(page.getByTestId("editor-version")).toHaveText("v1");
+    // The server has the draft with its problem; the version runs use is unchanged.
+    const flow = (await (await request.get(`/api/flows/${id}`)).json()) as { version: number; draft: { issues: Array<{ path: string; message: string }> } };
+    expect(flow.version).toBe(1);
+    expect(flow.draft.issues).toEqual([expect.objectContaining({ path: "nodes[1].config.prompt", message: expect.stringContaining('unknown input "missing"') })]);
   });
 
   test("a stale save gets a clear conflict message", async ({ page, request }) => {

@@ -8,12 +8,16 @@ import { ReactFlowProvider } from "@xyflow/react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { FlowDocument } from "@/lib/flow/document";
-import { ApiError, flowKeys, getFlow, listProfiles, saveFlow, type FlowDetailDto } from "@/lib/client/flows";
-import { initialEditorState, isDirty } from "@/lib/editor/editor-state";
+import { ApiError, deleteDraft, flowKeys, getFlow, listProfiles, saveDraft, saveFlow, type FlowDetailDto } from "@/lib/client/flows";
+import { initialEditorState, isDirty, issuesStale, onDraft, storedWork, type EditorState, type SavedDraft } from "@/lib/editor/editor-state";
+import { clearLocalDraft, readLocalDraft, sameWork, type LocalDraft } from "@/lib/editor/local-draft";
+import { fieldDraftsFrom, type FieldDraft } from "@/lib/editor/field-drafts";
+import { DraftBanners, type Recoverable } from "./draft-banners";
+import { useLocalDraft } from "./use-local-draft";
+import { useUnsavedGuard } from "./use-unsaved-guard";
 import { exportFileName, exportFlowJson } from "@/lib/editor/import-export";
 import { layoutPositions, needsLayout } from "@/lib/editor/layout";
 import { createEditorStore } from "@/lib/editor/store";
-import { fieldDraftIssues } from "@/lib/editor/field-drafts";
 import { withPositions } from "@/lib/editor/view-model";
 import { EditorStoreProvider } from "./editor-context";
 import { FlowCanvas, useFitFlow } from "./flow-canvas";
@@ -40,8 +44,39 @@ function download(name: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** The server's draft, when it continues the loaded version (an older one is offered instead). */
+function currentDraftOf(detail: FlowDetailDto): SavedDraft | null {
+  const draft = detail.draft;
+  return draft && draft.baseVersion === detail.version ? { doc: draft.document, fieldDrafts: fieldDraftsFrom(draft.fields) } : null;
+}
+
+/**
+ * Work kept elsewhere that the session didn't open: the browser's copy of unsaved work
+ * (a crash, a reload), or a server draft based on an older version. Offered, never applied
+ * silently.
+ */
+function recoverableOf(flowId: string, detail: FlowDetailDto, stored: { doc: FlowDocument; fields: FieldDraft[] }): Recoverable | null {
+  let local: LocalDraft | null = null;
+  try {
+    local = readLocalDraft(window.localStorage, flowId);
+  } catch {
+    local = null;
+  }
+  if (local && !sameWork(local, stored)) return { source: "browser", doc: local.doc, fields: local.fields, baseVersion: local.baseVersion, savedAt: local.savedAt };
+  const draft = detail.draft;
+  if (draft && draft.baseVersion !== detail.version) {
+    return { source: "server", doc: draft.document, fields: draft.fields, baseVersion: draft.baseVersion, savedAt: Date.parse(draft.updatedAt) };
+  }
+  return null;
+}
+
 function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: FlowDetailDto; profiles: ReadonlySet<string> | undefined }) {
-  const [store] = useState(() => createEditorStore(initialEditorState(detail.document, detail.version, profiles)));
+  const [store] = useState(() => createEditorStore(initialEditorState(detail.document, detail.version, profiles, currentDraftOf(detail))));
+  const [recoverable, setRecoverable] = useState<Recoverable | null>(() => {
+    const stored = storedWork(store.getState());
+    return recoverableOf(flowId, detail, { doc: stored.doc, fields: [...stored.fieldDrafts.values()] });
+  });
+  const [notice, setNotice] = useState<string | null>(null);
   const queryClient = useQueryClient();
   const fitView = useFitFlow(store);
   const [saving, setSaving] = useState(false);
@@ -75,7 +110,7 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
   useEffect(() => {
     if (!needsLayout(detail.document)) return;
     void trackLayout(async () => {
-      store.dispatch({ type: "load", doc: await withLayout(detail.document), version: detail.version });
+      store.dispatch({ type: "load", doc: await withLayout(detail.document), version: detail.version, draft: currentDraftOf(detail) });
       await fitAfterRender();
     });
   }, [detail, store, trackLayout, fitAfterRender]);
@@ -84,59 +119,101 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
     if (profiles) store.dispatch({ type: "set-profiles", profiles });
   }, [profiles, store]);
 
+  useUnsavedGuard(useCallback(() => isDirty(store.getState()), [store]), store.subscribe);
+  useLocalDraft(store, flowId, recoverable?.source === "browser");
+
   useEffect(() => {
-    const onBeforeUnload = (event: BeforeUnloadEvent) => {
-      if (!isDirty(store.getState())) return;
-      event.preventDefault();
-      event.returnValue = "";
-    };
-    window.addEventListener("beforeunload", onBeforeUnload);
-    return () => window.removeEventListener("beforeunload", onBeforeUnload);
-  }, [store]);
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(null), 6000);
+    return () => clearTimeout(timer);
+  }, [notice]);
+
+  /**
+   * A flow with problems (field text that doesn't parse included) is saved as the flow's
+   * draft: kept on the server, never run. Resolves false: no version was made.
+   */
+  const saveDraftNow = useCallback(
+    async (state: EditorState): Promise<false> => {
+      const fieldDrafts = state.fieldDrafts;
+      await saveDraft(flowId, { document: state.doc, baseVersion: state.baseVersion, fields: [...fieldDrafts.values()] });
+      store.dispatch({ type: "mark-draft-saved", draft: { doc: state.doc, fieldDrafts } });
+      const problems = state.issues.length;
+      setNotice(`Saved as a draft (${problems} ${problems === 1 ? "problem" : "problems"}) — runs use v${state.baseVersion} until it is fixed and saved`);
+      void queryClient.invalidateQueries({ queryKey: flowKeys.detail(flowId) });
+      return false;
+    },
+    [flowId, queryClient, store],
+  );
 
   /** Resolves true when the document is saved as a new version. */
   const save = useCallback(async (): Promise<boolean> => {
-    const state = store.getState();
     if (saving) return false;
-    if (state.fieldDrafts.size > 0) {
-      // Saving would store the document without the text that doesn't parse: refuse rather
-      // than drop it silently.
-      setRefusal({
-        message: "some fields are not applied — fix or clear them first",
-        issues: fieldDraftIssues(state.doc, state.fieldDrafts),
-      });
-      return false;
-    }
+    if (issuesStale(store.getState())) store.dispatch({ type: "revalidate" });
+    const state = store.getState();
     setSaving(true);
     try {
+      if (state.issues.length > 0) {
+        setRefusal(null);
+        setConflict(null);
+        return await saveDraftNow(state);
+      }
       const message = saveMessage.current ?? undefined;
       const saved = await saveFlow(flowId, { document: state.doc, baseVersion: state.baseVersion, ...(message ? { message } : {}) });
       store.dispatch({ type: "mark-saved", doc: state.doc, version: saved.version });
       saveMessage.current = null;
       setRefusal(null);
       setConflict(null);
+      setNotice(`Saved as v${saved.version}${message ? ` — ${message}` : ""}`);
       queryClient.setQueryData(flowKeys.detail(flowId), saved);
       void queryClient.invalidateQueries({ queryKey: flowKeys.versions(flowId) });
       void queryClient.invalidateQueries({ queryKey: flowKeys.list() });
       return true;
     } catch (error) {
       if (error instanceof ApiError && error.status === 409) setConflict(error.message);
-      else if (error instanceof ApiError) setRefusal({ message: error.message, issues: error.issues });
+      else if (error instanceof ApiError && error.code === "validation_failed" && state.issues.length === 0) {
+        // The server knows more (a profile's backend refuses an option): keep the work as a draft.
+        setRefusal({ message: error.message, issues: error.issues });
+        await saveDraftNow(state).catch(() => undefined);
+      } else if (error instanceof ApiError) setRefusal({ message: error.message, issues: error.issues });
       else setRefusal({ message: `could not reach the server (${(error as Error).message})`, issues: [] });
       return false;
     } finally {
       setSaving(false);
     }
-  }, [flowId, queryClient, saving, store]);
+  }, [flowId, queryClient, saving, store, saveDraftNow]);
 
   useEditorShortcuts(store, save);
 
   const reloadLatest = async () => {
     if (isDirty(store.getState()) && !window.confirm("Discard your unsaved changes and load the latest saved version?")) return;
     const latest = await queryClient.fetchQuery({ queryKey: flowKeys.detail(flowId), queryFn: () => getFlow(flowId), staleTime: 0 });
-    store.dispatch({ type: "load", doc: await withLayout(latest.document), version: latest.version });
+    store.dispatch({ type: "load", doc: await withLayout(latest.document), version: latest.version, draft: currentDraftOf(latest) });
     setConflict(null);
     setRefusal(null);
+  };
+
+  const restoreRecovered = () => {
+    if (!recoverable) return;
+    store.dispatch({ type: "replace-document", doc: recoverable.doc });
+    for (const field of recoverable.fields) store.dispatch({ type: "set-field-draft", id: field.nodeId, path: field.path, draft: { text: field.text, error: field.error } });
+    setRecoverable(null);
+  };
+  const discardRecovered = () => {
+    if (!recoverable) return;
+    if (recoverable.source === "browser") {
+      try {
+        clearLocalDraft(window.localStorage, flowId);
+      } catch {
+        // Storage unavailable: nothing was kept there.
+      }
+    } else void deleteDraft(flowId);
+    setRecoverable(null);
+  };
+  const discardServerDraft = async () => {
+    if (!window.confirm("Discard the draft and go back to the saved version? (Undo brings the draft's content back, unsaved.)")) return;
+    await deleteDraft(flowId);
+    store.dispatch({ type: "discard-draft" });
+    void queryClient.invalidateQueries({ queryKey: flowKeys.detail(flowId) });
   };
 
   const actions = useMemo(
@@ -159,7 +236,8 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
       // A run is pinned to a saved version: unsaved edits are saved first, so what runs is
       // what the user sees.
       onRun: async () => {
-        if (isDirty(store.getState()) && !(await save())) return;
+        const state = store.getState();
+        if ((isDirty(state) || onDraft(state)) && !(await save())) return;
         setDialog("run");
       },
     }),
@@ -182,7 +260,8 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
         data-layout={layout.running > 0 ? "running" : "idle"}
         data-layouts-done={layout.done}
       >
-        <Toolbar flowId={flowId} actions={actions} saving={saving} />
+        <Toolbar flowId={flowId} actions={actions} saving={saving} notice={notice} />
+        <DraftBanners recoverable={recoverable} onRestore={restoreRecovered} onDiscardRecovered={discardRecovered} onDiscardDraft={() => void discardServerDraft()} />
         {conflict ? (
           <div className="flex items-center gap-3 border-b border-amber-300 bg-amber-50 px-3 py-1.5 text-[12px] text-amber-900" data-testid="save-conflict">
             <span>

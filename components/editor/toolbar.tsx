@@ -1,7 +1,7 @@
 "use client";
 /** The editor's top bar: where you are, whether it's saved, and the document-level actions. */
 import Link from "next/link";
-import { isDirty } from "@/lib/editor/editor-state";
+import { isDirty, onDraft } from "@/lib/editor/editor-state";
 import { useEditor } from "./editor-context";
 import { buttonClass, primaryButtonClass } from "./modal";
 
@@ -19,13 +19,14 @@ export interface ToolbarActions {
   onRun(): void;
 }
 
-export function Toolbar({ flowId, actions, saving }: { flowId: string; actions: ToolbarActions; saving: boolean }) {
+export function Toolbar({ flowId, actions, saving, notice }: { flowId: string; actions: ToolbarActions; saving: boolean; notice: string | null }) {
   const name = useEditor((s) => s.doc.name);
   const version = useEditor((s) => s.baseVersion);
   const dirty = useEditor(isDirty);
   const canUndo = useEditor((s) => s.past.length > 0);
   const canRedo = useEditor((s) => s.future.length > 0);
   const issueCount = useEditor((s) => s.issues.length);
+  const draft = useEditor(onDraft);
   return (
     <div className="flex h-10 shrink-0 items-center gap-1.5 border-b border-zinc-200 bg-white px-3" data-testid="editor-toolbar">
       <Link href="/flows" className="text-zinc-500 hover:text-zinc-900">
@@ -42,11 +43,20 @@ export function Toolbar({ flowId, actions, saving }: { flowId: string; actions: 
         <span className="flex items-center gap-1 text-[11px] font-medium text-amber-700" data-testid="dirty-indicator">
           <span className="h-1.5 w-1.5 rounded-full bg-amber-500" /> Unsaved changes
         </span>
+      ) : draft ? (
+        <span className="text-[11px] font-medium text-amber-700" data-testid="draft-indicator" title="Saved on the server as a draft: it has problems, so it is not a version and is never run">
+          Draft saved · runs use v{version}
+        </span>
       ) : (
         <span className="text-[11px] text-zinc-400" data-testid="saved-indicator">
           Saved
         </span>
       )}
+      {notice ? (
+        <span className="truncate rounded bg-emerald-50 px-1.5 py-px text-[11px] text-emerald-800" role="status" data-testid="save-notice">
+          {notice}
+        </span>
+      ) : null}
       <div className="ml-auto flex items-center gap-1.5">
         <button type="button" className={buttonClass} onClick={actions.onUndo} disabled={!canUndo} title={`Undo (${mod}Z)`} data-testid="undo">
           ↶ Undo
@@ -73,10 +83,10 @@ export function Toolbar({ flowId, actions, saving }: { flowId: string; actions: 
           className={primaryButtonClass}
           onClick={actions.onSave}
           disabled={saving || !dirty}
-          title={issueCount ? `${issueCount} problems: the server will refuse to save (${mod}S)` : `Save a new version (${mod}S)`}
+          title={issueCount ? `${issueCount} problems: saved as a draft, which is never run (${mod}S)` : `Save a new version (${mod}S)`}
           data-testid="save-button"
         >
-          {saving ? "Saving…" : "Save"}
+          {saving ? "Saving…" : issueCount ? "Save draft" : "Save"}
         </button>
         <Link href={`/runs?flowId=${encodeURIComponent(flowId)}`} className={buttonClass} data-testid="flow-runs-link" title="This flow's runs">
           Runs
@@ -86,7 +96,7 @@ export function Toolbar({ flowId, actions, saving }: { flowId: string; actions: 
           className={primaryButtonClass}
           onClick={actions.onRun}
           disabled={saving || issueCount > 0}
-          title={issueCount ? "Fix the problems before running" : dirty ? "Save, then run the new version" : `Run v${version}`}
+          title={issueCount ? `Fix the problems before running (runs use v${version} until then)` : dirty || draft ? "Save, then run the new version" : `Run v${version}`}
           data-testid="run-button"
         >
           ▶ Run

@@ -147,7 +147,16 @@ function formatOf(url: string): ModelRequest["format"] {
   return "other";
 }
 
-export async function startModelServer(initial: ScriptedTurn[] = []): Promise<ModelServer> {
+export interface ModelServerOptions {
+  /**
+   * "history" (default): a request's turn is the model replies already in its history.
+   * "request": the n-th request of a format gets turn n — for clients that send every turn as
+   * a fresh one-message conversation (Baton's draft loop through the openai backend).
+   */
+  turns?: "history" | "request";
+}
+
+export async function startModelServer(initial: ScriptedTurn[] = [], options: ModelServerOptions = {}): Promise<ModelServer> {
   let script = initial;
   const requests: ModelRequest[] = [];
   const waiters: Array<{ turn: number; resolve: () => void }> = [];
@@ -164,7 +173,7 @@ export async function startModelServer(initial: ScriptedTurn[] = []): Promise<Mo
     } catch {
       // kept empty: recorded as sent
     }
-    const index = turnOf(format, body);
+    const index = options.turns === "request" ? requests.filter((r) => r.format === format).length : turnOf(format, body);
     requests.push({ format, url, turn: index, body });
     for (const waiter of waiters.filter((w) => w.turn === index)) waiter.resolve();
     const turn = script[index] ?? { text: "ok" };

@@ -1,0 +1,19 @@
+import { appDb } from "@/lib/app-db";
+import { dataDir } from "@/lib/db/client";
+import { draftBodySchema, draftWithAgentOrThrow } from "@/lib/drafts/service";
+import { readBodyOrThrow } from "@/lib/http/body";
+import { json, route } from "@/lib/http/route";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * Drafts a flow with an agent: `{profile, task, repo?, maxAttempts?}` → `{document, valid,
+ * issues, summary, attempts}`. Nothing is saved or run; the designer shows the draft unsaved.
+ * Lasts as long as the agent takes (each attempt is one agent turn); closing the request
+ * stops the agent.
+ */
+export const POST = route(async (request) => {
+  const body = await readBodyOrThrow(request, draftBodySchema);
+  const db = await appDb();
+  return json(await draftWithAgentOrThrow(db, body, { dataDir: dataDir(), signal: request.signal }));
+});
