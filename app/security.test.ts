@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PUBLIC_PATHS } from "@/lib/auth/gate";
+import { PUBLIC_PATHS, WAITPOINT_PREFIX } from "@/lib/auth/gate";
 import { ensureExampleRepo } from "@/lib/git/example-repo";
 import { listAppRoutes, type AppRoute } from "@/lib/security/routes";
 import { startTestServerOrThrow, type TestServer } from "@/lib/security/test-server";
@@ -20,7 +20,11 @@ const routes = listAppRoutes(ROOT);
 const apiCalls = routes
   .filter((route) => route.kind === "api")
   .flatMap((route) => route.methods.filter((method) => method !== "HEAD" && method !== "OPTIONS").map((method) => ({ route, method })));
-const protectedApiCalls = apiCalls.filter(({ route }) => !PUBLIC_PATHS.has(route.path));
+// A waitpoint answer (POST /api/waitpoints/<token>) carries its credential in the path: the
+// gate lets it through, and an unknown token must get no further than a 404 (tested below).
+const isWaitpointAnswer = ({ route, method }: { route: AppRoute; method: string }) =>
+  method === "POST" && route.path.startsWith(WAITPOINT_PREFIX);
+const protectedApiCalls = apiCalls.filter((call) => !PUBLIC_PATHS.has(call.route.path) && !isWaitpointAnswer(call));
 const pages = routes.filter((route) => route.kind === "page" && !PUBLIC_PATHS.has(route.path));
 
 /** Set in the server's environment only; it must never come back in any response or log. */
@@ -102,6 +106,15 @@ describe("with BATON_TOKEN set", () => {
       if (response.status !== 401 || !JSON.parse(response.text).error) failures.push(`${label(target)} → ${response.status}`);
     }
     expect(failures).toEqual([]);
+  });
+
+  it("answers a well-formed but unknown waitpoint token 404, and a malformed one 400, with no credentials at all", async () => {
+    expect(apiCalls.filter(isWaitpointAnswer).length).toBe(1);
+    const body = JSON.stringify({ decision: "approve" });
+    const response = await call("POST", `${WAITPOINT_PREFIX}wp_${"A".repeat(43)}`, { headers: jsonHeaders(), body });
+    expect(response.status).toBe(404);
+    const malformed = await call("POST", `${WAITPOINT_PREFIX}sample-token`, { headers: jsonHeaders(), body });
+    expect(malformed.status).toBe(400);
   });
 
   it("answers every API route 401 with a wrong bearer token or a forged cookie", async () => {
