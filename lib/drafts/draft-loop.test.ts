@@ -31,7 +31,7 @@ describe("draftFlow", () => {
     expect(prompts).toHaveLength(2);
     expect(prompts[0]).toContain("Task: fix the login bug");
     expect(prompts[0]).toContain("FORMAT");
-    expect(prompts[1]).toContain("edges: cycle: fix → review → fix");
+    expect(prompts[1]).toContain("edges[1]: cycle: fix → review → fix");
     expect(prompts[1]).toContain('nodes[1].config.prompt: {{steps.ghost.output}} refers to unknown step "ghost"');
     expect(prompts[1]).toContain(JSON.stringify(cyclic, null, 2));
     expect(result).toMatchObject({ valid: true, issues: [], summary: "fixes, then tests." });
@@ -45,7 +45,7 @@ describe("draftFlow", () => {
     const result = await draftFlow({ task: "t" }, { formatText: "F", maxAttempts: 2, ask: async () => answers[i++], validate });
     expect(result.valid).toBe(false);
     expect(result.attempts[0].problems[0]).toMatch(/no JSON object/);
-    expect(result.issues.map((issue) => issue.path).sort()).toEqual(["edges", "nodes[1].config.prompt"]);
+    expect(result.issues.map((issue) => issue.path).sort()).toEqual(["edges[1]", "nodes[1].config.prompt"]);
     expect(result.summary).toBe("2 steps: fix (agent), review (agent)");
   });
 

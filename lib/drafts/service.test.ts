@@ -58,7 +58,7 @@ describe("drafting a flow with an agent", () => {
     expect(result).toMatchObject({ valid: true, issues: [], summary: "Plans, then builds the plan.", profile: "drafter" });
     expect(result.document).toMatchObject({ name: "Plan and build", edges: [{ from: "plan", to: "build" }] });
     expect(result.attempts.map((attempt) => attempt.problems)).toEqual([
-      ["edges: cycle: plan → build → plan", 'nodes[1].config.prompt: {{steps.research.output}} refers to unknown step "research"'],
+      ["edges[1]: cycle: plan → build → plan (the edge build → plan closes it)", 'nodes[1].config.prompt: {{steps.research.output}} refers to unknown step "research"'],
       [],
     ]);
     const chats = model.requests.filter((request) => request.format === "chat");
@@ -67,7 +67,7 @@ describe("drafting a flow with an agent", () => {
     expect(first).toContain("Task: Plan a change and build it");
     expect(first).toContain("### agent — Agent"); // the format description
     const second = JSON.stringify(chats[1].body.messages);
-    expect(second).toContain("edges: cycle: plan → build → plan");
+    expect(second).toContain("edges[1]: cycle: plan → build → plan (the edge build → plan closes it)");
     expect(second).toContain('refers to unknown step \\"research\\"');
     expect((await listFlows(db.orm)).length).toBe(flowsBefore);
     expect((await listRuns(db.orm, {})).runs).toHaveLength(0);

@@ -59,7 +59,7 @@ describe("blueprint tools over Streamable HTTP", () => {
     const { valid, issues } = validated.structuredContent as { valid: boolean; issues: { path: string; message: string }[] };
     expect(valid).toBe(false);
     expect(issues.map((issue) => `${issue.path}: ${issue.message}`).sort()).toEqual([
-      'edges: cycle: plan → build → review → plan',
+      'edges[2]: cycle: plan → build → review → plan (the edge review → plan closes it)',
       'nodes[1].config.profile: unknown profile "gpt-9"',
       'nodes[1].config.prompt: {{steps.design.output}} refers to unknown step "design"',
       "nodes[2].config.timeoutSec: Too small: expected number to be >=1",
