@@ -179,7 +179,7 @@ test.describe("live runs", () => {
     await page.getByTestId("node-gate").click();
     const approval = run.panel().getByTestId("approval-panel");
     await expect(approval).toContainText("Ship it?");
-    await expect(approval.getByTestId("diff-file").first()).toBeVisible();
+    await expect(approval.getByTestId("review-file").first()).toBeVisible();
     await approval.getByTestId("approve-step").click();
     await run.expectStatus("succeeded");
   });
