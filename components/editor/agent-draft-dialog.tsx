@@ -66,11 +66,14 @@ function ProgressList({ progress, profile, live }: { progress: DraftProgressDto[
             <span className="text-amber-800">
               {p.problems.length} {p.problems.length === 1 ? "problem" : "problems"}
               {p.attempt < p.maxAttempts ? " — sent back to the agent" : ""}
-              <ul className="ml-4 list-disc text-[11.5px] text-amber-900">
-                {p.problems.map((problem, i) => (
-                  <li key={i}>{problem}</li>
-                ))}
-              </ul>
+              {/* Once it is over, the last draft's problems are listed below with their paths. */}
+              {live ? (
+                <ul className="ml-4 list-disc text-[11.5px] text-amber-900">
+                  {p.problems.map((problem, i) => (
+                    <li key={i}>{problem}</li>
+                  ))}
+                </ul>
+              ) : null}
             </span>
           )}
         </li>

@@ -60,10 +60,10 @@ function RetentionForm({ retention }: { retention: RetentionDto }) {
           if (valid) save.mutate(forever ? "forever" : Number(days.trim()));
         }}
       >
-        <label className="flex items-center gap-1.5">
+        <label className="flex items-center gap-1.5 whitespace-nowrap">
           Keep for
           <input
-            className={`${inputClass} w-20`}
+            className={inputClass.replace("w-full", "w-20")}
             value={days}
             disabled={forever}
             inputMode="numeric"
