@@ -29,6 +29,7 @@ import { IssuesPanel, type SaveRefusal } from "./issues-panel";
 import { buttonClass } from "./modal";
 import { Palette } from "./palette";
 import { Toolbar } from "./toolbar";
+import { ShortcutsSheet } from "./shortcuts-sheet";
 import { useEditorShortcuts } from "./use-editor-shortcuts";
 import { VersionsDialog } from "./versions-dialog";
 import { RunDialog } from "@/components/runs/run-dialog";
@@ -84,7 +85,7 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
   const [saving, setSaving] = useState(false);
   const [refusal, setRefusal] = useState<SaveRefusal | null>(null);
   const [conflict, setConflict] = useState<string | null>(null);
-  const [dialog, setDialog] = useState<"import" | "history" | "run" | "agent-draft" | null>(null);
+  const [dialog, setDialog] = useState<"import" | "history" | "run" | "shortcuts" | "agent-draft" | null>(null);
   // The agent's draft on screen, unsaved (its banner shows until it is saved or hidden).
   const [agentDraft, setAgentDraft] = useState<AgentDraft | null>(null);
   // Why the next save happens, when it's more than edits ("restored v2", "imported"): the
@@ -187,7 +188,11 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
     }
   }, [flowId, queryClient, saving, store, saveDraftNow]);
 
-  useEditorShortcuts(store, save);
+  useEditorShortcuts(store, {
+    save: () => void save(),
+    // Not over another dialog (the sheet closes with Escape, like every dialog).
+    openShortcuts: () => setDialog((open) => open ?? "shortcuts"),
+  });
 
   const reloadLatest = async () => {
     if (isDirty(store.getState()) && !window.confirm("Discard your unsaved changes and load the latest saved version?")) return;
@@ -238,6 +243,7 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
       },
       onHistory: () => setDialog("history"),
       onDraftWithAgent: () => setDialog("agent-draft"),
+      onShortcuts: () => setDialog("shortcuts"),
       onSave: () => void save(),
       // A run is pinned to a saved version: unsaved edits are saved first, so what runs is
       // what the user sees.
@@ -329,6 +335,7 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
           onClose={() => setDialog(null)}
         />
       ) : null}
+      {dialog === "shortcuts" ? <ShortcutsSheet onClose={() => setDialog(null)} /> : null}
       {dialog === "history" ? (
         <VersionsDialog
           flowId={flowId}

@@ -16,6 +16,7 @@ export interface ToolbarActions {
   onExport(): void;
   onHistory(): void;
   onDraftWithAgent(): void;
+  onShortcuts(): void;
   onSave(): void;
   onRun(): void;
 }
@@ -86,6 +87,9 @@ export function Toolbar({ flowId, actions, saving, notice }: { flowId: string; a
           data-testid="draft-with-agent"
         >
           ✦ Draft with agent…
+        </button>
+        <button type="button" className={buttonClass} onClick={actions.onShortcuts} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" data-testid="shortcuts-button">
+          ?
         </button>
         <span className="mx-1 h-5 w-px bg-zinc-200" />
         <button
