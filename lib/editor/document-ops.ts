@@ -3,9 +3,9 @@
  * mutated, so undo can keep earlier documents as snapshots). Unchanged nodes keep their
  * identity, which the canvas mapping relies on.
  */
-import { NODE_ID_PATTERN, type FlowDocument, type FlowInput, type FlowNode, type NodeKind } from "../flow/document";
+import { NODE_ID_PATTERN, type FlowDocument, type FlowInput, type FlowNode } from "../flow/document";
 import { wouldCreateCycle } from "../flow/graph";
-import { NODE_KIND_SPECS } from "../flow/node-kinds";
+import { kindDefinition, type NodeKind } from "../kinds";
 import { parseTemplate } from "../flow/template";
 
 export function newFlowDocument(name: string): FlowDocument {
@@ -18,7 +18,7 @@ export function newFlowDocument(name: string): FlowDocument {
 }
 
 export function createNode(kind: NodeKind, id: string, position: { x: number; y: number }): FlowNode {
-  return { id, kind, position, config: NODE_KIND_SPECS[kind].defaults() } as FlowNode;
+  return { id, kind, position, config: kindDefinition(kind).defaults() } as FlowNode;
 }
 
 /** The first free id of the form kind, kind2, kind3… */
@@ -127,8 +127,7 @@ export function renameNode(doc: FlowDocument, from: string, to: string): FlowDoc
   if (from === to || renameRefusal(doc, from, to)) return doc;
   const nodes = doc.nodes.map((node) => {
     let next: FlowNode = node.id === from ? { ...node, id: to } : node;
-    const spec = NODE_KIND_SPECS[node.kind] as { templates(c: unknown): Array<{ path: string; text: string }> };
-    for (const field of spec.templates(next.config)) {
+    for (const field of kindDefinition(node.kind).templates(next.config)) {
       const rewritten = rewriteStepRefs(field.text, from, to);
       if (rewritten !== field.text) {
         next = { ...next, config: setAtPath(next.config as Record<string, unknown>, field.path, rewritten) } as FlowNode;

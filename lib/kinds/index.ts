@@ -1,0 +1,89 @@
+/**
+ * THE list of node kinds. Every registry of kinds is derived from this list:
+ * - here: `NODE_KINDS`, `KIND_DEFINITIONS`, and the engine's `StepSpec` (the discriminated
+ *   union, on `kind`, of every kind's step schema); the flow document's node schema
+ *   (lib/flow/document.ts) is the discriminated union of every kind's config schema;
+ * - lib/kinds/executors.ts (server only): the engine's executor table;
+ * - lib/kinds/client.ts (browser): the editor's React Flow `nodeTypes`, inspector forms,
+ *   palette entries and styles;
+ * - lib/mcp/flow-format.ts: describe_flow_format, generated from the definitions.
+ *
+ * A kind is one folder, lib/kinds/<kind>/:
+ * - definition.ts — pure, shared by editor and engine: `defineKind({...})` (lib/kinds/define.ts
+ *   says what each field means): config schema and defaults, label and summary, the template
+ *   fields and profiles it holds, its own rules, how a node plans into steps, and the step
+ *   spec schema those steps carry;
+ * - executor.ts — server only: `KindExecutor` (lib/kinds/executor-types.ts), how one attempt of
+ *   its step runs (lib/engine has the shared capabilities: running an agent task in a
+ *   worktree, commands, lineage);
+ * - client.tsx — browser: `KindClient` (lib/kinds/client-types.ts): the card's profile line and
+ *   preview, the inspector form, the colours and glyph.
+ *
+ * Adding a kind: write its folder, then add it to the list below, to `EXECUTORS`
+ * (executors.ts) and to `KIND_CLIENTS` (client.ts) — one line each. Each of those is typed
+ * over `NodeKind`, so a kind missing from one of them is a type error, not a runtime gap.
+ * Steps keep the roles the reducer knows (lib/contract/run.ts STEP_ROLES): "node" for a
+ * kind's ordinary step; "contestant"/"select" are the arena's.
+ */
+import { z } from "zod";
+import { agentKind } from "./agent/definition";
+import { approvalKind } from "./approval/definition";
+import { arenaKind } from "./arena/definition";
+import { checkKind } from "./check/definition";
+import type { ConfigIssue, PlannedStepOf, ProfileRef, TemplateField } from "./define";
+import { foldKind } from "./fold/definition";
+
+/** The kinds, in the palette's (and the format description's) order. */
+export const KINDS = [agentKind, arenaKind, foldKind, checkKind, approvalKind] as const;
+
+type Kinds = typeof KINDS;
+type Definition = Kinds[number];
+export type NodeKind = Definition["kind"];
+export type KindDefinitionOf<K extends NodeKind> = Extract<Definition, { kind: K }>;
+
+/** A node's config, by kind. */
+export type ConfigOf<K extends NodeKind> = z.output<KindDefinitionOf<K>["schema"]>;
+/** The spec of a step of kind K (a union when the kind has several step roles). */
+export type StepSpecOf<K extends NodeKind> = z.output<KindDefinitionOf<K>["stepSchema"]>;
+
+/** Tuple mappings of the list (generic, so that TypeScript maps a tuple to a tuple). */
+type KindsOf<T extends readonly unknown[]> = { readonly [I in keyof T]: T[I] extends { kind: infer K } ? K : never };
+type StepSchemasOf<T extends readonly unknown[]> = { readonly [I in keyof T]: T[I] extends { stepSchema: infer S } ? S : never };
+
+export const NODE_KINDS = KINDS.map((k) => k.kind) as unknown as KindsOf<Kinds>;
+
+export function isNodeKind(kind: string): kind is NodeKind {
+  return (NODE_KINDS as readonly string[]).includes(kind);
+}
+
+export const KIND_DEFINITIONS = Object.fromEntries(KINDS.map((k) => [k.kind, k])) as { [K in NodeKind]: KindDefinitionOf<K> };
+
+const stepSchemas = KINDS.map((k) => k.stepSchema) as unknown as StepSchemasOf<Kinds>;
+
+/** What a planned step runs: immutable per attempt, stored in steps.spec and read back with this. */
+export const stepSpecSchema = z.discriminatedUnion("kind", stepSchemas);
+export type StepSpec = z.output<typeof stepSpecSchema>;
+export type PlannedStep = PlannedStepOf<StepSpec>;
+
+/**
+ * A kind's definition as code that treats every kind alike sees it (validation, the
+ * editor, the format description). Method syntax on purpose: each kind's functions take its
+ * own config type, and a config reaches them only after its kind's schema accepted its shape.
+ */
+export interface AnyKindDefinition {
+  kind: NodeKind;
+  label: string;
+  summary: string;
+  needsInput: boolean;
+  schema: z.ZodType;
+  defaults(): ConfigOf<NodeKind>;
+  templates(config: unknown): TemplateField[];
+  profiles(config: unknown): ProfileRef[];
+  rules(config: unknown): ConfigIssue[];
+  plan(node: { id: string; config: unknown }, upstream: string[]): PlannedStep[];
+}
+
+export function kindDefinition(kind: NodeKind): AnyKindDefinition {
+  return KIND_DEFINITIONS[kind];
+}
+
