@@ -6,6 +6,7 @@
  * the canvas node's data and its kind's look.
  */
 import { Handle, Position } from "@xyflow/react";
+import { memo } from "react";
 import type { CanvasNodeData, NodeStatusOverlay } from "@/lib/editor/types";
 import type { KindStyle } from "@/lib/kinds/client-define";
 import { useCompactFromProvider, useCompactFromStore } from "./compact-zoom";
@@ -78,7 +79,7 @@ export const cardSizeOf = () => cardSize;
 export interface NodeCardProps {
   data: CanvasNodeData;
   selected: boolean;
-  /** The kind's name and colours. */
+  /** The kind's name and colours (one object per kind, so memoized cards compare it cheaply). */
   look: { label: string; style: KindStyle };
   profile?: string;
   preview?: string;
@@ -145,13 +146,20 @@ function CardBody({ node, issues, kindLabel, chip, profile, preview }: { node: C
 export function NodeCard(props: NodeCardProps) {
   recordRender(props.data.node.id);
   const compact = useCompactFromProvider();
-  return compact === null ? <SubscribedNodeCard {...props} /> : <NodeCardBody {...props} compact={compact} />;
+  return compact === null ? <SubscribedNodeCard {...props} /> : <MemoNodeCardBody {...props} compact={compact} />;
 }
 
 /** A card on a canvas without a CompactZoomProvider: subscribes to the zoom itself. */
 function SubscribedNodeCard(props: NodeCardProps) {
-  return <NodeCardBody {...props} compact={useCompactFromStore()} />;
+  return <MemoNodeCardBody {...props} compact={useCompactFromStore()} />;
 }
+
+/**
+ * Memoized on its props (the node's data object, selection, the kind view's two strings, the
+ * zoom mode): React Flow re-renders a node's view on every frame of its drag (its position is a
+ * prop), and the card's content doesn't depend on where it is.
+ */
+const MemoNodeCardBody = memo(NodeCardBody);
 
 function NodeCardBody({ data, selected, look, profile, preview, compact }: NodeCardProps & { compact: boolean }) {
   const { node, issues, status } = data;

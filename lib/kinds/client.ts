@@ -4,6 +4,7 @@
  * of lib/kinds/index.ts. `KIND_CLIENTS` is typed over NodeKind, so a kind without a client
  * module is a type error.
  *
+ * (The palette's entries are lib/editor/palette-search.ts's, from the definitions.)
  * `nodeTypes` is built once, at module level: React Flow re-mounts every node if it receives
  * a new nodeTypes object. Views are memoized and read only their own node's data, so changing
  * one node re-renders one card; the run page renders them too, adding `data.status`.
@@ -12,7 +13,7 @@ import { createElement, memo, type ComponentType } from "react";
 import type { NodeProps, NodeTypes } from "@xyflow/react";
 import { NodeCard } from "@/components/flow/node-card";
 import type { CanvasNode } from "../editor/types";
-import { KIND_DEFINITIONS, KINDS, NODE_KINDS, isNodeKind, type NodeKind } from ".";
+import { KIND_DEFINITIONS, NODE_KINDS, isNodeKind, type NodeKind } from ".";
 import { agentClient } from "./agent/client";
 import { approvalClient } from "./approval/client";
 import { arenaClient } from "./arena/client";
@@ -34,14 +35,6 @@ export const KIND_STYLES = Object.fromEntries(NODE_KINDS.map((kind) => [kind, KI
 export function kindForm(kind: NodeKind): ComponentType<KindFormProps<NodeKind>> {
   return KIND_CLIENTS[kind].Form as ComponentType<KindFormProps<NodeKind>>;
 }
-
-/** The palette's entries, in the kind list's order. */
-export const PALETTE = KINDS.map((definition) => ({
-  kind: definition.kind as NodeKind,
-  label: definition.label,
-  summary: definition.summary,
-  style: KIND_CLIENTS[definition.kind].style,
-}));
 
 function viewOf(kind: NodeKind): ComponentType<NodeProps<CanvasNode>> {
   const { style, card } = KIND_CLIENTS[kind];

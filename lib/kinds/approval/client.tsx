@@ -1,7 +1,7 @@
 "use client";
 /** The approval kind on screen: card, inspector form, look, and the run page's Approve panel. */
 import { useState } from "react";
-import { Field, Section, setOptional } from "@/components/editor/inspector/fields";
+import { Field, Section, TextArea, setOptional } from "@/components/editor/inspector/fields";
 import { buttonClass, ErrorNote } from "@/components/runs/dialog";
 import { ReviewDiff } from "@/components/runs/review-diff";
 import { useRunAction } from "@/components/runs/use-run-action";
@@ -15,13 +15,7 @@ function ApprovalForm({ config, onChange }: KindFormProps<"approval">) {
   return (
     <Section title="Approval">
       <Field label="Message" hint="shown to the approver">
-        <textarea
-          className="w-full resize-y rounded border border-zinc-300 bg-white px-2 py-1 text-[12px] outline-none focus:border-zinc-500"
-          rows={3}
-          value={config.message ?? ""}
-          onChange={(e) => onChange(setOptional<ApprovalConfig, "message">(config, "message", e.target.value), "message")}
-          data-testid="field-message"
-        />
+        <TextArea value={config.message ?? ""} onChange={(v) => onChange(setOptional<ApprovalConfig, "message">(config, "message", v), "message")} testId="field-message" />
       </Field>
     </Section>
   );
