@@ -25,6 +25,12 @@ export const retries = z.number().int().min(0).max(10);
 /** argv, never a shell string: ["npm", "test"]. */
 export const argv = z.array(z.string().max(10_000)).max(200);
 
+/** A node's attempts: its timeout (else its profile's, for agents) and its retries. */
+export const runSettingsFields = {
+  timeoutSec: timeoutSec.optional(),
+  retries: retries.optional(),
+};
+
 export const WORKSPACE_MODES = ["code", "none"] as const;
 export const workspaceModeSchema = z.enum(WORKSPACE_MODES);
 

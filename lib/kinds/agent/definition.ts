@@ -1,14 +1,13 @@
 /** agent: one profile runs one prompt, in its own worktree (workspace "code") or none. */
 import { z } from "zod";
 import { agentTaskFields, defineKind, nodeStep, stepBaseFields, withOptions } from "../define";
-import { agentOptions, modelName, nonEmpty, profileId, promptText, retries, timeoutSec, workspaceModeSchema } from "../fields";
+import { agentOptions, modelName, nonEmpty, profileId, promptText, runSettingsFields, workspaceModeSchema } from "../fields";
 
 export const agentConfigSchema = z.object({
   profile: profileId,
   model: modelName.optional(),
   prompt: promptText,
-  timeoutSec: timeoutSec.optional(),
-  retries: retries.optional(),
+  ...runSettingsFields,
   workspace: workspaceModeSchema.optional(),
   options: agentOptions.optional(),
 });

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { agentTaskFields, defineKind, profileTag, stepBaseFields, timeoutMsOf, withOptions, type ConfigIssue, type PlannedStepOf } from "../define";
-import { agentOptions, argv, modelName, nonEmpty, profileId, promptText, retries, timeoutSec, workspaceModeSchema } from "../fields";
+import { agentOptions, argv, modelName, nonEmpty, profileId, promptText, runSettingsFields, workspaceModeSchema } from "../fields";
 
 export const MIN_CONTESTANTS = 2;
 export const MAX_CONTESTANTS = 5;
@@ -38,8 +38,7 @@ export const arenaConfigSchema = z.object({
   prompt: promptText,
   contestants: z.array(contestantSchema).max(20),
   select: selectSchema,
-  timeoutSec: timeoutSec.optional(),
-  retries: retries.optional(),
+  ...runSettingsFields,
   workspace: workspaceModeSchema.optional(),
 });
 export type ArenaConfig = z.infer<typeof arenaConfigSchema>;

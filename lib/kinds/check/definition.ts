@@ -1,13 +1,12 @@
 /** check: runs an argv command in the upstream step's worktree; its exit code passes or fails. */
 import { z } from "zod";
 import { defineKind, nodeStep, stepBaseFields } from "../define";
-import { argv, nonEmpty, retries, timeoutSec } from "../fields";
+import { argv, nonEmpty, runSettingsFields } from "../fields";
 
 export const checkConfigSchema = z.object({
   /** argv, never a shell string: ["npm", "test"]. */
   command: argv,
-  timeoutSec: timeoutSec.optional(),
-  retries: retries.optional(),
+  ...runSettingsFields,
 });
 export type CheckConfig = z.infer<typeof checkConfigSchema>;
 

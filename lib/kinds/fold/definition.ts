@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { defineKind, nodeStep, reviewSchema, stepBaseFields, withOptions, type ConfigIssue } from "../define";
-import { agentOptions, modelName, nonEmpty, profileId, promptText, retries, timeoutSec } from "../fields";
+import { agentOptions, modelName, nonEmpty, profileId, promptText, runSettingsFields } from "../fields";
 
 export const FOLD_MODES = ["concat", "agent"] as const;
 
@@ -16,8 +16,7 @@ export const foldConfigSchema = z.object({
   prompt: promptText.optional(),
   /** mode "concat": what goes between outputs. */
   separator: z.string().max(1000).optional(),
-  timeoutSec: timeoutSec.optional(),
-  retries: retries.optional(),
+  ...runSettingsFields,
   options: agentOptions.optional(),
 });
 export type FoldConfig = z.infer<typeof foldConfigSchema>;
