@@ -4,26 +4,27 @@
  *   union, on `kind`, of every kind's step schema); the flow document's node schema
  *   (lib/flow/document.ts) is the discriminated union of every kind's config schema;
  * - lib/kinds/executors.ts (server only): the engine's executor table;
- * - lib/kinds/client.ts (browser): the editor's React Flow `nodeTypes`, inspector forms,
- *   palette entries and styles;
- * - lib/mcp/flow-format.ts: describe_flow_format, generated from the definitions.
+ * - lib/kinds/client.ts (browser): React Flow's `nodeTypes`, the inspector's forms, the kinds'
+ *   styles, the run page's panels for waiting steps;
+ * - lib/editor/palette-search.ts (the palette) and lib/mcp/flow-format.ts (describe_flow_format).
  *
  * A kind is one folder, lib/kinds/<kind>/:
- * - definition.ts — pure, shared by editor and engine: `defineKind({...})` (lib/kinds/define.ts
- *   says what each field means): config schema and defaults, label and summary, the template
- *   fields and profiles it holds, its own rules, how a node plans into steps, and the step
- *   spec schema those steps carry;
- * - executor.ts — server only: `KindExecutor` (lib/kinds/executor-types.ts), how one attempt of
- *   its step runs (lib/engine has the shared capabilities: running an agent task in a
- *   worktree, commands, lineage);
- * - client.tsx — browser: `KindClient` (lib/kinds/client-types.ts): the card's profile line and
- *   preview, the inspector form, the colours and glyph.
+ * - definition.ts — pure, shared by editor and engine: `defineKind({...})` (define.ts says what
+ *   each field means): config schema and defaults, label and summary, the template fields and
+ *   profiles it holds, its own rules, how a node plans into steps, and the schema of the spec
+ *   those steps carry. Zod building blocks: fields.ts; step-spec pieces: define.ts.
+ * - executor.ts — server only: a `KindExecutor` (executor-types.ts), how one attempt of its
+ *   step runs. What steps share lives in lib/engine: an agent task in its worktree
+ *   (execute-agent.ts), commands (run-command.ts), git lineage (execute-code.ts, code-workspace.ts).
+ * - client.tsx — browser: a `KindClient` (client-define.ts): its colours and glyph, its card's
+ *   profile line and preview, its inspector form, and optionally the run page's panel while
+ *   one of its steps waits for a person.
  *
- * Adding a kind: write its folder, then add it to the list below, to `EXECUTORS`
- * (executors.ts) and to `KIND_CLIENTS` (client.ts) — one line each. Each of those is typed
- * over `NodeKind`, so a kind missing from one of them is a type error, not a runtime gap.
- * Steps keep the roles the reducer knows (lib/contract/run.ts STEP_ROLES): "node" for a
- * kind's ordinary step; "contestant"/"select" are the arena's.
+ * Adding a kind: write its folder, then add it to `KINDS` below, to `EXECUTORS`
+ * (executors.ts) and to `KIND_CLIENTS` (client.ts) — one line each. The last two are typed over
+ * `NodeKind`, so a kind missing from either is a type error, not a runtime gap. Steps keep the
+ * roles the reducer knows (STEP_ROLES, lib/contract/run.ts): "node" for a kind's ordinary step;
+ * "contestant" and "select" are the arena's.
  */
 import { z } from "zod";
 import { agentKind } from "./agent/definition";
