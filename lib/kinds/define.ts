@@ -57,6 +57,11 @@ export const stepBaseFields = {
   workspace: z.enum(WORKSPACE_MODES),
 };
 
+/** The step schema of a kind whose node plans into one step (role "node"): the base fields plus its own. */
+export function nodeStepSchema<K extends string, Fields extends z.ZodRawShape>(kind: K, fields: Fields) {
+  return z.object({ kind: z.literal(kind), role: z.literal("node"), ...stepBaseFields, ...fields });
+}
+
 /**
  * A review round (lib/review): the comments on the reviewed attempt's diff, rendered into
  * this attempt's prompt; the agent session to continue when the backend can load it.

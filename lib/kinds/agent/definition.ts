@@ -1,6 +1,6 @@
 /** agent: one profile runs one prompt, in its own worktree (workspace "code") or none. */
 import { z } from "zod";
-import { agentTaskFields, defineKind, nodeStep, stepBaseFields, withOptions } from "../define";
+import { agentTaskFields, defineKind, nodeStep, nodeStepSchema, withOptions } from "../define";
 import { agentOptions, modelName, nonEmpty, profileId, promptText, runSettingsFields, workspaceModeSchema } from "../fields";
 
 export const agentConfigSchema = z.object({
@@ -13,12 +13,7 @@ export const agentConfigSchema = z.object({
 });
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
 
-export const agentStepSchema = z.object({
-  kind: z.literal("agent"),
-  role: z.literal("node"),
-  ...stepBaseFields,
-  ...agentTaskFields,
-});
+export const agentStepSchema = nodeStepSchema("agent", agentTaskFields);
 export type AgentStep = z.output<typeof agentStepSchema>;
 
 export const agentKind = defineKind({

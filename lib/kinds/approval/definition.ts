@@ -1,6 +1,6 @@
 /** approval: the run waits here until a person approves (or rejects, or asks for changes). */
 import { z } from "zod";
-import { defineKind, nodeStep, stepBaseFields } from "../define";
+import { defineKind, nodeStep, nodeStepSchema } from "../define";
 
 export const approvalConfigSchema = z.object({
   /** Shown to the approver. */
@@ -8,10 +8,7 @@ export const approvalConfigSchema = z.object({
 });
 export type ApprovalConfig = z.infer<typeof approvalConfigSchema>;
 
-export const approvalStepSchema = z.object({
-  kind: z.literal("approval"),
-  role: z.literal("node"),
-  ...stepBaseFields,
+export const approvalStepSchema = nodeStepSchema("approval", {
   /** Shown to the approver. */
   message: z.string().optional(),
 });

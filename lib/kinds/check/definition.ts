@@ -1,6 +1,6 @@
 /** check: runs an argv command in the upstream step's worktree; its exit code passes or fails. */
 import { z } from "zod";
-import { defineKind, nodeStep, stepBaseFields } from "../define";
+import { defineKind, nodeStep, nodeStepSchema } from "../define";
 import { argv, nonEmpty, runSettingsFields } from "../fields";
 
 export const checkConfigSchema = z.object({
@@ -10,12 +10,7 @@ export const checkConfigSchema = z.object({
 });
 export type CheckConfig = z.infer<typeof checkConfigSchema>;
 
-export const checkStepSchema = z.object({
-  kind: z.literal("check"),
-  role: z.literal("node"),
-  ...stepBaseFields,
-  command: z.array(z.string()),
-});
+export const checkStepSchema = nodeStepSchema("check", { command: z.array(z.string()) });
 export type CheckStep = z.output<typeof checkStepSchema>;
 
 export const checkKind = defineKind({

@@ -3,7 +3,7 @@
  * their commits), "agent" has an agent synthesise them from a prompt.
  */
 import { z } from "zod";
-import { defineKind, nodeStep, reviewSchema, stepBaseFields, withOptions, type ConfigIssue } from "../define";
+import { defineKind, nodeStep, nodeStepSchema, reviewSchema, withOptions, type ConfigIssue } from "../define";
 import { agentOptions, modelName, nonEmpty, profileId, promptText, runSettingsFields } from "../fields";
 
 export const FOLD_MODES = ["concat", "agent"] as const;
@@ -25,10 +25,7 @@ export type FoldConfig = z.infer<typeof foldConfigSchema>;
  * One shape for both modes (as stored since folds exist): mode "agent" has `profile` and
  * `prompt` (plan sets both), mode "concat" neither.
  */
-export const foldStepSchema = z.object({
-  kind: z.literal("fold"),
-  role: z.literal("node"),
-  ...stepBaseFields,
+export const foldStepSchema = nodeStepSchema("fold", {
   fold: z.object({ mode: z.enum(FOLD_MODES), separator: z.string().optional() }),
   profile: z.string().optional(),
   model: z.string().optional(),
