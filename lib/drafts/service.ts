@@ -1,7 +1,7 @@
 /** POST /api/flows/draft: validate the request, run the draft loop with the profile's agent. */
 import { z } from "zod";
 import type { Db } from "../db/client";
-import { PROFILE_ID_PATTERN } from "../flow/document";
+import { PROFILE_ID_PATTERN } from "../kinds/fields";
 import { validateForSave } from "../flows/service";
 import { resolveRepoOrThrow } from "../git/resolve-repo";
 import { flowFormat, flowFormatText } from "../mcp/flow-format";
