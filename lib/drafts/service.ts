@@ -7,7 +7,7 @@ import { resolveRepoOrThrow } from "../git/resolve-repo";
 import { flowFormat, flowFormatText } from "../mcp/flow-format";
 import { checkedProfiles } from "../mcp/profiles";
 import { askProfileOrThrow } from "./ask-profile";
-import { DEFAULT_DRAFT_ATTEMPTS, MAX_DRAFT_ATTEMPTS, draftFlow, type DraftResult } from "./draft-loop";
+import { DEFAULT_DRAFT_ATTEMPTS, MAX_DRAFT_ATTEMPTS, draftFlow, type DraftProgress, type DraftResult } from "./draft-loop";
 
 export const draftBodySchema = z.strictObject({
   profile: z.string().regex(PROFILE_ID_PATTERN, "must be a profile id"),
@@ -17,7 +17,7 @@ export const draftBodySchema = z.strictObject({
 });
 export type DraftBody = z.infer<typeof draftBodySchema>;
 
-export async function draftWithAgentOrThrow(db: Db, body: DraftBody, options: { dataDir: string; signal: AbortSignal }): Promise<DraftResult & { profile: string }> {
+export async function draftWithAgentOrThrow(db: Db, body: DraftBody, options: { dataDir: string; signal: AbortSignal; onProgress?: (progress: DraftProgress) => void }): Promise<DraftResult & { profile: string }> {
   const repo = body.repo ? (await resolveRepoOrThrow(body.repo)).repo : undefined;
   const formatText = flowFormatText(flowFormat(await checkedProfiles(db.orm)));
   const result = await draftFlow(
@@ -25,7 +25,8 @@ export async function draftWithAgentOrThrow(db: Db, body: DraftBody, options: { 
     {
       formatText,
       maxAttempts: body.maxAttempts,
-      ask: (prompt) => askProfileOrThrow(db.orm, body.profile, prompt, options),
+      onProgress: options.onProgress,
+      ask: (prompt) => askProfileOrThrow(db.orm, body.profile, prompt, { dataDir: options.dataDir, signal: options.signal }),
       validate: (document) => validateForSave(db.orm, document),
     },
   );
