@@ -178,6 +178,7 @@ async function runAcp(task: AgentTask): Promise<AgentResult> {
       cwd: root,
       ...(task.model ? { model: task.model } : {}),
       ...(task.resume ? { resume: task.resume.sessionId } : {}),
+      ...(task.mcpHttp ? { mcpHttp: task.mcpHttp } : {}),
       onReplay: (on) => (replaying = on),
       env,
       send,
@@ -227,6 +228,7 @@ async function runAcp(task: AgentTask): Promise<AgentResult> {
 
 export const acpBackend: AgentBackend = {
   id: "acp",
+  connectsMcpHttp: true,
   run: withSecretRedaction(runAcp),
   availability: acpAvailability,
 };
