@@ -20,21 +20,8 @@ import { seedOrThrow } from "../seed";
 import { openTestPglite } from "../testing/postgres";
 import { handleDraftMcpPost, openDraftMcpAccess } from "./draft-mcp";
 import { draftBodySchema, draftWithAgentOrThrow } from "./service";
+import { broken, repaired } from "./testing/drafts";
 
-const nodes = [
-  { id: "plan", kind: "agent", config: { profile: "demo", prompt: "Plan: {{inputs.task}}", workspace: "none" } },
-  { id: "build", kind: "agent", config: { profile: "demo", prompt: "Build: {{steps.plan.output}}", workspace: "none" } },
-];
-const broken = {
-  name: "Plan and build",
-  inputs: [{ name: "task", required: true }],
-  nodes: [nodes[0], { ...nodes[1], config: { ...nodes[1].config, prompt: "Build {{steps.research.output}}" } }],
-  edges: [
-    { from: "plan", to: "build" },
-    { from: "build", to: "plan" },
-  ],
-};
-const repaired = { ...broken, nodes, edges: [{ from: "plan", to: "build" }] };
 
 let db: Db;
 let server: http.Server;
@@ -55,8 +42,7 @@ beforeAll(async () => {
     const request = new Request(`${origin}${req.url}`, { method: req.method, headers, ...(req.method === "POST" ? { body: Buffer.concat(chunks) } : {}) });
     const response = token && req.method === "POST" ? await handleDraftMcpPost(request, token, context) : methodNotAllowed();
     res.writeHead(response.status, Object.fromEntries(response.headers));
-    if (response.body) for await (const chunk of response.body) res.write(chunk);
-    res.end();
+    res.end(Buffer.from(await response.arrayBuffer()));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
