@@ -16,5 +16,5 @@ const context = {
  * its draft is written; the path token is the credential (lib/drafts/draft-mcp.ts).
  */
 export const POST = route<Params>(async (request, { params }) => handleDraftMcpPost(request, (await params).token, context));
-export const GET = route(async () => methodNotAllowed());
-export const DELETE = route(async () => methodNotAllowed());
+export const GET = route<Params>(async () => methodNotAllowed());
+export const DELETE = route<Params>(async () => methodNotAllowed());
