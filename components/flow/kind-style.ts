@@ -1,5 +1,6 @@
 /** The look of each node kind; a Record so a new kind can't be left without one. */
 import type { NodeKind } from "@/lib/flow/document";
+import { loopStyle } from "@/lib/kinds/loop/style";
 
 export interface KindStyle {
   /** Classes of the kind chip on the card and in the palette. */
@@ -15,4 +16,5 @@ export const KIND_STYLES: Record<NodeKind, KindStyle> = {
   fold: { chip: "bg-amber-50 text-amber-800 ring-amber-200", accent: "#f59e0b", glyph: "⋈" },
   check: { chip: "bg-emerald-50 text-emerald-700 ring-emerald-200", accent: "#10b981", glyph: "✓" },
   approval: { chip: "bg-rose-50 text-rose-700 ring-rose-200", accent: "#f43f5e", glyph: "◉" },
+  loop: loopStyle,
 };

@@ -12,6 +12,7 @@ import type { NodeProps, NodeTypes } from "@xyflow/react";
 import type { NodeKind } from "@/lib/flow/document";
 import type { CanvasNode } from "@/lib/editor/types";
 import { NodeCard } from "./node-card";
+import { LoopCard } from "@/lib/kinds/loop/client";
 
 type ViewProps = NodeProps<CanvasNode>;
 type Config = Record<string, unknown>;
@@ -70,6 +71,7 @@ export const NODE_VIEWS: Record<NodeKind, ComponentType<ViewProps>> = {
   fold: memo(FoldView),
   check: memo(CheckView),
   approval: memo(ApprovalView),
+  loop: LoopCard,
 };
 
 export const nodeTypes: NodeTypes = NODE_VIEWS as NodeTypes;

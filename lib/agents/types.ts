@@ -95,6 +95,14 @@ export interface AgentTask {
    * load `sessionId` sends only `prompt` (the review); any other uses the full `prompt` above.
    */
   resume?: { sessionId: string; prompt: string };
+  /**
+   * More turns in the same conversation (a fix loop, lib/kinds/loop): called with each turn's
+   * result once its answer is complete. A prompt continues the conversation — a backend with
+   * `continuesTurns` sends it in the same session of the same process, with `timeoutMs` again
+   * for that turn; lib/agents/turns.ts runs any other backend turn by turn — and null ends the
+   * task with that turn's result. While it runs, the turn's timeout is not counting.
+   */
+  followUp?(turn: AgentResult): Promise<string | null>;
   /** Called for every event, in order. May return a promise; backends need not await it. */
   onEvent(event: AgentEvent): void;
 }
@@ -136,6 +144,8 @@ export interface AvailabilityOptions {
 
 export interface AgentBackend {
   readonly id: "acp" | "command" | "openai" | "demo";
+  /** `run` honours `task.followUp` itself: every turn in one session (lib/agents/turns.ts). */
+  readonly continuesTurns?: true;
   run(task: AgentTask): Promise<AgentResult>;
   /** The settings page's check; steps never call it (their own start is the check). */
   availability(config: Record<string, unknown>, options?: AvailabilityOptions): Promise<Availability>;

@@ -5,7 +5,8 @@
  * - fold concat: join the inputs' outputs under headings; fold agent: run the synthesis prompt;
  * - check: run the argv command (where: see below); exit code 0 passes; stdout/stderr are
  *   the output and detail;
- * - approval: waits for a person.
+ * - approval: waits for a person;
+ * - loop: agent rounds with a check after each, in one session (lib/kinds/loop/executor.ts).
  *
  * Where code steps work (workspace "code"):
  * - the run names a repo: a git worktree per attempt (execute-code.ts, code-workspace.ts),
@@ -19,11 +20,11 @@
  */
 import { phaseEvent, type StepContext, type StepOutcome } from "./contract";
 import { executeSelect } from "./execute-select";
-import { concatOutputs, renderPrompt, templateNeeds } from "./render";
+import { concatOutputs } from "./render";
 import { limitOutput, recordPrompt, runAgent } from "./run-agent";
 import { runCommand, tail } from "./run-command";
 import { stepSpecSchema, type StepSpec } from "./spec";
-import { loadNodeSteps, loadRunInfo, renderContextOf, type RunInfo } from "./step-data";
+import { loadNodeSteps, loadRunInfo, renderStepPrompt } from "./step-data";
 import { prepareWorkspace, scratchDir } from "./workspace";
 import { loadRunLineage, releaseWorktree, worktreeFailure } from "./code-workspace";
 import { checkLocationOrThrow, concatCommit, executeAgentInWorktree, type CheckLocation } from "./execute-code";
@@ -31,6 +32,7 @@ import { findProfile } from "../profiles/repository";
 import { promptWithReview, renderReview } from "../review/render-review";
 import { newWaitpointToken } from "../review/waitpoint";
 import type { AgentProfileRow } from "../db/schema";
+import { executeLoop } from "../kinds/loop/executor";
 
 export async function executeStep(context: StepContext): Promise<StepOutcome> {
   const parsed = stepSpecSchema.safeParse(context.step.spec);
@@ -58,6 +60,8 @@ export async function executeStep(context: StepContext): Promise<StepOutcome> {
       return executeConcat(context, spec);
     case "check":
       return executeCheck(context, spec);
+    case "loop":
+      return executeLoop(context, { ...spec, profile: spec.profile ?? "", prompt: spec.prompt ?? "", options: spec.options ?? {}, loop: spec.loop! });
     case "approval":
       return { state: "waiting", detail: { message: spec.message ?? "Approve to continue.", waitpoint: newWaitpointToken() } };
   }
@@ -71,8 +75,6 @@ function profileOf(context: StepContext, id: string): Promise<AgentProfileRow | 
   return findProfile(context.db, id);
 }
 
-const NO_RUN_INPUTS: RunInfo = { inputs: {}, repo: null };
-
 /** Marks a prefetch as handled, so returning before awaiting it is no unhandled rejection; awaiting it still throws. */
 function handled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => {});
@@ -85,13 +87,7 @@ async function executeAgent(
   template: string,
   profile: Promise<AgentProfileRow | undefined> | undefined,
 ): Promise<StepOutcome> {
-  const needs = templateNeeds(template);
-  // The run row is read only for a template that names inputs (nothing else here uses it).
-  const [run, upstream] = await Promise.all([
-    needs.inputs ? loadRunInfo(context.db, context.step.runId) : NO_RUN_INPUTS,
-    loadNodeSteps(context.db, context.step.runId, [...needs.steps, ...needs.contestants]),
-  ]);
-  const rendered = renderPrompt(template, renderContextOf(run, upstream));
+  const rendered = await renderStepPrompt(context.db, context.step.runId, template);
   // A review round: the task again with the comments, or (an agent that continues its
   // session) the comments alone; either way the attempt's detail keeps the round.
   const review = spec.review;

@@ -13,6 +13,7 @@
 import type { FlowDocument, FlowNode } from "../flow/document";
 import { predecessors, topologicalOrder } from "../flow/graph";
 import { resolveInputs } from "./inputs";
+import { loopStepOf } from "../kinds/loop/definition";
 import { contestantKey, profileTag, type Plan, type PlannedStep, type StepSpec } from "./spec";
 
 export class PlanError extends Error {
@@ -168,6 +169,34 @@ function planNode(node: FlowNode, upstream: string[]): PlannedStep[] {
           maxAttempts: (c.retries ?? 0) + 1,
           timeoutMs: timeoutMsOf(c.timeoutSec),
           requiredTags: [],
+        },
+      ];
+    }
+    case "loop": {
+      const c = node.config;
+      const retries = c.retries ?? 0;
+      return [
+        {
+          ...base,
+          key: node.id,
+          role: "node",
+          spec: {
+            kind: "loop",
+            role: "node",
+            nodeId: node.id,
+            profile: c.profile,
+            ...(c.model ? { model: c.model } : {}),
+            prompt: c.prompt,
+            options: c.options ?? {},
+            loop: loopStepOf(c),
+            workspace: "code",
+            upstream,
+            retries,
+          },
+          maxAttempts: retries + 1,
+          // Each round has its own timeout (spec.loop.roundTimeoutMs); the step as a whole none.
+          timeoutMs: null,
+          requiredTags: [profileTag(c.profile)],
         },
       ];
     }

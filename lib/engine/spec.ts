@@ -10,6 +10,7 @@ import { z } from "zod";
 import { NODE_KINDS, SELECT_MODES, FOLD_MODES, type NodeKind, type SelectConfig } from "../flow/document";
 
 import { STEP_ROLES, type StepRole } from "../contract/run";
+import { loopStepSchema } from "../kinds/loop/definition";
 export { STEP_ROLES, type StepRole };
 
 export const stepSpecSchema = z.object({
@@ -37,6 +38,8 @@ export const stepSpecSchema = z.object({
   fold: z.object({ mode: z.enum(FOLD_MODES), separator: z.string().optional() }).optional(),
   /** check: argv, never a shell string. */
   command: z.array(z.string()).optional(),
+  /** loop: the check, the rounds and each round's timeout (lib/kinds/loop). */
+  loop: loopStepSchema.optional(),
   /** approval: shown to the approver. */
   message: z.string().optional(),
   /**

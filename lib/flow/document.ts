@@ -5,29 +5,16 @@
  * zod here; graph rules (cycles, references, profiles) live in validate.ts.
  */
 import { z } from "zod";
+import { agentOptions, argv, PROFILE_ID_PATTERN, profileId, retries, timeoutSec } from "./fields";
+import { loopConfigSchema, type LoopConfig } from "../kinds/loop/definition";
 
-export const NODE_KINDS = ["agent", "arena", "fold", "check", "approval"] as const;
+export const NODE_KINDS = ["agent", "arena", "fold", "check", "approval", "loop"] as const;
 export type NodeKind = (typeof NODE_KINDS)[number];
 
 /** Node ids appear in templates ({{steps.<id>.output}}) and git branch names. */
 export const NODE_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 export const INPUT_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-export const PROFILE_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-
-const profileId = z
-  .string()
-  // An empty id is a profile not chosen yet: one message, not also the pattern's.
-  .min(1, { message: "choose a profile", abort: true })
-  .regex(PROFILE_ID_PATTERN, "must be a profile id (lowercase letters, digits, . _ -)");
-
-/**
- * Backend settings a node sets over its profile's config (e.g. demo's failTimes, acp's mode):
- * only what the profile's backend allows (lib/agents/node-options.ts), checked by validate.ts.
- */
-const agentOptions = z.record(z.string(), z.unknown());
-
-const timeoutSec = z.number().int().min(1).max(24 * 3600);
-const retries = z.number().int().min(0).max(10);
+export { PROFILE_ID_PATTERN };
 
 export const workspaceModeSchema = z.enum(["code", "none"]);
 
@@ -51,8 +38,6 @@ export type Contestant = z.infer<typeof contestantSchema>;
 
 export const SELECT_MODES = ["first", "check", "judge", "manual"] as const;
 export type SelectMode = (typeof SELECT_MODES)[number];
-
-const argv = z.array(z.string().max(10_000)).max(200);
 
 export const selectSchema = z.object({
   mode: z.enum(SELECT_MODES),
@@ -112,6 +97,7 @@ export const CONFIG_SCHEMAS = {
   fold: foldConfigSchema,
   check: checkConfigSchema,
   approval: approvalConfigSchema,
+  loop: loopConfigSchema,
 } as const satisfies Record<NodeKind, z.ZodType>;
 
 export type NodeConfigByKind = {
@@ -120,6 +106,7 @@ export type NodeConfigByKind = {
   fold: FoldConfig;
   check: CheckConfig;
   approval: ApprovalConfig;
+  loop: LoopConfig;
 };
 
 export const positionSchema = z.object({ x: z.number().finite(), y: z.number().finite() });

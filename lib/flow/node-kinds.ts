@@ -10,6 +10,7 @@ import {
   type NodeConfigByKind,
   type NodeKind,
 } from "./document";
+import { loopDefaults, loopRules } from "../kinds/loop/definition";
 
 export interface ConfigIssue {
   /** Path below the node's config, e.g. "contestants" or "select.command". */
@@ -148,12 +149,25 @@ const approvalSpec: NodeKindSpec<"approval"> = {
   needsInput: true,
 };
 
+const loopSpec: NodeKindSpec<"loop"> = {
+  kind: "loop",
+  label: "Fix loop",
+  summary: "An agent works, a check runs; red → the same agent tries again, up to N rounds",
+  schema: CONFIG_SCHEMAS.loop,
+  defaults: loopDefaults,
+  templates: (c) => [{ path: "prompt", text: c.prompt }],
+  profiles: (c) => [{ path: "profile", id: c.profile, ...withOptions("options", c.options) }],
+  rules: loopRules,
+  needsInput: false,
+};
+
 export const NODE_KIND_SPECS: { [K in NodeKind]: NodeKindSpec<K> } = {
   agent: agentSpec,
   arena: arenaSpec,
   fold: foldSpec,
   check: checkSpec,
   approval: approvalSpec,
+  loop: loopSpec,
 };
 
 export function specOf<K extends NodeKind>(kind: K): NodeKindSpec<K> {
@@ -162,7 +176,7 @@ export function specOf<K extends NodeKind>(kind: K): NodeKindSpec<K> {
 
 /** The profile a node's card shows, if it has one. */
 export function primaryProfile(kind: NodeKind, config: Record<string, unknown>): string | undefined {
-  if (kind === "agent") return config.profile as string | undefined;
+  if (kind === "agent" || kind === "loop") return config.profile as string | undefined;
   if (kind === "fold" && config.mode === "agent") return config.profile as string | undefined;
   if (kind === "arena") {
     const contestants = (config.contestants as Array<{ profile?: string }> | undefined) ?? [];

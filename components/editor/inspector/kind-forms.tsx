@@ -24,6 +24,7 @@ import {
 import { MAX_CONTESTANTS, MIN_CONTESTANTS } from "@/lib/flow/node-kinds";
 import type { TemplateReference } from "@/lib/editor/references";
 import { useEditorStore } from "../editor-context";
+import { LoopForm } from "@/lib/kinds/loop/client";
 import { RunSettingsFields } from "./common-fields";
 import { ArgvEditor, Field, JsonObjectField, ProfileSelect, PromptEditor, Section, Select, TextInput, setOptional } from "./fields";
 
@@ -262,4 +263,5 @@ export const KIND_FORMS: { [K in NodeKind]: ComponentType<KindFormProps<K>> } = 
   fold: FoldForm,
   check: CheckForm,
   approval: ApprovalForm,
+  loop: LoopForm,
 };
