@@ -61,7 +61,7 @@ function RoundParts({ bar }: { bar: TimelineBar }) {
       {bar.rounds.map((part) => {
         const left = ((part.start - bar.start) / span) * 100;
         const width = Math.max(0.5, ((part.end - part.start) / span) * 100);
-        const look = part.part === "agent" ? "bg-white/15" : part.live ? "bg-sky-700" : part.green ? "bg-emerald-700" : "bg-red-700";
+        const look = part.part === "agent" ? "bg-sky-600" : part.live ? "bg-sky-800" : part.green ? "bg-emerald-700" : "bg-red-700";
         const label =
           part.part === "agent"
             ? `R${part.round}${part.additions !== null ? ` +${part.additions} −${part.deletions ?? 0}` : ""}`
