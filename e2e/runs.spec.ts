@@ -5,69 +5,10 @@
  * user does goes through the pages.
  */
 import { execFileSync } from "node:child_process";
-import { expect, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
+import { createFlow, exampleRepo, RunPage, startRunByApi } from "./pages/run-page";
 
 const SHOTS = process.env.BATON_E2E_SHOTS_DIR ?? "test-results/runs-screens";
-
-async function createFlow(request: APIRequestContext, document: Record<string, unknown>): Promise<string> {
-  const response = await request.post("/api/flows", { data: document });
-  expect(response.status(), await response.text()).toBeLessThan(300);
-  const body = (await response.json()) as { id: string };
-  return body.id;
-}
-
-/** Runs on the bundled example repo (as the run dialog does by default), so code steps get diffs. */
-async function exampleRepo(request: APIRequestContext): Promise<string> {
-  const response = await request.get("/api/settings");
-  const body = (await response.json()) as { exampleRepo: string | null };
-  expect(typeof body.exampleRepo).toBe("string");
-  return body.exampleRepo!;
-}
-
-async function startRunByApi(request: APIRequestContext, flowId: string, task = "e2e task"): Promise<string> {
-  const repo = await exampleRepo(request);
-  const response = await request.post(`/api/flows/${flowId}/runs`, { data: { inputs: { task }, repo } });
-  expect(response.status(), await response.text()).toBeLessThan(300);
-  const body = (await response.json()) as { id?: string; run?: { id: string } };
-  const id = body.run?.id ?? body.id;
-  expect(typeof id).toBe("string");
-  return id!;
-}
-
-/** Page object for /runs/:id. */
-class RunPage {
-  constructor(readonly page: Page) {}
-
-  async goto(runId: string): Promise<void> {
-    await this.page.goto(`/runs/${runId}`);
-    await expect(this.page.getByTestId("run-page")).toBeVisible();
-  }
-
-  status(): Locator {
-    return this.page.getByTestId("run-status");
-  }
-
-  async expectStatus(status: string, timeout = 30_000): Promise<void> {
-    await expect(this.status()).toHaveAttribute("data-status", status, { timeout });
-  }
-
-  bars(stepKey: string): Locator {
-    return this.page.locator(`[data-testid="timeline-bar"][data-step-key="${stepKey}"]`);
-  }
-
-  async selectStep(stepKey: string): Promise<void> {
-    await this.bars(stepKey).last().click();
-    await expect(this.panel()).toHaveAttribute("data-step-key", stepKey);
-  }
-
-  panel(): Locator {
-    return this.page.getByTestId("step-panel");
-  }
-
-  nodeState(nodeId: string): Locator {
-    return this.page.getByTestId(`node-${nodeId}`).getByTestId("node-status");
-  }
-}
 
 const streamingFlow = {
   name: "E2E streaming and re-run",

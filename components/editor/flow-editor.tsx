@@ -27,6 +27,7 @@ import { IssuesPanel, type SaveRefusal } from "./issues-panel";
 import { buttonClass } from "./modal";
 import { Palette } from "./palette";
 import { Toolbar } from "./toolbar";
+import { ShortcutsSheet } from "./shortcuts-sheet";
 import { useEditorShortcuts } from "./use-editor-shortcuts";
 import { VersionsDialog } from "./versions-dialog";
 import { RunDialog } from "@/components/runs/run-dialog";
@@ -82,7 +83,7 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
   const [saving, setSaving] = useState(false);
   const [refusal, setRefusal] = useState<SaveRefusal | null>(null);
   const [conflict, setConflict] = useState<string | null>(null);
-  const [dialog, setDialog] = useState<"import" | "history" | "run" | null>(null);
+  const [dialog, setDialog] = useState<"import" | "history" | "run" | "shortcuts" | null>(null);
   // Why the next save happens, when it's more than edits ("restored v2", "imported"): the
   // version history shows it.
   const saveMessage = useRef<string | null>(null);
@@ -182,7 +183,11 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
     }
   }, [flowId, queryClient, saving, store, saveDraftNow]);
 
-  useEditorShortcuts(store, save);
+  useEditorShortcuts(store, {
+    save: () => void save(),
+    // Not over another dialog (the sheet closes with Escape, like every dialog).
+    openShortcuts: () => setDialog((open) => open ?? "shortcuts"),
+  });
 
   const reloadLatest = async () => {
     if (isDirty(store.getState()) && !window.confirm("Discard your unsaved changes and load the latest saved version?")) return;
@@ -232,6 +237,7 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
         download(exportFileName(doc), exportFlowJson(doc));
       },
       onHistory: () => setDialog("history"),
+      onShortcuts: () => setDialog("shortcuts"),
       onSave: () => void save(),
       // A run is pinned to a saved version: unsaved edits are saved first, so what runs is
       // what the user sees.
@@ -295,6 +301,7 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
           onClose={() => setDialog(null)}
         />
       ) : null}
+      {dialog === "shortcuts" ? <ShortcutsSheet onClose={() => setDialog(null)} /> : null}
       {dialog === "history" ? (
         <VersionsDialog
           flowId={flowId}

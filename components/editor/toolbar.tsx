@@ -15,6 +15,7 @@ export interface ToolbarActions {
   onImport(): void;
   onExport(): void;
   onHistory(): void;
+  onShortcuts(): void;
   onSave(): void;
   onRun(): void;
 }
@@ -76,6 +77,9 @@ export function Toolbar({ flowId, actions, saving, notice }: { flowId: string; a
         </button>
         <button type="button" className={buttonClass} onClick={actions.onHistory} data-testid="history-button">
           History
+        </button>
+        <button type="button" className={buttonClass} onClick={actions.onShortcuts} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" data-testid="shortcuts-button">
+          ?
         </button>
         <span className="mx-1 h-5 w-px bg-zinc-200" />
         <button

@@ -44,7 +44,16 @@ export function useLocalDraft(store: EditorStore, flowId: string, recoveryPendin
       if (timer) clearTimeout(timer);
       timer = setTimeout(flush, WRITE_DELAY_MS);
     };
-    const unsubscribe = store.subscribe(schedule);
+    // Only changes of the work or of what the server holds reschedule the write: a drag's
+    // frames, selections and measurements change neither, and stay off this path.
+    let seen = store.getState();
+    const onChange = () => {
+      const s = store.getState();
+      if (s.doc === seen.doc && s.fieldDrafts === seen.fieldDrafts && s.savedDoc === seen.savedDoc && s.draftSaved === seen.draftSaved) return;
+      seen = s;
+      schedule();
+    };
+    const unsubscribe = store.subscribe(onChange);
     window.addEventListener("pagehide", flush);
     return () => {
       unsubscribe();

@@ -1,8 +1,9 @@
 "use client";
 /**
- * Version history: every saved version, a read-only preview of the one picked, and Restore,
- * which loads it into the editor as unsaved changes (saving it makes a new version; history
- * is never rewritten).
+ * Version history: every saved version, a read-only preview of the one picked or what changed
+ * between it and another version ("Compare with"), and Restore, which loads the picked version
+ * into the editor as unsaved changes (saving it makes a new version; history is never
+ * rewritten).
  */
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
@@ -10,6 +11,7 @@ import type { FlowDocument } from "@/lib/flow/document";
 import { flowKeys, getVersion, listVersions } from "@/lib/client/flows";
 import { Modal, buttonClass, primaryButtonClass } from "./modal";
 import { ReadOnlyFlow } from "./read-only-flow";
+import { VersionDiffView } from "./version-diff-view";
 import { formatTime } from "./time";
 
 export function VersionsDialog({ flowId, currentVersion, profiles, onRestore, onClose }: {
@@ -21,6 +23,7 @@ export function VersionsDialog({ flowId, currentVersion, profiles, onRestore, on
 }) {
   const versions = useQuery({ queryKey: flowKeys.versions(flowId), queryFn: () => listVersions(flowId) });
   const [picked, setPicked] = useState<number | null>(null);
+  const [compareWith, setCompareWith] = useState<number | null>(null);
   const shown = picked ?? versions.data?.[0]?.version ?? null;
   const detail = useQuery({
     queryKey: flowKeys.version(flowId, shown ?? 0),
@@ -28,6 +31,20 @@ export function VersionsDialog({ flowId, currentVersion, profiles, onRestore, on
     enabled: shown !== null,
     staleTime: Infinity,
   });
+  const other = compareWith !== null && compareWith !== shown ? compareWith : null;
+  const otherDetail = useQuery({
+    queryKey: flowKeys.version(flowId, other ?? 0),
+    queryFn: () => getVersion(flowId, other ?? 0),
+    enabled: other !== null,
+    staleTime: Infinity,
+  });
+  // Older → newer, whichever of the two was picked first.
+  const pair =
+    other !== null && detail.data && otherDetail.data
+      ? detail.data.version < otherDetail.data.version
+        ? { before: detail.data, after: otherDetail.data }
+        : { before: otherDetail.data, after: detail.data }
+      : null;
   return (
     <Modal
       title="Version history"
@@ -81,17 +98,43 @@ export function VersionsDialog({ flowId, currentVersion, profiles, onRestore, on
             </li>
           ))}
         </ul>
-        <div className="relative min-w-0 flex-1 bg-zinc-50" data-testid="version-preview">
-          {detail.data ? (
-            <>
-              <div className="absolute left-3 top-2 z-10 rounded border border-zinc-200 bg-white/90 px-2 py-0.5 text-[11px] text-zinc-600">
-                v{detail.data.version} · “{detail.data.document.name}” · read-only
-              </div>
+        <div className="flex min-w-0 flex-1 flex-col bg-zinc-50" data-testid="version-preview">
+          <div className="flex items-center gap-2 border-b border-zinc-200 bg-white px-3 py-1.5 text-[11px] text-zinc-600">
+            <span>{detail.data ? `v${detail.data.version} · “${detail.data.document.name}” · read-only` : "…"}</span>
+            <label htmlFor="compare-with" className="ml-auto font-medium">
+              Compare with
+            </label>
+            <select
+              id="compare-with"
+              className="rounded border border-zinc-300 bg-white px-1 py-0.5 text-[11px]"
+              value={other ?? ""}
+              onChange={(e) => setCompareWith(e.target.value ? Number(e.target.value) : null)}
+              data-testid="compare-with"
+            >
+              <option value="">nothing (show the graph)</option>
+              {versions.data
+                ?.filter((v) => v.version !== shown)
+                .map((v) => (
+                  <option key={v.version} value={v.version}>
+                    v{v.version}
+                    {v.message ? ` · ${v.message}` : ""}
+                  </option>
+                ))}
+            </select>
+          </div>
+          <div className="relative min-h-0 flex-1">
+            {other !== null ? (
+              pair ? (
+                <VersionDiffView before={pair.before.document} after={pair.after.document} from={pair.before.version} to={pair.after.version} />
+              ) : (
+                <div className="p-4 text-[12px] text-zinc-400">{otherDetail.error ? otherDetail.error.message : "Loading…"}</div>
+              )
+            ) : detail.data ? (
               <ReadOnlyFlow key={detail.data.version} doc={detail.data.document} profiles={profiles} />
-            </>
-          ) : (
-            <div className="p-4 text-[12px] text-zinc-400">{detail.isFetching ? "Loading…" : "Pick a version."}</div>
-          )}
+            ) : (
+              <div className="p-4 text-[12px] text-zinc-400">{detail.isFetching ? "Loading…" : "Pick a version."}</div>
+            )}
+          </div>
         </div>
       </div>
     </Modal>

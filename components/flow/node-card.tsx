@@ -5,6 +5,7 @@
  * preview. Pure presentation: everything shown comes from the canvas node's data.
  */
 import { Handle, Position } from "@xyflow/react";
+import { memo } from "react";
 import { NODE_KIND_SPECS } from "@/lib/flow/node-kinds";
 import type { CanvasNodeData, NodeStatusOverlay } from "@/lib/editor/types";
 import { KIND_STYLES } from "./kind-style";
@@ -144,13 +145,20 @@ function CardBody({ node, issues, chip, profile, preview }: { node: CanvasNodeDa
 export function NodeCard(props: NodeCardProps) {
   recordRender(props.data.node.id);
   const compact = useCompactFromProvider();
-  return compact === null ? <SubscribedNodeCard {...props} /> : <NodeCardBody {...props} compact={compact} />;
+  return compact === null ? <SubscribedNodeCard {...props} /> : <MemoNodeCardBody {...props} compact={compact} />;
 }
 
 /** A card on a canvas without a CompactZoomProvider: subscribes to the zoom itself. */
 function SubscribedNodeCard(props: NodeCardProps) {
-  return <NodeCardBody {...props} compact={useCompactFromStore()} />;
+  return <MemoNodeCardBody {...props} compact={useCompactFromStore()} />;
 }
+
+/**
+ * Memoized on its props (the node's data object, selection, the kind view's two strings, the
+ * zoom mode): React Flow re-renders a node's view on every frame of its drag (its position is a
+ * prop), and the card's content doesn't depend on where it is.
+ */
+const MemoNodeCardBody = memo(NodeCardBody);
 
 function NodeCardBody({ data, selected, profile, preview, compact }: NodeCardProps & { compact: boolean }) {
   const { node, issues, status } = data;

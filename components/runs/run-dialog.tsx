@@ -111,23 +111,37 @@ export function RunDialog({ flowId, flowName, inputs, version, onClose }: RunDia
       <form className="space-y-3 text-[12px]" onSubmit={submit}>
         {inputs.map((input) => {
           const long = input.name === "task" || (input.default?.length ?? 0) > 60;
+          const id = `run-input-${input.name}`;
+          const notes = [input.description ? `${id}-description` : null, missing.includes(input.name) ? `${id}-missing` : null].filter(Boolean).join(" ");
           const common = {
-            id: `run-input-${input.name}`,
+            id,
+            "aria-describedby": notes || undefined,
+            "aria-required": input.required || undefined,
             value: values[input.name] ?? "",
             onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => setValues((v) => ({ ...v, [input.name]: e.target.value })),
             className: `w-full rounded border p-1.5 ${missing.includes(input.name) ? "border-red-400" : "border-zinc-300"}`,
             "data-testid": `run-input-${input.name}`,
           };
+          // The label is the input's name alone (its accessible name); the description and a
+          // missing-value note describe it.
           return (
-            <label key={input.name} className="block" htmlFor={common.id}>
-              <span className="mb-1 block font-medium text-zinc-700">
+            <div key={input.name}>
+              <label className="mb-1 block font-medium text-zinc-700" htmlFor={id}>
                 {input.name}
-                {input.required ? <span className="text-red-600"> *</span> : null}
-              </span>
+                {input.required ? <span className="text-red-600" aria-hidden> *</span> : null}
+              </label>
               {long ? <textarea rows={4} {...common} /> : <input {...common} />}
-              {input.description ? <span className="mt-0.5 block text-zinc-500">{input.description}</span> : null}
-              {missing.includes(input.name) ? <span className="mt-0.5 block text-red-600">{input.name}: required</span> : null}
-            </label>
+              {input.description ? (
+                <span id={`${id}-description`} className="mt-0.5 block text-zinc-500">
+                  {input.description}
+                </span>
+              ) : null}
+              {missing.includes(input.name) ? (
+                <span id={`${id}-missing`} className="mt-0.5 block text-red-600">
+                  {input.name}: required
+                </span>
+              ) : null}
+            </div>
           );
         })}
         <label className="block" htmlFor="run-repo">

@@ -109,13 +109,27 @@ export const stepCountsSchema = z.object({
 });
 export type StepCounts = z.infer<typeof stepCountsSchema>;
 
-export const runDetailSchema = z.object({
+/** What a run's detail and its row in the history share. */
+const runFields = {
   id: z.string(),
   flowId: z.string(),
   /** Null when the flow row is gone. */
   flowName: z.string().nullable(),
   flowVersion: z.number().int(),
   status: z.enum(RUN_STATUSES),
+  origin: z.string(),
+  error: z.string().nullable(),
+  usage: usageSchema,
+  /** The run this one re-ran as a whole, if any. */
+  parentRunId: z.string().nullable(),
+  createdAt: isoDate,
+  startedAt: isoDate.nullable(),
+  finishedAt: isoDate.nullable(),
+  counts: stepCountsSchema,
+};
+
+export const runDetailSchema = z.object({
+  ...runFields,
   inputs: z.record(z.string(), z.string()),
   repo: z.string().nullable(),
   baseRef: z.string().nullable(),
@@ -123,15 +137,7 @@ export const runDetailSchema = z.object({
   keepWorktrees: z.boolean(),
   /** What pooled worktrees keep between steps; null: each step's profile default ("clean" if none). */
   worktreePolicy: z.enum(["clean", "keep-ignored"]).nullable(),
-  parentRunId: z.string().nullable(),
-  origin: z.string(),
-  error: z.string().nullable(),
-  usage: usageSchema,
-  createdAt: isoDate,
-  startedAt: isoDate.nullable(),
-  finishedAt: isoDate.nullable(),
   updatedAt: isoDate,
-  counts: stepCountsSchema,
   /** In plan order: dependencies first. */
   steps: z.array(stepSchema),
   /**
@@ -144,23 +150,10 @@ export const runDetailSchema = z.object({
 export type RunDetail = z.infer<typeof runDetailSchema>;
 
 export const runSummarySchema = z.object({
-  id: z.string(),
-  flowId: z.string(),
-  flowName: z.string().nullable(),
-  flowVersion: z.number().int(),
-  status: z.enum(RUN_STATUSES),
-  origin: z.string(),
-  error: z.string().nullable(),
-  usage: usageSchema,
+  ...runFields,
   inputs: z.record(z.string(), z.unknown()),
-  /** The run this one re-ran as a whole, if any. */
-  parentRunId: z.string().nullable(),
   /** How many times a person re-ran one of its steps. */
   stepReruns: z.number().int(),
-  createdAt: isoDate,
-  startedAt: isoDate.nullable(),
-  finishedAt: isoDate.nullable(),
-  counts: stepCountsSchema,
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 

@@ -64,15 +64,27 @@ interface OutcomeColumns {
   winner: string | null;
 }
 
+/**
+ * The columns each outcome variant carries. A column its variant does not list keeps its
+ * default even if the object happens to hold the property (a failed attempt never records a
+ * result commit, whatever an executor spread into it).
+ */
+const CARRIED: { [S in StepOutcome["state"]]: ReadonlyArray<keyof OutcomeColumns> } = {
+  succeeded: ["output", "outputTruncated", "summary", "usage", "detail", "startCommit", "resultCommit", "branch", "worktree", "diff", "diffStats", "winner"],
+  failed: ["retryable", "error", "output", "usage", "detail", "startCommit", "branch", "worktree"],
+  canceled: ["output", "usage", "detail", "startCommit", "resultCommit", "branch", "worktree", "diff", "diffStats"],
+  waiting: ["detail"],
+};
+
 /** Pure: flattens the tagged outcome into the columns the update writes. */
 export function outcomeColumns(outcome: StepOutcome): OutcomeColumns {
-  const base: OutcomeColumns = {
+  const columns: OutcomeColumns = {
     state: outcome.state,
     retryable: false,
     output: null,
     outputTruncated: false,
     summary: null,
-    error: null,
+    error: outcome.state === "canceled" ? "canceled" : null,
     usage: {},
     detail: {},
     startCommit: null,
@@ -83,52 +95,12 @@ export function outcomeColumns(outcome: StepOutcome): OutcomeColumns {
     diffStats: null,
     winner: null,
   };
-  switch (outcome.state) {
-    case "succeeded":
-      return {
-        ...base,
-        output: outcome.output,
-        outputTruncated: outcome.outputTruncated ?? false,
-        summary: outcome.summary ?? null,
-        usage: outcome.usage ?? {},
-        detail: outcome.detail ?? {},
-        startCommit: outcome.startCommit ?? null,
-        resultCommit: outcome.resultCommit ?? null,
-        branch: outcome.branch ?? null,
-        worktree: outcome.worktree ?? null,
-        diff: outcome.diff ?? null,
-        diffStats: outcome.diffStats ?? null,
-        winner: outcome.winner ?? null,
-      };
-    case "failed":
-      return {
-        ...base,
-        retryable: outcome.retryable,
-        error: outcome.error,
-        output: outcome.output ?? null,
-        usage: outcome.usage ?? {},
-        detail: outcome.detail ?? {},
-        startCommit: outcome.startCommit ?? null,
-        branch: outcome.branch ?? null,
-        worktree: outcome.worktree ?? null,
-      };
-    case "canceled":
-      return {
-        ...base,
-        output: outcome.output ?? null,
-        usage: outcome.usage ?? {},
-        error: "canceled",
-        detail: outcome.detail ?? {},
-        startCommit: outcome.startCommit ?? null,
-        resultCommit: outcome.resultCommit ?? null,
-        branch: outcome.branch ?? null,
-        worktree: outcome.worktree ?? null,
-        diff: outcome.diff ?? null,
-        diffStats: outcome.diffStats ?? null,
-      };
-    case "waiting":
-      return { ...base, detail: outcome.detail ?? {} };
+  const carried = outcome as Partial<Record<keyof OutcomeColumns, unknown>>;
+  const target = columns as unknown as Record<keyof OutcomeColumns, unknown>;
+  for (const column of CARRIED[outcome.state]) {
+    if (carried[column] !== undefined) target[column] = carried[column];
   }
+  return columns;
 }
 
 /** Pure: the recordset row of one completion (column names as the statement declares them). */

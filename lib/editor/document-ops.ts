@@ -101,11 +101,18 @@ export function renameRefusal(doc: FlowDocument, from: string, to: string): stri
 
 /** Rewrites {{steps.<from>.…}} references to {{steps.<to>.…}}; everything else is kept verbatim. */
 export function rewriteStepRefs(text: string, from: string, to: string): string {
+  return rewriteStepRefsIn(text, new Map([[from, to]]));
+}
+
+/** Rewrites every {{steps.<id>.…}} reference whose id is a key of `ids` to its value; everything else verbatim. */
+export function rewriteStepRefsIn(text: string, ids: ReadonlyMap<string, string>): string {
   const { refs } = parseTemplate(text);
   let out = "";
   let cursor = 0;
   for (const ref of refs) {
-    if (ref.kind !== "step" || ref.nodeId !== from) continue;
+    if (ref.kind !== "step") continue;
+    const to = ids.get(ref.nodeId);
+    if (to === undefined) continue;
     out += text.slice(cursor, ref.index) + `{{steps.${to}.${ref.field}}}`;
     cursor = ref.index + ref.raw.length;
   }
@@ -119,23 +126,27 @@ function setAtPath(config: Record<string, unknown>, path: string, value: string)
   return { ...config, [head]: setAtPath(child, rest.join("."), value) };
 }
 
+/** `node` with the step references of its templates (prompts) renamed by `ids`; itself when none changes. */
+export function withRenamedRefs(node: FlowNode, ids: ReadonlyMap<string, string>): FlowNode {
+  const spec = NODE_KIND_SPECS[node.kind] as { templates(c: unknown): Array<{ path: string; text: string }> };
+  let next = node;
+  for (const field of spec.templates(node.config)) {
+    const rewritten = rewriteStepRefsIn(field.text, ids);
+    if (rewritten !== field.text) {
+      next = { ...next, config: setAtPath(next.config as Record<string, unknown>, field.path, rewritten) } as FlowNode;
+    }
+  }
+  return next;
+}
+
 /**
  * Renames a node: its edges follow, and every template that references it is rewritten, so
  * the rename never leaves a dangling reference. Refused renames return the document as is.
  */
 export function renameNode(doc: FlowDocument, from: string, to: string): FlowDocument {
   if (from === to || renameRefusal(doc, from, to)) return doc;
-  const nodes = doc.nodes.map((node) => {
-    let next: FlowNode = node.id === from ? { ...node, id: to } : node;
-    const spec = NODE_KIND_SPECS[node.kind] as { templates(c: unknown): Array<{ path: string; text: string }> };
-    for (const field of spec.templates(next.config)) {
-      const rewritten = rewriteStepRefs(field.text, from, to);
-      if (rewritten !== field.text) {
-        next = { ...next, config: setAtPath(next.config as Record<string, unknown>, field.path, rewritten) } as FlowNode;
-      }
-    }
-    return next;
-  });
+  const renamed = new Map([[from, to]]);
+  const nodes = doc.nodes.map((node) => withRenamedRefs(node.id === from ? { ...node, id: to } : node, renamed));
   const edges = doc.edges.map((e) =>
     e.from === from || e.to === from ? { from: e.from === from ? to : e.from, to: e.to === from ? to : e.to } : e,
   );

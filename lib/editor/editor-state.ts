@@ -21,6 +21,7 @@ import type { FlowDocument, FlowInput, FlowNode, NodeKind } from "../flow/docume
 import { validateFlow, type ValidationIssue } from "../flow/validate";
 import * as ops from "./document-ops";
 import { placeNewNode } from "./placement";
+import { copySelection, pasteFragment, type ClipboardFragment } from "./clipboard";
 import {
   NO_FIELD_DRAFTS,
   fieldDraftIssues,
@@ -86,6 +87,11 @@ export type EditorAction =
    * from it) when there is one, else at `centre` (the view's centre); never over another card.
    */
   | { type: "insert-node"; kind: NodeKind; centre: XY }
+  /** A copy of `fragment` added (clipboard.ts says what a paste keeps), and selected; at `anchor` when given. */
+  | { type: "paste"; fragment: ClipboardFragment; anchor?: XY }
+  /** The selected nodes copied and pasted in one step. */
+  | { type: "duplicate-selection" }
+  | { type: "select-all" }
   | { type: "set-node-config"; id: string; config: FlowNode["config"]; coalesceKey?: string }
   /** Text of a node's structured field (`path` below its config) that doesn't parse; `null` clears it. */
   | { type: "set-field-draft"; id: string; path: string; draft: { text: string; error: string } | null }
@@ -330,6 +336,17 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       const next = commit(state, after ? ops.connect(added, after, id) : added);
       return withCanvas({ ...next, selectedNodes: new Set([id]), selectedEdges: EMPTY_SET });
     }
+    case "paste": {
+      const pasted = pasteFragment(state.doc, action.fragment, action.anchor);
+      const next = commit(state, pasted.doc);
+      return withCanvas({ ...next, selectedNodes: new Set(pasted.ids), selectedEdges: EMPTY_SET });
+    }
+    case "duplicate-selection": {
+      const fragment = copySelection(state.doc, state.selectedNodes);
+      return fragment ? editorReducer(state, { type: "paste", fragment }) : state;
+    }
+    case "select-all":
+      return withCanvas({ ...state, selectedNodes: new Set(state.doc.nodes.map((n) => n.id)), selectedEdges: new Set(state.doc.edges.map(edgeId)) });
     case "set-node-config":
       return commit(state, ops.setNodeConfig(state.doc, action.id, action.config), action.coalesceKey ?? null);
     case "set-field-draft": {

@@ -75,7 +75,10 @@ function toCanvasNode(
   ) {
     return prev;
   }
-  const canvasNode: CanvasNode = { id: node.id, type: node.kind, position, data: { node, issues }, selected, dragging };
+  // The data object is kept while what it holds is (a drag frame changes only the position):
+  // memoized cards compare it by identity.
+  const data = prev && prev.data.node === node && prev.data.issues === issues ? prev.data : { node, issues };
+  const canvasNode: CanvasNode = { id: node.id, type: node.kind, position, data, selected, dragging };
   if (measured) canvasNode.measured = measured;
   return canvasNode;
 }

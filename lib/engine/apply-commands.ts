@@ -27,6 +27,16 @@ import { addUsage, sumUsage } from "./usage-sql";
 
 type StepCommand = Extract<Command, { type: "step-state" }>;
 
+/**
+ * A select step takes these from its winner (`w`, joined on v.winner); a reset clears them;
+ * otherwise they stay. Column names are constants, never input.
+ */
+const WINNER_COLUMNS = sql.raw(
+  ["diff", "diff_stats", "result_commit", "worktree", "branch"]
+    .map((c) => `${c} = case when v.winner is not null then w.${c} when v.reset then null else s.${c} end`)
+    .join(",\n            "),
+);
+
 export interface Applied {
   /** Steps that became ready. */
   readyStepIds: string[];
@@ -91,30 +101,16 @@ export async function applyCommands(tx: Executor, runId: string, state: RunState
               when v.state in ('succeeded', 'failed', 'canceled', 'skipped') then now()
               when v.reset then null else s.finished_at end,
             output = case
-              when v.winner is not null then (select w.output from steps w where w.run_id = s.run_id and w.key = v.winner)
+              when v.winner is not null then w.output
               when s.kind = 'approval' and v."from" = 'waiting' and v.state = 'succeeded' then 'approved'
               when v.reset then null else s.output end,
             output_truncated = case when v.reset then false else s.output_truncated end,
             summary = case when v.reset then null else s.summary end,
-            diff = case
-              when v.winner is not null then (select w.diff from steps w where w.run_id = s.run_id and w.key = v.winner)
-              when v.reset then null else s.diff end,
-            diff_stats = case
-              when v.winner is not null then (select w.diff_stats from steps w where w.run_id = s.run_id and w.key = v.winner)
-              when v.reset then null else s.diff_stats end,
-            result_commit = case
-              when v.winner is not null then (select w.result_commit from steps w where w.run_id = s.run_id and w.key = v.winner)
-              when v.reset then null else s.result_commit end,
-            worktree = case
-              when v.winner is not null then (select w.worktree from steps w where w.run_id = s.run_id and w.key = v.winner)
-              when v.reset then null else s.worktree end,
-            branch = case
-              when v.winner is not null then (select w.branch from steps w where w.run_id = s.run_id and w.key = v.winner)
-              when v.reset then null else s.branch end,
+            ${WINNER_COLUMNS},
             -- A re-run step keeps its recorded start commit (git state restored exactly);
             -- its reset descendants start from the new upstream results instead.
             start_commit = case
-              when v.winner is not null then (select w.start_commit from steps w where w.run_id = s.run_id and w.key = v.winner)
+              when v.winner is not null then w.start_commit
               when v.reset and not v.keep_start then null else s.start_commit end,
             usage = case when v.reset then '{}'::jsonb else s.usage end,
             winner = case when v.winner is not null then v.winner when v.reset then null else s.winner end,
@@ -128,7 +124,7 @@ export async function applyCommands(tx: Executor, runId: string, state: RunState
             lease_owner = null,
             lease_expires_at = null,
             updated_at = now()
-          from v
+          from v left join steps w on w.run_id = ${runId} and w.key = v.winner
           -- Only from the state the reducer saw: a ready step a worker claimed meanwhile is
           -- left alone here (and asked to stop below when it was being canceled).
           where s.id = v.id and s.run_id = ${runId} and s.state = v."from"

@@ -110,12 +110,16 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
   // `git branch` is a property of git, not of the database: proven on PGlite. On Postgres this
   // test flaked inside the full file (attempt 1 not seen running after the chain test;
   // cause not yet found, recorded in the 2026-12-02 stop note), so it runs on PGlite only.
-  it.runIf(driver === "pglite")("leaves `git branch` of the user's repo exactly as it was: every attempt (lease-lost, retried, re-run) has a ref under refs/baton/ instead", async () => {
+  it("leaves `git branch` of the user's repo exactly as it was: every attempt (lease-lost, retried, re-run) has a ref under refs/baton/ instead", async () => {
     const userBranches = async () => [await git(repo, "branch", "-a", "-vv", "--no-abbrev"), await git(repo, "for-each-ref", "refs/heads/", "refs/remotes/")];
     const before = await userBranches();
     const marker = path.join(tempDirs[0], `lease-lost-${driver}`);
     // Attempt 1 hangs until its lease is taken away; attempt 2 (and the re-run) finish.
-    const flaky = script("flaky", `if [ -e '${marker}' ]; then printf 'done\\n' > done.txt; else touch '${marker}'; exec sleep 30; fi`, { workspace: "code" });
+    // The profile id is per driver: `scripts` is shared by both drivers' describes, and an
+    // earlier test's run() inserts every script known so far — the other driver's marker path
+    // under a removed directory would otherwise be this database's "script-flaky".
+    const shell = `if [ -e '${marker}' ]; then printf 'done\\n' > done.txt; else touch '${marker}'; exec sleep 30; fi`;
+    const flaky = { ...script(`flaky-${driver}`, shell, { workspace: "code" }), id: "flaky" };
     await insertMissingProfiles(
       h.db.orm,
       [...scripts].map(([id, shell]) => ({ id, backend: "command", label: "test script", config: { command: ["sh", "-c", shell] } })),

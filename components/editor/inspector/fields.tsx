@@ -1,6 +1,6 @@
 "use client";
 /** Small form controls shared by the inspector forms: dense, labelled, with data-testids. */
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { flowKeys, listCheckedProfiles, listProfiles, profileUnavailability } from "@/lib/client/flows";
 import { insertAt, listedReferences, type TemplateReference } from "@/lib/editor/references";
@@ -11,16 +11,33 @@ import { useEditor, useEditorStore } from "../editor-context";
 export const inputClass =
   "w-full rounded border border-zinc-300 bg-white px-2 py-1 text-[12px] text-zinc-900 outline-none focus:border-zinc-500 focus:ring-2 focus:ring-zinc-900/5";
 
-export function Field({ label, hint, error, children }: { label: string; hint?: ReactNode; error?: string | null; children: ReactNode }) {
+/** The id of the control a Field labels: each control below reads it, so <label for> names it. */
+const FieldIdContext = createContext<string | undefined>(undefined);
+const useFieldId = () => useContext(FieldIdContext);
+
+/**
+ * A labelled control: the label names the control (`<label for>`, so "Prompt" is its
+ * accessible name, not a placeholder); the hint and the error are its description.
+ */
+export function Field({ label, hint, error, children, id: given }: {
+  label: string;
+  hint?: ReactNode;
+  error?: string | null;
+  children: ReactNode;
+  /** The control's id, for a control that isn't one of the controls here (they read it themselves). */
+  id?: string;
+}) {
+  const generated = useId();
+  const id = given ?? generated;
   return (
-    <label className="block space-y-1">
+    <div className="block space-y-1">
       <span className="flex items-baseline justify-between gap-2 text-[11px] font-medium text-zinc-600">
-        {label}
+        <label htmlFor={id}>{label}</label>
         {hint ? <span className="truncate font-normal text-zinc-400">{hint}</span> : null}
       </span>
-      {children}
+      <FieldIdContext.Provider value={id}>{children}</FieldIdContext.Provider>
       {error ? <span className="block text-[11px] text-red-600">{error}</span> : null}
-    </label>
+    </div>
   );
 }
 
@@ -37,7 +54,12 @@ export function Section({ title, children, actions }: { title: string; children:
 }
 
 export function TextInput({ value, onChange, testId, placeholder }: { value: string; onChange: (v: string) => void; testId?: string; placeholder?: string }) {
-  return <input className={inputClass} value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} data-testid={testId} />;
+  return <input id={useFieldId()} className={inputClass} value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} data-testid={testId} />;
+}
+
+/** A multi-line text field. */
+export function TextArea({ value, onChange, testId, rows = 3 }: { value: string; onChange: (v: string) => void; testId?: string; rows?: number }) {
+  return <textarea id={useFieldId()} className={`${inputClass} resize-y`} rows={rows} value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId} />;
 }
 
 /** An optional whole number: empty means "not set" (undefined). */
@@ -49,6 +71,7 @@ export function OptionalNumber({ value, onChange, testId, min, max, placeholder 
   max: number;
   placeholder?: string;
 }) {
+  const id = useFieldId();
   const [draft, setDraft] = useState(value === undefined ? "" : String(value));
   useEffect(() => setDraft(value === undefined ? "" : String(value)), [value]);
   const parsed = draft.trim() === "" ? undefined : Number(draft);
@@ -56,6 +79,7 @@ export function OptionalNumber({ value, onChange, testId, min, max, placeholder 
   return (
     <>
       <input
+        id={id}
         className={inputClass}
         inputMode="numeric"
         value={draft}
@@ -79,7 +103,7 @@ export function Select<T extends string>({ value, options, onChange, testId }: {
   testId?: string;
 }) {
   return (
-    <select className={inputClass} value={value} onChange={(e) => onChange(e.target.value as T)} data-testid={testId}>
+    <select id={useFieldId()} className={inputClass} value={value} onChange={(e) => onChange(e.target.value as T)} data-testid={testId}>
       {options.map((o) => (
         <option key={o.value} value={o.value}>
           {o.label}
@@ -96,6 +120,7 @@ export function Select<T extends string>({ value, options, onChange, testId }: {
  * not picked unknowingly.
  */
 export function ProfileSelect({ value, onChange, testId, allowNone }: { value: string | undefined; onChange: (v: string | undefined) => void; testId?: string; allowNone?: boolean }) {
+  const id = useFieldId();
   const profiles = useQuery({ queryKey: flowKeys.profiles, queryFn: listProfiles });
   const checked = useQuery({ queryKey: flowKeys.checkedProfiles, queryFn: listCheckedProfiles, staleTime: 30_000 });
   const known = profiles.data ?? [];
@@ -108,6 +133,7 @@ export function ProfileSelect({ value, onChange, testId, allowNone }: { value: s
   return (
     <>
       <select
+        id={id}
         className={inputClass}
         value={value ?? ""}
         onChange={(e) => onChange(e.target.value || undefined)}
@@ -144,6 +170,7 @@ export function PromptEditor({ value, onChange, references, testId, rows = 6 }: 
   testId: string;
   rows?: number;
 }) {
+  const id = useFieldId();
   const ref = useRef<HTMLTextAreaElement>(null);
   // Where the caret was when the prompt last lost focus (a click on a reference button blurs
   // it first); before the prompt was ever focused, a reference is appended.
@@ -164,6 +191,7 @@ export function PromptEditor({ value, onChange, references, testId, rows = 6 }: 
   return (
     <div className="space-y-1.5">
       <textarea
+        id={id}
         ref={ref}
         className={`${inputClass} resize-y font-mono text-[11.5px] leading-snug`}
         rows={rows}
@@ -226,6 +254,7 @@ function ReferenceButtons({ references, testId, onInsert }: { references: Templa
 
 /** argv, one argument per line: no shell parsing, no quoting rules. */
 export function ArgvEditor({ value, onChange, testId }: { value: string[]; onChange: (v: string[]) => void; testId: string }) {
+  const id = useFieldId();
   const [draft, setDraft] = useState(value.join("\n"));
   const last = useRef(value);
   useEffect(() => {
@@ -235,6 +264,7 @@ export function ArgvEditor({ value, onChange, testId }: { value: string[]; onCha
   }, [value]);
   return (
     <textarea
+      id={id}
       className={`${inputClass} resize-y font-mono text-[11.5px]`}
       rows={Math.max(2, Math.min(8, draft.split("\n").length + 1))}
       value={draft}
@@ -265,6 +295,7 @@ export function JsonObjectField({ nodeId, path, value, onChange, testId }: {
   onChange: (v: Record<string, unknown> | undefined) => void;
   testId: string;
 }) {
+  const id = useFieldId();
   const store = useEditorStore();
   const fieldDraft = useEditor((s) => s.fieldDrafts.get(fieldDraftKey(nodeId, path)));
   const format = (v: Record<string, unknown> | undefined) => (v && Object.keys(v).length > 0 ? JSON.stringify(v) : "");
@@ -279,6 +310,7 @@ export function JsonObjectField({ nodeId, path, value, onChange, testId }: {
   return (
     <>
       <input
+        id={id}
         className={`${inputClass} font-mono text-[11.5px] ${fieldDraft ? "border-red-400" : ""}`}
         value={text}
         placeholder='{"failTimes": 1, "delayMs": 200}'

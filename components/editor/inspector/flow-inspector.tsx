@@ -2,7 +2,20 @@
 /** Inspector when no node is selected: the flow's name, description and inputs. */
 import { INPUT_NAME_PATTERN, type FlowInput } from "@/lib/flow/document";
 import { useEditor, useEditorStore } from "../editor-context";
-import { Field, Section, TextInput, inputClass } from "./fields";
+import { Field, Section, TextArea, TextInput, inputClass } from "./fields";
+
+const smallLabel = "mb-0.5 block text-[10.5px] font-medium text-zinc-500";
+
+function SmallField({ id, label, value, onChange, testId }: { id: string; label: string; value: string; onChange: (v: string) => void; testId: string }) {
+  return (
+    <div>
+      <label htmlFor={id} className={smallLabel}>
+        {label}
+      </label>
+      <input id={id} className={inputClass} value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId} />
+    </div>
+  );
+}
 
 export function FlowInspector() {
   const store = useEditorStore();
@@ -27,13 +40,7 @@ export function FlowInspector() {
           <TextInput value={doc.name} onChange={(name) => store.dispatch({ type: "set-flow-name", name })} testId="field-flow-name" />
         </Field>
         <Field label="Description" hint="optional">
-          <textarea
-            className={`${inputClass} resize-y`}
-            rows={2}
-            value={doc.description ?? ""}
-            onChange={(e) => store.dispatch({ type: "set-flow-description", description: e.target.value })}
-            data-testid="field-flow-description"
-          />
+          <TextArea rows={2} value={doc.description ?? ""} onChange={(description) => store.dispatch({ type: "set-flow-description", description })} testId="field-flow-description" />
         </Field>
       </Section>
       <Section
@@ -60,22 +67,29 @@ export function FlowInspector() {
             const nameError = !INPUT_NAME_PATTERN.test(input.name) ? "must be an identifier (letters, digits, _)" : inputIssue(i);
             return (
               <li key={i} className="space-y-1.5 rounded border border-zinc-200 bg-zinc-50/60 p-2" data-testid="flow-input">
-                <div className="flex items-center gap-1.5">
-                  <input
-                    className={`${inputClass} font-mono ${nameError ? "border-red-400" : ""}`}
-                    value={input.name}
-                    spellCheck={false}
-                    onChange={(e) => update(i, { name: e.target.value }, "name")}
-                    data-testid={`input-${i}-name`}
-                  />
-                  <label className="flex shrink-0 items-center gap-1 text-[11px] text-zinc-600">
+                <div className="flex items-end gap-1.5">
+                  <div className="min-w-0 flex-1">
+                    <label htmlFor={`flow-input-${i}-name`} className={smallLabel}>
+                      Input name
+                    </label>
+                    <input
+                      id={`flow-input-${i}-name`}
+                      className={`${inputClass} font-mono ${nameError ? "border-red-400" : ""}`}
+                      value={input.name}
+                      spellCheck={false}
+                      onChange={(e) => update(i, { name: e.target.value }, "name")}
+                      data-testid={`input-${i}-name`}
+                    />
+                  </div>
+                  <label className="flex shrink-0 items-center gap-1 pb-1.5 text-[11px] text-zinc-600">
                     <input type="checkbox" checked={input.required ?? false} onChange={(e) => update(i, { required: e.target.checked }, "required")} data-testid={`input-${i}-required`} />
                     required
                   </label>
                   <button
                     type="button"
-                    className="rounded px-1 text-zinc-400 hover:bg-zinc-100 hover:text-red-600"
+                    className="mb-1 rounded px-1 text-zinc-400 hover:bg-zinc-100 hover:text-red-600"
                     title="Remove input"
+                    aria-label={`Remove input ${input.name}`}
                     onClick={() => setInputs(doc.inputs.filter((_, j) => j !== i), `inputs.remove`)}
                     data-testid={`input-${i}-remove`}
                   >
@@ -83,20 +97,8 @@ export function FlowInspector() {
                   </button>
                 </div>
                 {nameError ? <span className="block text-[11px] text-red-600">{nameError}</span> : null}
-                <input
-                  className={inputClass}
-                  value={input.default ?? ""}
-                  placeholder="default value"
-                  onChange={(e) => update(i, { default: e.target.value }, "default")}
-                  data-testid={`input-${i}-default`}
-                />
-                <input
-                  className={inputClass}
-                  value={input.description ?? ""}
-                  placeholder="description"
-                  onChange={(e) => update(i, { description: e.target.value }, "description")}
-                  data-testid={`input-${i}-description`}
-                />
+                <SmallField id={`flow-input-${i}-default`} label="Default value" value={input.default ?? ""} onChange={(v) => update(i, { default: v }, "default")} testId={`input-${i}-default`} />
+                <SmallField id={`flow-input-${i}-description`} label="Description" value={input.description ?? ""} onChange={(v) => update(i, { description: v }, "description")} testId={`input-${i}-description`} />
               </li>
             );
           })}

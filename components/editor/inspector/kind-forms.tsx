@@ -26,7 +26,7 @@ import type { TemplateReference } from "@/lib/editor/references";
 import { useEditorStore } from "../editor-context";
 import { LoopForm } from "@/lib/kinds/loop/client";
 import { RunSettingsFields } from "./common-fields";
-import { ArgvEditor, Field, JsonObjectField, ProfileSelect, PromptEditor, Section, Select, TextInput, setOptional } from "./fields";
+import { ArgvEditor, Field, JsonObjectField, ProfileSelect, PromptEditor, Section, Select, TextArea, TextInput, setOptional } from "./fields";
 
 export interface KindFormProps<K extends NodeKind> {
   id: string;
@@ -245,13 +245,7 @@ function ApprovalForm({ config, onChange }: KindFormProps<"approval">) {
   return (
     <Section title="Approval">
       <Field label="Message" hint="shown to the approver">
-        <textarea
-          className="w-full resize-y rounded border border-zinc-300 bg-white px-2 py-1 text-[12px] outline-none focus:border-zinc-500"
-          rows={3}
-          value={config.message ?? ""}
-          onChange={(e) => onChange(setOptional<ApprovalConfig, "message">(config, "message", e.target.value), "message")}
-          data-testid="field-message"
-        />
+        <TextArea value={config.message ?? ""} onChange={(v) => onChange(setOptional<ApprovalConfig, "message">(config, "message", v), "message")} testId="field-message" />
       </Field>
     </Section>
   );

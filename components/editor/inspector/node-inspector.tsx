@@ -1,6 +1,6 @@
 "use client";
 /** Inspector for one node: id (rename), label, its issues, then its kind's form. */
-import { useMemo, useState } from "react";
+import { useId, useMemo, useState } from "react";
 import type { FlowNode, NodeKind } from "@/lib/flow/document";
 import { NODE_KIND_SPECS } from "@/lib/flow/node-kinds";
 import { renameRefusal } from "@/lib/editor/document-ops";
@@ -30,6 +30,7 @@ function fieldErrors(issues: readonly ValidationIssue[]): (path: string) => stri
 
 function RenameField({ id }: { id: string }) {
   const store = useEditorStore();
+  const inputId = useId();
   const [draft, setDraft] = useState(id);
   const doc = useEditor((s) => s.doc);
   const refusal = renameRefusal(doc, id, draft);
@@ -37,8 +38,9 @@ function RenameField({ id }: { id: string }) {
     if (draft !== id && !refusal) store.dispatch({ type: "rename-node", from: id, to: draft });
   };
   return (
-    <Field label="Id" hint="renaming updates edges and {{steps.…}} references" error={draft !== id ? refusal : null}>
+    <Field label="Id" hint="renaming updates edges and {{steps.…}} references" error={draft !== id ? refusal : null} id={inputId}>
       <input
+        id={inputId}
         className={`${inputClass} font-mono ${refusal ? "border-red-400" : ""}`}
         value={draft}
         spellCheck={false}

@@ -17,6 +17,7 @@ import path from "node:path";
 import { AgentError, type AgentBackend, type AgentResult, type AgentTask, type Usage } from "../types";
 import { demoOptionsSchema, type DemoOptions } from "./config";
 import { demoFileContent, demoFileName, demoReply, splitChunks, tokenCount } from "./reply";
+import { pause } from "../../process/pause";
 
 function parseOptionsOrThrow(options: Record<string, unknown>): DemoOptions {
   const parsed = demoOptionsSchema.safeParse(options);
@@ -25,20 +26,6 @@ function parseOptionsOrThrow(options: Record<string, unknown>): DemoOptions {
     throw new AgentError("invalid", `demo options: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
   }
   return parsed.data;
-}
-
-/** Resolves after `ms`, or early when the signal aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 async function run(task: AgentTask): Promise<AgentResult> {

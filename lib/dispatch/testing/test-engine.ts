@@ -10,6 +10,7 @@
 import { sql } from "drizzle-orm";
 import { rows, type Executor } from "../../db/client";
 import { STEP_READY_CHANNEL, type Advance, type Engine, type StepContext, type StepOutcome } from "../../engine/contract";
+import { pause as sleep } from "../../process/pause";
 
 export interface TestStepSpec {
   delayMs?: number;
@@ -30,18 +31,6 @@ export function expectedOutput(key: string, chunks: number): string {
   return out;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done);
-  });
-}
 
 export function createTestEngine(): Engine & { stats: TestEngineStats } {
   const stats: TestEngineStats = { executions: 0, concurrent: 0, maxConcurrent: 0 };
