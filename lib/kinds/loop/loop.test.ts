@@ -110,4 +110,23 @@ describe.each<Driver>(["pglite", "postgres"])("fix loop on %s", (driver) => {
     // Attempt 1's rounds stay with its archived copy.
     expect(roundsOf(fix.attempts.find((a) => a.attempt === 1)!.detail, 1)).toHaveLength(2);
   });
+
+  it("stops a check at the round's timeout: a red round that says so", async () => {
+    const result = await run({
+      name: "loop timeout",
+      inputs: [{ name: "task" }],
+      nodes: [
+        {
+          id: "fix",
+          kind: "loop",
+          config: { profile: "demo", prompt: "Try", check: { command: ["node", "-e", "setTimeout(() => {}, 60000)"] }, maxRounds: 1, roundTimeoutSec: 1 },
+        },
+      ],
+      edges: [],
+    });
+    const fix = step(result, "fix");
+    expect(fix.state).toBe("failed");
+    expect(roundsOf(fix.detail, 1)[0].check).toMatchObject({ exitCode: null, timedOut: true });
+    expect(fix.error).toBe("`node -e setTimeout(() => {}, 60000)` still failed after 1 round (timed out)");
+  });
 });
