@@ -6,13 +6,14 @@
 import { memo, useMemo, useState } from "react";
 import { displayPath, diffTotals, parseUnifiedDiff, splitRows, type DiffFile, type DiffLine } from "@/lib/diff-view/parse";
 
-const LINE_CLASS: Record<DiffLine["type"], string> = {
+/** How a diff line of each type looks; shared with the review view (review-diff.tsx). */
+export const LINE_CLASS: Record<DiffLine["type"], string> = {
   add: "bg-emerald-50 text-emerald-900",
   delete: "bg-red-50 text-red-900",
   context: "text-zinc-700",
   note: "text-zinc-400 italic",
 };
-const SIGN: Record<DiffLine["type"], string> = { add: "+", delete: "−", context: " ", note: "\\" };
+export const SIGN: Record<DiffLine["type"], string> = { add: "+", delete: "−", context: " ", note: "\\" };
 
 function Num({ n }: { n: number | null }) {
   return <span className="inline-block w-9 shrink-0 select-none pr-1 text-right text-zinc-400">{n ?? ""}</span>;

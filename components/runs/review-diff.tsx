@@ -8,20 +8,13 @@
 import { useMemo, useState } from "react";
 import { displayPath, parseUnifiedDiff, type DiffFile, type DiffLine } from "@/lib/diff-view/parse";
 import { buttonClass, ErrorNote } from "./dialog";
+import { LINE_CLASS, SIGN } from "./diff-viewer";
 
 export interface DraftComment {
   path: string;
   line?: number;
   body: string;
 }
-
-const LINE_CLASS: Record<DiffLine["type"], string> = {
-  add: "bg-emerald-50 text-emerald-900",
-  delete: "bg-red-50 text-red-900",
-  context: "text-zinc-700",
-  note: "text-zinc-400 italic",
-};
-const SIGN: Record<DiffLine["type"], string> = { add: "+", delete: "−", context: " ", note: "\\" };
 
 function CommentBox({ onAdd, onCancel, label }: { onAdd(body: string): void; onCancel(): void; label: string }) {
   const [body, setBody] = useState("");

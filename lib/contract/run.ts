@@ -38,12 +38,8 @@ export type Usage = z.infer<typeof usageSchema>;
 export const diffStatsSchema = z.object({ files: z.number(), additions: z.number(), deletions: z.number() });
 export type DiffStats = z.infer<typeof diffStatsSchema>;
 
-/** One finished attempt of a step (step_attempts). */
-export const attemptSchema = z.object({
-  stepId: z.string(),
-  attempt: z.number().int(),
-  state: z.enum(STEP_STATES),
-  workerId: z.string().nullable(),
+/** What an attempt did: a step's current attempt and each archived one carry these. */
+const attemptFields = {
   prompt: z.string().nullable(),
   output: z.string().nullable(),
   outputTruncated: z.boolean(),
@@ -57,11 +53,21 @@ export const attemptSchema = z.object({
   usage: usageSchema,
   startedAt: isoDate.nullable(),
   finishedAt: isoDate.nullable(),
+};
+
+/** One finished attempt of a step (step_attempts). */
+export const attemptSchema = z.object({
+  ...attemptFields,
+  stepId: z.string(),
+  attempt: z.number().int(),
+  state: z.enum(STEP_STATES),
+  workerId: z.string().nullable(),
 });
 export type Attempt = z.infer<typeof attemptSchema>;
 
 /** A step with its current attempt's fields and its archived attempts, oldest first. */
 export const stepSchema = z.object({
+  ...attemptFields,
   id: z.string(),
   runId: z.string(),
   nodeId: z.string(),
@@ -78,23 +84,10 @@ export const stepSchema = z.object({
   requiredTags: z.array(z.string()),
   leaseLosses: z.number().int(),
   cancelRequested: z.boolean(),
-  prompt: z.string().nullable(),
-  output: z.string().nullable(),
-  outputTruncated: z.boolean(),
   summary: z.string().nullable(),
-  error: z.string().nullable(),
-  detail: json,
   worktree: z.string().nullable(),
-  branch: z.string().nullable(),
-  startCommit: z.string().nullable(),
-  resultCommit: z.string().nullable(),
-  diff: z.string().nullable(),
-  diffStats: diffStatsSchema.nullable(),
-  usage: usageSchema,
   winner: z.string().nullable(),
   readyAt: isoDate.nullable(),
-  startedAt: isoDate.nullable(),
-  finishedAt: isoDate.nullable(),
   createdAt: isoDate,
   updatedAt: isoDate,
   attempts: z.array(attemptSchema),
