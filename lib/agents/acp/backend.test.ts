@@ -312,7 +312,8 @@ describe("acp backend with the fake agent", () => {
     const r = recordedTask({
       cwd,
       options: {
-        command: fakeAgentCommand({ turns: [[{ op: "turn" }, { op: "chunk", text: " one" }], [{ op: "turn" }, { op: "echo-prompt" }]], cancelGraceMs: 300 }),
+        command: fakeAgentCommand({ turns: [[{ op: "turn" }, { op: "chunk", text: " one" }], [{ op: "turn" }, { op: "echo-prompt" }]] }),
+        cancelGraceMs: 300,
       },
     });
     r.task.followUp = async (turn) => {
