@@ -1,6 +1,8 @@
-import { redirect } from "next/navigation";
+import { StorageSettingsPage } from "@/components/settings/storage-settings-page";
 
-/** Settings has one screen so far. */
+export const metadata = { title: "Settings · Baton" };
+
+/** Settings → Storage: the retention of runs' refs and worktrees, and the space they take. */
 export default function Settings() {
-  redirect("/settings/agents");
+  return <StorageSettingsPage />;
 }

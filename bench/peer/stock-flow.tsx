@@ -10,7 +10,7 @@ import { useMemo } from "react";
 import { createRoot } from "react-dom/client";
 import type { FlowDocument } from "../../lib/flow/document";
 import type { CanvasNode } from "../../lib/editor/types";
-import { nodeTypes } from "../../components/flow/node-views";
+import { nodeTypes } from "../../lib/kinds/client";
 
 /** The editor's fit (FIT_OPTIONS in flow-canvas.tsx), so both canvases start at the same zoom. */
 const fitViewOptions = { maxZoom: 1, padding: 0.15 };

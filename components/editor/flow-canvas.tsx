@@ -18,11 +18,10 @@ import {
 } from "@xyflow/react";
 import { useCallback, useRef, type DragEvent, type MouseEvent, type PointerEvent } from "react";
 import "./canvas.css";
-import { isNodeKind } from "@/lib/flow/document";
+import { isNodeKind } from "@/lib/kinds";
 import { connectRefusal } from "@/lib/editor/document-ops";
 import type { CanvasEdge, CanvasNode } from "@/lib/editor/types";
 import { CompactZoomProvider } from "@/components/flow/compact-zoom";
-import { KIND_STYLES } from "@/components/flow/kind-style";
 import { LiteMiniMap } from "@/components/flow/lite-minimap";
 import { cardSizeOf } from "@/components/flow/node-card";
 import { DotBackground } from "@/components/flow/dot-background";
@@ -31,7 +30,7 @@ import { nodeAtPoint, OverviewLayer, useOverviewActive } from "@/components/flow
 import { useFitAll, useFitOnMount, useRenderWindow, type FitAllOptions } from "@/components/flow/render-window";
 import type { EditorStore } from "@/lib/editor/store";
 import { useTransientPan, ViewportFeedContext } from "@/components/flow/viewport-feed";
-import { nodeTypes } from "@/components/flow/node-views";
+import { KIND_STYLES, nodeTypes } from "@/lib/kinds/client";
 import { ConnectionFeedback, ConnectionLine } from "./connection-feedback";
 import { useEditor, useEditorStore } from "./editor-context";
 

@@ -13,6 +13,8 @@ import { initialEditorState, isDirty, issuesStale, onDraft, storedWork, type Edi
 import { clearLocalDraft, readLocalDraft, sameWork, type LocalDraft } from "@/lib/editor/local-draft";
 import { fieldDraftsFrom, type FieldDraft } from "@/lib/editor/field-drafts";
 import { DraftBanners, type Recoverable } from "./draft-banners";
+import { AgentDraftBanner, AgentDraftDialog, type AgentDraft } from "./agent-draft-dialog";
+import { takeAgentDraft } from "@/lib/editor/agent-draft-handoff";
 import { useLocalDraft } from "./use-local-draft";
 import { useUnsavedGuard } from "./use-unsaved-guard";
 import { exportFileName, exportFlowJson } from "@/lib/editor/import-export";
@@ -83,7 +85,9 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
   const [saving, setSaving] = useState(false);
   const [refusal, setRefusal] = useState<SaveRefusal | null>(null);
   const [conflict, setConflict] = useState<string | null>(null);
-  const [dialog, setDialog] = useState<"import" | "history" | "run" | "shortcuts" | null>(null);
+  const [dialog, setDialog] = useState<"import" | "history" | "run" | "shortcuts" | "agent-draft" | null>(null);
+  // The agent's draft on screen, unsaved (its banner shows until it is saved or hidden).
+  const [agentDraft, setAgentDraft] = useState<AgentDraft | null>(null);
   // Why the next save happens, when it's more than edits ("restored v2", "imported"): the
   // version history shows it.
   const saveMessage = useRef<string | null>(null);
@@ -165,6 +169,7 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
       setRefusal(null);
       setConflict(null);
       setNotice(`Saved as v${saved.version}${message ? ` — ${message}` : ""}`);
+      setAgentDraft(null);
       queryClient.setQueryData(flowKeys.detail(flowId), saved);
       void queryClient.invalidateQueries({ queryKey: flowKeys.versions(flowId) });
       void queryClient.invalidateQueries({ queryKey: flowKeys.list() });
@@ -237,6 +242,7 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
         download(exportFileName(doc), exportFlowJson(doc));
       },
       onHistory: () => setDialog("history"),
+      onDraftWithAgent: () => setDialog("agent-draft"),
       onShortcuts: () => setDialog("shortcuts"),
       onSave: () => void save(),
       // A run is pinned to a saved version: unsaved edits are saved first, so what runs is
@@ -250,12 +256,38 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
     [store, save, trackLayout, fitAfterRender],
   );
 
-  const replaceDocument = (doc: FlowDocument, message: string) =>
-    trackLayout(async () => {
-      saveMessage.current = message;
-      store.dispatch({ type: "replace-document", doc: await withLayout(doc) });
-      await fitAfterRender();
-    });
+  const replaceDocument = useCallback(
+    (doc: FlowDocument, message: string) =>
+      trackLayout(async () => {
+        saveMessage.current = message;
+        store.dispatch({ type: "replace-document", doc: await withLayout(doc) });
+        await fitAfterRender();
+      }),
+    [store, trackLayout, fitAfterRender],
+  );
+
+  /** An agent's draft replaces the document, unsaved (one undo step brings the previous one back). */
+  const applyAgentDraft = useCallback(
+    async (draft: AgentDraft) => {
+      await replaceDocument(draft.doc, `drafted by ${draft.profile}`);
+      setAgentDraft(draft);
+    },
+    [replaceDocument],
+  );
+
+  // A draft made on the flows page arrives with the flow created to hold it (taken once).
+  const handoffTaken = useRef(false);
+  useEffect(() => {
+    if (handoffTaken.current) return;
+    handoffTaken.current = true;
+    let draft: AgentDraft | null = null;
+    try {
+      draft = takeAgentDraft<AgentDraft>(window.sessionStorage, flowId);
+    } catch {
+      draft = null;
+    }
+    if (draft) void applyAgentDraft(draft);
+  }, [flowId, applyAgentDraft]);
 
   return (
     <EditorStoreProvider value={store}>
@@ -267,6 +299,7 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
         data-layouts-done={layout.done}
       >
         <Toolbar flowId={flowId} actions={actions} saving={saving} notice={notice} />
+        {agentDraft ? <AgentDraftBanner draft={agentDraft} onDismiss={() => setAgentDraft(null)} /> : null}
         <DraftBanners recoverable={recoverable} onRestore={restoreRecovered} onDiscardRecovered={discardRecovered} onDiscardDraft={() => void discardServerDraft()} />
         {conflict ? (
           <div className="flex items-center gap-3 border-b border-amber-300 bg-amber-50 px-3 py-1.5 text-[12px] text-amber-900" data-testid="save-conflict">
@@ -292,6 +325,7 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
       {dialog === "import" ? (
         <ImportDialog title="Import flow JSON" actionLabel="Load into editor" onImport={(doc) => replaceDocument(doc, "imported from JSON")} onClose={() => setDialog(null)} />
       ) : null}
+      {dialog === "agent-draft" ? <AgentDraftDialog onDrafted={applyAgentDraft} onClose={() => setDialog(null)} /> : null}
       {dialog === "run" ? (
         <RunDialog
           flowId={flowId}

@@ -12,7 +12,7 @@ import { importFlowJson } from "@/lib/editor/import-export";
 import type { ValidationIssue } from "@/lib/flow/validate";
 import { Modal, buttonClass, primaryButtonClass } from "./modal";
 
-function IssueList({ issues, testId }: { issues: ValidationIssue[]; testId: string }) {
+export function IssueList({ issues, testId }: { issues: ValidationIssue[]; testId: string }) {
   return (
     <ul className="max-h-40 space-y-0.5 overflow-y-auto rounded border border-red-200 bg-red-50 px-2 py-1.5" data-testid={testId}>
       {issues.map((issue, i) => (

@@ -6,8 +6,8 @@
  */
 import { useReactFlow } from "@xyflow/react";
 import { useState, type KeyboardEvent } from "react";
-import type { NodeKind } from "@/lib/flow/document";
-import { KIND_STYLES } from "@/components/flow/kind-style";
+import type { NodeKind } from "@/lib/kinds";
+import { KIND_STYLES } from "@/lib/kinds/client";
 import { paletteMatches } from "@/lib/editor/palette-search";
 import { useEditorStore } from "./editor-context";
 import { PALETTE_DRAG_TYPE } from "./flow-canvas";

@@ -9,7 +9,7 @@ import { useMemo } from "react";
 import type { FlowDocument } from "@/lib/flow/document";
 import { validateFlow } from "@/lib/flow/validate";
 import { READ_ONLY_UI, invalidEdgeIds, stableIssuesByNode, toCanvasEdges, toCanvasNodes } from "@/lib/editor/view-model";
-import { nodeTypes } from "@/components/flow/node-views";
+import { nodeTypes } from "@/lib/kinds/client";
 import { EdgeLayer } from "@/components/flow/edge-layer";
 import { cardSizeOf } from "@/components/flow/node-card";
 import type { CanvasEdge, CanvasNode } from "@/lib/editor/types";

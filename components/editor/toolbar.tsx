@@ -15,6 +15,7 @@ export interface ToolbarActions {
   onImport(): void;
   onExport(): void;
   onHistory(): void;
+  onDraftWithAgent(): void;
   onShortcuts(): void;
   onSave(): void;
   onRun(): void;
@@ -77,6 +78,15 @@ export function Toolbar({ flowId, actions, saving, notice }: { flowId: string; a
         </button>
         <button type="button" className={buttonClass} onClick={actions.onHistory} data-testid="history-button">
           History
+        </button>
+        <button
+          type="button"
+          className={buttonClass}
+          onClick={actions.onDraftWithAgent}
+          title="An agent writes this flow from your description; its draft replaces the document, unsaved (Undo brings this one back)"
+          data-testid="draft-with-agent"
+        >
+          ✦ Draft with agent…
         </button>
         <button type="button" className={buttonClass} onClick={actions.onShortcuts} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" data-testid="shortcuts-button">
           ?

@@ -1,7 +1,7 @@
 "use client";
 /** The changes between two saved versions (lib/editor/version-diff.ts), as lists a person scans. */
 import type { FlowDocument, FlowEdge, FlowNode } from "@/lib/flow/document";
-import { NODE_KIND_SPECS } from "@/lib/flow/node-kinds";
+import { KIND_DEFINITIONS } from "@/lib/kinds";
 import { diffFlows, onlyMoves, type FieldChange } from "@/lib/editor/version-diff";
 
 function show(value: unknown): string {
@@ -58,7 +58,7 @@ function Listed<T>({ title, items, added, line, itemTestId }: { title: string; i
   );
 }
 
-const nodeLine = (n: FlowNode) => `${n.id} · ${NODE_KIND_SPECS[n.kind]?.label ?? n.kind}${n.label ? ` · ${n.label}` : ""}`;
+const nodeLine = (n: FlowNode) => `${n.id} · ${KIND_DEFINITIONS[n.kind]?.label ?? n.kind}${n.label ? ` · ${n.label}` : ""}`;
 const edgeLine = (e: FlowEdge) => `${e.from} → ${e.to}`;
 
 /** What changed from version `from` (`before`) to version `to` (`after`). */

@@ -104,16 +104,39 @@ interface Cached<N> {
   d: string;
 }
 
+const samePaths = (a: { paths: PathProps[] }, b: { paths: PathProps[] }) =>
+  a.paths.length === b.paths.length &&
+  a.paths.every((p, i) => {
+    const q = b.paths[i];
+    return p.id === q.id && p.d === q.d && p.selected === q.selected && p.invalid === q.invalid && p.onSelect === q.onSelect;
+  });
+
+/** One SVG of edge paths; re-rendered only when one of its paths changed. */
+const EdgeSvg = memo(function EdgeSvg({ paths, label }: { paths: PathProps[]; label: string }) {
+  return (
+    <svg className="baton-edges" aria-label={label}>
+      {paths.map((p) => (
+        <EdgePath key={p.id} {...p} />
+      ))}
+    </svg>
+  );
+}, samePaths);
+
 /**
  * The edges `edges` between `nodes`, sized by `size` where not measured. An edge whose end is
  * not among `nodes` is not drawn. `onSelect` makes edges clickable and focusable.
+ *
+ * The edges of nodes being dragged are drawn in an SVG of their own: a drag frame changes only
+ * that small SVG, and Chromium repaints the SVG whose path changed — with every edge in one
+ * SVG, each frame of a node drag repainted them all (~1.3 ms of a 7 ms frame at 100 nodes).
  */
 function EdgeLayerInner<N extends Node, E extends Edge>({ nodes, edges, size, onSelect }: { nodes: readonly N[]; edges: readonly E[]; size: (node: N) => NodeSize; onSelect?: EdgeSelect }) {
   const byId = useMemo(() => new Map(nodes.map((n) => [n.id, n])), [nodes]);
   // An edge's path is recomputed only when one of its end nodes is a new object (moved,
   // resized, edited); a drag frame replaces only the dragged node.
   const paths = useRef(new WeakMap<E, Cached<N>>());
-  const drawn: PathProps[] = [];
+  const still: PathProps[] = [];
+  const moving: PathProps[] = [];
   for (const edge of edges) {
     const source = byId.get(edge.source);
     const target = byId.get(edge.target);
@@ -124,15 +147,13 @@ function EdgeLayerInner<N extends Node, E extends Edge>({ nodes, edges, size, on
       paths.current.set(edge, cached);
     }
     const invalid = (edge.data as { invalid?: unknown } | undefined)?.invalid === true;
-    drawn.push({ id: edge.id, source: edge.source, target: edge.target, d: cached.d, selected: edge.selected === true, invalid, onSelect });
+    const drawn = { id: edge.id, source: edge.source, target: edge.target, d: cached.d, selected: edge.selected === true, invalid, onSelect };
+    (source.dragging || target.dragging ? moving : still).push(drawn);
   }
   return (
     <EdgeLabelRenderer>
-      <svg className="baton-edges" aria-label="Edges">
-        {drawn.map((p) => (
-          <EdgePath key={p.id} {...p} />
-        ))}
-      </svg>
+      <EdgeSvg paths={still} label="Edges" />
+      {moving.length > 0 ? <EdgeSvg paths={moving} label="Edges of the dragged nodes" /> : null}
     </EdgeLabelRenderer>
   );
 }

@@ -1,14 +1,14 @@
 "use client";
 /**
  * The card every node kind renders: kind chip, id/label, profile line, a preview, the issue
- * badge and (on the run page) a status overlay. Kind views only supply the profile line and
- * preview. Pure presentation: everything shown comes from the canvas node's data.
+ * badge and (on the run page) a status overlay. Each kind (lib/kinds/<kind>/client.tsx)
+ * supplies its look, profile line and preview. Pure presentation: everything shown comes from
+ * the canvas node's data and its kind's look.
  */
 import { Handle, Position } from "@xyflow/react";
 import { memo } from "react";
-import { NODE_KIND_SPECS } from "@/lib/flow/node-kinds";
 import type { CanvasNodeData, NodeStatusOverlay } from "@/lib/editor/types";
-import { KIND_STYLES } from "./kind-style";
+import type { KindStyle } from "@/lib/kinds/client-define";
 import { useCompactFromProvider, useCompactFromStore } from "./compact-zoom";
 import { recordRender } from "./render-counter";
 import { ellipsize, wrapLines } from "./card-text";
@@ -79,6 +79,8 @@ export const cardSizeOf = () => cardSize;
 export interface NodeCardProps {
   data: CanvasNodeData;
   selected: boolean;
+  /** The kind's name and colours (one object per kind, so memoized cards compare it cheaply). */
+  look: { label: string; style: KindStyle };
   profile?: string;
   preview?: string;
 }
@@ -104,8 +106,7 @@ const badgePx = (label: string) => 12 + label.length * 6.4;
  * of up to two or three lines, all shortened by card-text.ts instead of clipped (no
  * `truncate`/`line-clamp`: each is a clip that pans pay for on every frame).
  */
-function CardBody({ node, issues, chip, profile, preview }: { node: CanvasNodeData["node"]; issues: CanvasNodeData["issues"]; chip: string; profile?: string; preview?: string }) {
-  const kindLabel = NODE_KIND_SPECS[node.kind].label;
+function CardBody({ node, issues, kindLabel, chip, profile, preview }: { node: CanvasNodeData["node"]; issues: CanvasNodeData["issues"]; kindLabel: string; chip: string; profile?: string; preview?: string }) {
   const issueLabel = issues.length > 0 ? `${issues.length} ${issues.length === 1 ? "issue" : "issues"}` : "";
   const fixed = chipPx(kindLabel) + GAP_PX + (issueLabel ? GAP_PX + badgePx(issueLabel) : 0);
   const id = ellipsize(node.id, Math.floor((TEXT_PX - fixed) / ID_CHAR_PX));
@@ -160,9 +161,9 @@ function SubscribedNodeCard(props: NodeCardProps) {
  */
 const MemoNodeCardBody = memo(NodeCardBody);
 
-function NodeCardBody({ data, selected, profile, preview, compact }: NodeCardProps & { compact: boolean }) {
+function NodeCardBody({ data, selected, look, profile, preview, compact }: NodeCardProps & { compact: boolean }) {
   const { node, issues, status } = data;
-  const style = KIND_STYLES[node.kind];
+  const style = look.style;
   const hasIssues = issues.length > 0;
   const ring = selected
     ? hasIssues
@@ -196,7 +197,7 @@ function NodeCardBody({ data, selected, profile, preview, compact }: NodeCardPro
           {hasIssues ? <span className="ml-auto h-5 w-5 shrink-0 rounded-full bg-red-600" /> : null}
         </div>
       ) : (
-        <CardBody node={node} issues={issues} chip={style.chip} profile={profile} preview={preview} />
+        <CardBody node={node} issues={issues} kindLabel={look.label} chip={style.chip} profile={profile} preview={preview} />
       )}
       {status ? <StatusRow status={status} /> : null}
       {compact ? (

@@ -1,7 +1,8 @@
 "use client";
 /**
  * The flows list: every flow with its size, version and last change; create (empty or from
- * imported JSON), rename in place, delete after confirming, open in the editor.
+ * imported JSON, or drafted by an agent), rename in place, delete after confirming, open in the
+ * editor.
  */
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -11,6 +12,8 @@ import type { FlowDocument } from "@/lib/flow/document";
 import { ApiError, createFlow, deleteFlow, flowKeys, listFlows, renameFlow, type FlowSummaryDto } from "@/lib/client/flows";
 import { newFlowDocument } from "@/lib/editor/document-ops";
 import { ImportDialog } from "@/components/editor/import-dialog";
+import { AgentDraftDialog, type AgentDraft } from "@/components/editor/agent-draft-dialog";
+import { stashAgentDraft } from "@/lib/editor/agent-draft-handoff";
 import { buttonClass, primaryButtonClass } from "@/components/editor/modal";
 import { formatTime } from "@/components/editor/time";
 
@@ -156,9 +159,22 @@ export function FlowsPage() {
   const flows = useQuery({ queryKey: flowKeys.list(), queryFn: listFlows });
   const [creating, setCreating] = useState(false);
   const [importing, setImporting] = useState(false);
+  const [drafting, setDrafting] = useState(false);
 
   const importFlow = async (doc: FlowDocument) => {
     const flow = await createFlow(doc);
+    await queryClient.invalidateQueries({ queryKey: flowKeys.all });
+    router.push(`/flows/${flow.id}`);
+  };
+
+  /**
+   * The designer edits a flow that exists, so the draft gets a new flow to live in — created
+   * like "+ New flow" (version 1: one empty agent step) — and opens there unsaved, on top of
+   * version 1. Only Save makes the draft a version.
+   */
+  const openAgentDraft = async (draft: AgentDraft) => {
+    const flow = await createFlow(newFlowDocument(draft.doc.name || "Drafted flow"));
+    stashAgentDraft(window.sessionStorage, flow.id, draft);
     await queryClient.invalidateQueries({ queryKey: flowKeys.all });
     router.push(`/flows/${flow.id}`);
   };
@@ -177,6 +193,9 @@ export function FlowsPage() {
           ) : null}
           <button type="button" className={buttonClass} onClick={() => setImporting(true)} data-testid="import-flow">
             Import JSON…
+          </button>
+          <button type="button" className={buttonClass} onClick={() => setDrafting(true)} data-testid="draft-with-agent">
+            ✦ Draft with an agent…
           </button>
         </div>
       </div>
@@ -215,6 +234,7 @@ export function FlowsPage() {
           </tbody>
         </table>
       </div>
+      {drafting ? <AgentDraftDialog onDrafted={openAgentDraft} onClose={() => setDrafting(false)} /> : null}
       {importing ? (
         <ImportDialog title="Import a flow" actionLabel="Create flow" onImport={importFlow} onClose={() => setImporting(false)} />
       ) : null}

@@ -17,7 +17,7 @@ import { memo, useCallback, useEffect, useMemo, useState } from "react";
 import type { FlowDocument } from "@/lib/flow/document";
 import { toCanvasEdges, toCanvasNodes } from "@/lib/editor/view-model";
 import type { CanvasEdge, CanvasNode } from "@/lib/editor/types";
-import { nodeTypes } from "@/components/flow/node-views";
+import { nodeTypes } from "@/lib/kinds/client";
 import { EdgeLayer } from "@/components/flow/edge-layer";
 import { CARD_HEIGHT, CARD_STATUS_HEIGHT, CARD_WIDTH } from "@/components/flow/node-card";
 import type { NodeOverlay } from "@/lib/timeline/node-status";

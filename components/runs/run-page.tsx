@@ -17,6 +17,7 @@ import { nodeOverlays, stepForNode } from "@/lib/timeline/node-status";
 import { configsKey, runConfigs } from "@/lib/timeline/run-config";
 import { runningPhases } from "@/lib/timeline/phases";
 import { buttonClass, ErrorNote } from "./dialog";
+import { DeleteRunRefs } from "./delete-run-refs";
 import { ResultCard } from "./result-card";
 import { RunGraph } from "./run-graph";
 import { RunTimeline, type TimelineSelection } from "./run-timeline";
@@ -82,6 +83,7 @@ function RunHeader({ run, now }: { run: RunDetail; now: number }) {
             Re-run whole run
           </button>
         )}
+        <DeleteRunRefs runId={run.id} busy={!terminal || run.steps.some((s) => s.state === "running")} />
         <Link href={`/runs?flowId=${encodeURIComponent(run.flowId)}`} prefetch={false} className="text-[12px] text-zinc-500 hover:text-zinc-900">
           All runs of this flow
         </Link>

@@ -7,6 +7,7 @@
 import { useState } from "react";
 import { reviewStep } from "@/lib/client/review";
 import { TERMINAL_RUN, type RunDetail, type StepDto } from "@/lib/client/run-types";
+import { runsAgentInCode } from "@/lib/kinds/define";
 import { buttonClass } from "./dialog";
 import { DiffViewer } from "./diff-viewer";
 import { ReviewDiff, type DraftComment } from "./review-diff";
@@ -14,8 +15,7 @@ import { useRunAction } from "./use-run-action";
 
 /** A step that runs an agent in a code workspace (what a review round can go back to). */
 export function isReviewable(run: RunDetail, step: StepDto): boolean {
-  const agentCode = step.role === "node" && (step.kind === "agent" || step.kind === "fold") && typeof step.spec.profile === "string" && step.spec.workspace === "code";
-  return agentCode && step.state === "succeeded" && (TERMINAL_RUN.includes(run.status) || run.status === "waiting");
+  return runsAgentInCode(step) && step.state === "succeeded" && (TERMINAL_RUN.includes(run.status) || run.status === "waiting");
 }
 
 export function StepChanges({ run, step, diff, current, running }: { run: RunDetail; step: StepDto; diff: string; current: boolean; running: boolean }) {

@@ -4,6 +4,7 @@
  * available right now; create, edit, disable and delete profiles.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { Fragment, useState } from "react";
 import { AddAgent } from "./add-agent";
 import { AvailabilityBadge } from "./availability-badge";
@@ -111,6 +112,9 @@ export function AgentProfilesPage() {
       <div className="mb-1 flex items-center gap-2">
         <h1 className="text-[15px] font-semibold text-zinc-900">Agent profiles</h1>
         {profiles.data ? <span className="text-[12px] text-zinc-500">{profiles.data.length}</span> : null}
+        <Link href="/settings" className="ml-2 text-[12.5px] text-zinc-500 hover:text-zinc-900" data-testid="settings-storage-link">
+          Storage &amp; retention
+        </Link>
         <div className="ml-auto flex gap-1.5">
           <button type="button" className={buttonClass} onClick={() => setEditing("")} disabled={creating} data-testid="profile-new">
             Custom profile

@@ -1,5 +1,5 @@
 import { expect, type Locator, type Page } from "@playwright/test";
-import type { NodeKind } from "../../lib/flow/document";
+import type { NodeKind } from "../../lib/kinds";
 
 /** Page object for the flow editor (/flows/:id). */
 export class EditorPage {

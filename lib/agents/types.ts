@@ -103,8 +103,27 @@ export interface AgentTask {
    * task with that turn's result. While it runs, the turn's timeout is not counting.
    */
   followUp?(turn: AgentResult): Promise<string | null>;
+  /**
+   * Tools the model may call during this task (the drafting agent's read-only flow tools,
+   * lib/drafts/draft-tools.ts). Only a backend whose `offersTaskTools` is true uses them;
+   * steps never pass any (an agent CLI has its own tools).
+   */
+  tools?: TaskTools;
   /** Called for every event, in order. May return a promise; backends need not await it. */
   onEvent(event: AgentEvent): void;
+}
+
+export interface TaskToolSpec {
+  name: string;
+  description: string;
+  /** The arguments' JSON Schema (an object schema). */
+  parameters: Record<string, unknown>;
+}
+
+export interface TaskTools {
+  specs: TaskToolSpec[];
+  /** Never throws for a bad call: a refusal is `isError` with the reason, for the model to read. */
+  call(name: string, args: unknown): Promise<{ text: string; isError: boolean }>;
 }
 
 export class AgentError extends Error {
@@ -146,6 +165,8 @@ export interface AgentBackend {
   readonly id: "acp" | "command" | "openai" | "demo";
   /** `run` honours `task.followUp` itself: every turn in one session (lib/agents/turns.ts). */
   readonly continuesTurns?: true;
+  /** True when run() offers `task.tools` to the model (and runs their calls in its turn). */
+  readonly offersTaskTools?: boolean;
   run(task: AgentTask): Promise<AgentResult>;
   /** The settings page's check; steps never call it (their own start is the check). */
   availability(config: Record<string, unknown>, options?: AvailabilityOptions): Promise<Availability>;

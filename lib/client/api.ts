@@ -25,6 +25,12 @@ export class ApiError extends Error {
   }
 }
 
+/** The ApiError for an error body as lib/http/errors.ts writes it (`{error, code, issues}`). */
+export function apiErrorOf(status: number, body: unknown): ApiError {
+  const error = (body ?? {}) as { error?: string; code?: string; issues?: ApiIssue[] };
+  return new ApiError(status, error.code ?? "http_error", error.error ?? `HTTP ${status}`, error.issues ?? []);
+}
+
 export async function apiRequest<T>(path: string, init?: RequestInit): Promise<T>;
 export async function apiRequest<S extends z.ZodType>(path: string, init: RequestInit | undefined, schema: S): Promise<z.infer<S>>;
 export async function apiRequest(path: string, init: RequestInit = {}, schema?: z.ZodType): Promise<unknown> {
@@ -40,10 +46,7 @@ export async function apiRequest(path: string, init: RequestInit = {}, schema?: 
   } catch {
     body = undefined;
   }
-  if (!response.ok) {
-    const error = (body ?? {}) as { error?: string; code?: string; issues?: ApiIssue[] };
-    throw new ApiError(response.status, error.code ?? "http_error", error.error ?? `HTTP ${response.status}`, error.issues ?? []);
-  }
+  if (!response.ok) throw apiErrorOf(response.status, body);
   if (!schema) return body;
   const parsed = schema.safeParse(body);
   if (!parsed.success) {

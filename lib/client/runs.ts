@@ -50,6 +50,13 @@ export interface RerunStepChanges {
 }
 
 export const cancelRun = (id: string) => post(`${runPath(id)}/cancel`);
+export interface DeletedRunRefsDto {
+  refs: string[];
+  worktrees: string[];
+  repoNote: string | null;
+}
+/** Deletes the run's refs/baton/<run>/* and worktrees; 409 while it runs. */
+export const deleteRunRefs = (id: string) => request<DeletedRunRefsDto>(`${runPath(id)}/refs`, { method: "DELETE" });
 export const rerunRun = async (id: string, version: "original" | "current" = "original"): Promise<{ id: string }> =>
   runIdOf(await post(`${runPath(id)}/rerun`, { version }));
 /** Re-runs a finished step as a new attempt, then everything downstream of it (upstream is reused). */

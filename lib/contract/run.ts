@@ -76,7 +76,7 @@ export const stepSchema = z.object({
   role: z.enum(STEP_ROLES),
   state: z.enum(STEP_STATES),
   dependsOn: z.array(z.string()),
-  /** The step's spec (lib/engine/spec.ts) as the engine stored it. */
+  /** The step's spec (a StepSpec of lib/kinds: its kind's step schema) as the engine stored it. */
   spec: json,
   attempt: z.number().int(),
   maxAttempts: z.number().int(),

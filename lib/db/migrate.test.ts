@@ -8,7 +8,7 @@ import { createTestDatabase, openTestPglite, testServerUrl } from "../testing/po
 
 const run = promisify(execFile);
 
-const TABLES = ["agent_profiles", "flow_drafts", "flow_versions", "flows", "runs", "sessions", "step_attempts", "step_events", "steps", "workers"];
+const TABLES = ["agent_profiles", "flow_drafts", "flow_versions", "flows", "runs", "sessions", "settings", "step_attempts", "step_events", "steps", "workers"];
 
 async function tables(db: Db): Promise<string[]> {
   const result = await rows<{ table_name: string }>(

@@ -312,3 +312,14 @@ export const sessions = pgTable(
   (t) => [index("sessions_expires_idx").on(t.expiresAt)],
 );
 export type SessionRow = typeof sessions.$inferSelect;
+
+/**
+ * Settings a person changes on /settings, one row per key (lib/settings). A key without a row
+ * falls back to its environment variable, then to its default: the page says which applies.
+ */
+export const settings = pgTable("settings", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").notNull(),
+  updatedAt: updatedAt(),
+});
+export type SettingRow = typeof settings.$inferSelect;

@@ -4,37 +4,51 @@
  * HOME, its timeout; no node options, no repository (cwd null — the draft is text only).
  */
 import { backendFor } from "../agents/registry";
-import { AgentError } from "../agents/types";
+import { AgentError, type AgentBackend, type TaskTools } from "../agents/types";
 import type { Executor } from "../db/client";
 import { agentTimeoutMs } from "../engine/run-agent";
 import { HttpError } from "../http/errors";
 import { agentEnvOf, prepareAgentHomeOrThrow } from "../profiles/home";
 import { findProfile } from "../profiles/repository";
 
-export async function askProfileOrThrow(db: Executor, profileId: string, prompt: string, options: { dataDir: string; signal: AbortSignal }): Promise<string> {
+export interface Drafter {
+  profileId: string;
+  backend: AgentBackend;
+  config: Record<string, unknown>;
+  env: Record<string, string>;
+}
+
+/** The profile, ready to be asked: refused (naming the field) when it can't draft. */
+export async function drafterOrThrow(db: Executor, profileId: string, dataDir: string): Promise<Drafter> {
   const profile = await findProfile(db, profileId);
   if (!profile) throw new HttpError("validation_failed", `profile: no agent profile "${profileId}"`);
   if (!profile.enabled) throw new HttpError("validation_failed", `profile: "${profileId}" is disabled`);
   const backend = backendFor(profile.backend);
   if (!backend) throw new HttpError("validation_failed", `profile: backend "${profile.backend}" is not available in this build`);
   const config = (profile.config ?? {}) as Record<string, unknown>;
-  const agentEnv = agentEnvOf({ id: profile.id, config }, options.dataDir);
+  const agentEnv = agentEnvOf({ id: profile.id, config }, dataDir);
   await prepareAgentHomeOrThrow(agentEnv, config.homeFiles);
+  return { profileId: profile.id, backend, config, env: agentEnv.env };
+}
+
+/** One turn; `tools` reach the model only when the backend offers task tools. */
+export async function askOrThrow(drafter: Drafter, prompt: string, options: { signal: AbortSignal; tools?: TaskTools }): Promise<string> {
   try {
-    const result = await backend.run({
+    const result = await drafter.backend.run({
       prompt,
       cwd: null,
-      env: agentEnv.env,
+      env: drafter.env,
       signal: options.signal,
-      timeoutMs: agentTimeoutMs(null, config),
-      options: config,
+      timeoutMs: agentTimeoutMs(null, drafter.config),
+      options: drafter.config,
       attempt: 1,
+      ...(options.tools && drafter.backend.offersTaskTools ? { tools: options.tools } : {}),
       onEvent: () => {},
     });
     return result.output;
   } catch (error) {
     // The agent's own failure is the answer to this request, not a server fault.
-    if (error instanceof AgentError) throw new HttpError("conflict", `the drafting agent (${profileId}) failed: ${error.message}`);
+    if (error instanceof AgentError) throw new HttpError("conflict", `the drafting agent (${drafter.profileId}) failed: ${error.message}`);
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { validateFlow } from "../flow/validate";
-import { draftFlow } from "./draft-loop";
+import { draftFlow, type DraftProgress } from "./draft-loop";
 import { extractDraft } from "./draft-text";
 
 const valid = {
@@ -27,7 +27,11 @@ describe("draftFlow", () => {
   it("feeds every problem of a bad draft back and stops at the first valid one", async () => {
     const prompts: string[] = [];
     const answers = [answer(cyclic), answer(valid), answer(valid)];
-    const result = await draftFlow({ task: "fix the login bug" }, { formatText: "FORMAT", ask: async (p) => (prompts.push(p), answers[prompts.length - 1]), validate });
+    const progress: DraftProgress[] = [];
+    const result = await draftFlow(
+      { task: "fix the login bug" },
+      { formatText: "FORMAT", ask: async (p) => (prompts.push(p), answers[prompts.length - 1]), validate, onProgress: (p) => progress.push(p) },
+    );
     expect(prompts).toHaveLength(2);
     expect(prompts[0]).toContain("Task: fix the login bug");
     expect(prompts[0]).toContain("FORMAT");
@@ -37,6 +41,12 @@ describe("draftFlow", () => {
     expect(result).toMatchObject({ valid: true, issues: [], summary: "fixes, then tests." });
     expect(result.document).toMatchObject({ name: "Fix and check" });
     expect(result.attempts.map((a) => a.problems.length)).toEqual([2, 0]);
+    expect(progress.map((p) => [p.type, p.attempt, p.maxAttempts, p.type === "checked" ? p.problems.length : null])).toEqual([
+      ["asking", 1, 3, null],
+      ["checked", 1, 3, 2],
+      ["asking", 2, 3, null],
+      ["checked", 2, 3, 0],
+    ]);
   });
 
   it("gives up after maxAttempts with the last draft and its problems; an answer without JSON is a problem too", async () => {

@@ -25,11 +25,17 @@ export interface DraftResult {
   attempts: DraftAttempt[];
 }
 
+/** What the loop is doing, for a person watching (the designer's progress line). */
+export type DraftProgress =
+  | { type: "asking"; attempt: number; maxAttempts: number }
+  | { type: "checked"; attempt: number; maxAttempts: number; problems: string[] };
+
 export interface DraftDeps {
   formatText: string;
   ask(prompt: string): Promise<string>;
   validate(document: unknown): Promise<ValidationResult>;
   maxAttempts?: number;
+  onProgress?(progress: DraftProgress): void;
 }
 
 export async function draftFlow(request: DraftRequest, deps: DraftDeps): Promise<DraftResult> {
@@ -38,6 +44,7 @@ export async function draftFlow(request: DraftRequest, deps: DraftDeps): Promise
   let prompt = firstPrompt(deps.formatText, request);
   let best: Omit<DraftResult, "attempts"> = { document: null, valid: false, issues: [], summary: "The agent did not answer with a flow document." };
   for (let i = 0; i < maxAttempts; i++) {
+    deps.onProgress?.({ type: "asking", attempt: i + 1, maxAttempts });
     const answer = await deps.ask(prompt);
     const extracted = extractDraft(answer);
     let problems: string[];
@@ -54,6 +61,7 @@ export async function draftFlow(request: DraftRequest, deps: DraftDeps): Promise
       };
     }
     attempts.push({ problems });
+    deps.onProgress?.({ type: "checked", attempt: i + 1, maxAttempts, problems });
     if (problems.length === 0) break;
     prompt = repairPrompt(deps.formatText, request, answer, problems);
   }

@@ -8,7 +8,11 @@ export interface DraftRequest {
   task: string;
   /** The repository the flow is meant for (only described to the agent; nothing runs). */
   repo?: string;
+  /** The agent can call describe_flow_format and validate_flow during its turn (draft-tools.ts). */
+  tools?: boolean;
 }
+
+const TOOLS_NOTE = `You have two tools: validate_flow {document} checks a draft exactly as saving it will and lists every problem with its path; describe_flow_format repeats the format below. Validate your draft with validate_flow and fix every problem it lists before you answer.`;
 
 const ANSWER_FORMAT = `Answer with the complete flow document as one JSON object inside a \`\`\`json code block, then one short paragraph starting with "Summary:" that tells a person what the flow does, step by step.`;
 
@@ -19,6 +23,7 @@ export function firstPrompt(formatText: string, request: DraftRequest): string {
     `Task: ${request.task}`,
     ...(request.repo ? [`The flow will run on the git repository ${request.repo}; code steps (workspace "code") work in worktrees of it.`] : []),
     "",
+    ...(request.tools ? [TOOLS_NOTE, ""] : []),
     ANSWER_FORMAT,
     "",
     formatText,
@@ -39,6 +44,7 @@ export function repairPrompt(formatText: string, request: DraftRequest, previous
     `Problems (${problems.length}):`,
     ...problems.map((problem) => `- ${problem}`),
     "",
+    ...(request.tools ? [TOOLS_NOTE, ""] : []),
     ANSWER_FORMAT,
     "",
     formatText,

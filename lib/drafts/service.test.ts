@@ -73,6 +73,37 @@ describe("drafting a flow with an agent", () => {
     expect((await listRuns(db.orm, {})).runs).toHaveLength(0);
   });
 
+  it("lets the agent call validate_flow during its turn: the problems come back as the tool's result and its answer is valid at once", async () => {
+    const toolModel = await startModelServer(
+      [{ toolCalls: [{ name: "validate_flow", args: { document: broken } }] }, { text: answer(repaired, "Plans, then builds the plan.") }],
+      { turns: "request" },
+    );
+    try {
+      await insertMissingProfiles(db.orm, [{ id: "tool-drafter", backend: "openai", label: "scripted", config: { baseURL: `${toolModel.origin}/v1`, model: "scripted" } }]);
+      const body = draftBodySchema.parse({ profile: "tool-drafter", task: "Plan a change and build it" });
+      const result = await draftWithAgentOrThrow(db, body, { dataDir, signal: new AbortController().signal });
+      expect(result).toMatchObject({ valid: true, summary: "Plans, then builds the plan.", attempts: [{ problems: [] }] });
+
+      const chats = toolModel.requests.filter((request) => request.format === "chat");
+      expect(chats).toHaveLength(2);
+      // Only the read-only pair is offered: nothing that saves, updates or runs a flow.
+      const offered = (chats[0].body.tools as Array<{ function: { name: string } }>).map((tool) => tool.function.name).sort();
+      expect(offered).toEqual(["describe_flow_format", "validate_flow"]);
+      expect(JSON.stringify(chats[0].body.messages)).toContain("Validate your draft with validate_flow");
+      const messages = chats[1].body.messages as Array<{ role: string; content: string | null; tool_calls?: Array<{ id: string; function: { name: string } }>; tool_call_id?: string }>;
+      const call = messages.find((message) => message.role === "assistant")?.tool_calls?.[0];
+      expect(call?.function.name).toBe("validate_flow");
+      const toolResult = messages.find((message) => message.role === "tool");
+      expect(toolResult?.tool_call_id).toBe(call?.id);
+      expect(toolResult?.content).toContain("invalid: 2 problems");
+      expect(toolResult?.content).toContain("- edges[1]: cycle: plan → build → plan (the edge build → plan closes it)");
+      expect(toolResult?.content).toContain('- nodes[1].config.prompt: {{steps.research.output}} refers to unknown step "research"');
+      expect((await listFlows(db.orm)).map((flow) => flow.name)).not.toContain("Plan and build");
+    } finally {
+      await toolModel.close();
+    }
+  });
+
   it("refuses a bad request naming the field", () => {
     expect(draftBodySchema.safeParse({ profile: "drafter", task: "  " }).error?.issues[0]).toMatchObject({ path: ["task"], message: "describe the task" });
   });

@@ -1,13 +1,14 @@
 /** POST /api/flows/draft: validate the request, run the draft loop with the profile's agent. */
 import { z } from "zod";
 import type { Db } from "../db/client";
-import { PROFILE_ID_PATTERN } from "../flow/document";
+import { PROFILE_ID_PATTERN } from "../kinds/fields";
 import { validateForSave } from "../flows/service";
 import { resolveRepoOrThrow } from "../git/resolve-repo";
 import { flowFormat, flowFormatText } from "../mcp/flow-format";
 import { checkedProfiles } from "../mcp/profiles";
-import { askProfileOrThrow } from "./ask-profile";
-import { DEFAULT_DRAFT_ATTEMPTS, MAX_DRAFT_ATTEMPTS, draftFlow, type DraftResult } from "./draft-loop";
+import { askOrThrow, drafterOrThrow } from "./ask-profile";
+import { openDraftTools } from "./draft-tools";
+import { DEFAULT_DRAFT_ATTEMPTS, MAX_DRAFT_ATTEMPTS, draftFlow, type DraftProgress, type DraftResult } from "./draft-loop";
 
 export const draftBodySchema = z.strictObject({
   profile: z.string().regex(PROFILE_ID_PATTERN, "must be a profile id"),
@@ -17,17 +18,28 @@ export const draftBodySchema = z.strictObject({
 });
 export type DraftBody = z.infer<typeof draftBodySchema>;
 
-export async function draftWithAgentOrThrow(db: Db, body: DraftBody, options: { dataDir: string; signal: AbortSignal }): Promise<DraftResult & { profile: string }> {
+const logToConsole = (message: string, error?: unknown) => console.error(message, error ?? "");
+
+export async function draftWithAgentOrThrow(db: Db, body: DraftBody, options: { dataDir: string; signal: AbortSignal; onProgress?: (progress: DraftProgress) => void; log?: (message: string, error?: unknown) => void }): Promise<DraftResult & { profile: string }> {
   const repo = body.repo ? (await resolveRepoOrThrow(body.repo)).repo : undefined;
+  const drafter = await drafterOrThrow(db.orm, body.profile, options.dataDir);
   const formatText = flowFormatText(flowFormat(await checkedProfiles(db.orm)));
-  const result = await draftFlow(
-    { task: body.task, ...(repo ? { repo } : {}) },
-    {
-      formatText,
-      maxAttempts: body.maxAttempts,
-      ask: (prompt) => askProfileOrThrow(db.orm, body.profile, prompt, options),
-      validate: (document) => validateForSave(db.orm, document),
-    },
-  );
-  return { ...result, profile: body.profile };
+  // Offered to backends that run a tool loop themselves (openai); the others still get the
+  // format in the prompt and every draft's problems fed back by the loop below.
+  const tools = drafter.backend.offersTaskTools ? await openDraftTools(db, options.log ?? logToConsole) : null;
+  try {
+    const result = await draftFlow(
+      { task: body.task, ...(repo ? { repo } : {}), tools: tools !== null },
+      {
+        formatText,
+        maxAttempts: body.maxAttempts,
+        onProgress: options.onProgress,
+        ask: (prompt) => askOrThrow(drafter, prompt, { signal: options.signal, ...(tools ? { tools: tools.tools } : {}) }),
+        validate: (document) => validateForSave(db.orm, document),
+      },
+    );
+    return { ...result, profile: body.profile };
+  } finally {
+    await tools?.close();
+  }
 }

@@ -19,7 +19,8 @@
  * no such step).
  */
 import { z } from "zod";
-import { edgeSchema, FLOW_LIMITS, isNodeKind, rawNodeSchema, type FlowDocument, type FlowEdge, type FlowNode } from "../flow/document";
+import { edgeSchema, FLOW_LIMITS, rawNodeSchema, type FlowDocument, type FlowEdge, type FlowNode } from "../flow/document";
+import { isNodeKind } from "../kinds";
 import { withRenamedRefs } from "./document-ops";
 import type { XY } from "./types";
 

@@ -3,9 +3,9 @@
  * mutated, so undo can keep earlier documents as snapshots). Unchanged nodes keep their
  * identity, which the canvas mapping relies on.
  */
-import { NODE_ID_PATTERN, type FlowDocument, type FlowInput, type FlowNode, type NodeKind } from "../flow/document";
+import { NODE_ID_PATTERN, type FlowDocument, type FlowInput, type FlowNode } from "../flow/document";
 import { wouldCreateCycle } from "../flow/graph";
-import { NODE_KIND_SPECS } from "../flow/node-kinds";
+import { kindDefinition, type NodeKind } from "../kinds";
 import { parseTemplate } from "../flow/template";
 
 export function newFlowDocument(name: string): FlowDocument {
@@ -18,7 +18,7 @@ export function newFlowDocument(name: string): FlowDocument {
 }
 
 export function createNode(kind: NodeKind, id: string, position: { x: number; y: number }): FlowNode {
-  return { id, kind, position, config: NODE_KIND_SPECS[kind].defaults() } as FlowNode;
+  return { id, kind, position, config: kindDefinition(kind).defaults() } as FlowNode;
 }
 
 /** The first free id of the form kind, kind2, kind3… */
@@ -128,9 +128,8 @@ function setAtPath(config: Record<string, unknown>, path: string, value: string)
 
 /** `node` with the step references of its templates (prompts) renamed by `ids`; itself when none changes. */
 export function withRenamedRefs(node: FlowNode, ids: ReadonlyMap<string, string>): FlowNode {
-  const spec = NODE_KIND_SPECS[node.kind] as { templates(c: unknown): Array<{ path: string; text: string }> };
   let next = node;
-  for (const field of spec.templates(node.config)) {
+  for (const field of kindDefinition(node.kind).templates(node.config)) {
     const rewritten = rewriteStepRefsIn(field.text, ids);
     if (rewritten !== field.text) {
       next = { ...next, config: setAtPath(next.config as Record<string, unknown>, field.path, rewritten) } as FlowNode;

@@ -17,7 +17,8 @@
  *   doesn't parse is a problem like any other, and counts as unsaved.
  */
 import type { NodeChange, EdgeChange } from "@xyflow/react";
-import type { FlowDocument, FlowInput, FlowNode, NodeKind } from "../flow/document";
+import type { FlowDocument, FlowInput, FlowNode } from "../flow/document";
+import type { NodeKind } from "../kinds";
 import { validateFlow, type ValidationIssue } from "../flow/validate";
 import * as ops from "./document-ops";
 import { placeNewNode } from "./placement";

@@ -3,7 +3,8 @@
  * and validates: a document whose shape can't be loaded into the editor is refused with its
  * issues; a loadable one comes back with its validation issues for the user to see.
  */
-import { isNodeKind, rawFlowSchema, type FlowDocument } from "../flow/document";
+import { rawFlowSchema, type FlowDocument } from "../flow/document";
+import { isNodeKind } from "../kinds";
 import { validateFlow, zodPath, type ValidationIssue } from "../flow/validate";
 
 export type ImportResult =

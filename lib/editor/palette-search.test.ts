@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NODE_KINDS } from "../flow/document";
+import { NODE_KINDS } from "../kinds";
 import { paletteMatches } from "./palette-search";
 
 describe("palette search", () => {

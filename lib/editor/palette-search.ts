@@ -2,8 +2,7 @@
  * The palette's search: node kinds whose name, id or description contain every word typed
  * (case-insensitive), kinds whose name starts with the query first. Pure.
  */
-import { NODE_KINDS, type NodeKind } from "../flow/document";
-import { NODE_KIND_SPECS } from "../flow/node-kinds";
+import { KINDS, type NodeKind } from "../kinds";
 
 export interface PaletteEntry {
   kind: NodeKind;
@@ -11,7 +10,7 @@ export interface PaletteEntry {
   summary: string;
 }
 
-const ENTRIES: readonly PaletteEntry[] = NODE_KINDS.map((kind) => ({ kind, label: NODE_KIND_SPECS[kind].label, summary: NODE_KIND_SPECS[kind].summary }));
+const ENTRIES: readonly PaletteEntry[] = KINDS.map(({ kind, label, summary }) => ({ kind, label, summary }));
 
 export function paletteMatches(query: string): PaletteEntry[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);

@@ -4,7 +4,8 @@
  * are fields here so node views only render them.
  */
 import type { Edge, Node } from "@xyflow/react";
-import type { FlowNode, NodeKind } from "../flow/document";
+import type { FlowNode } from "../flow/document";
+import type { NodeKind } from "../kinds";
 import type { ValidationIssue } from "../flow/validate";
 
 /** Live run state of a node, shown by the run page over the same node views. */

@@ -157,11 +157,6 @@ export function toCanvasEdges(
   );
 }
 
-/** Canvas → document: the edges a set of canvas edges stands for. */
-export function fromCanvasEdges(edges: readonly CanvasEdge[]): FlowEdge[] {
-  return edges.map((e) => ({ from: e.source, to: e.target }));
-}
-
 /** Canvas → document: node positions written back (rounded; the document keeps integers). */
 export function withPositions(
   doc: FlowDocument,

@@ -1,7 +1,8 @@
 /**
  * Code steps of runs with a repo: agents in their own worktree (with live diffs and a commit
  * at the end), concat folds that merge their inputs' commits, and where checks run.
- * Runs without a repo never get here (execute-step.ts keeps scratch directories for them).
+ * Runs without a repo never get here (their steps use scratch directories: execute-agent.ts,
+ * lib/kinds/check/executor.ts).
  */
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -26,12 +27,12 @@ import { worktreesRoot } from "../git/ref-names";
 import { runAgent, type AgentRun } from "./run-agent";
 import type { AgentEvent } from "../agents/types";
 import type { PreparedWorktree } from "../git/prepare-worktree";
-import type { StepSpec } from "./spec";
+import type { StepRole } from "../contract/run";
 
 /** Runs the agent in a fresh worktree; commits whatever it left, whether it succeeded or not. */
 export function executeAgentInWorktree(
   context: StepContext,
-  spec: StepSpec,
+  spec: { upstream: string[]; role: StepRole },
   lineage: RunLineage,
   run: Omit<AgentRun, "cwd" | "observe">,
 ): Promise<StepOutcome> {
@@ -45,7 +46,7 @@ export function executeAgentInWorktree(
  */
 export async function executeInWorktree(
   context: StepContext,
-  spec: { upstream: string[]; role: StepSpec["role"] },
+  spec: { upstream: string[]; role: StepRole },
   lineage: RunLineage,
   work: (prepared: PreparedWorktree, observe: (event: AgentEvent) => void) => Promise<StepOutcome>,
 ): Promise<StepOutcome> {
@@ -122,7 +123,7 @@ async function publishedOutcome(context: StepContext, lineage: RunLineage, outco
  * - an arena contestant with no change and no output did nothing, so it can't win: failed,
  *   saying so in its lane.
  */
-export function judgeCodeOutcome(outcome: StepOutcome, role: StepSpec["role"]): StepOutcome {
+export function judgeCodeOutcome(outcome: StepOutcome, role: StepRole): StepOutcome {
   if (outcome.state !== "succeeded") return outcome;
   const unchanged = (outcome.diffStats?.files ?? 0) === 0;
   if (!unchanged) return outcome;
@@ -168,7 +169,7 @@ function commitMessage(context: StepContext, outcome: StepOutcome): string {
  */
 export async function concatCommit(
   context: StepContext,
-  spec: StepSpec,
+  spec: { upstream: string[] },
   lineage: RunLineage,
 ): Promise<Partial<Extract<StepOutcome, { state: "succeeded" }>> | Extract<StepOutcome, { state: "failed" }>> {
   const recorded = context.step.startCommit;
@@ -209,7 +210,7 @@ export interface CheckLocation {
  * (removed after the run ended, or several upstream commits to merge) in a fresh worktree of
  * its own at that commit or merge. The checked commit is recorded as the check's start.
  */
-export async function checkLocationOrThrow(context: StepContext, spec: StepSpec, lineage: RunLineage): Promise<CheckLocation> {
+export async function checkLocationOrThrow(context: StepContext, spec: { upstream: string[] }, lineage: RunLineage): Promise<CheckLocation> {
   const start = attemptStartPoint(context, spec.upstream, lineage);
   if ("commit" in start) {
     for (const node of lineage.nodes.values()) {

@@ -15,7 +15,7 @@ export function initialRunState(plan: Plan, ids?: readonly string[]): RunState {
     attempt: 0,
     maxAttempts: step.maxAttempts,
     retries: step.spec.retries,
-    ...(step.spec.select ? { selectMode: step.spec.select.mode } : {}),
+    ...(step.spec.kind === "arena" && step.spec.role === "select" ? { selectMode: step.spec.select.mode } : {}),
     retryable: true,
     cancelRequested: false,
     error: null,

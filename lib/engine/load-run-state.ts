@@ -13,9 +13,9 @@
 import { sql } from "drizzle-orm";
 import { rows, type Executor } from "../db/client";
 import type { RunStatus, StepState } from "../db/schema";
-import type { SelectMode } from "../flow/document";
+import type { SelectMode } from "../kinds/arena/definition";
 import type { RunState, StepStatus } from "./run-state";
-import type { StepRole } from "./spec";
+import type { StepRole } from "../contract/run";
 
 interface RawStatus {
   id: string;

@@ -2,7 +2,8 @@
 // driven by a simulated scheduler and a simulated person who approves and picks winners.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { FlowDocument, FlowNode, SelectMode } from "../flow/document";
+import type { FlowDocument, FlowNode } from "../flow/document";
+import type { SelectMode } from "../kinds/arena/definition";
 import { plan } from "./plan";
 import { initialRunState } from "./initial-state";
 import { reduce, type RunEvent } from "./reducer";

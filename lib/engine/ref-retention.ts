@@ -1,18 +1,21 @@
 /**
- * Retention of attempt refs (`refs/baton/<run>/…`): a run that ended more than
- * BATON_REF_RETENTION_DAYS ago (default 30; `forever` keeps them) loses its refs in its
- * repository. Applied by the cleanup sweep (run-cleanup.ts), at most every PRUNE_EVERY_MS per
- * data dir. A branch made from a result (the step panel's "Check out as a branch") is a
- * normal branch and is never touched.
+ * Retention of attempt refs (`refs/baton/<run>/…`) and kept worktrees: a run that ended more
+ * than the retention period ago (the /settings value, else BATON_REF_RETENTION_DAYS, else 30
+ * days; `forever` keeps them: lib/settings/retention.ts) loses its refs in its repository and
+ * the worktrees it kept (`keepWorktrees`). Applied by the cleanup sweep (run-cleanup.ts), at
+ * most every PRUNE_EVERY_MS per data dir, or at once from /settings. A branch made from a
+ * result (the step panel's "Check out as a branch") is a normal branch and is never touched.
  *
  * Only refs of runs this database knows as ended before the cutoff are deleted: another Baton
  * installation using the same repository keeps its own refs. A re-opened run (a step re-run)
  * is not ended, so it keeps its refs.
  */
+import fs from "node:fs/promises";
 import { sql } from "drizzle-orm";
 import { rows, type Executor } from "../db/client";
 import { deleteRefs, runsWithRefs } from "../git/attempt-refs";
-import { refSegment } from "../git/ref-names";
+import { refSegment, worktreesRoot } from "../git/ref-names";
+import { cleanupRunWorktrees } from "../git/remove-worktree";
 import { pathExists } from "../path-exists";
 
 export const DEFAULT_REF_RETENTION_DAYS = 30;
@@ -58,6 +61,37 @@ export async function pruneExpiredRefs(db: Executor, days: number, now: Date = n
       await deleteRefs(repo, refs);
       pruned.push({ repo, runId: id, refs });
     }
+  }
+  return pruned;
+}
+
+/**
+ * Removes the worktree directories of runs that ended before `now - days` (runs started with
+ * keepWorktrees keep theirs until then; other runs' were removed when they ended). Answers
+ * the run ids whose worktrees went. The pool (`.pool`) is not a run and is never matched.
+ */
+export async function pruneExpiredWorktrees(db: Executor, dataDir: string, days: number, now: Date = new Date()): Promise<string[]> {
+  const root = worktreesRoot(dataDir);
+  let names: string[];
+  try {
+    names = (await fs.readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith(".")).map((e) => e.name);
+  } catch {
+    return [];
+  }
+  if (names.length === 0) return [];
+  const cutoff = new Date(now.getTime() - days * 24 * 60 * 60 * 1000);
+  const ended = await rows<{ id: string }>(
+    db,
+    sql`select id from runs
+        where status in ('succeeded', 'failed', 'canceled') and finished_at < ${cutoff.toISOString()}
+          and not exists (select 1 from steps where run_id = runs.id and state = 'running')
+          and id in (select jsonb_array_elements_text(${JSON.stringify(names)}::jsonb))`,
+  );
+  const pruned: string[] = [];
+  for (const { id } of ended) {
+    if (refSegment(id) !== id) continue;
+    const { removed } = await cleanupRunWorktrees(root, id);
+    if (removed.length > 0) pruned.push(id);
   }
   return pruned;
 }

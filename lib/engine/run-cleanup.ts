@@ -23,7 +23,8 @@ import { pathExists } from "../path-exists";
 import { cleanupRunWorktrees, listRunWorktrees } from "../git/remove-worktree";
 import { evictIdleFromAllPools, poolLimits, returnAnyWorktreeToPool } from "../git/worktree-pool";
 import { refSegment, runWorktreesDir, worktreesRoot } from "../git/ref-names";
-import { pruneExpiredRefs, refRetentionDays } from "./ref-retention";
+import { currentRetention } from "../settings/retention";
+import { pruneExpiredRefs, pruneExpiredWorktrees } from "./ref-retention";
 
 const TERMINAL = ["succeeded", "failed", "canceled"];
 const inFlight = new Map<string, Promise<boolean>>();
@@ -92,11 +93,10 @@ export async function sweepFinishedRuns(db: Executor, dataDir: string, force = f
   const key = path.resolve(dataDir);
   if (!force && Date.now() - (lastSweep.get(key) ?? 0) < SWEEP_EVERY_MS) return [];
   lastSweep.set(key, Date.now());
-  const days = refRetentionDays();
-  if (days !== null && Date.now() - (lastRefPrune.get(key) ?? 0) >= PRUNE_REFS_EVERY_MS) {
+  if (Date.now() - (lastRefPrune.get(key) ?? 0) >= PRUNE_REFS_EVERY_MS) {
     lastRefPrune.set(key, Date.now());
-    await pruneExpiredRefs(db, days).catch((error: unknown) => {
-      console.error(`[baton] pruning expired attempt refs failed: ${error instanceof Error ? error.message : String(error)}`);
+    await pruneExpired(db, dataDir).catch((error: unknown) => {
+      console.error(`[baton] pruning expired attempt refs and worktrees failed: ${error instanceof Error ? error.message : String(error)}`);
     });
   }
   await evictIdleFromAllPools(worktreesRoot(dataDir), poolLimits().idleMs).catch((error: unknown) => {
@@ -121,6 +121,15 @@ export async function sweepFinishedRuns(db: Executor, dataDir: string, force = f
     console.error(`[baton] sweeping finished runs failed: ${error instanceof Error ? error.message : String(error)}`);
     return [];
   }
+}
+
+/** Applies the retention in force now (lib/settings/retention.ts) to refs and kept worktrees. */
+export async function pruneExpired(db: Executor, dataDir: string): Promise<{ days: number | null; refs: number; runs: string[]; worktreeRuns: string[] }> {
+  const { days } = await currentRetention(db);
+  if (days === null) return { days, refs: 0, runs: [], worktreeRuns: [] };
+  const pruned = await pruneExpiredRefs(db, days);
+  const worktreeRuns = await pruneExpiredWorktrees(db, dataDir, days);
+  return { days, refs: pruned.reduce((n, p) => n + p.refs.length, 0), runs: pruned.map((p) => p.runId), worktreeRuns };
 }
 
 async function listDir(dir: string): Promise<string[]> {

@@ -3,8 +3,8 @@
  * selection readiness and run completion (no outputs: those stay in the database).
  */
 import type { RunStatus, StepState } from "../db/schema";
-import type { SelectMode } from "../flow/document";
-import type { StepRole } from "./spec";
+import type { SelectMode } from "../kinds/arena/definition";
+import type { StepRole } from "../contract/run";
 
 export interface StepStatus {
   id: string;

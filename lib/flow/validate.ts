@@ -8,21 +8,18 @@
 import { z } from "zod";
 import {
   FLOW_LIMITS,
-  NODE_KINDS,
-  PROFILE_ID_PATTERN,
   edgeSchema,
   inputSchema,
-  isNodeKind,
   rawFlowSchema,
   rawNodeSchema,
   type FlowDocument,
   type FlowEdge,
   type FlowInput,
   type FlowNode,
-  type NodeKind,
 } from "./document";
 import { findCycles, predecessors, reachable } from "./graph";
-import { NODE_KIND_SPECS, type NodeKindSpec, type ProfileRef } from "./node-kinds";
+import { NODE_KINDS, isNodeKind, kindDefinition, type NodeKind } from "../kinds";
+import { PROFILE_ID_PATTERN } from "../kinds/fields";
 import { nodeOptionIssues } from "../agents/node-options";
 import { parseTemplate } from "./template";
 
@@ -91,7 +88,7 @@ const VALUE_ONLY_CODES = new Set(["too_small", "too_big", "invalid_format", "not
  * be refused: the editor's form can show it, and validation can run the kind's own rules on it.
  */
 export function configHasShape(kind: NodeKind, config: unknown): boolean {
-  const result = NODE_KIND_SPECS[kind].schema.safeParse(config);
+  const result = kindDefinition(kind).schema.safeParse(config);
   return result.success || result.error.issues.every((issue) => VALUE_ONLY_CODES.has(issue.code));
 }
 
@@ -149,8 +146,8 @@ export function validateFlow(input: unknown, context: ValidationContext = {}): V
       });
       continue;
     }
-    const spec = NODE_KIND_SPECS[node.kind] as NodeKindSpec<typeof node.kind>;
-    const parsed = spec.schema.safeParse(node.config);
+    const definition = kindDefinition(node.kind);
+    const parsed = definition.schema.safeParse(node.config);
     let config: unknown;
     if (parsed.success) config = parsed.data;
     else {
@@ -158,10 +155,10 @@ export function validateFlow(input: unknown, context: ValidationContext = {}): V
       if (!parsed.error.issues.every((issue) => VALUE_ONLY_CODES.has(issue.code))) continue;
       config = node.config;
     }
-    for (const issue of (spec.rules as (c: unknown) => Array<{ path: string; message: string }>)(config)) {
+    for (const issue of definition.rules(config)) {
       issues.push({ path: `${base}.config.${issue.path}`, message: issue.message, nodeId: node.id });
     }
-    for (const ref of (spec.profiles as (c: unknown) => ProfileRef[])(config)) {
+    for (const ref of definition.profiles(config)) {
       // A malformed id was refused by the schema above; "unknown" would say it twice.
       if (context.profiles && PROFILE_ID_PATTERN.test(ref.id) && !context.profiles.has(ref.id)) {
         issues.push({ path: `${base}.config.${ref.path}`, message: `unknown profile "${ref.id}"`, nodeId: node.id });
@@ -223,15 +220,15 @@ export function validateFlow(input: unknown, context: ValidationContext = {}): V
   const kindOf = (id: string) => kinds.get(id);
   for (const node of nodes) {
     const i = indexById.get(node.id)!;
-    const spec = NODE_KIND_SPECS[node.kind] as NodeKindSpec<typeof node.kind>;
-    if (!cyclic && spec.needsInput && (parents.get(node.id)?.length ?? 0) === 0) {
+    const definition = kindDefinition(node.kind);
+    if (!cyclic && definition.needsInput && (parents.get(node.id)?.length ?? 0) === 0) {
       issues.push({
         path: `nodes[${i}]`,
         message: `a ${node.kind} node needs at least one incoming edge`,
         nodeId: node.id,
       });
     }
-    const fields = (spec.templates as (c: unknown) => Array<{ path: string; text: string }>)(node.config);
+    const fields = definition.templates(node.config);
     if (fields.length === 0) continue;
     const scope: ReferenceScope = { nodeId: node.id, inputNames, kindOf, upstream: cyclic ? null : reachable(parents, node.id) };
     for (const field of fields) {

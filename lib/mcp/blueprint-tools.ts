@@ -51,7 +51,11 @@ function savedText(verb: string, flow: FlowDetail): string {
   return `${verb} flow ${flow.id} "${flow.name}" version ${flow.latestVersion} (${flow.document.nodes.length} nodes). Run it with run_flow {flowId: "${flow.id}"${inputs.length > 0 ? `, inputs: {${inputs.map((name) => `${name}: …`).join(", ")}}` : ""}}; a person can open it in the designer at /flows/${flow.id}.`;
 }
 
-export function registerBlueprintTools(server: McpServer, context: ToolContext): void {
+/**
+ * The read-only pair (describe_flow_format, validate_flow): all a drafting agent gets during
+ * its turn (lib/drafts/draft-tools.ts) — it can check a draft, never save or run one.
+ */
+export function registerFormatTools(server: McpServer, context: ToolContext): void {
   const { log } = context;
 
   server.registerTool(
@@ -79,7 +83,8 @@ export function registerBlueprintTools(server: McpServer, context: ToolContext):
       inputSchema: { document: documentArg },
       outputSchema: {
         valid: z.boolean(),
-        issues: z.array(z.object({ path: z.string(), message: z.string(), nodeId: z.string().optional() })),
+        // Every field a ValidationIssue can carry: clients that list tools check results against this.
+        issues: z.array(z.object({ path: z.string(), message: z.string(), nodeId: z.string().optional(), edge: z.object({ from: z.string(), to: z.string() }).optional() })),
       },
       annotations: { readOnlyHint: true },
     },
@@ -89,6 +94,11 @@ export function registerBlueprintTools(server: McpServer, context: ToolContext):
         return ok({ valid: result.ok, issues: result.issues }, result.ok ? "valid: create_flow will accept this document" : `invalid: ${problemsText(result.issues)}`);
       }, log),
   );
+}
+
+export function registerBlueprintTools(server: McpServer, context: ToolContext): void {
+  const { log } = context;
+  registerFormatTools(server, context);
 
   server.registerTool(
     "get_flow",

@@ -5,8 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { NODE_KINDS } from "../flow/document";
-import { NODE_KIND_SPECS } from "../flow/node-kinds";
+import { KIND_DEFINITIONS as NODE_KIND_SPECS, NODE_KINDS } from "../kinds";
 import { STEP_FIELDS } from "../flow/template";
 import { validateFlow } from "../flow/validate";
 import { fieldLines, flowFormat, flowFormatText, type ProfileSummary } from "./flow-format";

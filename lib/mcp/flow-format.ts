@@ -4,16 +4,16 @@
  * syntax, the graph rules and the agent profiles it can use.
  *
  * Generated, never hand-written: the document and config shapes come from the zod schemas
- * the validator itself uses (z.toJSONSchema), the kinds from the node-kind registry, the
+ * the validator itself uses (z.toJSONSchema), the kinds from their definitions (lib/kinds), the
  * reference syntax from the template parser's fields, the profiles from the database. So a
  * new kind or config field shows up here the moment it exists (format test pins this).
  * Pure: the caller loads the profiles.
  */
 import { z } from "zod";
 import { AGENT_BACKENDS } from "../db/schema";
-import { INPUT_NAME_PATTERN, NODE_ID_PATTERN, NODE_KINDS, rawFlowSchema, type FlowDocument, type NodeKind } from "../flow/document";
+import { INPUT_NAME_PATTERN, NODE_ID_PATTERN, rawFlowSchema, type FlowDocument } from "../flow/document";
 import { EXAMPLE_FLOW } from "../flow/example";
-import { NODE_KIND_SPECS } from "../flow/node-kinds";
+import { KINDS, NODE_KINDS, type NodeKind } from "../kinds";
 import { STEP_FIELDS, type StepField } from "../flow/template";
 
 type JsonSchema = {
@@ -89,10 +89,15 @@ const toSchema = (schema: z.ZodType): JsonSchema => {
 };
 
 export function flowFormat(profiles: ProfileSummary[]): FlowFormat {
-  const nodeKinds = NODE_KINDS.map((kind): NodeKindFormat => {
-    const spec = NODE_KIND_SPECS[kind];
-    return { kind, label: spec.label, summary: spec.summary, needsInput: spec.needsInput, config: toSchema(spec.schema) };
-  });
+  const nodeKinds = KINDS.map(
+    (definition): NodeKindFormat => ({
+      kind: definition.kind,
+      label: definition.label,
+      summary: definition.summary,
+      needsInput: definition.needsInput,
+      config: toSchema(definition.schema),
+    }),
+  );
   const needsInput = nodeKinds.filter((kind) => kind.needsInput).map((kind) => kind.kind);
   return {
     document: toSchema(rawFlowSchema),

@@ -6,7 +6,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { dataDir } from "../db/client";
-import { PROFILE_ID_PATTERN } from "../flow/document";
+import { PROFILE_ID_PATTERN } from "../kinds/fields";
 import { ensureExampleRepo } from "../git/example-repo";
 import { getFlowOrThrow } from "../flows/service";
 import { listFlows } from "../flows/repository";

@@ -2,7 +2,7 @@
  * Pure helpers for MCP tool results: capped text with a pointer to the full output, the
  * Paseo-style agent status of a run, and `provider` strings ("profile/model").
  */
-import { PROFILE_ID_PATTERN } from "../flow/document";
+import { PROFILE_ID_PATTERN } from "../kinds/fields";
 
 /** Text a tool returns inline; the rest is one HTTP call away. Models pay for every token. */
 export const TEXT_CAP = 4000;

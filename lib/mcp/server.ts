@@ -17,7 +17,7 @@ import { toolError } from "./tool-result";
 import type { ToolContext } from "./context";
 import { registerFlowTools } from "./flow-tools";
 import { registerAgentTools } from "./agent-tools";
-import { registerBlueprintTools } from "./blueprint-tools";
+import { registerBlueprintTools, registerFormatTools } from "./blueprint-tools";
 
 export const SERVER_INFO = { name: "baton", version: "0.1.0" };
 
@@ -61,5 +61,17 @@ export function createBatonMcpServer(context: ToolContext): McpServer {
   registerFlowTools(server, context);
   registerBlueprintTools(server, context);
   registerAgentTools(server, context);
+  return server;
+}
+
+/**
+ * Only describe_flow_format and validate_flow: the drafting agent's tools. Nothing it can
+ * call saves, updates or runs a flow (the draft goes to a person, unsaved).
+ */
+export function createFormatToolsMcpServer(context: ToolContext): McpServer {
+  const server = new GuardedMcpServer(SERVER_INFO, {
+    instructions: "Baton's flow format: describe_flow_format explains how to write a flow document; validate_flow {document} checks one exactly as saving would, listing every problem with its path.",
+  });
+  registerFormatTools(server, context);
   return server;
 }

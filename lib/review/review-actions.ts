@@ -15,7 +15,8 @@
 import { sql } from "drizzle-orm";
 import { rows, type Db, type Executor } from "../db/client";
 import { parseUnifiedDiff } from "../diff-view/parse";
-import type { StepSpec } from "../engine/spec";
+import type { StepSpec } from "../kinds";
+import { runsAgentInCode } from "../kinds/define";
 import { HttpError, notFound } from "../http/errors";
 import { applyOrThrow, cleanupIfEnded, findStepOrThrow, forgetDescendantReviews, type StepRef } from "../runs/actions";
 import { getRunOrThrow, type RunDetail } from "../runs/queries";
@@ -42,11 +43,6 @@ interface CodeStepRow {
   result_commit: string | null;
 }
 
-/** A step that runs an agent in a code workspace: what a review round can send changes to. */
-function isAgentCodeStep(step: { kind: string; role: string; spec: StepSpec }): boolean {
-  return step.role === "node" && (step.kind === "agent" || step.kind === "fold") && !!step.spec.profile && step.spec.workspace === "code";
-}
-
 /** The nearest upstream agent code steps of an approval (walking through checks and the like). */
 async function reviewTargetsOf(tx: Executor, runId: string, approval: StepRef): Promise<string[]> {
   const steps = await rows<{ key: string; node_id: string; kind: string; role: string; spec: unknown }>(
@@ -61,9 +57,9 @@ async function reviewTargetsOf(tx: Executor, runId: string, approval: StepRef): 
     seen.add(nodeId);
     const node = byNode.get(nodeId);
     if (!node) return;
-    if (isAgentCodeStep(node)) found.push(node.key);
+    if (runsAgentInCode(node)) found.push(node.key);
     // An arena's contestants are compared, not reviewed one by one: the walk stops there.
-    else if (node.role !== "select") for (const up of node.spec.upstream ?? []) visit(up);
+    else if (node.role !== "select") for (const up of node.spec.upstream) visit(up);
   };
   for (const up of approval.spec.upstream) visit(up);
   return found;
@@ -82,7 +78,7 @@ async function targetOrThrow(tx: Executor, runId: string, step: StepRef, body: R
     else if (targets.length === 0) throw new HttpError("conflict", `no agent step upstream of "${step.key}" can take changes; reject or approve instead`);
     else throw invalid("target", `"${step.key}" has several upstream agent steps; name one of ${targets.join(", ")}`);
   } else {
-    if (!isAgentCodeStep(step)) {
+    if (!runsAgentInCode(step)) {
       throw new HttpError("conflict", `step "${step.key}" (${step.kind}${step.role !== "node" ? ` ${step.role}` : ""}) runs no agent in a code workspace; changes can be requested only of such steps`);
     }
     key = step.key;
@@ -117,7 +113,8 @@ async function requestChangesOrThrow(tx: Executor, runId: string, step: StepRef,
   const spec = json<StepSpec>(target.spec);
   const detail = json<Record<string, unknown>>(target.detail) ?? {};
   const review = {
-    round: (spec.review?.round ?? 0) + 1,
+    // No review yet: this is round 1.
+    round: ("review" in spec && spec.review ? spec.review.round : 0) + 1,
     reviewedAttempt: target.attempt,
     ...(body.reason ? { summary: body.reason } : {}),
     ...(typeof detail.sessionId === "string" ? { sessionId: detail.sessionId } : {}),

@@ -10,7 +10,9 @@ import { dataDir as defaultDataDir, rows, type Db, type Executor } from "../db/c
 import { cleanupRunIfFinished } from "../engine/run-cleanup";
 import { applyRunEvent } from "../engine/apply-run-event";
 import type { RunEvent } from "../engine/reducer";
-import { contestantKey, profileTag, type StepSpec } from "../engine/spec";
+import type { StepSpec } from "../kinds";
+import { contestantKey } from "../kinds/arena/definition";
+import { profileTag } from "../kinds/define";
 import { findVersion } from "../flows/repository";
 import { referenceScopeOf, templateIssues } from "../flow/validate";
 import { HttpError, notFound } from "../http/errors";
@@ -113,14 +115,32 @@ function invalid(field: string, message: string): HttpError {
   return new HttpError("validation_failed", `invalid body: ${field}: ${message}`, [{ path: field, message }]);
 }
 
+/**
+ * The spec a re-run with another prompt or profile runs: the step's agent task with them, or
+ * a judge-mode select's judge. Null: the step runs no agent prompt. Pure.
+ */
+export function specWithOverrides(spec: StepSpec, body: RerunStepBody): StepSpec | null {
+  const profile = body.profile ? { profile: body.profile } : {};
+  const prompt = body.prompt ? { prompt: body.prompt } : {};
+  if (spec.kind === "arena" && spec.role === "select") {
+    if (spec.select.mode !== "judge") return null;
+    return { ...spec, select: { ...spec.select, ...profile, ...prompt }, ...profile };
+  }
+  if (!("prompt" in spec) || spec.prompt === undefined) return null;
+  // The last review round's comments were about the attempt being replaced (a kind without
+  // review rounds, such as the loop, has none to drop).
+  if ("review" in spec) return { ...spec, review: undefined, ...profile, ...prompt };
+  return { ...spec, ...profile, ...prompt };
+}
+
 /** The step's spec with a re-run's prompt/profile override applied (validated). */
 async function overriddenSpecOrThrow(tx: Executor, runId: string, step: StepRef, body: RerunStepBody): Promise<StepSpec | null> {
   if (body.prompt === undefined && body.profile === undefined) return null;
-  const judge = step.role === "select" && step.spec.select?.mode === "judge";
-  const takesPrompt = step.spec.prompt !== undefined || judge;
-  if (!takesPrompt) {
+  const spec = specWithOverrides(step.spec, body);
+  if (!spec) {
     const field = body.prompt !== undefined ? "prompt" : "profile";
-    throw invalid(field, `step "${step.key}" (${step.kind}${step.role === "select" ? ` select ${step.spec.select?.mode}` : ""}) runs no agent prompt`);
+    const select = step.spec.kind === "arena" && step.spec.role === "select" ? ` select ${step.spec.select.mode}` : "";
+    throw invalid(field, `step "${step.key}" (${step.kind}${select}) runs no agent prompt`);
   }
   if (body.profile !== undefined && !(await findProfile(tx, body.profile))) throw invalid("profile", `unknown profile "${body.profile}"`);
   if (body.prompt !== undefined) {
@@ -132,12 +152,7 @@ async function overriddenSpecOrThrow(tx: Executor, runId: string, step: StepRef,
     const [issue] = templateIssues(body.prompt, referenceScopeOf(flow, step.nodeId));
     if (issue) throw invalid("prompt", issue);
   }
-  if (judge) {
-    const select = { ...step.spec.select!, ...(body.profile ? { profile: body.profile } : {}), ...(body.prompt ? { prompt: body.prompt } : {}) };
-    return { ...step.spec, select, ...(body.profile ? { profile: body.profile } : {}) };
-  }
-  const { review: _review, ...rest } = step.spec;
-  return { ...rest, ...(body.profile ? { profile: body.profile } : {}), ...(body.prompt ? { prompt: body.prompt } : {}) };
+  return spec;
 }
 
 /**
@@ -164,8 +179,9 @@ export async function rerunStepOrThrow(db: Db, runId: string, stepId: string, bo
     await rows(tx, sql`update steps set spec = spec - 'review' where id = ${step.id} and spec ? 'review'`);
     await forgetDescendantReviews(tx, runId, step.key);
     if (spec) {
-      const tags = step.requiredTags.some((t) => t.startsWith("profile:")) && spec.profile
-        ? [...step.requiredTags.filter((t) => !t.startsWith("profile:")), profileTag(spec.profile)]
+      const runs = "profile" in spec ? spec.profile : undefined;
+      const tags = step.requiredTags.some((t) => t.startsWith("profile:")) && runs
+        ? [...step.requiredTags.filter((t) => !t.startsWith("profile:")), profileTag(runs)]
         : step.requiredTags;
       await rows(
         tx,

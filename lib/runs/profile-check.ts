@@ -39,10 +39,11 @@ export function profilesNeeded(plan: Pick<Plan, "steps">): ProfileNeed[] {
     if (!need.nodeIds.includes(nodeId)) need.nodeIds.push(nodeId);
   };
   for (const step of plan.steps) {
+    const spec = step.spec;
     // A judge-mode select step carries its judge's profile in both places; it is one judge.
-    if (step.role === "select") {
-      if (step.spec.select?.mode === "judge") add(step.spec.select.profile ?? step.spec.profile, `${step.key} (judge)`, step.nodeId);
-    } else add(step.spec.profile, step.key, step.nodeId);
+    if (spec.kind === "arena" && spec.role === "select") {
+      if (spec.select.mode === "judge") add(spec.select.profile, `${step.key} (judge)`, step.nodeId);
+    } else if ("profile" in spec) add(spec.profile, step.key, step.nodeId);
   }
   return [...needs.values()];
 }

@@ -1,6 +1,6 @@
 /** Request bodies and queries of the Run API (zod at the boundary; errors name the field). */
 import { z } from "zod";
-import { PROFILE_ID_PATTERN } from "../flow/document";
+import { PROFILE_ID_PATTERN } from "../kinds/fields";
 import { RUN_STATUSES } from "../db/schema";
 import { branchNameProblem } from "../git/branch-name";
 import { WORKTREE_POLICIES } from "../git/worktree-policy";

@@ -43,3 +43,12 @@ export function RunSettingsFields<C extends RunSettings>({ config, onChange, id,
     </div>
   );
 }
+
+/**
+ * The validator's problem with an options object (an option the backend doesn't allow); a
+ * field draft's own error is shown by the field, so it isn't repeated here.
+ */
+export function optionsError(errorAt: (path: string) => string | undefined, path: string): string | undefined {
+  const error = errorAt(path);
+  return error?.endsWith("— not applied") ? undefined : error;
+}

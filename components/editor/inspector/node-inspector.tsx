@@ -1,14 +1,13 @@
 "use client";
 /** Inspector for one node: id (rename), label, its issues, then its kind's form. */
 import { useId, useMemo, useState } from "react";
-import type { FlowNode, NodeKind } from "@/lib/flow/document";
-import { NODE_KIND_SPECS } from "@/lib/flow/node-kinds";
+import type { FlowNode } from "@/lib/flow/document";
 import { renameRefusal } from "@/lib/editor/document-ops";
 import { availableReferences } from "@/lib/editor/references";
-import { KIND_STYLES } from "@/components/flow/kind-style";
+import { kindDefinition } from "@/lib/kinds";
+import { KIND_STYLES, kindForm } from "@/lib/kinds/client";
 import { useEditor, useEditorStore } from "../editor-context";
 import { Field, Section, TextInput, inputClass } from "./fields";
-import { KIND_FORMS, type KindFormProps } from "./kind-forms";
 import { RawConfigForm } from "./raw-config-form";
 import { configHasShape, type ValidationIssue } from "@/lib/flow/validate";
 
@@ -61,12 +60,12 @@ export function NodeInspector({ node }: { node: FlowNode }) {
   const doc = useEditor((s) => s.doc);
   const issues = useEditor((s) => s.issuesByNode.get(node.id));
   const references = useMemo(() => availableReferences(doc, node.id), [doc, node.id]);
-  const spec = NODE_KIND_SPECS[node.kind];
+  const definition = kindDefinition(node.kind);
   // The form shows any config with its kind's shape, refused values included (their problems
   // show under their fields); only a config of the wrong shape (an import) needs the JSON editor.
   const formFits = configHasShape(node.kind, node.config);
   const errorAt = useMemo(() => fieldErrors(issues ?? []), [issues]);
-  const Form = KIND_FORMS[node.kind] as React.ComponentType<KindFormProps<NodeKind>>;
+  const Form = kindForm(node.kind);
   const onChange = (config: FlowNode["config"], field: string) =>
     store.dispatch({ type: "set-node-config", id: node.id, config, coalesceKey: `${node.id}.${field}` });
   return (
@@ -74,9 +73,9 @@ export function NodeInspector({ node }: { node: FlowNode }) {
       <Section title="Node">
         <div className="flex items-center gap-2">
           <span className={`rounded px-1.5 py-px text-[10px] font-semibold uppercase tracking-wide ring-1 ring-inset ${KIND_STYLES[node.kind].chip}`}>
-            {spec.label}
+            {definition.label}
           </span>
-          <span className="text-[11px] text-zinc-500">{spec.summary}</span>
+          <span className="text-[11px] text-zinc-500">{definition.summary}</span>
         </div>
         <RenameField key={node.id} id={node.id} />
         <Field label="Label" hint="optional">

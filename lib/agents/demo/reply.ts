@@ -4,7 +4,7 @@
  */
 import crypto from "node:crypto";
 
-/** The engine's judge prompt lists contestants under this heading (lib/engine/execute-select.ts). */
+/** The engine's judge prompt lists contestants under this heading (lib/kinds/arena/judge.ts). */
 const CONTESTANT_HEADING = /^### Contestant (\S+)/m;
 const JUDGE_REQUEST = /winning contestant/i;
 

@@ -1,16 +1,25 @@
 /**
  * The `openai` backend: one streamed chat completion against an OpenAI-compatible endpoint
- * (Ollama, vLLM, llama.cpp, LM Studio, OpenAI). No tools and no file access: it is for
- * research, judge and fold steps and for weak local models.
+ * (Ollama, vLLM, llama.cpp, LM Studio, OpenAI). No file access: it is for research, judge and
+ * fold steps and for weak local models. A task that brings `tools` (only the drafting agent's
+ * read-only flow tools do) offers them as function tools and runs the model's calls itself,
+ * round after round, until the model answers without calling one.
  *
  * The API key is an env-var reference resolved when the task starts; the value goes into
  * the Authorization header and nowhere else (not into errors, events or logs).
  */
 import { resolveValue } from "../../profiles/env";
 import { withSecretRedaction } from "../../profiles/secrets";
-import { AgentError, type AgentBackend, type AgentResult, type AgentTask, type Availability, type Usage } from "../types";
+import { AgentError, type AgentBackend, type AgentResult, type AgentTask, type Availability, type TaskToolSpec, type TaskTools, type Usage } from "../types";
 import { endpoint, openaiConfigSchema, type OpenaiConfig } from "./config";
 import { MalformedChunkError, mapFinishReason, parseChatData, SseParser } from "./sse";
+import { assistantToolMessage, parseToolArguments, ToolCallAssembler, toolsField, type ToolCall } from "./tool-calls";
+
+/**
+ * Rounds of tool calls one task may make; past them the model is asked once more with
+ * `tool_choice: "none"`, so a model that keeps calling tools still ends with an answer.
+ */
+export const MAX_TOOL_ROUNDS = 8;
 
 export function parseOpenaiConfigOrThrow(options: Record<string, unknown>): OpenaiConfig {
   const parsed = openaiConfigSchema.safeParse(options);
@@ -29,20 +38,40 @@ export function authHeadersOrThrow(config: OpenaiConfig, env: Record<string, str
   return { authorization: `Bearer ${key}` };
 }
 
-/** Pure: the request body for one prompt. */
-export function chatRequestBody(config: OpenaiConfig, prompt: string, model?: string): Record<string, unknown> {
-  const messages: Array<{ role: string; content: string }> = [];
+interface ChatTurn {
+  /** Messages after the prompt: earlier rounds' tool calls and their results. */
+  history?: Array<Record<string, unknown>>;
+  tools?: TaskToolSpec[];
+  toolChoice?: "none";
+}
+
+/** Pure: the request body for one prompt (and, with tools, one round of its conversation). */
+export function chatRequestBody(config: OpenaiConfig, prompt: string, model?: string, turn: ChatTurn = {}): Record<string, unknown> {
+  const messages: Array<Record<string, unknown>> = [];
   if (config.systemPrompt) messages.push({ role: "system", content: config.systemPrompt });
   messages.push({ role: "user", content: prompt });
+  messages.push(...(turn.history ?? []));
   const body: Record<string, unknown> = {
     model: model || config.model,
     messages,
     stream: true,
     stream_options: { include_usage: true },
   };
+  if (turn.tools && turn.tools.length > 0) body.tools = toolsField(turn.tools);
+  if (turn.toolChoice) body.tool_choice = turn.toolChoice;
   if (config.temperature !== undefined) body.temperature = config.temperature;
   if (config.maxTokens !== undefined) body.max_tokens = config.maxTokens;
   return body;
+}
+
+function addUsage(total: Usage, more: Usage): Usage {
+  const sum = (a?: number, b?: number) => (a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0));
+  const out: Usage = {};
+  for (const key of ["inputTokens", "outputTokens", "totalTokens"] as const) {
+    const value = sum(total[key], more[key]);
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
 }
 
 async function errorBodyExcerpt(response: Response): Promise<string> {
@@ -82,12 +111,11 @@ async function runOpenai(task: AgentTask): Promise<AgentResult> {
 
   let output = "";
   let usage: Usage = {};
-  let finishReason: string | null = null;
-  try {
+  const streamRound = async (body: Record<string, unknown>) => {
     const response = await fetch(url, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "text/event-stream", ...headers },
-      body: JSON.stringify(chatRequestBody(config, task.prompt, task.model)),
+      body: JSON.stringify(body),
       signal: controller.signal,
     });
     if (!response.ok) {
@@ -98,7 +126,11 @@ async function runOpenai(task: AgentTask): Promise<AgentResult> {
 
     const parser = new SseParser();
     const decoder = new TextDecoder();
+    const calls = new ToolCallAssembler();
+    let finishReason: string | null = null;
     let done = false;
+    // The task's output is the last round's text: earlier rounds' text precedes tool calls.
+    output = "";
     const reader = response.body.getReader();
     while (!done) {
       const { value, done: ended } = await reader.read();
@@ -115,16 +147,29 @@ async function runOpenai(task: AgentTask): Promise<AgentResult> {
           output += item.text;
           await task.onEvent({ type: "text-chunk", text: item.text });
         }
+        for (const delta of item.toolCalls ?? []) calls.push(delta);
         if (item.finishReason) finishReason = item.finishReason;
         if (item.usage) {
-          usage = item.usage;
+          usage = addUsage(usage, item.usage);
           await task.onEvent({ type: "usage-report", usage });
         }
       }
     }
     if (done) await reader.cancel().catch(() => {});
     else throw new AgentError("protocol", `stream from ${url} ended without [DONE]${finishReason ? "" : " (no finish_reason either: the answer is incomplete)"}`);
-    return { output, stopReason: mapFinishReason(finishReason), usage };
+    return { finishReason, calls: calls.calls() };
+  };
+  try {
+    const tools = task.tools && task.tools.specs.length > 0 ? task.tools : null;
+    const history: Array<Record<string, unknown>> = [];
+    for (let round = 0; ; round++) {
+      const toolChoice = tools && round >= MAX_TOOL_ROUNDS ? ("none" as const) : undefined;
+      const body = chatRequestBody(config, task.prompt, task.model, { history, tools: tools?.specs, toolChoice });
+      const { finishReason, calls } = await streamRound(body);
+      if (!tools || calls.length === 0 || toolChoice) return { output, stopReason: mapFinishReason(finishReason), usage };
+      history.push(assistantToolMessage(output, calls));
+      for (const call of calls) history.push({ role: "tool", tool_call_id: call.id, content: await runToolCall(task, tools, call) });
+    }
   } catch (error) {
     if (stopping === "cancel") return { output, stopReason: "cancelled", usage };
     if (stopping === "timeout") throw new AgentError("timeout", `endpoint gave no complete answer within ${task.timeoutMs} ms`);
@@ -136,6 +181,26 @@ async function runOpenai(task: AgentTask): Promise<AgentResult> {
     clearTimeout(watchdog);
     task.signal.removeEventListener("abort", onAbort);
   }
+}
+
+/** One call of the model's, reported as a tool call of the task; its text goes back to the model. */
+async function runToolCall(task: AgentTask, tools: TaskTools, call: ToolCall): Promise<string> {
+  const parsed = parseToolArguments(call);
+  await task.onEvent({ type: "tool-call", toolCallId: call.id, title: call.name, kind: "other", status: "in_progress", rawInput: parsed.ok ? parsed.args : call.arguments });
+  const known = tools.specs.some((spec) => spec.name === call.name);
+  const result = !parsed.ok
+    ? { text: parsed.problem, isError: true }
+    : known
+      ? await tools.call(call.name, parsed.args)
+      : { text: `no tool named "${call.name}"; the tools are: ${tools.specs.map((spec) => spec.name).join(", ")}`, isError: true };
+  await task.onEvent({
+    type: "tool-call-update",
+    toolCallId: call.id,
+    status: result.isError ? "failed" : "completed",
+    content: [{ type: "text", text: result.text }],
+    rawOutput: result,
+  });
+  return result.text;
 }
 
 /** Pure: model ids from a `/models` answer (OpenAI `{data:[{id}]}`; Ollama also `{models:[{name}]}`). */
@@ -185,6 +250,7 @@ async function openaiAvailability(raw: Record<string, unknown>): Promise<Availab
 
 export const openaiBackend: AgentBackend = {
   id: "openai",
+  offersTaskTools: true,
   run: withSecretRedaction(runOpenai),
   availability: openaiAvailability,
 };

@@ -65,8 +65,16 @@ export class SseParser {
 
 export type ChatStreamItem =
   | { kind: "done" }
-  | { kind: "chunk"; text: string; reasoning: string; finishReason: string | null; usage: Usage | null }
+  | { kind: "chunk"; text: string; reasoning: string; finishReason: string | null; usage: Usage | null; toolCalls?: ToolCallDelta[] }
   | { kind: "error"; message: string };
+
+/** A piece of a streamed function call: the first piece of a call has its id and name, the rest add argument text. */
+export interface ToolCallDelta {
+  index: number;
+  id?: string;
+  name?: string;
+  arguments?: string;
+}
 
 export class MalformedChunkError extends Error {
   constructor(message: string) {
@@ -106,6 +114,7 @@ export function parseChatData(data: string): ChatStreamItem {
   let text = "";
   let reasoning = "";
   let finishReason: string | null = null;
+  const toolCalls: ToolCallDelta[] = [];
   for (const choice of json.choices) {
     // Only the first choice is ours (n=1); others would interleave unrelated text.
     if (!isObject(choice) || (choice.index ?? 0) !== 0) continue;
@@ -115,8 +124,18 @@ export function parseChatData(data: string): ChatStreamItem {
     if (typeof delta.reasoning_content === "string") reasoning += delta.reasoning_content;
     else if (typeof delta.reasoning === "string") reasoning += delta.reasoning;
     if (typeof choice.finish_reason === "string") finishReason = choice.finish_reason;
+    for (const call of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) {
+      if (!isObject(call)) continue;
+      const fn = isObject(call.function) ? call.function : {};
+      toolCalls.push({
+        index: typeof call.index === "number" ? call.index : 0,
+        ...(typeof call.id === "string" ? { id: call.id } : {}),
+        ...(typeof fn.name === "string" ? { name: fn.name } : {}),
+        ...(typeof fn.arguments === "string" ? { arguments: fn.arguments } : {}),
+      });
+    }
   }
-  return { kind: "chunk", text, reasoning, finishReason, usage: mapUsage(json.usage) };
+  return { kind: "chunk", text, reasoning, finishReason, usage: mapUsage(json.usage), ...(toolCalls.length > 0 ? { toolCalls } : {}) };
 }
 
 export function mapFinishReason(reason: string | null): StopReason {

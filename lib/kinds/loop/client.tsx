@@ -1,32 +1,14 @@
 "use client";
 /**
- * The loop kind in the browser: its card on the canvas and its inspector form (its look is
- * style.ts). The run page's view of its rounds is components/runs/loop-rounds.tsx.
+ * The loop kind in the editor: card, inspector form, look. The run page's view of its rounds
+ * is components/runs/loop-rounds.tsx.
  */
-import { memo } from "react";
-import type { NodeProps } from "@xyflow/react";
-import type { CanvasNode } from "@/lib/editor/types";
-import { NodeCard } from "@/components/flow/node-card";
-import type { KindFormProps } from "@/components/editor/inspector/kind-forms";
+import { list, record, text, withModel, type KindClient, type KindFormProps } from "../client-define";
+import { optionsError } from "@/components/editor/inspector/common-fields";
 import { ArgvEditor, Field, JsonObjectField, OptionalNumber, ProfileSelect, PromptEditor, Section, TextInput, setOptional } from "@/components/editor/inspector/fields";
 import { DEFAULT_MAX_ROUNDS, MAX_ROUNDS_LIMIT, type LoopConfig } from "./definition";
 
-const text = (value: unknown): string => (typeof value === "string" ? value : "");
-
-/** The card: profile, "↻ ≤ N rounds · $ check", and the prompt. Reads the config defensively (imports may not match yet). */
-function LoopView(props: NodeProps<CanvasNode>) {
-  const c = (props.data.node.config ?? {}) as Record<string, unknown>;
-  const check = (c.check ?? {}) as Record<string, unknown>;
-  const argv = Array.isArray(check.command) ? check.command.map(text) : [];
-  const rounds = typeof c.maxRounds === "number" ? c.maxRounds : DEFAULT_MAX_ROUNDS;
-  const profile = `${text(c.profile) || "?"}${text(c.model) ? ` · ${text(c.model)}` : ""}  ↻ ≤ ${rounds} rounds`;
-  const preview = `${argv.length > 0 ? `$ ${argv.join(" ")}` : "(no check command)"}\n${text(c.prompt)}`;
-  return <NodeCard data={props.data} selected={props.selected} profile={profile} preview={preview} />;
-}
-
-export const LoopCard = memo(LoopView);
-
-export function LoopForm({ id, config, references, onChange, errorAt }: KindFormProps<"loop">) {
+function LoopForm({ id, config, references, onChange, errorAt }: KindFormProps<"loop">) {
   const set = <F extends keyof LoopConfig>(key: F, value: LoopConfig[F] | undefined) => onChange(setOptional(config, key, value), key);
   return (
     <>
@@ -71,10 +53,24 @@ export function LoopForm({ id, config, references, onChange, errorAt }: KindForm
         <Field label="Retries" hint="each retry starts over from the start commit" error={errorAt("retries")}>
           <OptionalNumber value={config.retries} min={0} max={10} placeholder="0" onChange={(v) => set("retries", v)} testId="field-retries" />
         </Field>
-        <Field label="Options" hint="backend-specific JSON" error={errorAt("options")}>
+        <Field label="Options" hint="backend-specific JSON" error={optionsError(errorAt, "options")}>
           <JsonObjectField nodeId={id} path="options" value={config.options} onChange={(v) => set("options", v)} testId="field-options" />
         </Field>
       </Section>
     </>
   );
 }
+
+export const loopClient: KindClient<"loop"> = {
+  style: { chip: "bg-teal-50 text-teal-700 ring-teal-200", accent: "#14b8a6", glyph: "↻" },
+  // "profile ↻ ≤ 3 rounds", then the check command and the prompt.
+  card: (c) => {
+    const argv = list(record(c.check).command).map(text);
+    const rounds = typeof c.maxRounds === "number" ? c.maxRounds : DEFAULT_MAX_ROUNDS;
+    return {
+      profile: `${withModel(text(c.profile) || "?", c.model)}  ↻ ≤ ${rounds} rounds`,
+      preview: `${argv.length > 0 ? `$ ${argv.join(" ")}` : "(no check command)"}\n${text(c.prompt)}`,
+    };
+  },
+  Form: LoopForm,
+};

@@ -29,25 +29,18 @@ import { LIVE_DIFF_MAX_BYTES } from "../../engine/diff-watch";
 import { executeInWorktree } from "../../engine/execute-code";
 import { limitOutput, runAgent, summaryOf } from "../../engine/run-agent";
 import { runCommand, tail } from "../../engine/run-command";
-import type { StepRole } from "../../contract/run";
+import type { KindExecutor } from "../executor-types";
 import { renderStepPrompt } from "../../engine/step-data";
 import { prepareWorkspace } from "../../engine/workspace";
 import type { AgentProfileRow } from "../../db/schema";
-import type { LoopStep } from "./definition";
+import type { LoopStep, LoopStepSpec } from "./definition";
 import { CHECK_OUTPUT_TAIL, exhaustedError, followUpPrompt, isGreen, ROUND_OUTPUT_LIMIT, withRound, type LoopRound } from "./rounds";
 
-/** What a loop step's spec holds (definition.ts plans it). */
-export interface LoopSpec {
-  role: StepRole;
-  upstream: string[];
-  profile: string;
-  model?: string;
-  prompt: string;
-  options: Record<string, unknown>;
-  loop: LoopStep;
-}
+export const loopExecutor: KindExecutor<LoopStepSpec> = {
+  execute: (context, spec) => executeLoop(context, spec),
+};
 
-export async function executeLoop(context: StepContext, spec: LoopSpec): Promise<StepOutcome> {
+async function executeLoop(context: StepContext, spec: LoopStepSpec): Promise<StepOutcome> {
   const loop = spec.loop;
   // The claim read the step's profile along (runAgent reads it itself otherwise).
   const prefetched = context.step.prefetchedProfile;
@@ -64,7 +57,7 @@ export async function executeLoop(context: StepContext, spec: LoopSpec): Promise
 }
 
 interface Rounds {
-  spec: LoopSpec;
+  spec: LoopStepSpec;
   loop: LoopStep;
   prompt: string;
   profile: Promise<AgentProfileRow | undefined> | undefined;

@@ -12,18 +12,18 @@
  * worktrees were removed, e.g. a re-run of the select step) in a fresh worktree at the
  * contestant's result commit; never in the user's own checkout.
  */
-import { prepareWorktreeOrThrow } from "../git/prepare-worktree";
-import { worktreesRoot } from "../git/ref-names";
-import { loadRunLineage, worktreeFailure } from "./code-workspace";
-import type { DiffStats, StepContext, StepOutcome } from "./contract";
-import { ownWorktree, worktreeAt } from "./execute-code";
-import { ensureStartCommitsOrThrow } from "./shared-lineage";
+import { prepareWorktreeOrThrow } from "../../git/prepare-worktree";
+import { worktreesRoot } from "../../git/ref-names";
+import { loadRunLineage, worktreeFailure } from "../../engine/code-workspace";
+import type { DiffStats, StepContext, StepOutcome } from "../../engine/contract";
+import { ownWorktree, worktreeAt } from "../../engine/execute-code";
+import { ensureStartCommitsOrThrow } from "../../engine/shared-lineage";
+import { runAgent, recordPrompt } from "../../engine/run-agent";
+import { runCommand, tail } from "../../engine/run-command";
+import type { LoadedStep, RunInfo } from "../../engine/step-data";
+import { scratchDir } from "../../engine/workspace";
+import type { SelectStep } from "./definition";
 import { judgePrompt, parseVerdict } from "./judge";
-import { runAgent, recordPrompt } from "./run-agent";
-import { runCommand, tail } from "./run-command";
-import type { StepSpec } from "./spec";
-import type { LoadedStep, RunInfo } from "./step-data";
-import { scratchDir } from "./workspace";
 
 function won(winner: LoadedStep, detail: Record<string, unknown>): Extract<StepOutcome, { state: "succeeded" }> {
   return {
@@ -47,7 +47,7 @@ function isDiffStats(value: unknown): value is DiffStats {
 }
 
 /** Where a contestant's check runs (see the header). */
-async function contestantCheckDir(context: StepContext, spec: StepSpec, run: RunInfo, contestant: LoadedStep): Promise<string> {
+async function contestantCheckDir(context: StepContext, spec: SelectStep, run: RunInfo, contestant: LoadedStep): Promise<string> {
   const lineage = run.repo ? await loadRunLineage(context.db, context.step.runId, context.git) : null;
   if (!lineage || !contestant.resultCommit) {
     return contestant.worktree ?? (await scratchDir(context.dataDir, context.step.runId, `${spec.nodeId}-check`));
@@ -67,13 +67,19 @@ async function contestantCheckDir(context: StepContext, spec: StepSpec, run: Run
   return prepared.path;
 }
 
+/** A select spec without what its mode needs (validation refuses such a flow; a spec is input all the same). */
+function invalidSelect(spec: SelectStep, field: string, mode: string): StepOutcome {
+  const error = `select.${field}: select mode "${mode}" of "${spec.nodeId}" needs a ${field}`;
+  return { state: "failed", error, retryable: false, detail: { retryable: false } };
+}
+
 export async function executeSelect(
   context: StepContext,
-  spec: StepSpec,
+  spec: SelectStep,
   run: RunInfo,
   contestants: LoadedStep[],
 ): Promise<StepOutcome> {
-  const select = spec.select!;
+  const select = spec.select;
   const eligible = contestants.filter((c) => c.state === "succeeded");
   if (eligible.length === 0) {
     return { state: "failed", error: `no contestant of "${spec.nodeId}" succeeded`, retryable: false, detail: { retryable: false } };
@@ -86,6 +92,8 @@ export async function executeSelect(
     case "manual":
       return { state: "waiting", detail: { mode: "manual", eligible: eligible.map((c) => c.key) } };
     case "check": {
+      const command = select.command;
+      if (!command || command.length === 0) return invalidSelect(spec, "command", "check");
       const checks: Array<Record<string, unknown>> = [];
       for (const contestant of eligible) {
         let cwd: string;
@@ -94,8 +102,8 @@ export async function executeSelect(
         } catch (error) {
           return worktreeFailure(error);
         }
-        context.emit({ type: "log-line", data: { stream: "info", text: `checking ${contestant.key} in ${cwd}: ${select.command!.join(" ")}` } });
-        const result = await runCommand(select.command!, { cwd, signal: context.signal, emit: context.emit });
+        context.emit({ type: "log-line", data: { stream: "info", text: `checking ${contestant.key} in ${cwd}: ${command.join(" ")}` } });
+        const result = await runCommand(command, { cwd, signal: context.signal, emit: context.emit });
         if (result.aborted) return { state: "canceled" };
         checks.push({ contestant: contestant.key, exitCode: result.exitCode, signal: result.signal, error: result.spawnError, stderr: tail(result.stderr, 500) });
         if (result.spawnError) {
@@ -107,9 +115,11 @@ export async function executeSelect(
       return { state: "failed", error: `no contestant passed the check (${summary})`, retryable: true, detail: { checks, retryable: true } };
     }
     case "judge": {
+      const judge = select.profile;
+      if (!judge) return invalidSelect(spec, "profile", "judge");
       const prompt = judgePrompt({ task: eligible[0].prompt, ...(select.prompt ? { instructions: select.prompt } : {}), contestants: eligible });
       recordPrompt(context, prompt);
-      const answer = await runAgent(context, { profile: select.profile!, ...(select.model ? { model: select.model } : {}), prompt, options: {}, cwd: null });
+      const answer = await runAgent(context, { profile: judge, ...(select.model ? { model: select.model } : {}), prompt, options: {}, cwd: null });
       if (answer.state !== "succeeded") return answer;
       const verdict = parseVerdict(answer.output, eligible.map((c) => c.key));
       if (!verdict.ok) {

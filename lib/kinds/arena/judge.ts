@@ -5,7 +5,7 @@
  * text names several); anything else is a malformed answer and fails the select step with
  * the answer quoted, never a silent pick.
  */
-import { formatContestants, type UpstreamStep } from "./render";
+import { formatContestants, type UpstreamStep } from "../../engine/render";
 
 export function judgePrompt(input: { task: string | null; instructions?: string; contestants: readonly UpstreamStep[] }): string {
   const ids = input.contestants.map((c) => c.key);

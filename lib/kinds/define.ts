@@ -1,0 +1,174 @@
+/**
+ * What a node kind is (`defineKind`), and the pieces of a step spec kinds share. Pure: no db,
+ * no React, no child processes — the editor and the engine both import this.
+ *
+ * A kind's definition holds everything about it that is not I/O and not a view:
+ * - `schema`: its node's config (the flow document's node schema is the discriminated union
+ *   of these, lib/flow/document.ts); `defaults()` for a new node;
+ * - `templates` / `profiles`: the prompt-like fields whose {{…}} references must resolve,
+ *   and the agent profiles (with their node options) it runs — the validator checks both;
+ * - `rules`: its own checks beyond the schema, each naming a config path;
+ * - `needsInput`: it needs an incoming edge;
+ * - `stepSchema` / `plan`: the steps a node plans into, and their spec's schema. The
+ *   engine's `StepSpec` is the discriminated union (on `kind`) of every kind's step schema;
+ *   a kind with several step roles (arena: contestants + a select step) makes its own
+ *   schema a discriminated union on `role`.
+ */
+import { z } from "zod";
+import type { StepRole } from "../contract/run";
+import { WORKSPACE_MODES, agentOptions } from "./fields";
+
+export interface ConfigIssue {
+  /** Path below the node's config, e.g. "contestants" or "select.command". */
+  path: string;
+  message: string;
+}
+
+export interface TemplateField {
+  path: string;
+  text: string;
+}
+
+export interface ProfileRef {
+  path: string;
+  id: string;
+  /** The node options this profile runs with, and their path ("contestants[1].options"). */
+  options?: { path: string; value: Record<string, unknown> };
+}
+
+export const withOptions = (path: string, value: Record<string, unknown> | undefined) => (value ? { options: { path, value } } : {});
+
+/** What every step spec has, whatever its kind. */
+export interface StepSpecBase {
+  kind: string;
+  role: StepRole;
+  nodeId: string;
+  /** Direct upstream node ids in edge order (fold inputs, check working directory). */
+  upstream: string[];
+  retries: number;
+  workspace: (typeof WORKSPACE_MODES)[number];
+}
+
+/** The zod fields of StepSpecBase other than kind and role (each kind fixes those as literals). */
+export const stepBaseFields = {
+  nodeId: z.string(),
+  upstream: z.array(z.string()),
+  retries: z.number().int().min(0),
+  workspace: z.enum(WORKSPACE_MODES),
+};
+
+/** The step schema of a kind whose node plans into one step (role "node"): the base fields plus its own. */
+export function nodeStepSchema<K extends string, Fields extends z.ZodRawShape>(kind: K, fields: Fields) {
+  return z.object({ kind: z.literal(kind), role: z.literal("node"), ...stepBaseFields, ...fields });
+}
+
+/**
+ * A review round (lib/review): the comments on the reviewed attempt's diff, rendered into
+ * this attempt's prompt; the agent session to continue when the backend can load it.
+ */
+export const reviewSchema = z.object({
+  round: z.number().int().min(1),
+  reviewedAttempt: z.number().int().min(1),
+  summary: z.string().optional(),
+  sessionId: z.string().optional(),
+  comments: z.array(z.object({ path: z.string(), line: z.number().int().optional(), body: z.string(), hunk: z.string().nullable() })),
+});
+
+/** The fields of a step that runs one agent task (lib/engine/execute-agent.ts runs it). */
+export const agentTaskFields = {
+  profile: z.string(),
+  model: z.string().optional(),
+  /** Prompt template (rendered at execution time with upstream outputs). */
+  prompt: z.string(),
+  /** Backend options from the node (merged over the profile's config). */
+  options: agentOptions.default({}),
+  review: reviewSchema.optional(),
+};
+
+/** One planned step: a row of `steps` once the run is created (lib/engine/create-run.ts). */
+export interface PlannedStepOf<S extends { kind: string; role: StepRole }> {
+  key: string;
+  nodeId: string;
+  kind: S["kind"];
+  role: S["role"];
+  /** Keys of the steps this one waits for. */
+  dependsOn: string[];
+  spec: S;
+  maxAttempts: number;
+  timeoutMs: number | null;
+  requiredTags: string[];
+}
+
+/**
+ * The worker tag of a step that runs `profile`. Planned into requiredTags; plan() drops them
+ * unless asked (workers advertise no tags unless configured, and a tag no worker has
+ * strands the step).
+ */
+export function profileTag(profile: string): string {
+  return `profile:${profile}`;
+}
+
+export const timeoutMsOf = (timeoutSec: number | undefined) => (timeoutSec === undefined ? null : timeoutSec * 1000);
+
+/**
+ * The one step of a single-step node: keyed by the node id, waiting for its upstream
+ * nodes, `retries + 1` attempts, tagged with the profile it runs (if any).
+ */
+export function nodeStep<S extends StepSpecBase>(spec: S, timeoutSec: number | undefined, profile?: string): PlannedStepOf<S> {
+  return {
+    key: spec.nodeId,
+    nodeId: spec.nodeId,
+    kind: spec.kind,
+    role: spec.role,
+    dependsOn: spec.upstream,
+    spec,
+    maxAttempts: spec.retries + 1,
+    timeoutMs: timeoutMsOf(timeoutSec),
+    requiredTags: profile ? [profileTag(profile)] : [],
+  };
+}
+
+/**
+ * A node kind's pure definition (see the header). `Config` is its config schema (a zod
+ * object), `Step` its step spec schema (a zod object, or a discriminated union of them, with a
+ * literal `kind`).
+ */
+export interface KindDefinition<K extends string, Config extends z.ZodObject, Step extends z.ZodType<StepSpecBase & { kind: K }>> {
+  kind: K;
+  /** The palette's and the card's name. */
+  label: string;
+  /** One line: what a node of this kind does (palette tooltip, inspector, describe_flow_format). */
+  summary: string;
+  schema: Config;
+  defaults(): NoInfer<z.output<Config>>;
+  /** Prompt-like fields whose {{…}} references must resolve. */
+  templates(config: NoInfer<z.output<Config>>): TemplateField[];
+  profiles(config: NoInfer<z.output<Config>>): ProfileRef[];
+  rules(config: NoInfer<z.output<Config>>): ConfigIssue[];
+  /** Does this node need at least one upstream node? */
+  needsInput: boolean;
+  stepSchema: Step;
+  /**
+   * The steps of one node of a valid flow, in dependency order; `upstream` are the node's
+   * direct upstream node ids in edge order. A step another node depends on is keyed by the
+   * node id (downstream steps depend on node ids).
+   */
+  plan(node: { id: string; config: NoInfer<z.output<Config>> }, upstream: string[]): Array<PlannedStepOf<NoInfer<z.output<Step>>>>;
+}
+
+/** Checks a definition against its own schemas (the functions' parameters are typed by them). */
+export function defineKind<K extends string, Config extends z.ZodObject, Step extends z.ZodType<StepSpecBase & { kind: K }>>(
+  definition: KindDefinition<K, Config, Step>,
+): KindDefinition<K, Config, Step> {
+  return definition;
+}
+
+/**
+ * A step that runs an agent in a code workspace (a node step whose spec names a profile):
+ * what a review round can send changes back to. Read by the server (lib/review) and the run
+ * page from the stored spec, whatever its kind.
+ */
+export function runsAgentInCode(step: { role: string; spec: unknown }): boolean {
+  const spec = step.spec as { profile?: unknown; workspace?: unknown } | null;
+  return step.role === "node" && typeof spec?.profile === "string" && spec.profile !== "" && spec.workspace === "code";
+}

@@ -1,0 +1,50 @@
+/**
+ * The kind list's invariants: a new node of any kind is valid as created, and every step a
+ * kind plans reads back from the database (JSON) with the step-spec union unchanged — a spec
+ * that didn't would fail its step at execution ("step spec is invalid").
+ */
+import { describe, expect, it } from "vitest";
+import { KINDS, NODE_KINDS, kindDefinition, stepSpecSchema, type NodeKind } from ".";
+
+/** Configs beyond the defaults that plan into other step shapes. */
+const VARIANTS: Array<[NodeKind, Record<string, unknown>]> = [
+  ["agent", { profile: "demo", model: "m", prompt: "p", timeoutSec: 5, retries: 2, workspace: "none", options: { delayMs: 1 } }],
+  ["arena", { prompt: "p", contestants: [{ profile: "demo" }, { profile: "b", model: "m" }], select: { mode: "judge", profile: "j", prompt: "pick" } }],
+  ["arena", { prompt: "p", contestants: [{ profile: "demo" }, { profile: "demo" }], select: { mode: "check", command: ["npm", "test"] } }],
+  ["arena", { prompt: "p", contestants: [{ profile: "demo" }, { profile: "demo" }], select: { mode: "manual" } }],
+  ["fold", { mode: "agent", profile: "demo", prompt: "sum up", options: { delayMs: 1 } }],
+  ["fold", { mode: "concat", separator: "---" }],
+  ["check", { command: ["true"], timeoutSec: 9 }],
+  ["approval", {}],
+  ["loop", { profile: "demo", model: "m", prompt: "p", check: { command: ["npm", "test"] }, maxRounds: 5, roundTimeoutSec: 60, retries: 1, options: { delayMs: 1 } }],
+  ["loop", { profile: "demo", prompt: "p", check: { command: ["true"] } }],
+];
+
+describe("the kind list", () => {
+  it("names each kind once", () => {
+    expect(new Set(NODE_KINDS).size).toBe(KINDS.length);
+  });
+
+  it.each(KINDS.map((k) => k.kind))("%s: a new node's defaults pass its schema and its rules", (kind) => {
+    const definition = kindDefinition(kind);
+    const defaults = definition.defaults();
+    expect(definition.schema.safeParse(defaults).success).toBe(true);
+    expect(definition.rules(defaults)).toEqual([]);
+  });
+
+  const configs: Array<[NodeKind, unknown]> = [...KINDS.map((k): [NodeKind, unknown] => [k.kind, k.defaults()]), ...VARIANTS];
+  it.each(configs)("%s: every planned step reads back with the step-spec union unchanged (%j)", (kind, config) => {
+    const definition = kindDefinition(kind);
+    const steps = definition.plan({ id: "n", config: definition.schema.parse(config) }, ["up"]);
+    expect(steps.length).toBeGreaterThan(0);
+    for (const step of steps) {
+      expect(step.kind).toBe(kind);
+      expect(step.spec.kind).toBe(kind);
+      expect(step.spec.role).toBe(step.role);
+      const stored = JSON.parse(JSON.stringify(step.spec));
+      expect(stepSpecSchema.parse(stored)).toEqual(stored);
+    }
+    // Other nodes depend on the node id: some step of the node has it as its key.
+    expect(steps.map((s) => s.key)).toContain("n");
+  });
+});
