@@ -1,8 +1,9 @@
 /**
  * Cleanup in Chromium (issue 17 item 4): a finished run's "Delete this run's refs" (asks,
- * then says what went, and the refs are gone from the repository), and /settings showing the
- * retention in force with its source and the space runs' refs and worktrees take; a stored
- * value overrides the default until "Use the default".
+ * then says what went, the refs are gone from the repository, the result card says so
+ * instead of offering Merge / Create branch, and merging answers 409), and /settings showing
+ * the retention in force with its source and the space runs' refs and worktrees take; a
+ * stored value overrides the default until "Use the default".
  */
 import { execFileSync } from "node:child_process";
 import path from "node:path";
@@ -46,11 +47,23 @@ test("delete a run's refs from its page; the retention and the space on /setting
   await expect(current).toHaveAttribute("data-source", "default");
 
   await run.goto(runId);
+  const card = page.getByTestId("result-card");
+  await expect(card).toHaveAttribute("data-state", "ready");
+  await expect(page.getByTestId("result-merge")).toBeVisible();
   await page.getByTestId("delete-run-refs").click();
   await expect(page.getByTestId("run-refs-confirm")).toContainText(`refs/baton/${runId}/*`);
   await page.getByTestId("run-refs-confirm-yes").click();
   // The step's attempt ref, and whatever else the run pinned under refs/baton/<run>/.
   await expect(page.getByTestId("run-refs-deleted")).toHaveText(/^Deleted [1-9]\d* refs? and 1 worktree$/);
+  // The result card no longer offers Merge / Create branch: it says why.
+  await expect(card).toHaveAttribute("data-state", "none");
+  await expect(page.getByTestId("result-reason")).toContainText("this run's refs were deleted");
+  await expect(page.getByTestId("result-merge")).toHaveCount(0);
+  await expect(page.getByTestId("result-branch-name")).toHaveCount(0);
+  await page.screenshot({ path: path.join(SHOTS, "run-refs-deleted.png") });
+  const merge = await request.post(`/api/runs/${runId}/result/merge`, { data: {} });
+  expect(merge.status()).toBe(409);
+  expect(await merge.text()).toContain("this run's refs were deleted");
   const refsLeft = execFileSync("git", ["for-each-ref", "--format=%(refname)", `refs/baton/${runId}/`], { cwd: repo, encoding: "utf8" });
   expect(refsLeft).toBe("");
 });

@@ -1,9 +1,11 @@
 "use client";
 /**
  * "Delete this run's refs" in the run header: asks first (saying what stops working), then
- * deletes refs/baton/<run>/* and the run's worktrees and says what went. While the run (or a
+ * deletes refs/baton/<run>/* and the run's worktrees and says what went; the result card then
+ * says the refs were deleted instead of offering the result. While the run (or a
  * step of it) is running the button is disabled with the reason; the server refuses too.
  */
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { deleteRunRefs, type DeletedRunRefsDto } from "@/lib/client/runs";
 import { buttonClass, ErrorNote } from "./dialog";
@@ -14,7 +16,13 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 export function DeleteRunRefs({ runId, busy }: { runId: string; busy: boolean }) {
   const [confirming, setConfirming] = useState(false);
   const [done, setDone] = useState<DeletedRunRefsDto | null>(null);
+  const queryClient = useQueryClient();
   const remove = useRunAction(runId, () => deleteRunRefs(runId));
+  // The result card reads the result again: it now says the refs were deleted instead of offering it.
+  const deleted = (result: DeletedRunRefsDto) => {
+    setDone(result);
+    void queryClient.invalidateQueries({ queryKey: ["runs", "result", runId] });
+  };
   if (done) {
     return (
       <span className="text-[12px] text-zinc-600" role="status" data-testid="run-refs-deleted">
@@ -33,7 +41,7 @@ export function DeleteRunRefs({ runId, busy }: { runId: string; busy: boolean })
           type="button"
           className={buttonClass.danger}
           disabled={remove.isPending}
-          onClick={() => remove.mutate(undefined, { onSuccess: (result) => setDone(result), onSettled: () => setConfirming(false) })}
+          onClick={() => remove.mutate(undefined, { onSuccess: deleted, onSettled: () => setConfirming(false) })}
           data-testid="run-refs-confirm-yes"
         >
           Delete

@@ -142,6 +142,9 @@ export const runs = pgTable(
     // How many times a person re-ran a step of this run (POST …/steps/:id/rerun): the
     // history marks a run that succeeded only after one.
     stepReruns: integer("step_reruns").notNull().default(0),
+    // When the run's attempt refs were deleted ("Delete this run's refs", or the retention):
+    // its commits are no longer kept, so its result is no longer offered (lib/results).
+    refsDeletedAt: timestamp("refs_deleted_at", { withTimezone: true }),
     createdAt: createdAt(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),

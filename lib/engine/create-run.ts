@@ -13,7 +13,7 @@ import { initialRunState } from "./initial-state";
 import { notifyReadySteps } from "./notify-ready-steps";
 import { reduce } from "./reducer";
 import { runStateCache } from "./run-state-cache";
-import type { Plan } from "./spec";
+import type { Plan } from "./plan";
 
 export interface NewRun {
   flowId: string;

@@ -1,5 +1,5 @@
 /** The reducer state of a freshly planned run: every step pending. Pure. */
-import type { Plan } from "./spec";
+import type { Plan } from "./plan";
 import type { RunState, StepStatus } from "./run-state";
 
 /** `ids[i]` is the id of `plan.steps[i]` (defaults to the key, for simulations). */

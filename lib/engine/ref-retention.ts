@@ -30,6 +30,11 @@ export function refRetentionDays(env: Record<string, string | undefined> = proce
   return DEFAULT_REF_RETENTION_DAYS;
 }
 
+/** Records that a run's refs are gone (kept from the first deletion on); its result is then no longer offered. */
+export async function markRefsDeleted(db: Executor, runId: string): Promise<void> {
+  await db.execute(sql`update runs set refs_deleted_at = coalesce(refs_deleted_at, now()) where id = ${runId}`);
+}
+
 export interface PrunedRefs {
   repo: string;
   runId: string;
@@ -59,6 +64,7 @@ export async function pruneExpiredRefs(db: Executor, days: number, now: Date = n
       const refs = byRun.get(refSegment(id)) ?? [];
       if (refs.length === 0) continue;
       await deleteRefs(repo, refs);
+      await markRefsDeleted(db, id);
       pruned.push({ repo, runId: id, refs });
     }
   }

@@ -21,6 +21,9 @@ import { notFound } from "../http/errors";
 import { planResult, type ResultPlan, type ResultStepInput } from "./result-plan";
 import type { RunResult } from "./schemas";
 
+export const refsDeletedReason = (at: string) =>
+  `this run's refs were deleted (${at.slice(0, 16).replace("T", " ")} UTC): its commits are no longer kept, so its result can't be merged, branched, exported or pushed`;
+
 /** Baton's ref that keeps a run's result commit reachable, in the run's ref namespace (no attempt ref ends in `result`). */
 export const resultRefName = (runId: string) => `${lineageRunPrefix(runId)}result`;
 
@@ -34,15 +37,17 @@ export interface LoadedRun {
   link: LineageLink | null;
   baseRef: string | null;
   baseCommit: string | null;
+  /** ISO time the run's refs were deleted, or null. */
+  refsDeletedAt: string | null;
   steps: ResultStepInput[];
 }
 
 const json = <T>(value: unknown): T => (typeof value === "string" ? JSON.parse(value) : value) as T;
 
 export async function loadRunForResultOrThrow(db: Executor, runId: string): Promise<LoadedRun> {
-  const [run] = await rows<{ id: string; status: RunStatus; repo: string | null; base_ref: string | null; base_commit: string | null; flow_name: string | null }>(
+  const [run] = await rows<{ id: string; status: RunStatus; repo: string | null; base_ref: string | null; base_commit: string | null; flow_name: string | null; refs_deleted_at: string | Date | null }>(
     db,
-    sql`select r.id, r.status, r.repo, r.base_ref, r.base_commit, f.name as flow_name
+    sql`select r.id, r.status, r.repo, r.base_ref, r.base_commit, r.refs_deleted_at, f.name as flow_name
         from runs r left join flows f on f.id = r.flow_id where r.id = ${runId}`,
   );
   if (!run) throw notFound(`run "${runId}"`);
@@ -87,7 +92,7 @@ export async function loadRunForResultOrThrow(db: Executor, runId: string): Prom
   );
   // A run naming its repository is read in this process's own clone (BATON_REPO_MAP).
   const local = run.repo ? runRepoOrThrow(gitSharingFromEnvOrThrow(), run.repo) : null;
-  return { id: run.id, status: run.status, flowName: run.flow_name, repo: local?.repo ?? null, link: local?.link ?? null, baseRef: run.base_ref, baseCommit: run.base_commit, steps };
+  return { id: run.id, status: run.status, flowName: run.flow_name, repo: local?.repo ?? null, link: local?.link ?? null, baseRef: run.base_ref, baseCommit: run.base_commit, refsDeletedAt: run.refs_deleted_at === null ? null : new Date(run.refs_deleted_at).toISOString(), steps };
 }
 
 /** Dependencies first, ties by key: the order the run's steps were planned in. */
@@ -142,8 +147,12 @@ export async function computeRunResultOrThrow(db: Executor, runId: string, optio
     diffTruncated: false,
     merge: null,
     remotes: [],
+    refsDeletedAt: null,
   };
   if (!run.repo || !run.baseCommit) return { run, plan, result: { ...empty, reason: "the run has no repository" } };
+  // Checked before anything is read or written in the repository: reading the result would
+  // otherwise write refs/baton/<run>/result again, and its commits may already be gone.
+  if (run.refsDeletedAt) return { run, plan, result: { ...empty, refsDeletedAt: run.refsDeletedAt, reason: refsDeletedReason(run.refsDeletedAt) } };
   const repo = run.repo;
   const remotes = await listRemotes(repo);
   if (plan.sources.length === 0) {

@@ -24,14 +24,16 @@ export const runResultSchema = z.object({
   runId: z.string(),
   runStatus: z.enum(RUN_STATUSES),
   /**
-   * ready: `commit` is the result; none: nothing to take (no repo, or no step changed code
-   * yet; `reason` says which); conflict: the sinks' results don't merge (`conflict` names
+   * ready: `commit` is the result; none: nothing to take (no repo, no step changed code yet,
+   * or the run's refs were deleted; `reason` says which); conflict: the sinks' results don't merge (`conflict` names
    * the paths).
    */
   state: z.enum(["ready", "none", "conflict"]),
   /** The run did not (or not yet) succeed: this is what succeeded so far. */
   partial: z.boolean(),
   reason: z.string().nullable(),
+  /** When the run's refs were deleted (its result is then never offered), else null. */
+  refsDeletedAt: z.string().nullable(),
   repo: z.string().nullable(),
   baseRef: z.string().nullable(),
   baseCommit: commit.nullable(),

@@ -6,7 +6,8 @@
  *
  * Refused (409) while the run has not ended or a step of it is still running (a canceled run
  * whose agents are stopping): those steps still write to the worktrees and refs.
- * The run's record and history stay. Deleting again finds nothing and says so.
+ * The run's record and history stay, marked `refs_deleted_at`: its result is then no longer
+ * offered (lib/results/run-result.ts). Deleting again finds nothing and says so.
  */
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -18,6 +19,7 @@ import { cleanupRunWorktrees } from "../git/remove-worktree";
 import { HttpError, notFound } from "../http/errors";
 import { pathExists } from "../path-exists";
 import { scratchRoot } from "../engine/run-cleanup";
+import { markRefsDeleted } from "../engine/ref-retention";
 
 const TERMINAL = ["succeeded", "failed", "canceled"];
 
@@ -55,5 +57,6 @@ export async function deleteRunRefsOrThrow(db: Executor, dataDir: string, runId:
   }
   const { removed } = await cleanupRunWorktrees(worktreesRoot(dataDir), runId);
   await fs.rm(path.join(scratchRoot(dataDir), runId), { recursive: true, force: true });
+  await markRefsDeleted(db, runId);
   return { runId, repo: run.repo, refs, worktrees: removed, repoNote };
 }

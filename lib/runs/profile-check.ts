@@ -15,7 +15,7 @@
 import type { Availability } from "../agents/types";
 import type { Executor } from "../db/client";
 import type { AgentProfileRow } from "../db/schema";
-import type { Plan } from "../engine/spec";
+import type { Plan } from "../engine/plan";
 import { HttpError, type Issue } from "../http/errors";
 import { keyReferences } from "../profiles/env";
 import { findProfile } from "../profiles/repository";

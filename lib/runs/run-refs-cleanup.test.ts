@@ -12,6 +12,8 @@ import { createBranchOrThrow } from "../git/attempt-refs";
 import { runWorktreesDir, worktreesRoot } from "../git/ref-names";
 import { createRepo, git, makeTempDir } from "../git/test-repos";
 import { HttpError } from "../http/errors";
+import { createResultBranchOrThrow, mergeResultOrThrow } from "../results/result-actions";
+import { computeRunResultOrThrow } from "../results/run-result";
 import { currentRetention, resolveRetention, retentionBodySchema, setRetention } from "../settings/retention";
 import { storageReport } from "../settings/storage";
 import { deleteRunRefsOrThrow } from "./delete-run-refs";
@@ -61,6 +63,20 @@ describe("cleanup of runs' refs and worktrees", () => {
     // Again: nothing left, said as such.
     expect(await deleteRunRefsOrThrow(h.db.orm, h.dataDir, run.id)).toMatchObject({ refs: [], worktrees: [] });
 
+    // The run says so: its result is no longer offered (reading it writes no result ref
+    // again), and taking it is refused naming the reason.
+    const [{ refs_deleted_at: deletedAt }] = await rows<{ refs_deleted_at: Date | string | null }>(h.db.orm, sql`select refs_deleted_at from runs where id = ${run.id}`);
+    expect(deletedAt).not.toBeNull();
+    const { result: shown } = await computeRunResultOrThrow(h.db.orm, run.id);
+    expect(shown).toMatchObject({ state: "none", commit: null, refsDeletedAt: new Date(deletedAt!).toISOString() });
+    expect(shown.reason).toMatch(/^this run's refs were deleted \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\): its commits are no longer kept/);
+    expect(await refsOf(run.id)).toBe("");
+    for (const take of [() => mergeResultOrThrow(h.db.orm, run.id), () => createResultBranchOrThrow(h.db.orm, run.id, { name: "from-deleted" })]) {
+      const refused = await take().catch((error: unknown) => error);
+      expect(refused).toMatchObject({ status: 409, message: `run ${run.id} has no result to take: ${shown.reason}` });
+    }
+    expect(await git(repo, "branch", "--list", "from-deleted")).toBe("");
+
     // Started, not drained: the run is running and its refs are refused with the reason.
     const live = await startRunOrThrow(h.db, { flowId: await flowOf("live change"), inputs: {}, repo, origin: "api" });
     const refusal = await deleteRunRefsOrThrow(h.db.orm, h.dataDir, live.id).catch((error: unknown) => error);
@@ -102,6 +118,8 @@ describe("cleanup of runs' refs and worktrees", () => {
     expect(fs.existsSync(worktreeDir(old.id))).toBe(false);
     expect(await refsOf(recent.id)).toBe(`refs/baton/${recent.id}/edit-1`);
     expect(fs.existsSync(worktreeDir(recent.id))).toBe(true);
+    const marked = await rows<{ id: string }>(h.db.orm, sql`select id from runs where refs_deleted_at is not null and id in (${old.id}, ${recent.id})`);
+    expect(marked.map((r) => r.id)).toEqual([old.id]);
     const after = await storageReport(h.db.orm, h.dataDir);
     expect(after.repos.find((r) => r.repo === repo)).toMatchObject({ runs: 1, refs: 1 });
     expect(after.worktrees.runs).toBe(1);

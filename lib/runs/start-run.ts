@@ -10,7 +10,7 @@ import { plan } from "../engine/plan";
 import { findFlow, findVersion } from "../flows/repository";
 import { GitError } from "../git/errors";
 import { resolveRunRepoOrThrow, runRepoTag } from "../git/run-repo";
-import type { Plan } from "../engine/spec";
+import type { Plan } from "../engine/plan";
 import { HttpError, notFound } from "../http/errors";
 import { checkProfileAvailability } from "../profiles/availability";
 import { lookupBackend } from "../profiles/backends";

@@ -1,0 +1,1 @@
+ALTER TABLE "runs" ADD COLUMN "refs_deleted_at" timestamp with time zone;
