@@ -18,7 +18,9 @@
  * stock React Flow as its documentation sets up a large flow (bench/peer/stock-flow.tsx,
  * bundled here with esbuild and served on the next port with the app's styles). The ratios
  * printed are Baton's renderer main-thread CPU per frame over the peer's, and load time over
- * load time.
+ * load time. Then each canvas drags a node BATON_BENCH_DRAG_PAIRS more times (default 5),
+ * alternating between the two, and the drag ratio is also printed from those drags' medians:
+ * on a shared machine, that is the drag figure that holds up.
  *
  * Env: BATON_BENCH_PORT (default 3301; the peer uses the next port), BATON_BENCH_SIZES (default "100,500,2000"),
  * BATON_BENCH_SKIP_BUILD=1 reuses an existing build in .next-bench-editor.
@@ -377,6 +379,8 @@ interface CanvasFigures {
 
 interface Row extends CanvasFigures {
   size: number;
+  /** CPU per frame of each alternating drag (alternatingDrags). */
+  alternating: { baton: number[]; peer: number[] };
   editRenders: string;
   dragRenders: string;
   oneNodeOnly: boolean;
@@ -442,6 +446,14 @@ function printTable(rows: Row[]): void {
   for (const r of rows) {
     console.log(
       `  ${r.size} nodes: pan ${ratio(r.pan.cpuPerFrame, r.peer.pan.cpuPerFrame)}, card pan ${ratio(r.cardPan.cpuPerFrame, r.peer.cardPan.cpuPerFrame)}, drag ${ratio(r.drag.cpuPerFrame, r.peer.drag.cpuPerFrame)}; load ${ratio(r.loadMs, r.peer.loadMs)}; p95 frame ${fmt(r.cardPan.p95)} vs ${fmt(r.peer.cardPan.p95)} ms (card pan), ${fmt(r.drag.p95)} vs ${fmt(r.peer.drag.p95)} ms (drag)`,
+    );
+  }
+  console.log(`\nNode drags alternating between the two canvases (${DRAG_PAIRS} each, at card zoom), renderer main-thread CPU ms per frame — the drag figure to compare on a busy machine:`);
+  for (const r of rows) {
+    const b = median(r.alternating.baton);
+    const p = median(r.alternating.peer);
+    console.log(
+      `  ${r.size} nodes: Baton ${r.alternating.baton.map(fmt).join(" ")} (median ${fmt(b)}), peer ${r.alternating.peer.map(fmt).join(" ")} (median ${fmt(p)}) → drag ${ratio(b, p)}`,
     );
   }
   const [load1] = os.loadavg();
@@ -516,16 +528,35 @@ async function startPeer(appPage: string): Promise<Peer> {
   };
 }
 
-async function measurePeer(browser: Browser, url: string): Promise<CanvasFigures> {
+/** The peer's figures, and its page (zoomed in to cards) for the alternating drags; the caller closes it. */
+async function measurePeer(browser: Browser, url: string): Promise<{ figures: CanvasFigures; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   await context.addInitScript(INIT_SCRIPT);
-  try {
-    const { dragged: _, ...figures } = await measureCanvas(await context.newPage(), url);
-    return figures;
-  } finally {
-    await context.close();
-  }
+  const page = await context.newPage();
+  const { dragged: _, ...figures } = await measureCanvas(page, url);
+  return { figures, page };
 }
+
+/**
+ * More node drags at card zoom, alternating between the two canvases (Baton, peer, Baton, …):
+ * on a shared machine the load drifts within seconds, and one drag each, minutes apart, can't
+ * tell a 10% difference (the same build gave 1.46× and 0.78× at 2000 nodes). Each canvas's
+ * figure is the median of its drags' CPU per frame.
+ */
+async function alternatingDrags(baton: Page, peer: Page, pairs: number): Promise<{ baton: number[]; peer: number[] }> {
+  const out = { baton: [] as number[], peer: [] as number[] };
+  for (let i = 0; i < pairs; i++) {
+    for (const [name, page] of [["baton", baton], ["peer", peer]] as const) {
+      await page.bringToFront();
+      await page.waitForTimeout(300);
+      out[name].push((await drag(page)).frames.cpuPerFrame);
+    }
+  }
+  return out;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+const DRAG_PAIRS = Number(process.env.BATON_BENCH_DRAG_PAIRS ?? 5);
 
 async function main(): Promise<void> {
   const env = { BATON_NEXT_DIST_DIR: distDir, BATON_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" };
@@ -564,14 +595,17 @@ async function main(): Promise<void> {
       const page = await context.newPage();
       const { dragged, ...baton } = await measureCanvas(page, `${base}/flows/${id}`);
       const edit = await editOneNode(page, dragged.id);
-      await context.close();
       const editIds = Object.keys(edit);
       const dragIds = Object.keys(dragged.renders);
       peer ??= await startPeer(`${base}/flows/${id}`);
       peer.show(doc);
-      const peerFigures = await measurePeer(browser, peer.url);
+      const { figures: peerFigures, page: peerPage } = await measurePeer(browser, peer.url);
+      const alternating = await alternatingDrags(page, peerPage, DRAG_PAIRS);
+      await context.close();
+      await peerPage.context().close();
       rows.push({
         size,
+        alternating,
         ...baton,
         editRenders: describeRenders(edit),
         dragRenders: describeRenders(dragged.renders),

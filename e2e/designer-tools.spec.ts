@@ -71,9 +71,9 @@ test.describe("designer tools", () => {
     await expect(editor.edge("c", "approval")).toBeAttached();
     await expect(page.getByTestId("inspector").getByLabel("Message")).toHaveValue("Review the changes before continuing.");
 
-    // "ag": Agent, then Arena ("2–5 agents"); ↓ picks Arena.
+    // "ag": Agent, then Arena ("2–5 agents") and Fix loop ("An agent works"); ↓ picks Arena.
     await search.fill("ag");
-    await expect(page.getByTestId("palette").getByRole("button")).toHaveCount(2);
+    await expect(page.getByTestId("palette").getByRole("button")).toHaveCount(3);
     await search.press("ArrowDown");
     await search.press("Enter");
     await expect(editor.field("field-id")).toHaveValue("arena");

@@ -4,6 +4,7 @@
  * and a banner says why (a cycle, a duplicate, a self-loop), so a refusal is never silent.
  */
 import { getBezierPath, useConnection, type ConnectionLineComponentProps } from "@xyflow/react";
+import { memo } from "react";
 import { connectRefusal, type ConnectRefusal } from "@/lib/editor/document-ops";
 import type { CanvasNode } from "@/lib/editor/types";
 import { useEditorStore } from "./editor-context";
@@ -26,7 +27,8 @@ const REASONS: Record<ConnectRefusal, string> = {
   "unknown-node": "unknown node",
 };
 
-export function ConnectionFeedback() {
+/** Memoized: it follows the connection being drawn (its own subscription), not the canvas's re-renders. */
+export const ConnectionFeedback = memo(function ConnectionFeedback() {
   const store = useEditorStore();
   const connection = useConnection<CanvasNode>();
   if (!connection.inProgress || !connection.toNode || connection.isValid !== false) return null;
@@ -45,4 +47,4 @@ export function ConnectionFeedback() {
       Refused: <span className="font-mono">{from} → {to}</span> {REASONS[refusal]}
     </div>
   );
-}
+});

@@ -46,7 +46,7 @@ export function Palette() {
     }
   };
   return (
-    <aside className="flex w-[150px] shrink-0 flex-col gap-1 border-r border-zinc-200 bg-white p-2" data-testid="palette">
+    <aside className="baton-panel flex w-[150px] shrink-0 flex-col gap-1 border-r border-zinc-200 bg-white p-2" data-testid="palette">
       <label htmlFor={PALETTE_SEARCH_ID} className="px-1 text-[11px] font-semibold uppercase tracking-wide text-zinc-500">
         Add node
       </label>

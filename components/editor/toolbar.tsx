@@ -30,7 +30,7 @@ export function Toolbar({ flowId, actions, saving, notice }: { flowId: string; a
   const issueCount = useEditor((s) => s.issues.length);
   const draft = useEditor(onDraft);
   return (
-    <div className="flex h-10 shrink-0 items-center gap-1.5 border-b border-zinc-200 bg-white px-3" data-testid="editor-toolbar">
+    <div className="baton-panel flex h-10 shrink-0 items-center gap-1.5 border-b border-zinc-200 bg-white px-3" data-testid="editor-toolbar">
       <Link href="/flows" className="text-zinc-500 hover:text-zinc-900">
         Flows
       </Link>

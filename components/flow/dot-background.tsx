@@ -12,14 +12,15 @@
  *
  * Reads the viewport from the canvas's ViewportFeed (drag-pans bypass the store).
  */
-import { useId, useLayoutEffect, useRef, useSyncExternalStore } from "react";
+import { memo, useId, useLayoutEffect, useRef, useSyncExternalStore } from "react";
 import { useViewportFeed } from "./viewport-feed";
 import "./dot-background.css";
 
 /** Below this zoom the dots are a fraction of a pixel every few pixels: not drawn. */
 const MIN_ZOOM = 0.3;
 
-export function DotBackground({ gap = 16, size = 1, color = "#d4d4d8" }: { gap?: number; size?: number; color?: string }) {
+/** Memoized: the canvas re-renders on every frame of a node drag, the dots only with the zoom. */
+export const DotBackground = memo(function DotBackground({ gap = 16, size = 1, color = "#d4d4d8" }: { gap?: number; size?: number; color?: string }) {
   const feed = useViewportFeed();
   const zoom = useSyncExternalStore(
     feed.subscribe,
@@ -62,4 +63,4 @@ export function DotBackground({ gap = 16, size = 1, color = "#d4d4d8" }: { gap?:
       ) : null}
     </div>
   );
-}
+});

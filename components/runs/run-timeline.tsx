@@ -2,13 +2,14 @@
 /**
  * The run's timeline: one lane per node, a bar per attempt (live bars grow with `now`), arena
  * contestants as sub-lanes, the winner starred, +/− counts on code steps' bars and the failure
- * reason beside failed bars; an attempt whose worker was lost is striped and says so. Hover
+ * reason beside failed bars; a fix loop's bar is split into its rounds (agent part, check part); an attempt whose worker was lost is striped and says so. Hover
  * shows details; click selects the step and attempt.
  */
 import { Fragment, memo, useMemo } from "react";
 import { liveKey, type AttemptDto, type StepDto } from "@/lib/client/run-types";
 import { phaseLabel } from "@/lib/timeline/phases";
 import { buildTimeline, formatDuration, timeScale, type TimelineBar } from "@/lib/timeline/lanes";
+import type { RoundSegment } from "@/lib/kinds/loop/rounds";
 import { lookOf } from "./status";
 
 export interface TimelineSelection {
@@ -36,7 +37,54 @@ function barTitle(bar: TimelineBar, phase: string | undefined): string {
   if (bar.failure) lines.push(bar.failure);
   if (bar.reviewRound !== null) lines.push(`Review round ${bar.reviewRound}: answered ${bar.reviewComments} comment${bar.reviewComments === 1 ? "" : "s"}`);
   if (bar.workerLost) lines.push("The worker running it died or stalled; the step was retried without spending a retry.");
+  for (const part of bar.rounds) lines.push(roundPartTitle(part));
   return lines.join("\n");
+}
+
+function roundPartTitle(part: RoundSegment): string {
+  const took = formatDuration(part.end - part.start);
+  if (part.part === "agent") {
+    const diff = part.additions !== null ? ` +${part.additions} −${part.deletions ?? 0}` : "";
+    return `round ${part.round} agent: ${part.live ? "running" : took}${diff}`;
+  }
+  return `round ${part.round} check: ${part.live ? "running" : `${part.verdict} (${took})`}`;
+}
+
+/**
+ * A fix loop's rounds inside its bar: per round the agent's part (with the round's +/−) and
+ * the check's part, green or red with its exit code. Positions are fractions of the bar.
+ */
+function RoundParts({ bar }: { bar: TimelineBar }) {
+  const span = Math.max(1, bar.end - bar.start);
+  return (
+    <>
+      {bar.rounds.map((part) => {
+        const left = ((part.start - bar.start) / span) * 100;
+        const width = Math.max(0.5, ((part.end - part.start) / span) * 100);
+        const look = part.part === "agent" ? "bg-sky-600" : part.live ? "bg-sky-800" : part.green ? "bg-emerald-700" : "bg-red-700";
+        const label =
+          part.part === "agent"
+            ? `R${part.round}${part.additions !== null ? ` +${part.additions} −${part.deletions ?? 0}` : ""}`
+            : part.live
+              ? "check…"
+              : (part.verdict ?? "");
+        return (
+          <span
+            key={`${part.round}-${part.part}`}
+            className={`absolute inset-y-0 flex items-center overflow-hidden whitespace-nowrap border-l border-white/60 px-0.5 text-[9px] font-medium ${look}`}
+            style={{ left: `${left}%`, width: `${width}%` }}
+            data-testid="timeline-round"
+            data-round={part.round}
+            data-part={part.part}
+            data-exit-code={part.exitCode ?? undefined}
+            data-live={part.live ? "true" : "false"}
+          >
+            {label}
+          </span>
+        );
+      })}
+    </>
+  );
 }
 
 /** Diagonal stripes over the bar's colour: a lost worker is no verdict on the step. */
@@ -139,7 +187,8 @@ export const RunTimeline = memo(function RunTimeline({ steps, attempts, now, nod
                         } ${bar.live ? "opacity-80" : ""} ${isSelected ? "ring-2 ring-zinc-900 ring-offset-1" : "hover:ring-2 hover:ring-zinc-400"}`}
                         style={{ left: `${left}%`, width: `${width}%`, ...(bar.workerLost ? { backgroundImage: WORKER_LOST_STRIPES } : {}) }}
                       >
-                        {phase ? (
+                        {bar.rounds.length > 0 ? <RoundParts bar={bar} /> : null}
+                        {phase && bar.rounds.length === 0 ? (
                           <span className="min-w-0 truncate px-1 font-medium" data-testid="timeline-phase" data-phase={phase}>
                             {phaseLabel(phase)}
                           </span>

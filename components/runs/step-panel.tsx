@@ -1,8 +1,8 @@
 "use client";
 /**
  * The selected step: state and attempt (earlier attempts selectable), actions, the rendered
- * prompt, live output as markdown, tool calls, the diff (live while running), error and
- * stderr, usage. The current attempt merges the stored row with what the stream has shown.
+ * prompt, a fix loop's rounds, live output as markdown, tool calls, the diff (live while
+ * running), error and stderr, usage. The current attempt merges the stored row with what the stream has shown.
  */
 import { memo, type ReactNode } from "react";
 import { liveKey, type AttemptDto, type LiveRun, type RunDetail, type StepDto } from "@/lib/client/run-types";
@@ -15,6 +15,7 @@ import { Markdown } from "./markdown";
 import { formatCost, formatTokens, StateBadge } from "./status";
 import { StepActions } from "./step-actions";
 import { ToolCalls } from "./tool-calls";
+import { LoopRounds } from "./loop-rounds";
 
 interface AttemptView {
   attempt: number;
@@ -150,6 +151,7 @@ export const StepPanel = memo(function StepPanel({ run, step, attempt, live, now
           </details>
         </Section>
       ) : null}
+      <LoopRounds detail={view.detail} attempt={attempt} now={now} />
       <Section title={running ? "Output (live)" : "Output"} testId="step-output-section">
         {view.output ? <Markdown text={view.output} testId="step-output" /> : <div className="text-[12px] text-zinc-400">{running ? "Waiting for output…" : "No output."}</div>}
         {step.outputTruncated && attempt === step.attempt ? <div className="text-[11px] text-amber-700">Output truncated at the storage limit.</div> : null}

@@ -96,6 +96,14 @@ export interface AgentTask {
    */
   resume?: { sessionId: string; prompt: string };
   /**
+   * More turns in the same conversation (a fix loop, lib/kinds/loop): called with each turn's
+   * result once its answer is complete. A prompt continues the conversation — a backend with
+   * `continuesTurns` sends it in the same session of the same process, with `timeoutMs` again
+   * for that turn; lib/agents/turns.ts runs any other backend turn by turn — and null ends the
+   * task with that turn's result. While it runs, the turn's timeout is not counting.
+   */
+  followUp?(turn: AgentResult): Promise<string | null>;
+  /**
    * Tools the model may call during this task (the drafting agent's read-only flow tools,
    * lib/drafts/draft-tools.ts). Only a backend whose `offersTaskTools` is true uses them;
    * steps never pass any (an agent CLI has its own tools).
@@ -160,6 +168,8 @@ export interface AvailabilityOptions {
 
 export interface AgentBackend {
   readonly id: "acp" | "command" | "openai" | "demo";
+  /** `run` honours `task.followUp` itself: every turn in one session (lib/agents/turns.ts). */
+  readonly continuesTurns?: true;
   /** True when run() offers `task.tools` to the model (and runs their calls in its turn). */
   readonly offersTaskTools?: boolean;
   /** True when run() hands `task.mcpHttp` to the agent (which may still not support it). */

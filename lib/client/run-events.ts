@@ -21,6 +21,7 @@
  */
 import { z } from "zod";
 import { diffStatsSchema, RUN_STATUSES, runEventSchema, STEP_STATES, usageSchema as wireUsageSchema } from "../contract/run";
+import { loopRoundSchema, roundsOf, withRound } from "../kinds/loop/rounds";
 import {
   liveKey,
   TERMINAL_RUN,
@@ -50,7 +51,7 @@ const stepStateData = z
 const phaseData = z.object({ phase: z.string() }).loose();
 
 /** Events that change the run detail (the rest only feed the live stream state). */
-export const DETAIL_EVENT_TYPES: ReadonlySet<string> = new Set(["step-state", "run-state", "usage-report", "diff-update"]);
+export const DETAIL_EVENT_TYPES: ReadonlySet<string> = new Set(["step-state", "run-state", "usage-report", "diff-update", "loop-round"]);
 const runStateData = z.object({ status: z.enum(RUN_STATUSES), error: z.string().nullish() }).loose();
 const textData = z.object({ text: z.string() }).loose();
 const contentSchema = z.array(
@@ -211,8 +212,8 @@ export function applyLiveEvents(live: LiveRun, events: readonly RunEvent[]): Liv
 }
 
 /**
- * Folds one event into the cached run detail: step states, attempts, run status, usage and
- * diff stats. Text, tool calls and logs live in LiveRun only (the detail holds stored rows).
+ * Folds one event into the cached run detail: step states, attempts, run status, usage,
+ * diff stats and a fix loop's rounds. Text, tool calls and logs live in LiveRun only (the detail holds stored rows).
  * Events at or below the detail's eventCursor are already reflected and change nothing.
  */
 export function applyRunEvent(run: RunDetail, event: RunEvent): RunDetail {
@@ -296,6 +297,13 @@ function foldRunEvent(run: RunDetail, event: RunEvent): RunDetail {
       if (!parsed.success || event.attempt !== step.attempt) return run;
       const stats: DiffStatsDto | null = parsed.data.stats ?? parsed.data.diffStats ?? step.diffStats;
       next = { ...step, diff: parsed.data.diff ?? step.diff, diffStats: stats };
+      break;
+    }
+    case "loop-round": {
+      // A fix loop's round, as the executor also wrote it to the row's detail.rounds.
+      const parsed = loopRoundSchema.safeParse(event.data);
+      if (!parsed.success || event.attempt !== step.attempt) return run;
+      next = { ...step, detail: { ...step.detail, rounds: withRound(roundsOf(step.detail, step.attempt), parsed.data) } };
       break;
     }
     default:

@@ -170,6 +170,8 @@ export const RUN_EVENT_TYPES = [
   "run-state",
   /** What a running attempt is doing now: data `{ phase: StepPhase }` (lib/engine/contract.ts). */
   "step-phase",
+  /** A fix loop's round changed: data is the round (lib/kinds/loop/rounds.ts LoopRound). */
+  "loop-round",
 ] as const;
 export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
 

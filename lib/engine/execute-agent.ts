@@ -6,9 +6,8 @@
  */
 import type { z } from "zod";
 import { phaseEvent, type StepContext, type StepOutcome } from "./contract";
-import { renderPrompt, templateNeeds } from "./render";
 import { recordPrompt, runAgent } from "./run-agent";
-import { loadNodeSteps, loadRunInfo, renderContextOf, type RunInfo } from "./step-data";
+import { renderStepPrompt } from "./step-data";
 import { prepareWorkspace } from "./workspace";
 import { loadRunLineage } from "./code-workspace";
 import { executeAgentInWorktree } from "./execute-code";
@@ -39,8 +38,6 @@ function profileOf(context: StepContext, id: string): Promise<AgentProfileRow | 
   return findProfile(context.db, id);
 }
 
-const NO_RUN_INPUTS: RunInfo = { inputs: {}, repo: null };
-
 /** Marks a prefetch as handled, so returning before awaiting it is no unhandled rejection; awaiting it still throws. */
 function handled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => {});
@@ -51,13 +48,7 @@ export async function executeAgentTask(context: StepContext, spec: AgentTaskSpec
   // The profile row is read alongside the run's inputs and upstream steps (runAgent checks it
   // exactly as if it had read it itself).
   const profile = handled(profileOf(context, spec.profile));
-  const needs = templateNeeds(spec.prompt);
-  // The run row is read only for a template that names inputs (nothing else here uses it).
-  const [run, upstream] = await Promise.all([
-    needs.inputs ? loadRunInfo(context.db, context.step.runId) : NO_RUN_INPUTS,
-    loadNodeSteps(context.db, context.step.runId, [...needs.steps, ...needs.contestants]),
-  ]);
-  const rendered = renderPrompt(spec.prompt, renderContextOf(run, upstream));
+  const rendered = await renderStepPrompt(context.db, context.step.runId, spec.prompt);
   // A review round: the task again with the comments, or (an agent that continues its
   // session) the comments alone; either way the attempt's detail keeps the round.
   const review = spec.review;

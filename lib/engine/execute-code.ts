@@ -25,14 +25,30 @@ import { upstreamCommits } from "./lineage";
 import { ensureStartCommitsOrThrow, publishAttemptOrThrow } from "./shared-lineage";
 import { worktreesRoot } from "../git/ref-names";
 import { runAgent, type AgentRun } from "./run-agent";
+import type { AgentEvent } from "../agents/types";
+import type { PreparedWorktree } from "../git/prepare-worktree";
 import type { StepRole } from "../contract/run";
 
 /** Runs the agent in a fresh worktree; commits whatever it left, whether it succeeded or not. */
-export async function executeAgentInWorktree(
+export function executeAgentInWorktree(
   context: StepContext,
   spec: { upstream: string[]; role: StepRole },
   lineage: RunLineage,
   run: Omit<AgentRun, "cwd" | "observe">,
+): Promise<StepOutcome> {
+  return executeInWorktree(context, spec, lineage, (prepared, observe) => runAgent(context, { ...run, cwd: prepared.path, observe }));
+}
+
+/**
+ * A code step's work in a fresh worktree of its own, started where the attempt starts
+ * (attemptStartPoint), with live diffs (`observe` takes the agent's events); then everything
+ * the work left is committed, the worktree released and the result commit published.
+ */
+export async function executeInWorktree(
+  context: StepContext,
+  spec: { upstream: string[]; role: StepRole },
+  lineage: RunLineage,
+  work: (prepared: PreparedWorktree, observe: (event: AgentEvent) => void) => Promise<StepOutcome>,
 ): Promise<StepOutcome> {
   let prepared;
   context.emit(phaseEvent("preparing"));
@@ -46,7 +62,7 @@ export async function executeAgentInWorktree(
   let outcome: StepOutcome;
   context.emit(phaseEvent("agent"));
   try {
-    outcome = await runAgent(context, { ...run, cwd: prepared.path, observe: (event) => watcher.observe(event) });
+    outcome = await work(prepared, (event) => watcher.observe(event));
   } finally {
     context.emit(phaseEvent("committing"));
     await watcher.stop();

@@ -19,7 +19,8 @@
  * a cached "unavailable". Every agent step has a timeout: the node's, else the profile's
  * `timeoutSec`, else DEFAULT_AGENT_TIMEOUT_SEC.
  */
-import { AgentError, type AgentEvent } from "../agents/types";
+import { AgentError, type AgentEvent, type AgentTask } from "../agents/types";
+import { runTurns } from "../agents/turns";
 import { nodeOptionIssues } from "../agents/node-options";
 import { backendFor } from "../agents/registry";
 import { agentEnvOf, prepareAgentHomeOrThrow } from "../profiles/home";
@@ -55,6 +56,10 @@ export interface AgentRun {
   resume?: { sessionId: string; prompt: string };
   /** Sees every agent event before it is emitted (live diffs watch tool calls). */
   observe?: (event: AgentEvent) => void;
+  /** More turns in the same session (AgentTask.followUp; a fix loop's rounds). */
+  followUp?: AgentTask["followUp"];
+  /** Each turn's timeout, over agentTimeoutMs's choice (a fix loop's per-round timeout). */
+  timeoutMs?: number;
 }
 
 /** Detail of a step that timed out, whoever noticed first (the backend or the worker). */
@@ -108,11 +113,11 @@ export async function runAgent(context: StepContext, run: AgentRun): Promise<Ste
   if (agentEnv.missing.length > 0) {
     context.emit({ type: "log-line", data: { stream: "info", text: `profile "${run.profile}" env references unset variables: ${agentEnv.missing.join(", ")}` } });
   }
-  const timeoutMs = agentTimeoutMs(context.step.timeoutMs, config);
+  const timeoutMs = run.timeoutMs ?? agentTimeoutMs(context.step.timeoutMs, config);
   const failedEdits = new FailedEdits();
   let streamed = "";
   try {
-    const result = await backend.run({
+    const result = await runTurns(backend, {
       prompt: run.prompt,
       cwd: run.cwd,
       ...(run.model ? { model: run.model } : {}),
@@ -122,6 +127,7 @@ export async function runAgent(context: StepContext, run: AgentRun): Promise<Ste
       options: { ...config, ...run.options },
       attempt: context.step.attempt,
       ...(run.resume ? { resume: run.resume } : {}),
+      ...(run.followUp ? { followUp: run.followUp } : {}),
       onEvent(event) {
         if (event.type === "text-chunk") streamed += event.text;
         failedEdits.observe(event);

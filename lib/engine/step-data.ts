@@ -5,7 +5,7 @@
 import { sql } from "drizzle-orm";
 import { rows, type Executor } from "../db/client";
 import type { StepState } from "../db/schema";
-import type { RenderContext, UpstreamStep } from "./render";
+import { renderPrompt, templateNeeds, type RenderContext, type UpstreamStep } from "./render";
 
 export interface RunInfo {
   inputs: Record<string, string>;
@@ -93,4 +93,19 @@ export function renderContextOf(run: RunInfo, loaded: readonly LoadedStep[]): Re
     } else steps.set(step.nodeId, step);
   }
   return { inputs: run.inputs, steps, contestants };
+}
+
+const NO_RUN_INPUTS: RunInfo = { inputs: {}, repo: null };
+
+/**
+ * A prompt template rendered with what it references: the run's inputs (read only when it
+ * names one) and the upstream steps it names.
+ */
+export async function renderStepPrompt(db: Executor, runId: string, template: string): Promise<string> {
+  const needs = templateNeeds(template);
+  const [run, upstream] = await Promise.all([
+    needs.inputs ? loadRunInfo(db, runId) : NO_RUN_INPUTS,
+    loadNodeSteps(db, runId, [...needs.steps, ...needs.contestants]),
+  ]);
+  return renderPrompt(template, renderContextOf(run, upstream));
 }

@@ -174,8 +174,8 @@ describe("validateFlow", () => {
 
   it("refuses unknown kinds, listing the known ones", () => {
     const doc = base();
-    doc.nodes.push({ id: "x", kind: "loop", config: {} });
-    expectIssue(doc, "nodes[2].kind", /unknown kind "loop" \(expected one of agent, arena, fold, check, approval\)/);
+    doc.nodes.push({ id: "x", kind: "spiral", config: {} });
+    expectIssue(doc, "nodes[2].kind", /unknown kind "spiral" \(expected one of agent, arena, fold, check, approval, loop\)/);
   });
 
   it("requires 2 to 5 arena contestants", () => {

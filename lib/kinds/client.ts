@@ -16,6 +16,7 @@ import type { CanvasNode } from "../editor/types";
 import { KIND_DEFINITIONS, NODE_KINDS, isNodeKind, type NodeKind } from ".";
 import { agentClient } from "./agent/client";
 import { approvalClient } from "./approval/client";
+import { loopClient } from "./loop/client";
 import { arenaClient } from "./arena/client";
 import { checkClient } from "./check/client";
 import type { KindClient, KindFormProps, KindStyle, WaitingPanelProps } from "./client-define";
@@ -27,6 +28,7 @@ export const KIND_CLIENTS: { [K in NodeKind]: KindClient<K> } = {
   fold: foldClient,
   check: checkClient,
   approval: approvalClient,
+  loop: loopClient,
 };
 
 export const KIND_STYLES = Object.fromEntries(NODE_KINDS.map((kind) => [kind, KIND_CLIENTS[kind].style])) as Record<NodeKind, KindStyle>;

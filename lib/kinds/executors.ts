@@ -5,6 +5,7 @@
 import type { NodeKind, StepSpecOf } from ".";
 import { agentExecutor } from "./agent/executor";
 import { approvalExecutor } from "./approval/executor";
+import { loopExecutor } from "./loop/executor";
 import { arenaExecutor } from "./arena/executor";
 import { checkExecutor } from "./check/executor";
 import type { KindExecutor } from "./executor-types";
@@ -16,4 +17,5 @@ export const EXECUTORS: { [K in NodeKind]: KindExecutor<StepSpecOf<K>> } = {
   fold: foldExecutor,
   check: checkExecutor,
   approval: approvalExecutor,
+  loop: loopExecutor,
 };

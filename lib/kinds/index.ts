@@ -33,9 +33,10 @@ import { arenaKind } from "./arena/definition";
 import { checkKind } from "./check/definition";
 import type { ConfigIssue, PlannedStepOf, ProfileRef, TemplateField } from "./define";
 import { foldKind } from "./fold/definition";
+import { loopKind } from "./loop/definition";
 
 /** The kinds, in the palette's (and the format description's) order. */
-export const KINDS = [agentKind, arenaKind, foldKind, checkKind, approvalKind] as const;
+export const KINDS = [agentKind, arenaKind, foldKind, checkKind, approvalKind, loopKind] as const;
 
 type Kinds = typeof KINDS;
 type Definition = Kinds[number];

@@ -16,6 +16,8 @@ const VARIANTS: Array<[NodeKind, Record<string, unknown>]> = [
   ["fold", { mode: "concat", separator: "---" }],
   ["check", { command: ["true"], timeoutSec: 9 }],
   ["approval", {}],
+  ["loop", { profile: "demo", model: "m", prompt: "p", check: { command: ["npm", "test"] }, maxRounds: 5, roundTimeoutSec: 60, retries: 1, options: { delayMs: 1 } }],
+  ["loop", { profile: "demo", prompt: "p", check: { command: ["true"] } }],
 ];
 
 describe("the kind list", () => {

@@ -51,7 +51,7 @@ describe("blueprint tools over Streamable HTTP", () => {
     const described = await mcp.call("describe_flow_format");
     expect(described.isError ?? false).toBe(false);
     const format = described.structuredContent as { nodeKinds: { kind: string }[]; profiles: { id: string; available: boolean | null }[] };
-    expect(format.nodeKinds.map((kind) => kind.kind)).toEqual(["agent", "arena", "fold", "check", "approval"]);
+    expect(format.nodeKinds.map((kind) => kind.kind)).toEqual(["agent", "arena", "fold", "check", "approval", "loop"]);
     expect(format.profiles.find((profile) => profile.id === "demo")).toMatchObject({ available: true });
     expect(textOf(described)).toContain("### agent — Agent");
 

@@ -21,7 +21,13 @@ export function withSecretRedaction(run: (task: AgentTask) => Promise<AgentResul
   return async (task) => {
     const secrets = profileSecretValues(task.options, { ...process.env, ...task.env });
     if (secrets.length === 0) return run(task);
-    const wrapped: AgentTask = { ...task, onEvent: (event: AgentEvent) => task.onEvent(redactDeep(event, secrets)) };
+    const followUp = task.followUp;
+    const wrapped: AgentTask = {
+      ...task,
+      onEvent: (event: AgentEvent) => task.onEvent(redactDeep(event, secrets)),
+      // A turn's answer reaches the caller before the task ends (a fix loop's round).
+      ...(followUp ? { followUp: (turn: AgentResult) => followUp({ ...turn, output: redactSecrets(turn.output, secrets) }) } : {}),
+    };
     try {
       const result = await run(wrapped);
       return { ...result, output: redactSecrets(result.output, secrets) };

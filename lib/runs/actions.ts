@@ -127,8 +127,10 @@ export function specWithOverrides(spec: StepSpec, body: RerunStepBody): StepSpec
     return { ...spec, select: { ...spec.select, ...profile, ...prompt }, ...profile };
   }
   if (!("prompt" in spec) || spec.prompt === undefined) return null;
-  // The last review round's comments were about the attempt being replaced.
-  return { ...spec, review: undefined, ...profile, ...prompt };
+  // The last review round's comments were about the attempt being replaced (a kind without
+  // review rounds, such as the loop, has none to drop).
+  if ("review" in spec) return { ...spec, review: undefined, ...profile, ...prompt };
+  return { ...spec, ...profile, ...prompt };
 }
 
 /** The step's spec with a re-run's prompt/profile override applied (validated). */

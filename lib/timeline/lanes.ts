@@ -15,6 +15,7 @@
  *   "worker lost" bar: the infrastructure failed, not the step.
  */
 import type { AttemptDto, StepDto } from "../client/run-types";
+import { roundSegments, roundsOf, type RoundSegment } from "../kinds/loop/rounds";
 
 export interface TimelineBar {
   stepId: string;
@@ -37,6 +38,8 @@ export interface TimelineBar {
   /** How many review comments it answered. */
   reviewComments: number;
   winner: boolean;
+  /** A fix loop's rounds inside the bar: each round's agent part and check part. */
+  rounds: RoundSegment[];
 }
 
 export interface SubLane {
@@ -113,6 +116,7 @@ export function buildTimeline(
     const start = ms(attempt.startedAt);
     if (!step || start === null) continue;
     const end = ms(attempt.finishedAt);
+    const barEnd = end ?? Math.max(start, now);
     put(attempt.stepId, {
       stepId: attempt.stepId,
       key: step.key,
@@ -128,6 +132,7 @@ export function buildTimeline(
       timedOut: timedOut(attempt),
       ...reviewOf(attempt.detail),
       winner: false,
+      rounds: segmentsWithin(attempt.detail, attempt.attempt, now, end === null ? null : barEnd),
     });
   }
   for (const step of steps) {
@@ -150,6 +155,7 @@ export function buildTimeline(
       timedOut: timedOut(step),
       ...reviewOf(step.detail),
       winner: false,
+      rounds: segmentsWithin(step.detail, step.attempt, now, end),
     });
   }
 
@@ -176,6 +182,12 @@ export function buildTimeline(
   const start = allBars.length > 0 ? Math.min(...allBars.map((b) => b.start)) : now;
   const end = allBars.length > 0 ? Math.max(...allBars.map((b) => b.end)) : now;
   return { lanes, start, end: Math.max(end, start + 1) };
+}
+
+/** An attempt's round segments; an ended attempt's parts end by its end (none keeps running). */
+function segmentsWithin(detail: Record<string, unknown>, attempt: number, now: number, ended: number | null): RoundSegment[] {
+  const segments = roundSegments(roundsOf(detail, attempt), now);
+  return ended === null ? segments : segments.map((s) => (s.live ? { ...s, end: Math.max(s.start, Math.min(s.end, ended)), live: false } : s));
 }
 
 const roleRank = (s: StepDto) => (s.role === "contestant" ? 0 : s.role === "node" ? 0 : 1);

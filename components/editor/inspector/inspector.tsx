@@ -7,7 +7,7 @@ import { NodeInspector } from "./node-inspector";
 export function Inspector() {
   const node = useEditor(selectedNode);
   return (
-    <aside className="h-full w-[340px] shrink-0 overflow-y-auto border-l border-zinc-200 bg-white" data-testid="inspector">
+    <aside className="baton-panel h-full w-[340px] shrink-0 overflow-y-auto border-l border-zinc-200 bg-white" data-testid="inspector">
       {node ? <NodeInspector key={node.id} node={node} /> : <FlowInspector />}
     </aside>
   );

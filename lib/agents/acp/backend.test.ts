@@ -306,6 +306,28 @@ describe("acp backend with the fake agent", () => {
     expect(error.message).toContain("1500 ms");
   });
 
+  test("follow-ups are further turns of the same session; a cancel between turns ends the task cancelled", async () => {
+    const cwd = worktree();
+    const turns: string[] = [];
+    const r = recordedTask({
+      cwd,
+      options: {
+        command: fakeAgentCommand({ turns: [[{ op: "turn" }, { op: "chunk", text: " one" }], [{ op: "turn" }, { op: "echo-prompt" }]] }),
+        cancelGraceMs: 300,
+      },
+    });
+    r.task.followUp = async (turn) => {
+      turns.push(turn.output);
+      if (turns.length === 1) return "the check failed";
+      // Between turns (a fix loop's check), the caller is canceled.
+      r.controller.abort();
+      return null;
+    };
+    const result = await acpBackend.run(r.task);
+    expect(turns).toEqual(["[turn 1 of session fake-session-1] one", "[turn 2 of session fake-session-1][prompt the check failed]"]);
+    expect(result).toMatchObject({ output: "[turn 2 of session fake-session-1][prompt the check failed]", stopReason: "cancelled" });
+  });
+
   test("an abort before the prompt starts ends the process at once", async () => {
     const r = recordedTask({ cwd: worktree(), options: { command: fakeAgentCommand({ initialize: "hang" }) } });
     const running = acpBackend.run(r.task);

@@ -3,7 +3,8 @@
  *
  * Lifecycle: spawn (own process group) → initialize → [authenticate] → session/new {cwd} →
  * [model] → [set_mode] → session/prompt → result (open-session.ts has the part before the
- * prompt). Cancel (signal) and timeout (watchdog) both send session/cancel
+ * prompt); with `task.followUp`, more session/prompt turns in the same session, each with its
+ * own timeout. Cancel (signal) and timeout (watchdog) both send session/cancel
  * and give the agent `cancelGraceMs` to answer `cancelled` before the group is killed. The
  * process group is always terminated when the task ends, however it ends.
  */
@@ -65,7 +66,7 @@ async function runAcp(task: AgentTask): Promise<AgentResult> {
   if (task.cwd) await requireDirectoryOrThrow(task.cwd);
   const root = await realRoot(task.cwd ?? tempDir!);
 
-  const answer = new FinalAnswer();
+  let answer = new FinalAnswer();
   let usage: Usage = {};
   let chain: Promise<void> = Promise.resolve();
   const enqueue = (work: () => Promise<void>) => {
@@ -184,25 +185,38 @@ async function runAcp(task: AgentTask): Promise<AgentResult> {
       send,
       log: info,
     });
-    const promptText = session.loaded && task.resume ? task.resume.prompt : task.prompt;
+    let promptText = session.loaded && task.resume ? task.resume.prompt : task.prompt;
     clearTimeout(startWatchdog);
     sessionId = session.sessionId;
     prompting = true;
     if (stopping) sendCancelThenKill();
-    const response = await send("session/prompt", () =>
-      connection.agent.request(acp.methods.agent.session.prompt, { sessionId: session.sessionId, prompt: [{ type: "text", text: promptText }] }),
-    );
-    await finish();
-    const reported = mapPromptUsage(response);
-    if (Object.keys(reported).length > 0) usage = mergeUsage(usage, reported);
-    if (stopping === "timeout") throw new Stopped();
-    return {
-      output: answer.toString(),
-      stopReason: stopping ? "cancelled" : mapStopReason(response.stopReason),
-      usage,
-      sessionId: session.sessionId,
-      sessionLoaded: session.loaded,
-    };
+    // One turn per prompt, all in this session: a follow-up (task.followUp) is the next turn.
+    for (;;) {
+      const text = promptText;
+      const response = await send("session/prompt", () =>
+        connection.agent.request(acp.methods.agent.session.prompt, { sessionId: session.sessionId, prompt: [{ type: "text", text }] }),
+      );
+      await finish();
+      const reported = mapPromptUsage(response);
+      if (Object.keys(reported).length > 0) usage = mergeUsage(usage, reported);
+      if (stopping === "timeout") throw new Stopped();
+      const result: AgentResult = {
+        output: answer.toString(),
+        stopReason: stopping ? "cancelled" : mapStopReason(response.stopReason),
+        usage,
+        sessionId: session.sessionId,
+        sessionLoaded: session.loaded,
+      };
+      if (!task.followUp || result.stopReason === "cancelled") return result;
+      // Between turns the caller works (a fix loop's check): no turn is running to time out.
+      clearTimeout(watchdog);
+      const next = await task.followUp(result);
+      if (stopping) throw new Stopped();
+      if (next === null) return result;
+      answer = new FinalAnswer();
+      if (task.timeoutMs) watchdog = setTimeout(() => stop("timeout"), task.timeoutMs);
+      promptText = next;
+    }
   } catch (error) {
     await finish();
     if (!(error instanceof Stopped)) throw error;
@@ -229,6 +243,7 @@ async function runAcp(task: AgentTask): Promise<AgentResult> {
 export const acpBackend: AgentBackend = {
   id: "acp",
   connectsMcpHttp: true,
+  continuesTurns: true,
   run: withSecretRedaction(runAcp),
   availability: acpAvailability,
 };

@@ -16,6 +16,8 @@ if (script.startLog) fs.appendFileSync(script.startLog, `${process.pid}\n`);
 let SESSION_ID = script.sessions ? `fake-${process.pid}-${Date.now().toString(36)}` : "fake-session-1";
 let history: string[] = [];
 let currentPrompt = "";
+/** Prompts this process has answered (its session's turns). */
+let turnCount = 0;
 const sessionFile = (id: string) => path.join(script.sessions ?? "", `${id.replace(/[^A-Za-z0-9_-]/g, "_")}.json`);
 let sessionCwd = process.cwd();
 let sessionMcp: acp.McpServer[] = [];
@@ -183,6 +185,9 @@ async function runStep(client: acp.AgentContext, step: FakeStep): Promise<"conti
       }
       break;
     }
+    case "turn":
+      await report(`[turn ${turnCount} of session ${SESSION_ID}]`);
+      break;
   }
   return cancelled ? "cancelled" : "continue";
 }
@@ -272,6 +277,7 @@ const app = acp
   .onRequest(acp.methods.agent.session.prompt, async ({ client, params }) => {
     const promptText = params.prompt.map((b) => (b.type === "text" ? b.text : "")).join("");
     currentPrompt = promptText;
+    turnCount += 1;
     if (script.sessions) {
       history.push(promptText);
       fs.mkdirSync(script.sessions, { recursive: true });
@@ -297,7 +303,7 @@ const app = acp
         update: { sessionUpdate: "agent_message_chunk", content: { type: "text", text: `[mode ${mode}]` } },
       });
     }
-    for (const step of script.steps) {
+    for (const step of script.turns[turnCount - 1] ?? script.steps) {
       if ((await runStep(client, step)) === "cancelled") return { stopReason: "cancelled" };
     }
     if (script.promptError) throw acp.RequestError.internalError({ reason: script.promptError }, script.promptError);

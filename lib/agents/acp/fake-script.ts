@@ -58,12 +58,16 @@ export const fakeStepSchema = z.discriminatedUnion("op", [
    * client, and reports "[mcp <tool>: <result text>]" ("[mcp <tool>: no server <name>]" without one).
    */
   z.object({ op: z.literal("mcp-call"), server: z.string(), tool: z.string(), args: z.record(z.string(), z.unknown()).default({}) }),
+  /** Reports which prompt of this process's session this is: "[turn <n> of session <id>]". */
+  z.object({ op: z.literal("turn") }),
 ]);
 export type FakeStep = z.infer<typeof fakeStepSchema>;
 
 export const fakeScriptSchema = z.object({
   initialize: z.enum(["ok", "hang", "crash"]).default("ok"),
   steps: z.array(fakeStepSchema).default([]),
+  /** Per prompt of the process (a fix loop's rounds): prompt n runs turns[n-1], else `steps`. */
+  turns: z.array(z.array(fakeStepSchema)).default([]),
   stopReason: z.enum(["end_turn", "max_tokens", "max_turn_requests", "refusal", "cancelled"]).default("end_turn"),
   /** Put on the prompt response as the (unstable) `usage` field. */
   promptUsage: z.object({ inputTokens: z.number(), outputTokens: z.number(), totalTokens: z.number() }).optional(),

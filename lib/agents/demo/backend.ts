@@ -9,6 +9,8 @@
  * - failTimes: throw AgentError("scripted") while `attempt <= failTimes`;
  * - hang: stream one chunk, then wait until aborted (stopReason "cancelled") or timed out.
  * With a cwd it writes demo-<digest>.md there and reports the edit as a tool call.
+ * Follow-ups (AgentTask.followUp) are further turns of the same conversation: each turn
+ * streams, writes its own file (named after its prompt) and says which turn it is.
  */
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -28,23 +30,39 @@ function parseOptionsOrThrow(options: Record<string, unknown>): DemoOptions {
 
 async function run(task: AgentTask): Promise<AgentResult> {
   const options = parseOptionsOrThrow(task.options);
-  // One signal for "stop now": the caller's abort or our own timeout.
+  task.onEvent({ type: "log-line", stream: "info", text: `demo agent: attempt ${task.attempt}` });
+  if (options.failTimes !== undefined && task.attempt <= options.failTimes) {
+    throw new AgentError(
+      "scripted",
+      `demo agent: scripted failure on attempt ${task.attempt} (failTimes: ${options.failTimes})`,
+      { attempt: task.attempt, failTimes: options.failTimes },
+    );
+  }
+  // Follow-ups are more turns of one conversation: each turn's reply says how many came before.
+  let prompt = task.prompt;
+  let before: Usage = {};
+  for (let turnNumber = 1; ; turnNumber++) {
+    const result = await turn(task, options, prompt, turnNumber, before);
+    before = result.usage;
+    if (!task.followUp || result.stopReason === "cancelled") return result;
+    const next = await task.followUp(result);
+    if (next === null) return result;
+    prompt = next;
+  }
+}
+
+/** One turn; its usage is the conversation's so far (`before` plus this turn's). */
+async function turn(task: AgentTask, options: DemoOptions, prompt: string, turnNumber: number, before: Usage): Promise<AgentResult> {
+  // One signal for "stop now": the caller's abort or this turn's own timeout.
   const timeout = new AbortController();
   const timer = task.timeoutMs ? setTimeout(() => timeout.abort(), task.timeoutMs) : null;
   const signal = AbortSignal.any([task.signal, timeout.signal]);
   try {
-    task.onEvent({ type: "log-line", stream: "info", text: `demo agent: attempt ${task.attempt}` });
-    if (options.failTimes !== undefined && task.attempt <= options.failTimes) {
-      throw new AgentError(
-        "scripted",
-        `demo agent: scripted failure on attempt ${task.attempt} (failTimes: ${options.failTimes})`,
-        { attempt: task.attempt, failTimes: options.failTimes },
-      );
-    }
-    const text = options.text ?? demoReply(task.prompt);
+    const reply = options.text ?? demoReply(prompt);
+    const text = turnNumber > 1 ? `Turn ${turnNumber} of this session (${turnNumber - 1} earlier).\n${reply}` : reply;
     const usage = (output: string): Usage => {
-      const inputTokens = tokenCount(task.prompt);
-      const outputTokens = tokenCount(output);
+      const inputTokens = (before.inputTokens ?? 0) + tokenCount(prompt);
+      const outputTokens = (before.outputTokens ?? 0) + tokenCount(output);
       return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens };
     };
     const stopped = (output: string): AgentResult => {
@@ -64,7 +82,7 @@ async function run(task: AgentTask): Promise<AgentResult> {
       if (options.delayMs) await pause(options.delayMs, signal);
     }
     if (signal.aborted) return stopped(output);
-    if (task.cwd) await writeFile(task, task.cwd);
+    if (task.cwd) await writeFile(task, task.cwd, prompt);
     const total = usage(output);
     task.onEvent({ type: "usage-report", usage: total });
     return { output, stopReason: "end_turn", usage: total };
@@ -73,9 +91,9 @@ async function run(task: AgentTask): Promise<AgentResult> {
   }
 }
 
-async function writeFile(task: AgentTask, cwd: string): Promise<void> {
-  const name = demoFileName(task.prompt);
-  const content = demoFileContent(task.prompt);
+async function writeFile(task: AgentTask, cwd: string, prompt: string): Promise<void> {
+  const name = demoFileName(prompt);
+  const content = demoFileContent(prompt);
   const toolCallId = `demo-edit-${name}`;
   task.onEvent({
     type: "tool-call",
@@ -104,6 +122,7 @@ async function writeFile(task: AgentTask, cwd: string): Promise<void> {
 
 export const demoBackend: AgentBackend = {
   id: "demo",
+  continuesTurns: true,
   run,
   async availability() {
     return { available: true, reason: "built in (offline, deterministic)" };
