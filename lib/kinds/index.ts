@@ -77,6 +77,8 @@ export interface AnyKindDefinition {
   label: string;
   summary: string;
   needsInput: boolean;
+  answeredByPerson: boolean;
+  rerunWithChanges: boolean;
   schema: z.ZodType;
   defaults(): ConfigOf<NodeKind>;
   templates(config: unknown): TemplateField[];
@@ -89,3 +91,8 @@ export function kindDefinition(kind: NodeKind): AnyKindDefinition {
   return KIND_DEFINITIONS[kind];
 }
 
+
+/** The definition of a stored step's or node's kind (a plain string); undefined: no such kind. */
+export function definitionOf(kind: string): AnyKindDefinition | undefined {
+  return isNodeKind(kind) ? KIND_DEFINITIONS[kind] : undefined;
+}

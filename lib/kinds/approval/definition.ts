@@ -24,6 +24,8 @@ export const approvalKind = defineKind({
   profiles: () => [],
   rules: () => [],
   needsInput: true,
+  answeredByPerson: true,
+  rerunWithChanges: false,
   stepSchema: approvalStepSchema,
   // One attempt: a person's answer is not retried.
   plan: ({ id, config: c }, upstream) => [

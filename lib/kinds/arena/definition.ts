@@ -123,6 +123,8 @@ export const arenaKind = defineKind({
     return issues;
   },
   needsInput: false,
+  answeredByPerson: false,
+  rerunWithChanges: true,
   stepSchema: arenaStepSchema,
   plan: ({ id, config: c }, upstream) => {
     const retries = c.retries ?? 0;

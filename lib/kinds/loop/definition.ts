@@ -90,6 +90,8 @@ export const loopKind = defineKind({
   profiles: (c) => [{ path: "profile", id: c.profile, ...withOptions("options", c.options) }],
   rules: loopRules,
   needsInput: false,
+  answeredByPerson: false,
+  rerunWithChanges: true,
   stepSchema: loopStepSpecSchema,
   plan: ({ id, config: c }, upstream) => [
     // No step timeout: each round has its own (spec.loop.roundTimeoutMs).
