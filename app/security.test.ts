@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PUBLIC_PATHS, WAITPOINT_PREFIX } from "@/lib/auth/gate";
+import { DRAFT_MCP_PREFIX, PUBLIC_PATHS, WAITPOINT_PREFIX } from "@/lib/auth/gate";
 import { ensureExampleRepo } from "@/lib/git/example-repo";
 import { listAppRoutes, type AppRoute } from "@/lib/security/routes";
 import { startTestServerOrThrow, type TestServer } from "@/lib/security/test-server";
@@ -24,7 +24,9 @@ const apiCalls = routes
 // gate lets it through, and an unknown token must get no further than a 404 (tested below).
 const isWaitpointAnswer = ({ route, method }: { route: AppRoute; method: string }) =>
   method === "POST" && route.path.startsWith(WAITPOINT_PREFIX);
-const protectedApiCalls = apiCalls.filter((call) => !PUBLIC_PATHS.has(call.route.path) && !isWaitpointAnswer(call));
+// So does the drafting agent's MCP endpoint (/api/drafts/mcp/<token>, live only while its draft is written).
+const isDraftMcpCall = ({ route }: { route: AppRoute }) => route.path.startsWith(DRAFT_MCP_PREFIX);
+const protectedApiCalls = apiCalls.filter((call) => !PUBLIC_PATHS.has(call.route.path) && !isWaitpointAnswer(call) && !isDraftMcpCall(call));
 const pages = routes.filter((route) => route.kind === "page" && !PUBLIC_PATHS.has(route.path));
 
 /** Set in the server's environment only; it must never come back in any response or log. */
@@ -115,6 +117,16 @@ describe("with BATON_TOKEN set", () => {
     expect(response.status).toBe(404);
     const malformed = await call("POST", `${WAITPOINT_PREFIX}sample-token`, { headers: jsonHeaders(), body });
     expect(malformed.status).toBe(400);
+  });
+
+  it("answers the draft MCP endpoint with an unknown token 404 (POST) or 405 (GET, DELETE), with no credentials at all", async () => {
+    expect(apiCalls.filter(isDraftMcpCall).map((target) => target.method).sort()).toEqual(["DELETE", "GET", "POST"]);
+    const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" });
+    const response = await call("POST", `${DRAFT_MCP_PREFIX}dt_${"A".repeat(32)}`, { headers: jsonHeaders({ accept: "application/json, text/event-stream" }), body });
+    expect(response.status).toBe(404);
+    expect(response.text).toContain("no such draft");
+    expect(response.text).not.toContain("validate_flow");
+    for (const method of ["GET", "DELETE"]) expect((await call(method, `${DRAFT_MCP_PREFIX}dt_x`, { headers: jsonHeaders() })).status).toBe(405);
   });
 
   it("answers every API route 401 with a wrong bearer token or a forged cookie", async () => {

@@ -13,24 +13,11 @@ import { startModelServer, type ModelServer, type ScriptedTurn } from "../lib/ag
 import { EditorPage } from "./pages/editor-page";
 import { chain, createFlowViaApi, unique } from "./pages/flow-fixtures";
 import { RunPage } from "./pages/run-page";
+import { broken, repaired } from "../lib/drafts/testing/drafts";
 
 const SHOTS = process.env.BATON_E2E_SHOTS_DIR ?? "test-results/draft-screens";
 const PROFILE = "drafter-e2e";
 
-const nodes = [
-  { id: "plan", kind: "agent", config: { profile: "demo", prompt: "Plan: {{inputs.task}}", workspace: "none" } },
-  { id: "build", kind: "agent", config: { profile: "demo", prompt: "Build: {{steps.plan.output}}", workspace: "none" } },
-];
-const broken = {
-  name: "Plan and build",
-  inputs: [{ name: "task", required: true }],
-  nodes: [nodes[0], { ...nodes[1], config: { ...nodes[1].config, prompt: "Build {{steps.research.output}}" } }],
-  edges: [
-    { from: "plan", to: "build" },
-    { from: "build", to: "plan" },
-  ],
-};
-const repaired = { ...broken, nodes, edges: [{ from: "plan", to: "build" }] };
 const answer = (doc: unknown, summary: string): ScriptedTurn => ({ text: `\`\`\`json\n${JSON.stringify(doc)}\n\`\`\`\nSummary: ${summary}` });
 
 let model: ModelServer;

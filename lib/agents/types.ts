@@ -109,6 +109,11 @@ export interface AgentTask {
    * steps never pass any (an agent CLI has its own tools).
    */
   tools?: TaskTools;
+  /**
+   * The same tools as an MCP server over Streamable HTTP, for a backend whose agent connects
+   * to MCP servers itself (`connectsMcpHttp`: ACP, when the agent advertises HTTP MCP).
+   */
+  mcpHttp?: { name: string; url: string };
   /** Called for every event, in order. May return a promise; backends need not await it. */
   onEvent(event: AgentEvent): void;
 }
@@ -167,6 +172,8 @@ export interface AgentBackend {
   readonly continuesTurns?: true;
   /** True when run() offers `task.tools` to the model (and runs their calls in its turn). */
   readonly offersTaskTools?: boolean;
+  /** True when run() hands `task.mcpHttp` to the agent (which may still not support it). */
+  readonly connectsMcpHttp?: boolean;
   run(task: AgentTask): Promise<AgentResult>;
   /** The settings page's check; steps never call it (their own start is the check). */
   availability(config: Record<string, unknown>, options?: AvailabilityOptions): Promise<Availability>;

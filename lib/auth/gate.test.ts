@@ -123,6 +123,17 @@ describe("with a token", () => {
     expect(decideRequest(facts("POST", path, { host: "evil.example" }), noToken)).toMatchObject({ status: 403 });
   });
 
+  it("lets the drafting agent's MCP endpoint through on its path's token alone (any method, one segment), still same-origin", () => {
+    const path = "/api/drafts/mcp/dt_abc";
+    for (const method of ["POST", "GET", "DELETE"]) expect(decideRequest(facts(method, path), withToken).action, method).toBe("allow");
+    expect(sessionCookieToCheck(facts("POST", path, { cookie: "baton_session=x" }), withToken)).toBeNull();
+    for (const other of ["/api/drafts/mcp/", "/api/drafts/mcp/a/b", "/api/drafts/mcp", "/api/mcp"]) {
+      expect(decideRequest(facts("POST", other), withToken).action, other).not.toBe("allow");
+    }
+    expect(decideRequest(facts("POST", path, { origin: "http://evil.example" }), withToken)).toMatchObject({ status: 403 });
+    expect(decideRequest(facts("POST", path, { host: "evil.example" }), noToken)).toMatchObject({ status: 403 });
+  });
+
   it("serves other host names (the token is the guard) but still checks Origin", () => {
     const remote = { host: "baton.lan:3000", authorization: `Bearer ${TOKEN}` };
     expect(decideRequest(facts("GET", "/api/flows", remote), withToken).action).toBe("allow");

@@ -19,7 +19,8 @@
  *    (sessions.ts) and passes the answer in `facts.session`.
  *    Waitpoints (`POST /api/waitpoints/<token>`) are the exception: the unguessable token in
  *    the path is the credential (lib/review/waitpoint.ts), so a chat bot or CI can answer one
- *    approval without holding BATON_TOKEN. Rules 1–3 still apply to them.
+ *    approval without holding BATON_TOKEN. So is the drafting agent's MCP endpoint
+ *    (`/api/drafts/mcp/<token>`, see isDraftMcpRequest). Rules 1–3 still apply to them.
  */
 import { bearerTokenOf, cookieValueOf, secretsEqual, SESSION_COOKIE } from "./token";
 
@@ -35,6 +36,21 @@ export const WAITPOINT_PREFIX = "/api/waitpoints/";
 export function isWaitpointRequest(method: string, pathname: string): boolean {
   return method === "POST" && pathname.startsWith(WAITPOINT_PREFIX) && /^[^/]+$/.test(pathname.slice(WAITPOINT_PREFIX.length));
 }
+
+/**
+ * The drafting agent's MCP endpoint: `/api/drafts/mcp/<token>`, the token minted for one draft
+ * and valid while it lasts (lib/drafts/draft-mcp.ts). It serves only describe_flow_format and
+ * validate_flow, so the agent never holds BATON_TOKEN. Any method: an MCP client also probes
+ * with GET/DELETE (answered 405), and a 401 there would send it looking for OAuth.
+ */
+export const DRAFT_MCP_PREFIX = "/api/drafts/mcp/";
+
+export function isDraftMcpRequest(pathname: string): boolean {
+  return pathname.startsWith(DRAFT_MCP_PREFIX) && /^[^/]+$/.test(pathname.slice(DRAFT_MCP_PREFIX.length));
+}
+
+/** Requests whose path token is their credential (rule 4's exceptions). */
+const pathTokenRequest = (method: string, pathname: string) => isWaitpointRequest(method, pathname) || isDraftMcpRequest(pathname);
 
 export interface RequestFacts {
   method: string;
@@ -141,7 +157,7 @@ export function decideRequest(facts: RequestFacts, config: GateConfig): GateDeci
     }
   }
 
-  if (config.token === null || PUBLIC_PATHS.has(facts.pathname) || isWaitpointRequest(method, facts.pathname)) return { action: "allow" };
+  if (config.token === null || PUBLIC_PATHS.has(facts.pathname) || pathTokenRequest(method, facts.pathname)) return { action: "allow" };
 
   const authorization = facts.headers.get("authorization");
   if (authorization !== null) {
@@ -166,7 +182,7 @@ export function decideRequest(facts: RequestFacts, config: GateConfig): GateDeci
  */
 export function sessionCookieToCheck(facts: RequestFacts, config: GateConfig): string | null {
   if (config.token === null || PUBLIC_PATHS.has(facts.pathname) || facts.headers.get("authorization") !== null) return null;
-  if (isWaitpointRequest(facts.method.toUpperCase(), facts.pathname)) return null;
+  if (pathTokenRequest(facts.method.toUpperCase(), facts.pathname)) return null;
   return cookieValueOf(facts.headers.get("cookie"), SESSION_COOKIE) || null;
 }
 

@@ -4,7 +4,7 @@
  * HOME, its timeout; no node options, no repository (cwd null — the draft is text only).
  */
 import { backendFor } from "../agents/registry";
-import { AgentError, type AgentBackend, type TaskTools } from "../agents/types";
+import { AgentError, type AgentBackend, type AgentTask, type TaskTools } from "../agents/types";
 import type { Executor } from "../db/client";
 import { agentTimeoutMs } from "../engine/run-agent";
 import { HttpError } from "../http/errors";
@@ -31,8 +31,8 @@ export async function drafterOrThrow(db: Executor, profileId: string, dataDir: s
   return { profileId: profile.id, backend, config, env: agentEnv.env };
 }
 
-/** One turn; `tools` reach the model only when the backend offers task tools. */
-export async function askOrThrow(drafter: Drafter, prompt: string, options: { signal: AbortSignal; tools?: TaskTools }): Promise<string> {
+/** One turn, with the drafting tools in the form the backend takes (draft-tools.ts, draft-mcp.ts). */
+export async function askOrThrow(drafter: Drafter, prompt: string, options: { signal: AbortSignal; tools?: TaskTools; mcpHttp?: AgentTask["mcpHttp"] }): Promise<string> {
   try {
     const result = await drafter.backend.run({
       prompt,
@@ -43,6 +43,7 @@ export async function askOrThrow(drafter: Drafter, prompt: string, options: { si
       options: drafter.config,
       attempt: 1,
       ...(options.tools && drafter.backend.offersTaskTools ? { tools: options.tools } : {}),
+      ...(options.mcpHttp && drafter.backend.connectsMcpHttp ? { mcpHttp: options.mcpHttp } : {}),
       onEvent: () => {},
     });
     return result.output;

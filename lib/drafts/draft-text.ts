@@ -12,7 +12,7 @@ export interface DraftRequest {
   tools?: boolean;
 }
 
-const TOOLS_NOTE = `You have two tools: validate_flow {document} checks a draft exactly as saving it will and lists every problem with its path; describe_flow_format repeats the format below. Validate your draft with validate_flow and fix every problem it lists before you answer.`;
+const TOOLS_NOTE = `Baton gives you two tools (their names may carry a prefix such as mcp__baton__): validate_flow {document} checks a draft exactly as saving it will and lists every problem with its path; describe_flow_format repeats the format below. Validate your draft with validate_flow and fix every problem it lists before you answer.`;
 
 const ANSWER_FORMAT = `Answer with the complete flow document as one JSON object inside a \`\`\`json code block, then one short paragraph starting with "Summary:" that tells a person what the flow does, step by step.`;
 

@@ -16,21 +16,8 @@ import { listRuns } from "../runs/service";
 import { seedOrThrow } from "../seed";
 import { openTestPglite } from "../testing/postgres";
 import { draftBodySchema, draftWithAgentOrThrow } from "./service";
+import { broken, repaired } from "./testing/drafts";
 
-const nodes = [
-  { id: "plan", kind: "agent", config: { profile: "demo", prompt: "Plan: {{inputs.task}}", workspace: "none" } },
-  { id: "build", kind: "agent", config: { profile: "demo", prompt: "Build: {{steps.plan.output}}", workspace: "none" } },
-];
-const broken = {
-  name: "Plan and build",
-  inputs: [{ name: "task", required: true }],
-  nodes: [nodes[0], { ...nodes[1], config: { ...nodes[1].config, prompt: "Build {{steps.research.output}}" } }],
-  edges: [
-    { from: "plan", to: "build" },
-    { from: "build", to: "plan" },
-  ],
-};
-const repaired = { ...broken, nodes, edges: [{ from: "plan", to: "build" }] };
 const answer = (doc: unknown, summary: string) => `\`\`\`json\n${JSON.stringify(doc)}\n\`\`\`\nSummary: ${summary}`;
 
 let db: Db;

@@ -56,7 +56,8 @@ interface Message {
 
 const isId = (value: unknown): value is RequestId => typeof value === "string" || typeof value === "number";
 
-export async function handleMcpPost(request: Request, context: ToolContext): Promise<Response> {
+/** `createServer`: which tools this endpoint serves (all of Baton's by default). */
+export async function handleMcpPost(request: Request, context: ToolContext, createServer: (context: ToolContext) => McpServer = createBatonMcpServer): Promise<Response> {
   const text = await readLimitedTextOrThrow(request, DEFAULT_BODY_LIMIT);
   let body: unknown;
   try {
@@ -80,7 +81,7 @@ export async function handleMcpPost(request: Request, context: ToolContext): Pro
     void server?.close().catch(() => {});
   }
 
-  const server = createBatonMcpServer(context);
+  const server = createServer(context);
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: undefined,
     maxRequestBodySize: DEFAULT_BODY_LIMIT,

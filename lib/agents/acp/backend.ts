@@ -179,6 +179,7 @@ async function runAcp(task: AgentTask): Promise<AgentResult> {
       cwd: root,
       ...(task.model ? { model: task.model } : {}),
       ...(task.resume ? { resume: task.resume.sessionId } : {}),
+      ...(task.mcpHttp ? { mcpHttp: task.mcpHttp } : {}),
       onReplay: (on) => (replaying = on),
       env,
       send,
@@ -241,6 +242,7 @@ async function runAcp(task: AgentTask): Promise<AgentResult> {
 
 export const acpBackend: AgentBackend = {
   id: "acp",
+  connectsMcpHttp: true,
   continuesTurns: true,
   run: withSecretRedaction(runAcp),
   availability: acpAvailability,

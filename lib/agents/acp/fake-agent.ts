@@ -7,6 +7,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { Readable, Writable } from "node:stream";
 import * as acp from "@agentclientprotocol/sdk";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { fakeScriptSchema, type FakeStep } from "./fake-script";
 
 const script = fakeScriptSchema.parse(JSON.parse(fs.readFileSync(process.argv[2] ?? "", "utf8")));
@@ -18,6 +20,7 @@ let currentPrompt = "";
 let turnCount = 0;
 const sessionFile = (id: string) => path.join(script.sessions ?? "", `${id.replace(/[^A-Za-z0-9_-]/g, "_")}.json`);
 let sessionCwd = process.cwd();
+let sessionMcp: acp.McpServer[] = [];
 let mode = "default";
 let model = "fake-small";
 let cancelled = false;
@@ -162,6 +165,26 @@ async function runStep(client: acp.AgentContext, step: FakeStep): Promise<"conti
     case "echo-prompt":
       await report(`[prompt ${currentPrompt}]`);
       break;
+    case "mcp-call": {
+      const server = sessionMcp.find((entry) => entry.name === step.server && "url" in entry);
+      if (!server || !("url" in server)) {
+        await report(`[mcp ${step.tool}: no server ${step.server}]`);
+        break;
+      }
+      const mcp = new Client({ name: "fake-agent", version: "1.0.0" });
+      try {
+        await mcp.connect(new StreamableHTTPClientTransport(new URL(server.url)));
+        const tools = (await mcp.listTools()).tools.map((tool) => tool.name).sort();
+        const result = await mcp.callTool({ name: step.tool, arguments: step.args });
+        const text = (Array.isArray(result.content) ? result.content : []).map((part) => (part.type === "text" ? part.text : "")).join("\n");
+        await report(`[mcp tools ${tools.join(",")}]\n[mcp ${step.tool}: ${text}]`);
+      } catch (error) {
+        await report(`[mcp ${step.tool}: error ${errorText(error)}]`);
+      } finally {
+        await mcp.close().catch(() => {});
+      }
+      break;
+    }
     case "turn":
       await report(`[turn ${turnCount} of session ${SESSION_ID}]`);
       break;
@@ -181,7 +204,7 @@ const app = acp
     }
     return {
       protocolVersion: acp.PROTOCOL_VERSION,
-      agentCapabilities: script.sessions ? { loadSession: true } : {},
+      agentCapabilities: { ...(script.sessions ? { loadSession: true } : {}), ...(script.mcpHttp ? { mcpCapabilities: { http: true } } : {}) },
       authMethods: script.envAuth
         ? [{ type: "env_var", id: script.envAuth.methodId, name: `Use ${script.envAuth.variable}`, vars: [{ name: script.envAuth.variable }] }]
         : [],
@@ -198,6 +221,7 @@ const app = acp
     if (script.requireAuth) throw acp.RequestError.authRequired(undefined, "run `fake-agent login`");
     if (script.envAuth && !authenticated) throw acp.RequestError.authRequired(undefined, "call authenticate first");
     sessionCwd = params.cwd;
+    sessionMcp = params.mcpServers;
     return {
       sessionId: SESSION_ID,
       configOptions: [

@@ -53,6 +53,11 @@ export const fakeStepSchema = z.discriminatedUnion("op", [
   z.object({ op: z.literal("garbage") }),
   /** Reports the prompt it was given as "[prompt <text>]". */
   z.object({ op: z.literal("echo-prompt") }),
+  /**
+   * Calls a tool of the HTTP MCP server session/new gave it (by name) with the MCP SDK's
+   * client, and reports "[mcp <tool>: <result text>]" ("[mcp <tool>: no server <name>]" without one).
+   */
+  z.object({ op: z.literal("mcp-call"), server: z.string(), tool: z.string(), args: z.record(z.string(), z.unknown()).default({}) }),
   /** Reports which prompt of this process's session this is: "[turn <n> of session <id>]". */
   z.object({ op: z.literal("turn") }),
 ]);
@@ -82,6 +87,8 @@ export const fakeScriptSchema = z.object({
    * answer with "[session <id> turn <n>]".
    */
   sessions: z.string().optional(),
+  /** Advertise `mcpCapabilities.http` (take MCP servers over Streamable HTTP). */
+  mcpHttp: z.boolean().default(false),
   /** Answer session/prompt with a JSON-RPC error instead of a stop reason. */
   promptError: z.string().optional(),
 });

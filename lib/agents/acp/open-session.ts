@@ -82,6 +82,8 @@ export interface SessionDeps {
   /** Runs one request as the named phase (races it against the process; maps failures). */
   send<T>(phase: string, request: () => Promise<T>): Promise<T>;
   log(text: string): void;
+  /** An MCP server (Streamable HTTP) for the session, used when the agent advertises HTTP MCP. */
+  mcpHttp?: { name: string; url: string };
 }
 
 export interface OpenedSession {
@@ -107,8 +109,9 @@ export async function openSession(deps: SessionDeps): Promise<OpenedSession> {
     deps.log(`authenticated with ${auth.methodId} (${auth.reason})`);
   }
   const loaded = deps.resume ? await loadSession(deps, deps.resume, init) : null;
+  const mcpServers = sessionMcpServers(deps, init);
   const session = loaded ?? ((await deps.send("session/new", () =>
-    connection.agent.request(acp.methods.agent.session.new, { cwd: deps.cwd, mcpServers: [] }),
+    connection.agent.request(acp.methods.agent.session.new, { cwd: deps.cwd, mcpServers }),
   )) as acp.NewSessionResponse);
   const sessionId = session.sessionId;
   if (deps.model) {
@@ -125,6 +128,16 @@ export async function openSession(deps: SessionDeps): Promise<OpenedSession> {
     await deps.send("session/set_mode", () => connection.agent.request(acp.methods.agent.session.setMode, { sessionId, modeId: config.mode! }));
   }
   return { sessionId, loaded: loaded !== null, agentInfo: info, initializeMs };
+}
+
+/** Only an agent that advertises `mcpCapabilities.http` may be sent an HTTP server (ACP's rule). */
+function sessionMcpServers(deps: SessionDeps, init: acp.InitializeResponse): acp.McpServer[] {
+  if (!deps.mcpHttp) return [];
+  if (!init.agentCapabilities?.mcpCapabilities?.http) {
+    deps.log(`the agent does not take MCP servers over HTTP; it works without ${deps.mcpHttp.name}'s tools`);
+    return [];
+  }
+  return [{ type: "http", name: deps.mcpHttp.name, url: deps.mcpHttp.url, headers: [] }];
 }
 
 /**

@@ -17,8 +17,10 @@ export const dynamic = "force-dynamic";
 export const POST = route(async (request) => {
   const body = await readBodyOrThrow(request, draftBodySchema);
   const db = await appDb();
+  // An ACP drafting agent reaches its tools on this server, as this request did.
+  const origin = new URL(request.url).origin;
   if (new URL(request.url).searchParams.get("progress") === "ndjson") {
-    return ndjsonResponse(request.signal, (onProgress, signal) => draftWithAgentOrThrow(db, body, { dataDir: dataDir(), signal, onProgress }));
+    return ndjsonResponse(request.signal, (onProgress, signal) => draftWithAgentOrThrow(db, body, { dataDir: dataDir(), signal, onProgress, origin }));
   }
-  return json(await draftWithAgentOrThrow(db, body, { dataDir: dataDir(), signal: request.signal }));
+  return json(await draftWithAgentOrThrow(db, body, { dataDir: dataDir(), signal: request.signal, origin }));
 });
