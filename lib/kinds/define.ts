@@ -9,6 +9,7 @@
  *   and the agent profiles (with their node options) it runs — the validator checks both;
  * - `rules`: its own checks beyond the schema, each naming a config path;
  * - `needsInput`: it needs an incoming edge;
+ * - `referenceFields`: what `{{steps.<id>.<field>}}` may read of its node beyond output and diff;
  * - `answeredByPerson`: its waiting step is approved or rejected by a person;
  * - `rerunWithChanges`: the run page offers "Re-run with changes…" on its steps;
  * - `stepSchema` / `plan`: the steps a node plans into, and their spec's schema. The
@@ -18,6 +19,7 @@
  */
 import { z } from "zod";
 import type { StepRole } from "../contract/run";
+import type { KindStepField } from "../flow/template";
 import { WORKSPACE_MODES, agentOptions } from "./fields";
 
 export interface ConfigIssue {
@@ -149,6 +151,12 @@ export interface KindDefinition<K extends string, Config extends z.ZodObject, St
   rules(config: NoInfer<z.output<Config>>): ConfigIssue[];
   /** Does this node need at least one upstream node? */
   needsInput: boolean;
+  /**
+   * What a template may read of a node of this kind beyond the output and diff every step
+   * has (`{{steps.<id>.contestants}}` of an arena): the validator refuses any other field of
+   * it, and the inspector offers these.
+   */
+  referenceFields: readonly KindStepField[];
   /**
    * Its step waits until a person approves or rejects it: the reducer accepts the approve and
    * reject events only for such steps (any other step is refused, whatever its state), and the

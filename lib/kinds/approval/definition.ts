@@ -24,6 +24,7 @@ export const approvalKind = defineKind({
   profiles: () => [],
   rules: () => [],
   needsInput: true,
+  referenceFields: [],
   answeredByPerson: true,
   rerunWithChanges: false,
   stepSchema: approvalStepSchema,

@@ -123,6 +123,7 @@ export const arenaKind = defineKind({
     return issues;
   },
   needsInput: false,
+  referenceFields: ["contestants"],
   answeredByPerson: false,
   rerunWithChanges: true,
   stepSchema: arenaStepSchema,

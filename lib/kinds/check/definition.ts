@@ -24,6 +24,7 @@ export const checkKind = defineKind({
   rules: (c) =>
     c.command.length > 0 && nonEmpty(c.command[0]) ? [] : [{ path: "command", message: "command must not be empty" }],
   needsInput: false,
+  referenceFields: [],
   answeredByPerson: false,
   rerunWithChanges: true,
   stepSchema: checkStepSchema,

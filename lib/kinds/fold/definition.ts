@@ -51,6 +51,7 @@ export const foldKind = defineKind({
     return issues;
   },
   needsInput: true,
+  referenceFields: [],
   answeredByPerson: false,
   rerunWithChanges: true,
   stepSchema: foldStepSchema,

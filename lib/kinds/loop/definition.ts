@@ -90,6 +90,7 @@ export const loopKind = defineKind({
   profiles: (c) => [{ path: "profile", id: c.profile, ...withOptions("options", c.options) }],
   rules: loopRules,
   needsInput: false,
+  referenceFields: [],
   answeredByPerson: false,
   rerunWithChanges: true,
   stepSchema: loopStepSpecSchema,
