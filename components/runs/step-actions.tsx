@@ -11,6 +11,7 @@ import { useState } from "react";
 import { flowKeys, listProfiles } from "@/lib/client/flows";
 import { rerunStep, type RerunStepChanges } from "@/lib/client/runs";
 import type { LiveRun, RunDetail, StepDto } from "@/lib/client/run-types";
+import { definitionOf } from "@/lib/kinds";
 import { waitingPanelOf } from "@/lib/kinds/client";
 import { buttonClass, Dialog, ErrorNote } from "./dialog";
 import { useRunAction } from "./use-run-action";
@@ -83,7 +84,7 @@ export function StepActions({ run, step, live }: { run: RunDetail; step: StepDto
             Re-run step
           </button>
         ) : null}
-        {canRerun && step.kind !== "approval" ? (
+        {canRerun && definitionOf(step.kind)?.rerunWithChanges ? (
           <button type="button" className={buttonClass.secondary} onClick={() => setChanging(true)} data-testid="rerun-with-changes">
             Re-run with changes…
           </button>

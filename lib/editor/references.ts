@@ -7,6 +7,8 @@
  */
 import type { FlowDocument } from "../flow/document";
 import { predecessors } from "../flow/graph";
+import { EVERY_STEP_FIELDS } from "../flow/template";
+import { definitionOf } from "../kinds";
 
 export interface TemplateReference {
   text: string;
@@ -23,9 +25,8 @@ export function availableReferences(doc: FlowDocument, nodeId: string): Template
   // Nearest first; at equal distance, in the document's order (Array.prototype.sort is stable).
   const order = ids.filter((id) => distance.has(id)).sort((a, b) => distance.get(a)! - distance.get(b)!);
   for (const id of order) {
-    refs.push({ text: `{{steps.${id}.output}}`, group: "step", nodeId: id });
-    refs.push({ text: `{{steps.${id}.diff}}`, group: "step", nodeId: id });
-    if (kinds.get(id) === "arena") refs.push({ text: `{{steps.${id}.contestants}}`, group: "step", nodeId: id });
+    const fields = [...EVERY_STEP_FIELDS, ...(definitionOf(kinds.get(id) ?? "")?.referenceFields ?? [])];
+    for (const field of fields) refs.push({ text: `{{steps.${id}.${field}}}`, group: "step", nodeId: id });
   }
   return refs;
 }

@@ -19,6 +19,7 @@
  * reason a person can read, and change nothing.
  */
 import type { RunStatus, StepState } from "../db/schema";
+import { definitionOf } from "../kinds";
 import {
   descendantKeys,
   isTerminalRun,
@@ -151,12 +152,12 @@ function applyEvent(draft: Draft, event: RunEvent): string | undefined {
       draft.set(step, event.state, { error: event.error ?? null, retryable: event.retryable ?? true });
       return undefined;
     case "approve":
-      if (step.kind !== "approval") return `step "${step.key}" is not an approval step`;
+      if (!definitionOf(step.kind)?.answeredByPerson) return `step "${step.key}" is not an approval step`;
       if (step.state !== "waiting") return `step "${step.key}" is ${step.state}; only a waiting approval can be approved`;
       draft.set(step, "succeeded", { error: null });
       return undefined;
     case "reject":
-      if (step.kind !== "approval") return `step "${step.key}" is not an approval step`;
+      if (!definitionOf(step.kind)?.answeredByPerson) return `step "${step.key}" is not an approval step`;
       if (step.state !== "waiting") return `step "${step.key}" is ${step.state}; only a waiting approval can be rejected`;
       draft.set(step, "failed", { error: `rejected: ${event.reason}`, retryable: false });
       return undefined;

@@ -4,8 +4,13 @@
  * Pure. Parsing is shared by save-time validation (unknown references are errors, never
  * empty strings) and by the engine's rendering.
  */
-export const STEP_FIELDS = ["output", "diff", "contestants"] as const;
+/** What every step offers. */
+export const EVERY_STEP_FIELDS = ["output", "diff"] as const;
+/** Every field a reference may name; beyond EVERY_STEP_FIELDS, a kind offers its own (`referenceFields`, lib/kinds/define.ts). */
+export const STEP_FIELDS = [...EVERY_STEP_FIELDS, "contestants"] as const;
 export type StepField = (typeof STEP_FIELDS)[number];
+/** A field only some kinds offer. */
+export type KindStepField = Exclude<StepField, (typeof EVERY_STEP_FIELDS)[number]>;
 
 export type TemplateRef =
   | { kind: "input"; name: string; raw: string; index: number }

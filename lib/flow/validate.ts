@@ -18,10 +18,10 @@ import {
   type FlowNode,
 } from "./document";
 import { findCycles, predecessors, reachable } from "./graph";
-import { NODE_KINDS, isNodeKind, kindDefinition, type NodeKind } from "../kinds";
+import { NODE_KINDS, definitionOf, isNodeKind, kindDefinition, kindsOffering, type NodeKind } from "../kinds";
 import { PROFILE_ID_PATTERN } from "../kinds/fields";
 import { nodeOptionIssues } from "../agents/node-options";
-import { parseTemplate } from "./template";
+import { EVERY_STEP_FIELDS, parseTemplate, type StepField } from "./template";
 
 export interface ValidationIssue {
   path: string;
@@ -277,11 +277,17 @@ export function templateIssues(text: string, scope: ReferenceScope): string[] {
       out.push(`${ref.raw} refers to unknown step "${ref.nodeId}"`);
     } else if (scope.upstream && !scope.upstream.has(ref.nodeId)) {
       out.push(`${ref.raw} refers to "${ref.nodeId}", which is not upstream of "${scope.nodeId}" (connect it first)`);
-    } else if (ref.field === "contestants" && kind !== "arena") {
-      out.push(`${ref.raw}: "${ref.nodeId}" is not an arena, it has no contestants`);
+    } else if (!offers(kind, ref.field)) {
+      out.push(`${ref.raw}: "${ref.nodeId}" is not ${kindsOffering(ref.field)}, it has no ${ref.field}`);
     }
   }
   return out;
+}
+
+/** Does a node of `kind` have `field` to read (every step's, or one its kind offers)? */
+function offers(kind: string, field: StepField): boolean {
+  if ((EVERY_STEP_FIELDS as readonly string[]).includes(field)) return true;
+  return (definitionOf(kind)?.referenceFields as readonly string[] | undefined)?.includes(field) ?? false;
 }
 
 /** The reference scope of one node of a valid (acyclic) flow. */

@@ -9,6 +9,9 @@
  *   and the agent profiles (with their node options) it runs — the validator checks both;
  * - `rules`: its own checks beyond the schema, each naming a config path;
  * - `needsInput`: it needs an incoming edge;
+ * - `referenceFields`: what `{{steps.<id>.<field>}}` may read of its node beyond output and diff;
+ * - `answeredByPerson`: its waiting step is approved or rejected by a person;
+ * - `rerunWithChanges`: the run page offers "Re-run with changes…" on its steps;
  * - `stepSchema` / `plan`: the steps a node plans into, and their spec's schema. The
  *   engine's `StepSpec` is the discriminated union (on `kind`) of every kind's step schema;
  *   a kind with several step roles (arena: contestants + a select step) makes its own
@@ -16,6 +19,7 @@
  */
 import { z } from "zod";
 import type { StepRole } from "../contract/run";
+import type { KindStepField } from "../flow/template";
 import { WORKSPACE_MODES, agentOptions } from "./fields";
 
 export interface ConfigIssue {
@@ -147,6 +151,23 @@ export interface KindDefinition<K extends string, Config extends z.ZodObject, St
   rules(config: NoInfer<z.output<Config>>): ConfigIssue[];
   /** Does this node need at least one upstream node? */
   needsInput: boolean;
+  /**
+   * What a template may read of a node of this kind beyond the output and diff every step
+   * has (`{{steps.<id>.contestants}}` of an arena): the validator refuses any other field of
+   * it, and the inspector offers these.
+   */
+  referenceFields: readonly KindStepField[];
+  /**
+   * Its step waits until a person approves or rejects it: the reducer accepts the approve and
+   * reject events only for such steps (any other step is refused, whatever its state), and the
+   * review API answers them with approve / reject / request changes.
+   */
+  answeredByPerson: boolean;
+  /**
+   * The run page offers "Re-run with changes…" (another prompt or profile) on its steps. False
+   * for a step that is a person's answer: there is no prompt or profile to change.
+   */
+  rerunWithChanges: boolean;
   stepSchema: Step;
   /**
    * The steps of one node of a valid flow, in dependency order; `upstream` are the node's

@@ -32,6 +32,7 @@ import { approvalKind } from "./approval/definition";
 import { arenaKind } from "./arena/definition";
 import { checkKind } from "./check/definition";
 import type { ConfigIssue, PlannedStepOf, ProfileRef, TemplateField } from "./define";
+import type { KindStepField, StepField } from "../flow/template";
 import { foldKind } from "./fold/definition";
 import { loopKind } from "./loop/definition";
 
@@ -77,6 +78,9 @@ export interface AnyKindDefinition {
   label: string;
   summary: string;
   needsInput: boolean;
+  referenceFields: readonly KindStepField[];
+  answeredByPerson: boolean;
+  rerunWithChanges: boolean;
   schema: z.ZodType;
   defaults(): ConfigOf<NodeKind>;
   templates(config: unknown): TemplateField[];
@@ -89,3 +93,14 @@ export function kindDefinition(kind: NodeKind): AnyKindDefinition {
   return KIND_DEFINITIONS[kind];
 }
 
+
+/** The kinds whose nodes offer `field` to references, as a sentence names them ("an arena"). */
+export function kindsOffering(field: StepField): string {
+  const names = KINDS.filter((k) => (k.referenceFields as readonly string[]).includes(field)).map((k) => k.label.toLowerCase());
+  return names.map((name) => `${/^[aeiou]/.test(name) ? "an" : "a"} ${name}`).join(" or ");
+}
+
+/** The definition of a stored step's or node's kind (a plain string); undefined: no such kind. */
+export function definitionOf(kind: string): AnyKindDefinition | undefined {
+  return isNodeKind(kind) ? KIND_DEFINITIONS[kind] : undefined;
+}

@@ -4,7 +4,8 @@
  * that didn't would fail its step at execution ("step spec is invalid").
  */
 import { describe, expect, it } from "vitest";
-import { KINDS, NODE_KINDS, kindDefinition, stepSpecSchema, type NodeKind } from ".";
+import { EVERY_STEP_FIELDS, STEP_FIELDS } from "../flow/template";
+import { KINDS, NODE_KINDS, definitionOf, kindDefinition, kindsOffering, stepSpecSchema, type NodeKind } from ".";
 
 /** Configs beyond the defaults that plan into other step shapes. */
 const VARIANTS: Array<[NodeKind, Record<string, unknown>]> = [
@@ -46,5 +47,27 @@ describe("the kind list", () => {
     }
     // Other nodes depend on the node id: some step of the node has it as its key.
     expect(steps.map((s) => s.key)).toContain("n");
+  });
+});
+
+describe("what the run treats by kind", () => {
+  const kindsWith = (flag: "answeredByPerson" | "rerunWithChanges") => KINDS.filter((k) => k[flag]).map((k) => k.kind);
+
+  it("only an approval's step is answered by a person, and only it offers no re-run with changes", () => {
+    expect(kindsWith("answeredByPerson")).toEqual(["approval"]);
+    expect(NODE_KINDS.filter((k) => !kindsWith("rerunWithChanges").includes(k))).toEqual(["approval"]);
+  });
+
+  it("a stored kind that names no kind has no definition", () => {
+    expect(definitionOf("approval")?.answeredByPerson).toBe(true);
+    expect(definitionOf("gone")).toBeUndefined();
+  });
+});
+
+describe("reference fields", () => {
+  it("every field beyond output and diff is offered by some kind, and named by it", () => {
+    const offered = new Set(KINDS.flatMap((k) => k.referenceFields));
+    expect(STEP_FIELDS.filter((f) => !(EVERY_STEP_FIELDS as readonly string[]).includes(f) && !offered.has(f as never))).toEqual([]);
+    expect(kindsOffering("contestants")).toBe("an arena");
   });
 });

@@ -15,7 +15,7 @@
 import { sql } from "drizzle-orm";
 import { rows, type Db, type Executor } from "../db/client";
 import { parseUnifiedDiff } from "../diff-view/parse";
-import type { StepSpec } from "../kinds";
+import { definitionOf, type StepSpec } from "../kinds";
 import { runsAgentInCode } from "../kinds/define";
 import { HttpError, notFound } from "../http/errors";
 import { applyOrThrow, cleanupIfEnded, findStepOrThrow, forgetDescendantReviews, type StepRef } from "../runs/actions";
@@ -67,7 +67,7 @@ async function reviewTargetsOf(tx: Executor, runId: string, approval: StepRef): 
 
 async function targetOrThrow(tx: Executor, runId: string, step: StepRef, body: ReviewBody): Promise<CodeStepRow> {
   let key: string;
-  if (step.kind === "approval") {
+  if (definitionOf(step.kind)?.answeredByPerson) {
     const targets = await reviewTargetsOf(tx, runId, step);
     if (body.target !== undefined) {
       if (!targets.includes(body.target)) {
@@ -104,7 +104,7 @@ function checkCommentsOrThrow(target: CodeStepRow, body: ReviewBody): void {
 }
 
 async function requestChangesOrThrow(tx: Executor, runId: string, step: StepRef, body: ReviewBody): Promise<void> {
-  if (step.kind === "approval" && (await stateOf(tx, step.id)) !== "waiting") {
+  if (definitionOf(step.kind)?.answeredByPerson && (await stateOf(tx, step.id)) !== "waiting") {
     throw new HttpError("conflict", `step "${step.key}" is not waiting; changes can be requested of a waiting approval`);
   }
   if (body.comments.length === 0 && !body.reason) throw invalid("comments", "give at least one comment (or a reason) for the changes");
@@ -140,7 +140,7 @@ export async function reviewStepOrThrow(db: Db, runId: string, stepIdOrKey: stri
   await db.orm.transaction(async (tx) => {
     const step = await findStepOrThrow(tx, runId, stepIdOrKey);
     if (body.decision === "request-changes") return requestChangesOrThrow(tx, runId, step, body);
-    if (step.kind !== "approval") {
+    if (!definitionOf(step.kind)?.answeredByPerson) {
       throw new HttpError("conflict", `step "${step.key}" is not an approval step; a code step's review can only request changes`);
     }
     if (body.decision === "approve") return applyOrThrow(tx, runId, { type: "approve", key: step.key });

@@ -26,6 +26,9 @@ export const agentKind = defineKind({
   profiles: (c) => [{ path: "profile", id: c.profile, ...withOptions("options", c.options) }],
   rules: (c) => (nonEmpty(c.prompt) ? [] : [{ path: "prompt", message: "prompt must not be empty" }]),
   needsInput: false,
+  referenceFields: [],
+  answeredByPerson: false,
+  rerunWithChanges: true,
   stepSchema: agentStepSchema,
   plan: ({ id, config: c }, upstream) => [
     nodeStep(

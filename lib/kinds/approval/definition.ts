@@ -24,6 +24,9 @@ export const approvalKind = defineKind({
   profiles: () => [],
   rules: () => [],
   needsInput: true,
+  referenceFields: [],
+  answeredByPerson: true,
+  rerunWithChanges: false,
   stepSchema: approvalStepSchema,
   // One attempt: a person's answer is not retried.
   plan: ({ id, config: c }, upstream) => [

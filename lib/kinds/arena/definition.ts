@@ -123,6 +123,9 @@ export const arenaKind = defineKind({
     return issues;
   },
   needsInput: false,
+  referenceFields: ["contestants"],
+  answeredByPerson: false,
+  rerunWithChanges: true,
   stepSchema: arenaStepSchema,
   plan: ({ id, config: c }, upstream) => {
     const retries = c.retries ?? 0;

@@ -24,6 +24,9 @@ export const checkKind = defineKind({
   rules: (c) =>
     c.command.length > 0 && nonEmpty(c.command[0]) ? [] : [{ path: "command", message: "command must not be empty" }],
   needsInput: false,
+  referenceFields: [],
+  answeredByPerson: false,
+  rerunWithChanges: true,
   stepSchema: checkStepSchema,
   plan: ({ id, config: c }, upstream) => [
     nodeStep({ kind: "check", role: "node", nodeId: id, command: c.command, workspace: "code", upstream, retries: c.retries ?? 0 }, c.timeoutSec),

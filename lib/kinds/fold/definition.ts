@@ -51,6 +51,9 @@ export const foldKind = defineKind({
     return issues;
   },
   needsInput: true,
+  referenceFields: [],
+  answeredByPerson: false,
+  rerunWithChanges: true,
   stepSchema: foldStepSchema,
   plan: ({ id, config: c }, upstream) => {
     const agent = c.mode === "agent" && c.profile ? c.profile : undefined;

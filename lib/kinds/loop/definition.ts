@@ -90,6 +90,9 @@ export const loopKind = defineKind({
   profiles: (c) => [{ path: "profile", id: c.profile, ...withOptions("options", c.options) }],
   rules: loopRules,
   needsInput: false,
+  referenceFields: [],
+  answeredByPerson: false,
+  rerunWithChanges: true,
   stepSchema: loopStepSpecSchema,
   plan: ({ id, config: c }, upstream) => [
     // No step timeout: each round has its own (spec.loop.roundTimeoutMs).
