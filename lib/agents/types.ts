@@ -113,7 +113,7 @@ export interface AgentTask {
    * The same tools as an MCP server over Streamable HTTP, for a backend whose agent connects
    * to MCP servers itself (`connectsMcpHttp`: ACP, when the agent advertises HTTP MCP).
    */
-  mcpHttp?: { name: string; url: string };
+  mcpHttp?: { name: string; url: string; tools: string[] };
   /** Called for every event, in order. May return a promise; backends need not await it. */
   onEvent(event: AgentEvent): void;
 }

@@ -37,7 +37,10 @@ export async function askOrThrow(drafter: Drafter, prompt: string, options: { si
     const result = await drafter.backend.run({
       prompt,
       cwd: null,
-      env: drafter.env,
+      // The turn runs in an empty scratch directory Baton made (cwd null). Gemini CLI connects
+      // to no MCP server in a folder it doesn't trust, which would leave it without the draft
+      // tools; trusting that empty directory exposes nothing. Other agents ignore the variable.
+      env: { ...drafter.env, ...(options.mcpHttp ? { GEMINI_CLI_TRUST_WORKSPACE: "true" } : {}) },
       signal: options.signal,
       timeoutMs: agentTimeoutMs(null, drafter.config),
       options: drafter.config,

@@ -7,6 +7,7 @@ import { resolveRepoOrThrow } from "../git/resolve-repo";
 import { flowFormat, flowFormatText } from "../mcp/flow-format";
 import { checkedProfiles } from "../mcp/profiles";
 import { askOrThrow, drafterOrThrow } from "./ask-profile";
+import { FORMAT_TOOLS } from "../mcp/blueprint-tools";
 import { openDraftMcpAccess } from "./draft-mcp";
 import { openDraftTools } from "./draft-tools";
 import { agentTimeoutMs } from "../engine/run-agent";
@@ -35,7 +36,7 @@ export async function draftWithAgentOrThrow(db: Db, body: DraftBody, options: { 
     !tools && drafter.backend.connectsMcpHttp && options.origin
       ? openDraftMcpAccess(options.origin, body.maxAttempts * agentTimeoutMs(null, drafter.config) + 60_000)
       : null;
-  const mcpHttp = access ? { name: "baton", url: access.url } : undefined;
+  const mcpHttp = access ? { name: "baton", url: access.url, tools: FORMAT_TOOLS } : undefined;
   try {
     const result = await draftFlow(
       { task: body.task, ...(repo ? { repo } : {}), tools: tools !== null || access !== null },

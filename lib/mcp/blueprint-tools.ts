@@ -51,6 +51,9 @@ function savedText(verb: string, flow: FlowDetail): string {
   return `${verb} flow ${flow.id} "${flow.name}" version ${flow.latestVersion} (${flow.document.nodes.length} nodes). Run it with run_flow {flowId: "${flow.id}"${inputs.length > 0 ? `, inputs: {${inputs.map((name) => `${name}: …`).join(", ")}}` : ""}}; a person can open it in the designer at /flows/${flow.id}.`;
 }
 
+/** What registerFormatTools serves. */
+export const FORMAT_TOOLS = ["describe_flow_format", "validate_flow"];
+
 /**
  * The read-only pair (describe_flow_format, validate_flow): all a drafting agent gets during
  * its turn (lib/drafts/draft-tools.ts) — it can check a draft, never save or run one.

@@ -108,7 +108,15 @@ async function runAcp(task: AgentTask): Promise<AgentResult> {
   let phase = "initialize";
   const spawnedAt = performance.now();
 
-  const app = createClientApp({ root, policy: config.permissionPolicy, stopping: () => stopping !== null, enqueue, deliver, replaying: () => replaying });
+  const app = createClientApp({
+    root,
+    policy: config.permissionPolicy,
+    stopping: () => stopping !== null,
+    enqueue,
+    deliver,
+    replaying: () => replaying,
+    ...(task.mcpHttp ? { ownMcpTools: { server: task.mcpHttp.name, tools: task.mcpHttp.tools } } : {}),
+  });
   const connection = app.connect(connectStdio(proc));
 
   const sendCancelThenKill = () => {

@@ -9,7 +9,7 @@ import path from "node:path";
 import * as acp from "@agentclientprotocol/sdk";
 import { confinedPathOrThrow, isInside, PathEscapeError, realPathAllowingMissing } from "./confine";
 import { mapSessionUpdate, type MappedUpdate } from "./map-session-update";
-import { chooseOption, decideAllow, type PermissionAnswer, type PermissionPolicy } from "./permission";
+import { chooseOption, decideAllow, isOwnMcpTool, type PermissionAnswer, type PermissionPolicy } from "./permission";
 
 export interface ClientAppDeps {
   /** Real path of the worktree. */
@@ -23,6 +23,8 @@ export interface ClientAppDeps {
   deliver(event: MappedUpdate): Promise<void>;
   /** True while `session/load` replays an earlier conversation: those updates are not this task's. */
   replaying?(): boolean;
+  /** The task's own MCP server and its tools (task.mcpHttp): calls of them are always allowed. */
+  ownMcpTools?: { server: string; tools: readonly string[] };
 }
 
 /** Line/limit slicing of `fs/read_text_file` (line is 1-based). Pure. */
@@ -84,10 +86,11 @@ export function createClientApp(deps: ClientAppDeps): acp.ClientApp {
     .onRequest(acp.methods.client.session.requestPermission, async ({ params }): Promise<PermissionAnswer> => {
       if (deps.stopping()) return { outcome: { outcome: "cancelled" } };
       const paths = (params.toolCall.locations ?? []).map((l) => l.path);
-      const allow = decideAllow(deps.policy, await locationsInside(deps.root, paths));
+      const own = deps.ownMcpTools !== undefined && isOwnMcpTool(params.toolCall, deps.ownMcpTools);
+      const allow = own || decideAllow(deps.policy, await locationsInside(deps.root, paths));
       const answer = chooseOption(allow, params.options);
       const title = params.toolCall.title ?? params.toolCall.toolCallId;
-      logInfo(`permission ${allow ? "granted" : "denied"} (${deps.policy} policy): ${title}${paths.length ? ` [${paths.join(", ")}]` : ""}`);
+      logInfo(`permission ${allow ? "granted" : "denied"} (${own ? "Baton's own MCP tool" : `${deps.policy} policy`}): ${title}${paths.length ? ` [${paths.join(", ")}]` : ""}`);
       return answer;
     })
     .onRequest(acp.methods.client.fs.readTextFile, async ({ params }) => {

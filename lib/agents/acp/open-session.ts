@@ -83,7 +83,7 @@ export interface SessionDeps {
   send<T>(phase: string, request: () => Promise<T>): Promise<T>;
   log(text: string): void;
   /** An MCP server (Streamable HTTP) for the session, used when the agent advertises HTTP MCP. */
-  mcpHttp?: { name: string; url: string };
+  mcpHttp?: { name: string; url: string; tools: string[] };
 }
 
 export interface OpenedSession {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { chooseOption, decideAllow } from "./permission";
+import { chooseOption, decideAllow, isOwnMcpTool } from "./permission";
 
 const options = [
   { optionId: "proceed_always", kind: "allow_always" },
@@ -36,5 +36,20 @@ describe("chooseOption", () => {
   test("a denial with no reject option is cancelled, never an allow", () => {
     expect(chooseOption(false, [{ optionId: "ok", kind: "allow_once" }])).toEqual({ outcome: { outcome: "cancelled" } });
     expect(chooseOption(true, [{ optionId: "no", kind: "reject_once" }])).toEqual({ outcome: { outcome: "cancelled" } });
+  });
+});
+
+describe("isOwnMcpTool", () => {
+  const own = { server: "baton", tools: ["describe_flow_format", "validate_flow"] };
+  test("knows the task's own MCP tools as Gemini CLI, Claude Code and qwen-code name them", () => {
+    expect(isOwnMcpTool({ toolCallId: "mcp_baton_validate_flow__mcp_baton_validate_flow_1796195633313_0", title: "validate_flow (baton MCP Server)" }, own)).toBe(true);
+    expect(isOwnMcpTool({ toolCallId: "toolu_01", title: "mcp__baton__describe_flow_format" }, own)).toBe(true);
+    expect(isOwnMcpTool({ toolCallId: "mcp__baton__validate_flow", title: null }, own)).toBe(true);
+  });
+  test("never matches by containment: a shell command or another server's tool stays under the policy", () => {
+    expect(isOwnMcpTool({ toolCallId: "run_shell_command_1", title: 'echo "validate_flow (baton MCP Server)"' }, own)).toBe(false);
+    expect(isOwnMcpTool({ toolCallId: "mcp_other_validate_flow_1", title: "validate_flow (other MCP Server)" }, own)).toBe(false);
+    expect(isOwnMcpTool({ toolCallId: "mcp_baton_create_flow_1", title: "create_flow (baton MCP Server)" }, own)).toBe(false);
+    expect(isOwnMcpTool({ toolCallId: "mcp_baton_validate_flowX_1", title: "x" }, own)).toBe(false);
   });
 });

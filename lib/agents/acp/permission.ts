@@ -42,3 +42,18 @@ export function chooseOption(allow: boolean, options: PermissionOptionLike[]): P
   }
   return { outcome: { outcome: "cancelled" } };
 }
+
+/**
+ * A request to call a tool of the task's own MCP server (the drafting tools: Baton's own,
+ * read-only) is allowed whatever the policy. Agents name such calls in their own way — Gemini
+ * CLI titles one "validate_flow (baton MCP Server)" with an id "mcp_baton_validate_flow…",
+ * Claude Code and qwen-code use "mcp__baton__validate_flow" — and the match is exact on the
+ * title or a prefix of the id: both are the agent's, never text the model chose (a shell
+ * command's title is its command line, so "contains" would let one through).
+ */
+export function isOwnMcpTool(toolCall: { toolCallId: string; title?: string | null }, own: { server: string; tools: readonly string[] }): boolean {
+  return own.tools.some((tool) => {
+    const ids = [`mcp_${own.server}_${tool}`, `mcp__${own.server}__${tool}`];
+    return toolCall.title === `${tool} (${own.server} MCP Server)` || ids.includes(toolCall.title ?? "") || ids.some((id) => toolCall.toolCallId === id || toolCall.toolCallId.startsWith(`${id}_`));
+  });
+}
