@@ -15,7 +15,7 @@
  *     "check": { "command": ["npm", "test"] }, "maxRounds": 3 } }
  */
 import { z } from "zod";
-import { defineKind, nodeStep, nodeStepSchema, withOptions, type ConfigIssue } from "../define";
+import { defineKind, nodeStep, nodeStepRunConfig, nodeStepSchema, withOptions, type ConfigIssue } from "../define";
 import { agentOptions, argv, modelName, nonEmpty, profileId, promptText, retries, timeoutSec } from "../fields";
 
 export const MAX_ROUNDS_LIMIT = 20;
@@ -91,6 +91,7 @@ export const loopKind = defineKind({
   rules: loopRules,
   needsInput: false,
   referenceFields: [],
+  runConfig: nodeStepRunConfig,
   answeredByPerson: false,
   rerunWithChanges: true,
   stepSchema: loopStepSpecSchema,
