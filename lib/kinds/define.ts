@@ -90,6 +90,14 @@ export const agentTaskFields = {
   review: reviewSchema.optional(),
 };
 
+/**
+ * The agent-task fields of a step that runs `prompt` with one configured agent (an agent node,
+ * an arena contestant, a loop): its profile, its model if set, its node options (none: {}).
+ */
+export function agentTaskOf(agent: { profile: string; model?: string; options?: Record<string, unknown> }, prompt: string) {
+  return { profile: agent.profile, ...(agent.model ? { model: agent.model } : {}), prompt, options: agent.options ?? {} };
+}
+
 /** One planned step: a row of `steps` once the run is created (lib/engine/create-run.ts). */
 export interface PlannedStepOf<S extends { kind: string; role: StepRole }> {
   key: string;

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import {
   agentTaskFields,
+  agentTaskOf,
   defineKind,
   jsonText,
   profileTag,
@@ -176,10 +177,7 @@ export const arenaKind = defineKind({
         kind: "arena",
         role: "contestant",
         nodeId: id,
-        profile: contestant.profile,
-        ...(contestant.model ? { model: contestant.model } : {}),
-        prompt: c.prompt,
-        options: contestant.options ?? {},
+        ...agentTaskOf(contestant, c.prompt),
         workspace: c.workspace ?? "code",
         contestantIndex: i,
         upstream,
