@@ -1,56 +1,40 @@
 /**
  * The drafting agent's tools over ACP: a real ACP agent subprocess (the fake agent, which
- * advertises HTTP MCP) gets Baton's draft MCP endpoint in session/new, served here by the
- * route's own handler on a real HTTP server on 127.0.0.1. During its turn it lists the tools
+ * advertises HTTP MCP) gets Baton's draft MCP endpoint in session/new, served by the route's
+ * own handler on a real HTTP server on 127.0.0.1 (testing/draft-mcp-server.ts). During its turn it lists the tools
  * (only describe_flow_format and validate_flow), validates a bad document and gets every
  * problem with its path, then answers with a valid draft. The endpoint lives only while its
  * draft does.
  */
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeAgentCommand } from "../agents/testing/fake-acp";
 import type { Db } from "../db/client";
-import { methodNotAllowed } from "../mcp/http";
 import { insertMissingProfiles } from "../profiles/repository";
 import { seedOrThrow } from "../seed";
 import { openTestPglite } from "../testing/postgres";
 import { handleDraftMcpPost, openDraftMcpAccess } from "./draft-mcp";
 import { draftBodySchema, draftWithAgentOrThrow } from "./service";
 import { broken, repaired } from "./testing/drafts";
+import { startDraftMcpServer, type DraftMcpTestServer } from "./testing/draft-mcp-server";
 
 
 let db: Db;
-let server: http.Server;
+let mcpServer: DraftMcpTestServer;
 let origin: string;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "baton-draft-acp-"));
 
 beforeAll(async () => {
   db = await openTestPglite();
   await seedOrThrow(db);
-  const context = { db: async () => db, log: () => {} };
-  // The route (app/api/drafts/mcp/[token]) on a real server: node request → web Request → handler.
-  server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-    const token = /^\/api\/drafts\/mcp\/([^/?]+)$/.exec(req.url ?? "")?.[1];
-    const request = new Request(`${origin}${req.url}`, { method: req.method, headers, ...(req.method === "POST" ? { body: Buffer.concat(chunks) } : {}) });
-    const response = token && req.method === "POST" ? await handleDraftMcpPost(request, token, context) : methodNotAllowed();
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  mcpServer = await startDraftMcpServer(db);
+  origin = mcpServer.origin;
 }, 300_000);
 
 afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  await mcpServer?.close();
   await db?.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
@@ -69,6 +53,7 @@ describe("drafting with an ACP agent", () => {
     const result = await draftWithAgentOrThrow(db, body, { dataDir, signal: new AbortController().signal, origin });
     expect(result).toMatchObject({ valid: true, attempts: [{ problems: [] }] });
     expect(result.document).toMatchObject({ edges: [{ from: "plan", to: "build" }] });
+    expect(mcpServer.requests).toEqual(expect.arrayContaining(["POST initialize", "POST tools/list", "POST tools/call"]));
     // The agent's own report of its MCP session, which it put in its summary.
     expect(result.summary).toContain("[mcp tools describe_flow_format,validate_flow]");
     expect(result.summary).toContain("[mcp validate_flow: invalid: 2 problems; fix them all and try again:");
