@@ -10,6 +10,7 @@
  * - `rules`: its own checks beyond the schema, each naming a config path;
  * - `needsInput`: it needs an incoming edge;
  * - `referenceFields`: what `{{steps.<id>.<field>}}` may read of its node beyond output and diff;
+ * - `runConfig`: the config a node's run steps now carry (the run graph's cards show it);
  * - `answeredByPerson`: its waiting step is approved or rejected by a person;
  * - `rerunWithChanges`: the run page offers "Re-run with changes…" on its steps;
  * - `stepSchema` / `plan`: the steps a node plans into, and their spec's schema. The
@@ -89,6 +90,14 @@ export const agentTaskFields = {
   review: reviewSchema.optional(),
 };
 
+/**
+ * The agent-task fields of a step that runs `prompt` with one configured agent (an agent node,
+ * an arena contestant, a loop): its profile, its model if set, its node options (none: {}).
+ */
+export function agentTaskOf(agent: { profile: string; model?: string; options?: Record<string, unknown> }, prompt: string) {
+  return { profile: agent.profile, ...(agent.model ? { model: agent.model } : {}), prompt, options: agent.options ?? {} };
+}
+
 /** One planned step: a row of `steps` once the run is created (lib/engine/create-run.ts). */
 export interface PlannedStepOf<S extends { kind: string; role: StepRole }> {
   key: string;
@@ -132,6 +141,38 @@ export function nodeStep<S extends StepSpecBase>(spec: S, timeoutSec: number | u
   };
 }
 
+/** A node's config or a step's spec as stored JSON (the run page's copy of it). */
+export type JsonConfig = Record<string, unknown>;
+
+/** One of a node's steps in a run, as `runConfig` reads it. */
+export interface RunStepView {
+  key: string;
+  role: string;
+  spec: JsonConfig;
+}
+
+export const jsonText = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+
+/** Sets `field` from the spec when the spec has it and it differs; returns whether it did. */
+function adopt(config: JsonConfig, field: string, value: string | undefined): boolean {
+  if (value === undefined || config[field] === value) return false;
+  config[field] = value;
+  return true;
+}
+
+/**
+ * `runConfig` of a kind whose node plans into one step: that step's profile, model and prompt
+ * (what a re-run with changes may replace) over the node's config.
+ */
+export function nodeStepRunConfig(config: JsonConfig, steps: readonly RunStepView[]): JsonConfig | undefined {
+  const spec = steps[0]?.spec;
+  if (!spec) return undefined;
+  const out = { ...config };
+  let changed = false;
+  for (const field of ["profile", "model", "prompt"]) changed = adopt(out, field, jsonText(spec[field])) || changed;
+  return changed ? out : undefined;
+}
+
 /**
  * A node kind's pure definition (see the header). `Config` is its config schema (a zod
  * object), `Step` its step spec schema (a zod object, or a discriminated union of them, with a
@@ -157,6 +198,13 @@ export interface KindDefinition<K extends string, Config extends z.ZodObject, St
    * it, and the inspector offers these.
    */
   referenceFields: readonly KindStepField[];
+  /**
+   * The config a node's steps in a run now carry, read back from their stored specs (a re-run
+   * with changes stores another profile or prompt on its step, not in the flow version): the
+   * run graph's cards show it. Undefined: the steps run what `config` says. Reads stored JSON,
+   * so it trusts neither shape. Single-step kinds use `nodeStepRunConfig`.
+   */
+  runConfig(config: JsonConfig, steps: readonly RunStepView[]): JsonConfig | undefined;
   /**
    * Its step waits until a person approves or rejects it: the reducer accepts the approve and
    * reject events only for such steps (any other step is refused, whatever its state), and the

@@ -31,7 +31,7 @@ import { agentKind } from "./agent/definition";
 import { approvalKind } from "./approval/definition";
 import { arenaKind } from "./arena/definition";
 import { checkKind } from "./check/definition";
-import type { ConfigIssue, PlannedStepOf, ProfileRef, TemplateField } from "./define";
+import type { ConfigIssue, JsonConfig, PlannedStepOf, ProfileRef, RunStepView, TemplateField } from "./define";
 import type { KindStepField, StepField } from "../flow/template";
 import { foldKind } from "./fold/definition";
 import { loopKind } from "./loop/definition";
@@ -81,6 +81,7 @@ export interface AnyKindDefinition {
   referenceFields: readonly KindStepField[];
   answeredByPerson: boolean;
   rerunWithChanges: boolean;
+  runConfig(config: JsonConfig, steps: readonly RunStepView[]): JsonConfig | undefined;
   schema: z.ZodType;
   defaults(): ConfigOf<NodeKind>;
   templates(config: unknown): TemplateField[];

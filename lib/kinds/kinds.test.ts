@@ -48,6 +48,13 @@ describe("the kind list", () => {
     // Other nodes depend on the node id: some step of the node has it as its key.
     expect(steps.map((s) => s.key)).toContain("n");
   });
+
+  it.each(configs)("%s: a run's steps as planned carry the node's own config back (%j)", (kind, config) => {
+    const definition = kindDefinition(kind);
+    const parsed = definition.schema.parse(config) as Record<string, unknown>;
+    const steps = definition.plan({ id: "n", config: parsed }, ["up"]).map((s) => ({ key: s.key, role: s.role, spec: JSON.parse(JSON.stringify(s.spec)) }));
+    expect(definition.runConfig(parsed, steps)).toBeUndefined();
+  });
 });
 
 describe("what the run treats by kind", () => {

@@ -1,6 +1,6 @@
 /** agent: one profile runs one prompt, in its own worktree (workspace "code") or none. */
 import { z } from "zod";
-import { agentTaskFields, defineKind, nodeStep, nodeStepSchema, withOptions } from "../define";
+import { agentTaskFields, agentTaskOf, defineKind, nodeStep, nodeStepRunConfig, nodeStepSchema, withOptions } from "../define";
 import { agentOptions, modelName, nonEmpty, profileId, promptText, runSettingsFields, workspaceModeSchema } from "../fields";
 
 export const agentConfigSchema = z.object({
@@ -27,6 +27,7 @@ export const agentKind = defineKind({
   rules: (c) => (nonEmpty(c.prompt) ? [] : [{ path: "prompt", message: "prompt must not be empty" }]),
   needsInput: false,
   referenceFields: [],
+  runConfig: nodeStepRunConfig,
   answeredByPerson: false,
   rerunWithChanges: true,
   stepSchema: agentStepSchema,
@@ -36,10 +37,7 @@ export const agentKind = defineKind({
         kind: "agent",
         role: "node",
         nodeId: id,
-        profile: c.profile,
-        ...(c.model ? { model: c.model } : {}),
-        prompt: c.prompt,
-        options: c.options ?? {},
+        ...agentTaskOf(c, c.prompt),
         workspace: c.workspace ?? "code",
         upstream,
         retries: c.retries ?? 0,

@@ -1,6 +1,6 @@
 /** approval: the run waits here until a person approves (or rejects, or asks for changes). */
 import { z } from "zod";
-import { defineKind, nodeStep, nodeStepSchema } from "../define";
+import { defineKind, nodeStep, nodeStepRunConfig, nodeStepSchema } from "../define";
 
 export const approvalConfigSchema = z.object({
   /** Shown to the approver. */
@@ -25,6 +25,7 @@ export const approvalKind = defineKind({
   rules: () => [],
   needsInput: true,
   referenceFields: [],
+  runConfig: nodeStepRunConfig,
   answeredByPerson: true,
   rerunWithChanges: false,
   stepSchema: approvalStepSchema,

@@ -6,7 +6,20 @@
  * on the node id, i.e. on the select step, and so see the winner.
  */
 import { z } from "zod";
-import { agentTaskFields, defineKind, profileTag, stepBaseFields, timeoutMsOf, withOptions, type ConfigIssue, type PlannedStepOf } from "../define";
+import {
+  agentTaskFields,
+  agentTaskOf,
+  defineKind,
+  jsonText,
+  profileTag,
+  stepBaseFields,
+  timeoutMsOf,
+  withOptions,
+  type ConfigIssue,
+  type JsonConfig,
+  type PlannedStepOf,
+  type RunStepView,
+} from "../define";
 import { agentOptions, argv, modelName, nonEmpty, profileId, promptText, runSettingsFields, workspaceModeSchema } from "../fields";
 
 export const MIN_CONTESTANTS = 2;
@@ -82,6 +95,30 @@ export function contestantKey(nodeId: string, index: number): string {
   return `${nodeId}#${index}`;
 }
 
+/** The contestant index in a contestant's key (-1: not a contestant key). */
+const contestantIndexOf = (key: string): number => Number(key.split("#")[1] ?? -1);
+
+/** The contestants' profiles and the judge's, from their steps (a re-run may have changed each). */
+function arenaRunConfig(config: JsonConfig, steps: readonly RunStepView[]): JsonConfig | undefined {
+  let changed = false;
+  const contestants = Array.isArray(config.contestants) ? [...(config.contestants as JsonConfig[])] : [];
+  for (const step of steps.filter((s) => s.role === "contestant")) {
+    const index = contestantIndexOf(step.key);
+    const profile = jsonText(step.spec.profile);
+    if (!contestants[index] || profile === undefined || contestants[index].profile === profile) continue;
+    contestants[index] = { ...contestants[index], profile };
+    changed = true;
+  }
+  const out: JsonConfig = { ...config, contestants };
+  const select = steps.find((s) => s.role === "select")?.spec.select as JsonConfig | undefined;
+  const docSelect = (config.select ?? {}) as JsonConfig;
+  if (select && jsonText(select.profile) !== undefined && docSelect.profile !== select.profile) {
+    out.select = { ...docSelect, profile: select.profile };
+    changed = true;
+  }
+  return changed ? out : undefined;
+}
+
 export const arenaKind = defineKind({
   kind: "arena",
   label: "Arena",
@@ -124,6 +161,7 @@ export const arenaKind = defineKind({
   },
   needsInput: false,
   referenceFields: ["contestants"],
+  runConfig: arenaRunConfig,
   answeredByPerson: false,
   rerunWithChanges: true,
   stepSchema: arenaStepSchema,
@@ -139,10 +177,7 @@ export const arenaKind = defineKind({
         kind: "arena",
         role: "contestant",
         nodeId: id,
-        profile: contestant.profile,
-        ...(contestant.model ? { model: contestant.model } : {}),
-        prompt: c.prompt,
-        options: contestant.options ?? {},
+        ...agentTaskOf(contestant, c.prompt),
         workspace: c.workspace ?? "code",
         contestantIndex: i,
         upstream,

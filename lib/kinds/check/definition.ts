@@ -1,6 +1,6 @@
 /** check: runs an argv command in the upstream step's worktree; its exit code passes or fails. */
 import { z } from "zod";
-import { defineKind, nodeStep, nodeStepSchema } from "../define";
+import { defineKind, nodeStep, nodeStepRunConfig, nodeStepSchema } from "../define";
 import { argv, nonEmpty, runSettingsFields } from "../fields";
 
 export const checkConfigSchema = z.object({
@@ -25,6 +25,7 @@ export const checkKind = defineKind({
     c.command.length > 0 && nonEmpty(c.command[0]) ? [] : [{ path: "command", message: "command must not be empty" }],
   needsInput: false,
   referenceFields: [],
+  runConfig: nodeStepRunConfig,
   answeredByPerson: false,
   rerunWithChanges: true,
   stepSchema: checkStepSchema,

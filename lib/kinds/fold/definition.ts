@@ -3,7 +3,7 @@
  * their commits), "agent" has an agent synthesise them from a prompt.
  */
 import { z } from "zod";
-import { defineKind, nodeStep, nodeStepSchema, reviewSchema, withOptions, type ConfigIssue } from "../define";
+import { defineKind, nodeStep, nodeStepRunConfig, nodeStepSchema, reviewSchema, withOptions, type ConfigIssue } from "../define";
 import { agentOptions, modelName, nonEmpty, profileId, promptText, runSettingsFields } from "../fields";
 
 export const FOLD_MODES = ["concat", "agent"] as const;
@@ -52,6 +52,7 @@ export const foldKind = defineKind({
   },
   needsInput: true,
   referenceFields: [],
+  runConfig: nodeStepRunConfig,
   answeredByPerson: false,
   rerunWithChanges: true,
   stepSchema: foldStepSchema,

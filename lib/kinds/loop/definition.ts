@@ -15,7 +15,7 @@
  *     "check": { "command": ["npm", "test"] }, "maxRounds": 3 } }
  */
 import { z } from "zod";
-import { defineKind, nodeStep, nodeStepSchema, withOptions, type ConfigIssue } from "../define";
+import { agentTaskOf, defineKind, nodeStep, nodeStepRunConfig, nodeStepSchema, withOptions, type ConfigIssue } from "../define";
 import { agentOptions, argv, modelName, nonEmpty, profileId, promptText, retries, timeoutSec } from "../fields";
 
 export const MAX_ROUNDS_LIMIT = 20;
@@ -91,6 +91,7 @@ export const loopKind = defineKind({
   rules: loopRules,
   needsInput: false,
   referenceFields: [],
+  runConfig: nodeStepRunConfig,
   answeredByPerson: false,
   rerunWithChanges: true,
   stepSchema: loopStepSpecSchema,
@@ -101,10 +102,7 @@ export const loopKind = defineKind({
         kind: "loop",
         role: "node",
         nodeId: id,
-        profile: c.profile,
-        ...(c.model ? { model: c.model } : {}),
-        prompt: c.prompt,
-        options: c.options ?? {},
+        ...agentTaskOf(c, c.prompt),
         loop: loopStepOf(c),
         workspace: "code",
         upstream,
