@@ -1,6 +1,52 @@
 "use client";
-/** Run settings several kinds share: timeout, retries, workspace mode. */
-import { Field, OptionalNumber, Select } from "./fields";
+/** Fields several kinds share: one agent task (profile, model, prompt), run settings, options. */
+import type { TemplateReference } from "@/lib/editor/references";
+import { Field, JsonObjectField, OptionalNumber, ProfileSelect, PromptEditor, Section, Select, TextInput, setOptional } from "./fields";
+
+export interface AgentTaskConfig {
+  profile: string;
+  model?: string;
+  prompt: string;
+}
+
+/** The "Agent" section of a node that runs one agent task (agent, loop). */
+export function AgentTaskSection<C extends AgentTaskConfig>({ config, onChange, references, errorAt, promptHint }: {
+  config: C;
+  onChange: (config: C, field: string) => void;
+  references: TemplateReference[];
+  errorAt: (path: string) => string | undefined;
+  promptHint?: string;
+}) {
+  return (
+    <Section title="Agent">
+      <div className="grid grid-cols-2 gap-2">
+        <Field label="Profile" error={errorAt("profile")}>
+          <ProfileSelect value={config.profile} onChange={(v) => onChange({ ...config, profile: v ?? "" }, "profile")} testId="field-profile" />
+        </Field>
+        <Field label="Model" hint="optional">
+          <TextInput value={config.model ?? ""} onChange={(v) => onChange(setOptional(config, "model", v as C["model"]), "model")} testId="field-model" placeholder="profile default" />
+        </Field>
+      </div>
+      <Field label="Prompt" hint={promptHint} error={errorAt("prompt")}>
+        <PromptEditor value={config.prompt} onChange={(v) => onChange({ ...config, prompt: v }, "prompt")} references={references} testId="field-prompt" />
+      </Field>
+    </Section>
+  );
+}
+
+/** A node's backend-specific `options` object. */
+export function OptionsField<C extends { options?: Record<string, unknown> }>({ id, config, onChange, errorAt }: {
+  id: string;
+  config: C;
+  onChange: (config: C, field: string) => void;
+  errorAt: (path: string) => string | undefined;
+}) {
+  return (
+    <Field label="Options" hint="backend-specific JSON" error={optionsError(errorAt, "options")}>
+      <JsonObjectField nodeId={id} path="options" value={config.options} onChange={(v) => onChange(setOptional(config, "options", v as C["options"]), "options")} testId="field-options" />
+    </Field>
+  );
+}
 
 export interface RunSettings {
   timeoutSec?: number;

@@ -1,7 +1,7 @@
 "use client";
 /** The fold kind in the editor: card, inspector form, look. */
-import { RunSettingsFields, optionsError } from "@/components/editor/inspector/common-fields";
-import { Field, JsonObjectField, ProfileSelect, PromptEditor, Section, Select, TextInput, setOptional } from "@/components/editor/inspector/fields";
+import { OptionsField, RunSettingsFields } from "@/components/editor/inspector/common-fields";
+import { Field, ProfileSelect, PromptEditor, Section, Select, TextInput, setOptional } from "@/components/editor/inspector/fields";
 import { text, withModel, type KindClient, type KindFormProps } from "../client-define";
 import { FOLD_MODES, type FoldConfig } from "./definition";
 
@@ -41,9 +41,7 @@ function FoldForm({ id, config, references, onChange, errorAt }: KindFormProps<"
       <Section title="Run">
         <RunSettingsFields id="field" config={config} onChange={onChange} workspace={false} />
         {config.mode === "agent" ? (
-          <Field label="Options" hint="backend-specific JSON" error={optionsError(errorAt, "options")}>
-            <JsonObjectField nodeId={id} path="options" value={config.options} onChange={(v) => set("options", v)} testId="field-options" />
-          </Field>
+          <OptionsField id={id} config={config} onChange={onChange} errorAt={errorAt} />
         ) : null}
       </Section>
     </>

@@ -4,27 +4,15 @@
  * is components/runs/loop-rounds.tsx.
  */
 import { list, record, text, withModel, type KindClient, type KindFormProps } from "../client-define";
-import { optionsError } from "@/components/editor/inspector/common-fields";
-import { ArgvEditor, Field, JsonObjectField, OptionalNumber, ProfileSelect, PromptEditor, Section, TextInput, setOptional } from "@/components/editor/inspector/fields";
+import { AgentTaskSection, OptionsField } from "@/components/editor/inspector/common-fields";
+import { ArgvEditor, Field, OptionalNumber, Section, setOptional } from "@/components/editor/inspector/fields";
 import { DEFAULT_MAX_ROUNDS, MAX_ROUNDS_LIMIT, type LoopConfig } from "./definition";
 
 function LoopForm({ id, config, references, onChange, errorAt }: KindFormProps<"loop">) {
   const set = <F extends keyof LoopConfig>(key: F, value: LoopConfig[F] | undefined) => onChange(setOptional(config, key, value), key);
   return (
     <>
-      <Section title="Agent">
-        <div className="grid grid-cols-2 gap-2">
-          <Field label="Profile" error={errorAt("profile")}>
-            <ProfileSelect value={config.profile} onChange={(v) => onChange({ ...config, profile: v ?? "" }, "profile")} testId="field-profile" />
-          </Field>
-          <Field label="Model" hint="optional">
-            <TextInput value={config.model ?? ""} onChange={(v) => set("model", v)} testId="field-model" placeholder="profile default" />
-          </Field>
-        </div>
-        <Field label="Prompt" hint="round 1; later rounds get the check's output" error={errorAt("prompt")}>
-          <PromptEditor value={config.prompt} onChange={(v) => onChange({ ...config, prompt: v }, "prompt")} references={references} testId="field-prompt" />
-        </Field>
-      </Section>
+      <AgentTaskSection config={config} onChange={onChange} references={references} errorAt={errorAt} promptHint="round 1; later rounds get the check's output" />
       <Section title="Check">
         <Field label="Command" hint="one argument per line — never a shell string" error={errorAt("check.command") ?? errorAt("check")}>
           <ArgvEditor value={config.check?.command ?? []} onChange={(v) => onChange({ ...config, check: { command: v } }, "check.command")} testId="field-check-command" />
@@ -53,9 +41,7 @@ function LoopForm({ id, config, references, onChange, errorAt }: KindFormProps<"
         <Field label="Retries" hint="each retry starts over from the start commit" error={errorAt("retries")}>
           <OptionalNumber value={config.retries} min={0} max={10} placeholder="0" onChange={(v) => set("retries", v)} testId="field-retries" />
         </Field>
-        <Field label="Options" hint="backend-specific JSON" error={optionsError(errorAt, "options")}>
-          <JsonObjectField nodeId={id} path="options" value={config.options} onChange={(v) => set("options", v)} testId="field-options" />
-        </Field>
+        <OptionsField id={id} config={config} onChange={onChange} errorAt={errorAt} />
       </Section>
     </>
   );
