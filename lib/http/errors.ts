@@ -3,6 +3,8 @@
  * handler is logged server-side and answered with a generic 500 carrying a request id:
  * no stack traces or SQL errors reach the client.
  */
+import { GitError } from "../git/errors";
+
 export type ErrorCode =
   | "bad_request"
   | "validation_failed"
@@ -45,3 +47,12 @@ export class HttpError extends Error {
 }
 
 export const notFound = (what: string) => new HttpError("not_found", `${what} not found`);
+
+/**
+ * A GitError caused by a value the request passed (its `field`: repo, baseRef) as the 400
+ * naming that field; any other error as it is.
+ */
+export function requestErrorOfGit(error: unknown): unknown {
+  if (!(error instanceof GitError) || !error.field) return error;
+  return new HttpError("validation_failed", `invalid body: ${error.message}`, [{ path: error.field, message: error.message }]);
+}

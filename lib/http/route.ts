@@ -1,13 +1,14 @@
 /**
  * Wraps a route handler: refuses route params and query strings no field may hold (a NUL, a
  * lone surrogate: json-guard.ts) before the handler runs, turns HttpError into its status
- * with `{error, issues}`, and any other throw into a 500 with a request id (the details go
+ * with `{error, issues}`, a GitError about a value the request passed (its `field`: repo,
+ * baseRef) into a 400 naming that field, and any other throw into a 500 with a request id (the details go
  * to the server log only).
  */
 import crypto from "node:crypto";
 import { DataDirInUseError } from "../db/data-dir-lock";
 import { refuseUnstorableOrThrow } from "./body";
-import { HttpError } from "./errors";
+import { HttpError, requestErrorOfGit } from "./errors";
 
 export type RouteContext<P> = { params: Promise<P> };
 type Handler<P> = (request: Request, context: RouteContext<P>) => Promise<Response>;
@@ -16,7 +17,8 @@ export function json(data: unknown, init: ResponseInit = {}): Response {
   return Response.json(data, { ...init, headers: { "cache-control": "no-store", ...(init.headers ?? {}) } });
 }
 
-export function errorResponse(error: unknown): Response {
+export function errorResponse(thrown: unknown): Response {
+  const error = requestErrorOfGit(thrown);
   if (error instanceof HttpError) {
     return json({ error: error.message, code: error.code, issues: error.issues }, { status: error.status });
   }

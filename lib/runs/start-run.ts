@@ -8,10 +8,9 @@ import { createRunOrThrow } from "../engine/create-run";
 import { resolveInputs } from "../engine/inputs";
 import { plan } from "../engine/plan";
 import { findFlow, findVersion } from "../flows/repository";
-import { GitError } from "../git/errors";
 import { resolveRunRepoOrThrow, runRepoTag } from "../git/run-repo";
 import type { Plan } from "../engine/plan";
-import { HttpError, notFound } from "../http/errors";
+import { HttpError, notFound, requestErrorOfGit } from "../http/errors";
 import { checkProfileAvailability } from "../profiles/availability";
 import { lookupBackend } from "../profiles/backends";
 import { assertProfilesReadyOrThrow, type InstalledCheck } from "./profile-check";
@@ -61,10 +60,7 @@ async function resolveRepoForRunOrThrow(repo: string | null | undefined, baseRef
   try {
     return await resolveRunRepoOrThrow(repo, baseRef ?? "HEAD");
   } catch (error) {
-    if (error instanceof GitError && error.field) {
-      throw new HttpError("validation_failed", `invalid body: ${error.message}`, [{ path: error.field, message: error.message }]);
-    }
-    throw error;
+    throw requestErrorOfGit(error);
   }
 }
 

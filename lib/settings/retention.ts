@@ -17,7 +17,9 @@ export const RETENTION_KEY = "ref_retention_days";
 export const MAX_RETENTION_DAYS = 99_999;
 
 /** A stored or requested retention: whole days (0: at the next sweep) or "forever". */
-export const retentionValueSchema = z.union([z.int().min(0).max(MAX_RETENTION_DAYS), z.literal("forever")]);
+export const retentionValueSchema = z.union([z.int().min(0).max(MAX_RETENTION_DAYS), z.literal("forever")], {
+  error: `expected whole days from 0 to ${MAX_RETENTION_DAYS}, "forever", or null (back to the default)`,
+});
 export type RetentionValue = z.infer<typeof retentionValueSchema>;
 
 /** PUT body: a value to store, or null to delete the setting (back to the env or default). */
