@@ -35,7 +35,7 @@ export function Toolbar({ flowId, actions, saving, notice }: { flowId: string; a
         Flows
       </Link>
       <span className="text-zinc-300">/</span>
-      <h1 className="max-w-[28vw] truncate font-semibold text-zinc-900" data-testid="editor-flow-name" title={name}>
+      <h1 className="min-w-0 max-w-[28vw] truncate font-semibold text-zinc-900" data-testid="editor-flow-name" title={name}>
         {name || "(unnamed)"}
       </h1>
       <span className="rounded bg-zinc-100 px-1.5 py-px font-mono text-[11px] text-zinc-600" data-testid="editor-version">
@@ -59,7 +59,7 @@ export function Toolbar({ flowId, actions, saving, notice }: { flowId: string; a
           {notice}
         </span>
       ) : null}
-      <div className="ml-auto flex items-center gap-1.5">
+      <div className="ml-auto flex shrink-0 items-center gap-1.5 whitespace-nowrap">
         <button type="button" className={buttonClass} onClick={actions.onUndo} disabled={!canUndo} title={`Undo (${mod}Z)`} data-testid="undo">
           ↶ Undo
         </button>
