@@ -126,7 +126,12 @@ export function runGitOrThrow(args: string[], options: RunGitOptions): Promise<G
         errKept += chunk.length;
       }
     });
+    // A spawn failure emits "error" and then "close" (with a negative errno as the code); the
+    // "error" handler alone decides the outcome, since naming a missing directory needs an
+    // asynchronous check that "close" would otherwise overtake.
+    let spawnFailed = false;
     child.on("error", (error: NodeJS.ErrnoException) => {
+      spawnFailed = true;
       if (timer) clearTimeout(timer);
       if (error.code !== "ENOENT") return reject(new GitError("git_failed", `git ${args[0]} could not start: ${error.message}`));
       // spawn says ENOENT for a missing working directory too: name the one that is missing.
@@ -140,6 +145,7 @@ export function runGitOrThrow(args: string[], options: RunGitOptions): Promise<G
     });
     child.on("close", (code, signal) => {
       if (timer) clearTimeout(timer);
+      if (spawnFailed) return;
       const stderr = Buffer.concat(err).toString("utf8");
       if (timedOut) {
         reject(new GitError("git_timeout", `${describe(args)} timed out after ${formatMs(options.timeoutMs!)}${stderr.trim() ? `: ${firstLines(stderr)}` : ""}`));
