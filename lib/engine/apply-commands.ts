@@ -19,6 +19,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import { rows, type Executor } from "../db/client";
+import { KINDS_ANSWERED_BY_PERSON } from "../kinds";
 import { RUN_EVENTS_CHANNEL, STEP_READY_CHANNEL } from "./contract";
 import type { Command } from "./reducer";
 import type { RunState } from "./run-state";
@@ -36,6 +37,9 @@ const WINNER_COLUMNS = sql.raw(
     .map((c) => `${c} = case when v.winner is not null then w.${c} when v.reset then null else s.${c} end`)
     .join(",\n            "),
 );
+
+/** The kinds whose waiting step a person approves (lib/kinds), as a jsonb array parameter. */
+const ANSWERED_BY_PERSON = JSON.stringify(KINDS_ANSWERED_BY_PERSON);
 
 export interface Applied {
   /** Steps that became ready. */
@@ -102,7 +106,9 @@ export async function applyCommands(tx: Executor, runId: string, state: RunState
               when v.reset then null else s.finished_at end,
             output = case
               when v.winner is not null then w.output
-              when s.kind = 'approval' and v."from" = 'waiting' and v.state = 'succeeded' then 'approved'
+              -- A person's approval is the step's output.
+              when v."from" = 'waiting' and v.state = 'succeeded'
+                and s.kind in (select jsonb_array_elements_text(${ANSWERED_BY_PERSON}::jsonb)) then 'approved'
               when v.reset then null else s.output end,
             output_truncated = case when v.reset then false else s.output_truncated end,
             summary = case when v.reset then null else s.summary end,

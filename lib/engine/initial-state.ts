@@ -1,4 +1,5 @@
 /** The reducer state of a freshly planned run: every step pending. Pure. */
+import { picksWinner } from "../kinds";
 import type { Plan } from "./plan";
 import type { RunState, StepStatus } from "./run-state";
 
@@ -15,7 +16,7 @@ export function initialRunState(plan: Plan, ids?: readonly string[]): RunState {
     attempt: 0,
     maxAttempts: step.maxAttempts,
     retries: step.spec.retries,
-    ...(step.spec.kind === "arena" && step.spec.role === "select" ? { selectMode: step.spec.select.mode } : {}),
+    ...(picksWinner(step.spec) ? { selectMode: step.spec.select.mode } : {}),
     retryable: true,
     cancelRequested: false,
     error: null,

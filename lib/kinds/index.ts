@@ -94,6 +94,19 @@ export function kindDefinition(kind: NodeKind): AnyKindDefinition {
   return KIND_DEFINITIONS[kind];
 }
 
+/**
+ * The kinds whose waiting step a person approves or rejects (`answeredByPerson`), for SQL
+ * that finds such steps by kind (passed as a parameter) where code would ask the definition.
+ */
+export const KINDS_ANSWERED_BY_PERSON: readonly NodeKind[] = KINDS.filter((k) => k.answeredByPerson).map((k) => k.kind);
+
+/** A step that picks its node's winner among the node's contestants (an arena's select step). */
+export type WinnerPickSpec = Extract<StepSpec, { role: "select" }>;
+
+/** Does this step pick a winner? Only such steps carry the `select` rule (how the winner is picked). */
+export function picksWinner(spec: StepSpec): spec is WinnerPickSpec {
+  return spec.role === "select";
+}
 
 /** The kinds whose nodes offer `field` to references, as a sentence names them ("an arena"). */
 export function kindsOffering(field: StepField): string {

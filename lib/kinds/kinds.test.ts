@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { EVERY_STEP_FIELDS, STEP_FIELDS } from "../flow/template";
-import { KINDS, NODE_KINDS, definitionOf, kindDefinition, kindsOffering, stepSpecSchema, type NodeKind } from ".";
+import { KINDS, KINDS_ANSWERED_BY_PERSON, NODE_KINDS, definitionOf, kindDefinition, kindsOffering, picksWinner, stepSpecSchema, type NodeKind } from ".";
 
 /** Configs beyond the defaults that plan into other step shapes. */
 const VARIANTS: Array<[NodeKind, Record<string, unknown>]> = [
@@ -20,6 +20,8 @@ const VARIANTS: Array<[NodeKind, Record<string, unknown>]> = [
   ["loop", { profile: "demo", model: "m", prompt: "p", check: { command: ["npm", "test"] }, maxRounds: 5, roundTimeoutSec: 60, retries: 1, options: { delayMs: 1 } }],
   ["loop", { profile: "demo", prompt: "p", check: { command: ["true"] } }],
 ];
+/** Every kind's defaults and the variants. */
+const configs: Array<[NodeKind, unknown]> = [...KINDS.map((k): [NodeKind, unknown] => [k.kind, k.defaults()]), ...VARIANTS];
 
 describe("the kind list", () => {
   it("names each kind once", () => {
@@ -33,7 +35,6 @@ describe("the kind list", () => {
     expect(definition.rules(defaults)).toEqual([]);
   });
 
-  const configs: Array<[NodeKind, unknown]> = [...KINDS.map((k): [NodeKind, unknown] => [k.kind, k.defaults()]), ...VARIANTS];
   it.each(configs)("%s: every planned step reads back with the step-spec union unchanged (%j)", (kind, config) => {
     const definition = kindDefinition(kind);
     const steps = definition.plan({ id: "n", config: definition.schema.parse(config) }, ["up"]);
@@ -62,7 +63,22 @@ describe("what the run treats by kind", () => {
 
   it("only an approval's step is answered by a person, and only it offers no re-run with changes", () => {
     expect(kindsWith("answeredByPerson")).toEqual(["approval"]);
+    expect(KINDS_ANSWERED_BY_PERSON).toEqual(["approval"]);
     expect(NODE_KINDS.filter((k) => !kindsWith("rerunWithChanges").includes(k))).toEqual(["approval"]);
+  });
+
+  it("only an arena's select step picks a winner, and it carries the select rule", () => {
+    const pickers = configs.flatMap(([kind, config]) => {
+      const definition = kindDefinition(kind);
+      return definition.plan({ id: "n", config: definition.schema.parse(config) }, ["up"]).filter((step) => picksWinner(step.spec));
+    });
+    expect(pickers.map((step) => [step.kind, step.role])).toEqual([
+      ["arena", "select"],
+      ["arena", "select"],
+      ["arena", "select"],
+      ["arena", "select"],
+    ]);
+    expect(pickers.map((step) => (picksWinner(step.spec) ? step.spec.select.mode : null))).toEqual(["first", "judge", "check", "manual"]);
   });
 
   it("a stored kind that names no kind has no definition", () => {

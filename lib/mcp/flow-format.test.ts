@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { KIND_DEFINITIONS as NODE_KIND_SPECS, NODE_KINDS } from "../kinds";
-import { STEP_FIELDS } from "../flow/template";
+import { KIND_DEFINITIONS as NODE_KIND_SPECS, NODE_KINDS, kindsOffering } from "../kinds";
+import { EVERY_STEP_FIELDS, STEP_FIELDS } from "../flow/template";
 import { validateFlow } from "../flow/validate";
 import { fieldLines, flowFormat, flowFormatText, type ProfileSummary } from "./flow-format";
 
@@ -67,6 +67,16 @@ describe("describe_flow_format's content", () => {
     for (const field of STEP_FIELDS) expect(text).toContain(`  - ${field}: `);
     expect(text).toContain("{{inputs.<name>}}");
     expect(text).toContain("{{steps.<nodeId>.<field>}}");
+  });
+
+  it("says which kinds offer a step field not every step has, from their definitions", () => {
+    const everyStep: readonly string[] = EVERY_STEP_FIELDS;
+    for (const field of STEP_FIELDS) {
+      const meaning = format.templates.stepFields[field];
+      if (everyStep.includes(field)) expect(meaning).not.toContain("only when");
+      else expect(meaning.endsWith(` (only when the node is ${kindsOffering(field)})`), meaning).toBe(true);
+    }
+    expect(text).toContain("  - contestants: the contestants' outputs, one after another (only when the node is an arena)\n");
   });
 
   it("lists the profiles with their availability, model and node options", () => {

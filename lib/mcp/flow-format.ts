@@ -13,8 +13,8 @@ import { z } from "zod";
 import { AGENT_BACKENDS } from "../db/schema";
 import { INPUT_NAME_PATTERN, NODE_ID_PATTERN, rawFlowSchema, type FlowDocument } from "../flow/document";
 import { EXAMPLE_FLOW } from "../flow/example";
-import { KINDS, NODE_KINDS, type NodeKind } from "../kinds";
-import { STEP_FIELDS, type StepField } from "../flow/template";
+import { KINDS, NODE_KINDS, kindsOffering, type NodeKind } from "../kinds";
+import { EVERY_STEP_FIELDS, type StepField } from "../flow/template";
 
 type JsonSchema = {
   type?: string | string[];
@@ -79,8 +79,17 @@ export const BACKEND_SUMMARIES: Record<(typeof AGENT_BACKENDS)[number], string> 
 const STEP_FIELD_MEANINGS: Record<StepField, string> = {
   output: "the step's final text output",
   diff: "the unified diff of the step's code changes",
-  contestants: "an arena's contestants' outputs, one after another (arena steps only)",
+  contestants: "the contestants' outputs, one after another",
 };
+
+/** Each meaning, with the kinds that offer the field when not every step has it (their `referenceFields`). */
+function stepFieldMeanings(): Record<StepField, string> {
+  const everyStep: readonly StepField[] = EVERY_STEP_FIELDS;
+  const entries = Object.entries(STEP_FIELD_MEANINGS) as Array<[StepField, string]>;
+  return Object.fromEntries(
+    entries.map(([field, meaning]) => [field, everyStep.includes(field) ? meaning : `${meaning} (only when the node is ${kindsOffering(field)})`]),
+  ) as Record<StepField, string>;
+}
 
 const toSchema = (schema: z.ZodType): JsonSchema => {
   const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema & { $schema?: string };
@@ -104,7 +113,7 @@ export function flowFormat(profiles: ProfileSummary[]): FlowFormat {
     nodeKinds,
     templates: {
       syntax: ["{{inputs.<name>}} — a flow input's value", "{{steps.<nodeId>.<field>}} — an upstream step's result"],
-      stepFields: STEP_FIELD_MEANINGS,
+      stepFields: stepFieldMeanings(),
     },
     rules: [
       `node ids match ${NODE_ID_PATTERN.source} and are unique; input names match ${INPUT_NAME_PATTERN.source} and are unique`,

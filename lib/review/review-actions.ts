@@ -15,7 +15,7 @@
 import { sql } from "drizzle-orm";
 import { rows, type Db, type Executor } from "../db/client";
 import { parseUnifiedDiff } from "../diff-view/parse";
-import { definitionOf, type StepSpec } from "../kinds";
+import { KINDS_ANSWERED_BY_PERSON, definitionOf, type StepSpec } from "../kinds";
 import { runsAgentInCode } from "../kinds/define";
 import { HttpError, notFound } from "../http/errors";
 import { applyOrThrow, cleanupIfEnded, findStepOrThrow, forgetDescendantReviews, type StepRef } from "../runs/actions";
@@ -156,7 +156,9 @@ export async function answerWaitpointOrThrow(db: Db, token: string, body: Review
   if (!isWaitpointToken(token)) throw new HttpError("validation_failed", "invalid path: token: not a waitpoint token", [{ path: "token", message: "not a waitpoint token" }]);
   const [step] = await rows<{ id: string; run_id: string }>(
     db.orm,
-    sql`select id, run_id from steps where kind = 'approval' and state = 'waiting' and detail->>'waitpoint' = ${token}`,
+    sql`select id, run_id from steps
+        where state = 'waiting' and detail->>'waitpoint' = ${token}
+          and kind in (select jsonb_array_elements_text(${JSON.stringify(KINDS_ANSWERED_BY_PERSON)}::jsonb))`,
   );
   if (!step) throw notFound("a waiting approval with this token (answered already, or never issued)");
   return reviewStepOrThrow(db, step.run_id, step.id, body, dataDir);

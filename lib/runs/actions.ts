@@ -10,7 +10,7 @@ import { dataDir as defaultDataDir, rows, type Db, type Executor } from "../db/c
 import { cleanupRunIfFinished } from "../engine/run-cleanup";
 import { applyRunEvent } from "../engine/apply-run-event";
 import type { RunEvent } from "../engine/reducer";
-import type { StepSpec } from "../kinds";
+import { picksWinner, type StepSpec } from "../kinds";
 import { contestantKey } from "../kinds/arena/definition";
 import { profileTag } from "../kinds/define";
 import { findVersion } from "../flows/repository";
@@ -122,7 +122,7 @@ function invalid(field: string, message: string): HttpError {
 export function specWithOverrides(spec: StepSpec, body: RerunStepBody): StepSpec | null {
   const profile = body.profile ? { profile: body.profile } : {};
   const prompt = body.prompt ? { prompt: body.prompt } : {};
-  if (spec.kind === "arena" && spec.role === "select") {
+  if (picksWinner(spec)) {
     if (spec.select.mode !== "judge") return null;
     return { ...spec, select: { ...spec.select, ...profile, ...prompt }, ...profile };
   }
@@ -139,7 +139,7 @@ async function overriddenSpecOrThrow(tx: Executor, runId: string, step: StepRef,
   const spec = specWithOverrides(step.spec, body);
   if (!spec) {
     const field = body.prompt !== undefined ? "prompt" : "profile";
-    const select = step.spec.kind === "arena" && step.spec.role === "select" ? ` select ${step.spec.select.mode}` : "";
+    const select = picksWinner(step.spec) ? ` select ${step.spec.select.mode}` : "";
     throw invalid(field, `step "${step.key}" (${step.kind}${select}) runs no agent prompt`);
   }
   if (body.profile !== undefined && !(await findProfile(tx, body.profile))) throw invalid("profile", `unknown profile "${body.profile}"`);

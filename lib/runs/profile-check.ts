@@ -17,6 +17,7 @@ import type { Executor } from "../db/client";
 import type { AgentProfileRow } from "../db/schema";
 import type { Plan } from "../engine/plan";
 import { HttpError, type Issue } from "../http/errors";
+import { picksWinner } from "../kinds";
 import { keyReferences } from "../profiles/env";
 import { findProfile } from "../profiles/repository";
 
@@ -41,7 +42,7 @@ export function profilesNeeded(plan: Pick<Plan, "steps">): ProfileNeed[] {
   for (const step of plan.steps) {
     const spec = step.spec;
     // A judge-mode select step carries its judge's profile in both places; it is one judge.
-    if (spec.kind === "arena" && spec.role === "select") {
+    if (picksWinner(spec)) {
       if (spec.select.mode === "judge") add(spec.select.profile, `${step.key} (judge)`, step.nodeId);
     } else if ("profile" in spec) add(spec.profile, step.key, step.nodeId);
   }
