@@ -178,7 +178,7 @@ export class Worker {
     this.every(this.pollIntervalMs, () => this.wake());
     this.every(this.heartbeatIntervalMs, () => void this.beat());
     const { sweepFinished } = this.engine;
-    if (sweepFinished) this.every(this.sweepIntervalMs, () => sweepFinished(this.db.orm, this.dataDir));
+    if (sweepFinished) this.every(this.sweepIntervalMs, () => void sweepFinished(this.db.orm, this.dataDir));
     this.wake();
   }
 
@@ -435,7 +435,7 @@ export class Worker {
           ...(prompt === null ? {} : { prompt }),
         });
         if (result.completed) this.completedCount += 1;
-        if (result.endedRunId) this.engine.onRunEnded?.(this.db.orm, this.dataDir, result.endedRunId);
+        if (result.endedRunId) void this.engine.onRunEnded?.(this.db.orm, this.dataDir, result.endedRunId);
         return result.readyStepIds;
       } catch (error) {
         if (Date.now() + delay > deadline) {

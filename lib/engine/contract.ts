@@ -146,15 +146,16 @@ export interface Engine {
   /**
    * Called by the dispatcher after a transaction that ended a run (an Advance with
    * `ended`) committed: the place for work that must not run under the run's lock, such as
-   * removing its worktrees. Must not throw; nothing waits for it.
+   * removing its worktrees. Must not throw or reject. The dispatcher does not wait for the
+   * promise (a test harness does, before it closes the database the work queries).
    */
-  onRunEnded?(db: Executor, dataDir: string, runId: string): void;
+  onRunEnded?(db: Executor, dataDir: string, runId: string): Promise<void>;
   /**
    * Called by a looping worker every `sweepIntervalMs`: removes this data dir's files of runs
    * that ended without this worker ending them (another worker, maybe on another machine,
-   * completed their last step). Must not throw; nothing waits for it.
+   * completed their last step). Must not throw or reject; waited for like onRunEnded.
    */
-  sweepFinished?(db: Executor, dataDir: string): void;
+  sweepFinished?(db: Executor, dataDir: string): Promise<void>;
 }
 
 export interface AdvanceRunsOptions {

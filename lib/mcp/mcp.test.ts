@@ -12,7 +12,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Db } from "../db/client";
 import { startWorkerHost, type WorkerHost } from "../dispatch/host";
-import { engine } from "../engine/engine";
+import { trackBackgroundWork } from "../engine/testing/background-work";
 import { EXAMPLE_FLOW } from "../flow/example";
 import { createFlowOrThrow } from "../flows/service";
 import { ensureExampleRepo } from "../git/example-repo";
@@ -27,6 +27,7 @@ let db: Db;
 let host: WorkerHost;
 let client: Client;
 const logged: unknown[] = [];
+const background = trackBackgroundWork();
 
 const TOOL_NAMES = [
   "archive_agent",
@@ -56,7 +57,7 @@ beforeAll(async () => {
   await seedOrThrow(db);
   // A demo profile whose agent hangs until cancelled: what cancel_agent is for.
   await insertMissingProfiles(db.orm, [{ id: "demo-hang", backend: "demo", label: "hangs", config: { hang: true } }]);
-  host = await startWorkerHost(db, engine, "embedded", {
+  host = await startWorkerHost(db, background.engine, "embedded", {
     tags: [],
     concurrency: 4,
     pollIntervalMs: 100,
@@ -78,6 +79,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await client?.close();
   await host?.stop();
+  await background.settled();
   await db?.close();
 });
 

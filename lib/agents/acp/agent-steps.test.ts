@@ -10,7 +10,6 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rows } from "../../db/client";
 import { Worker } from "../../dispatch/worker";
-import { engine } from "../../engine/engine";
 import { openHarness, waitFor, type Harness } from "../../engine/testing/harness";
 import { createRepo, git, makeTempDir } from "../../git/test-repos";
 import { insertProfile } from "../../profiles/repository";
@@ -99,7 +98,7 @@ describe("agent steps with a real ACP subprocess", () => {
     const crashes = await fakeProfile({ steps: [{ op: "chunk", text: "[ready]" }, { op: "sleep", ms: 1500 }, { op: "crash", code: 5 }] });
     const { id } = await repoRun([{ id: "code", kind: "agent", config: { profile: crashes, prompt: "{{inputs.task}}" } }]);
     // A worker whose heartbeat (which delivers cancel requests) won't beat before the crash.
-    const slow = new Worker({ db: h.db, engine, mode: "standalone", concurrency: 1, dataDir: h.dataDir, pollIntervalMs: 50, heartbeatIntervalMs: 60_000, log: () => {} });
+    const slow = new Worker({ db: h.db, engine: h.engine, mode: "standalone", concurrency: 1, dataDir: h.dataDir, pollIntervalMs: 50, heartbeatIntervalMs: 60_000, log: () => {} });
     await slow.start();
     try {
       await waitFor(async () => (await rows(h.db.orm, sql`select 1 from step_events where run_id = ${id} and type = 'text-chunk'`)).length > 0, "the agent to start");

@@ -2,6 +2,7 @@
  * Test harness for engine and Run API tests: a migrated database (PGlite or a throwaway
  * Postgres database) with the default profiles, and the real dispatcher Worker running the
  * real engine, in manual mode (`drain`) or loop mode (`startLoop`).
+ * close() waits for the engine's background work before closing the database (background-work.ts).
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -14,7 +15,8 @@ import { DEFAULT_PROFILES } from "../../profiles/defaults";
 import { openTestPglite, openTestPostgres } from "../../testing/postgres";
 import { createFlowOrThrow } from "../../flows/service";
 import { getRunOrThrow, type RunDetail } from "../../runs/queries";
-import { engine } from "../engine";
+import type { Engine } from "../contract";
+import { trackBackgroundWork } from "./background-work";
 import type { GitSharing } from "../../git/repo-map";
 
 export type Driver = "pglite" | "postgres";
@@ -22,6 +24,8 @@ export type Driver = "pglite" | "postgres";
 export interface Harness {
   db: Db;
   dataDir: string;
+  /** The engine its workers run; a test's own Worker takes it too, so close() waits for its background work. */
+  engine: Engine;
   createFlow(document: unknown): Promise<string>;
   /** Manual mode: run claims until nothing is ready, then the run as it stands. */
   drain(runId: string): Promise<RunDetail>;
@@ -40,11 +44,13 @@ export async function openHarness(driver: Driver, options: HarnessOptions = {}):
   await insertMissingProfiles(db.orm, DEFAULT_PROFILES);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `baton-engine-${driver}-`));
   const git = options.git ? { git: options.git } : {};
+  const { engine, settled } = trackBackgroundWork();
   const manual = new Worker({ db, engine, mode: "standalone", concurrency: 4, dataDir, log: () => {}, ...git });
   const loops: Worker[] = [];
   return {
     db,
     dataDir,
+    engine,
     async createFlow(document) {
       return (await createFlowOrThrow(db, document)).id;
     },
@@ -72,6 +78,7 @@ export async function openHarness(driver: Driver, options: HarnessOptions = {}):
     },
     async close() {
       for (const worker of loops) if (worker.state === "running") await worker.stop(0);
+      await settled();
       await closeNotifier(db);
       await db.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

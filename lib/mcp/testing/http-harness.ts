@@ -8,7 +8,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Db } from "../../db/client";
 import { startWorkerHost, type WorkerHost } from "../../dispatch/host";
-import { engine } from "../../engine/engine";
+import { trackBackgroundWork } from "../../engine/testing/background-work";
 import { seedOrThrow } from "../../seed";
 import { openTestPglite } from "../../testing/postgres";
 import type { ToolContext } from "../context";
@@ -29,6 +29,7 @@ export function textOf(result: CallToolResult): string {
 export async function openHttpHarness(): Promise<McpHarness> {
   const db = await openTestPglite();
   await seedOrThrow(db);
+  const { engine, settled } = trackBackgroundWork();
   const host: WorkerHost = await startWorkerHost(db, engine, "embedded", {
     tags: [],
     concurrency: 4,
@@ -55,6 +56,7 @@ export async function openHttpHarness(): Promise<McpHarness> {
     close: async () => {
       await client.close();
       await host.stop();
+      await settled();
       await db.close();
     },
   };
