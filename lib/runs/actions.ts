@@ -10,7 +10,7 @@ import { dataDir as defaultDataDir, rows, type Db, type Executor } from "../db/c
 import { cleanupRunIfFinished } from "../engine/run-cleanup";
 import { applyRunEvent } from "../engine/apply-run-event";
 import type { RunEvent } from "../engine/reducer";
-import type { StepSpec } from "../kinds";
+import { rerunChangesOf, type StepSpec } from "../kinds";
 import { contestantKey } from "../kinds/arena/definition";
 import { profileTag } from "../kinds/define";
 import { findVersion } from "../flows/repository";
@@ -117,16 +117,14 @@ function invalid(field: string, message: string): HttpError {
 
 /**
  * The spec a re-run with another prompt or profile runs: the step's agent task with them, or
- * a judge-mode select's judge. Null: the step runs no agent prompt. Pure.
+ * a judge-mode select's judge. Null: the step takes no changes (`rerunChangesOf`, the rule the
+ * run page offers the action by). Pure.
  */
 export function specWithOverrides(spec: StepSpec, body: RerunStepBody): StepSpec | null {
+  if (!rerunChangesOf({ kind: spec.kind, role: spec.role, spec })) return null;
   const profile = body.profile ? { profile: body.profile } : {};
   const prompt = body.prompt ? { prompt: body.prompt } : {};
-  if (spec.kind === "arena" && spec.role === "select") {
-    if (spec.select.mode !== "judge") return null;
-    return { ...spec, select: { ...spec.select, ...profile, ...prompt }, ...profile };
-  }
-  if (!("prompt" in spec) || spec.prompt === undefined) return null;
+  if (spec.kind === "arena" && spec.role === "select") return { ...spec, select: { ...spec.select, ...profile, ...prompt }, ...profile };
   // The last review round's comments were about the attempt being replaced (a kind without
   // review rounds, such as the loop, has none to drop).
   if ("review" in spec) return { ...spec, review: undefined, ...profile, ...prompt };
