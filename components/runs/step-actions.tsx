@@ -12,6 +12,7 @@ import { flowKeys, listProfiles } from "@/lib/client/flows";
 import { rerunStep, type RerunStepChanges } from "@/lib/client/runs";
 import type { LiveRun, RunDetail, StepDto } from "@/lib/client/run-types";
 import { rerunChangesOf } from "@/lib/kinds";
+import { refsDeletedRefusal } from "@/lib/runs/refs-deleted";
 import type { RerunChanges } from "@/lib/kinds/define";
 import { waitingPanelOf } from "@/lib/kinds/client";
 import { buttonClass, Dialog, ErrorNote } from "./dialog";
@@ -76,16 +77,32 @@ export function StepActions({ run, step, live }: { run: RunDetail; step: StepDto
   const canRerun = RERUNNABLE.has(step.state) && step.role !== "select";
   // What the server lets a re-run replace here: nothing on a check, a concat fold, an approval.
   const changes = rerunChangesOf(step);
+  // Shown, disabled, with the reason: the step panel says why above (step-panel.tsx).
+  const refsDeleted = refsDeletedRefusal(run, "rerun");
   return (
     <div className="space-y-2" data-testid="step-actions">
       <div className="flex flex-wrap gap-2">
         {step.state === "failed" || step.state === "canceled" ? (
-          <button type="button" className={buttonClass.primary} disabled={rerun.isPending} onClick={() => rerun.mutate(undefined)} data-testid="rerun-step">
+          <button
+            type="button"
+            className={buttonClass.primary}
+            disabled={rerun.isPending || !!refsDeleted}
+            title={refsDeleted ?? undefined}
+            onClick={() => rerun.mutate(undefined)}
+            data-testid="rerun-step"
+          >
             Re-run step
           </button>
         ) : null}
         {canRerun && changes ? (
-          <button type="button" className={buttonClass.secondary} onClick={() => setChanging(true)} data-testid="rerun-with-changes">
+          <button
+            type="button"
+            className={buttonClass.secondary}
+            disabled={!!refsDeleted}
+            title={refsDeleted ?? undefined}
+            onClick={() => setChanging(true)}
+            data-testid="rerun-with-changes"
+          >
             Re-run with changes…
           </button>
         ) : null}
@@ -93,8 +110,8 @@ export function StepActions({ run, step, live }: { run: RunDetail; step: StepDto
           <button
             type="button"
             className={buttonClass.secondary}
-            disabled={rerun.isPending}
-            title="Re-runs this step and everything after it; earlier steps are reused"
+            disabled={rerun.isPending || !!refsDeleted}
+            title={refsDeleted ?? "Re-runs this step and everything after it; earlier steps are reused"}
             onClick={() => rerun.mutate(undefined)}
             data-testid="rerun-from-here"
           >
