@@ -459,19 +459,21 @@ function printTable(rows: Row[]): void {
   const [load1] = os.loadavg();
   console.log("\npan = at the fitted zoom (mounted \"overview\": drawn by the overview layer, no cards); card pan = zoomed in to cards, as the node drag.");
   console.log(`cpu/fr = renderer main-thread CPU ms per frame. Machine: ${os.cpus().length} cores, load average ${load1.toFixed(1)} at the end (frame deltas include waiting for a core).`);
-  console.log("Targets: 500 nodes p95 ≤ 16.7 ms per frame; 2000 nodes p95 ≤ 33 ms.");
+  console.log(
+    "Targets: up to 500 nodes p95 ≤ 16.7 ms per frame (flows users draw are 10–100 nodes); 2000 nodes p95 ≤ 33 ms; a drag at most the peer's CPU per frame at every size (alternating drags).",
+  );
   console.log(
     `Frame deltas are whole display frames (${VSYNC_MS.toFixed(2)} ms at 60 Hz) give or take the timestamps' jitter, so a p95 is checked in display frames (up to ${JITTER_MS} ms over a whole frame counts as that frame): 16.7 ms is 1, 33 ms is 2.`,
   );
   for (const r of rows) {
-    const target = r.size >= 2000 ? 33 : r.size >= 500 ? 16.7 : null;
-    if (target !== null) {
-      const allowed = displayFrames(target);
-      const ok = [r.pan, r.cardPan, r.drag].every((s) => displayFrames(s.p95) <= allowed);
-      console.log(
-        `  ${r.size} nodes: pan p95 ${fmt(r.pan.p95)} ms, card pan p95 ${fmt(r.cardPan.p95)} ms, drag p95 ${fmt(r.drag.p95)} ms → ${ok ? "meets" : "MISSES"} ${target} ms (${allowed} display frame${allowed === 1 ? "" : "s"})`,
-      );
-    }
+    const target = r.size >= 2000 ? 33 : 16.7;
+    const allowed = displayFrames(target);
+    const ok = [r.pan, r.cardPan, r.drag].every((s) => displayFrames(s.p95) <= allowed);
+    console.log(
+      `  ${r.size} nodes: pan p95 ${fmt(r.pan.p95)} ms, card pan p95 ${fmt(r.cardPan.p95)} ms, drag p95 ${fmt(r.drag.p95)} ms → ${ok ? "meets" : "MISSES"} ${target} ms (${allowed} display frame${allowed === 1 ? "" : "s"})`,
+    );
+    const dragRatio = median(r.alternating.baton) / median(r.alternating.peer);
+    console.log(`  ${r.size} nodes: drag CPU per frame ${ratio(median(r.alternating.baton), median(r.alternating.peer))} the peer's → ${dragRatio <= 1 ? "meets" : "MISSES"} ≤ 1×`);
     console.log(`  ${r.size} nodes: a one-node change re-renders one node: ${r.oneNodeOnly ? "yes" : "NO"}`);
   }
 }

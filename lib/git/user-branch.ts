@@ -69,7 +69,8 @@ export async function checkoutOf(repo: string, branch: string): Promise<Checkout
   for (const field of list.stdout.split("\0")) {
     if (field.startsWith("worktree ")) current = field.slice("worktree ".length);
     else if (field === `branch ${full}` && current) {
-      return { path: path.resolve(current), dirtyPaths: await dirtyPaths(current) };
+      // turbopackIgnore: a user's checkout, not a file of the app; without it the build traces the whole project.
+      return { path: path.resolve(/*turbopackIgnore: true*/ current), dirtyPaths: await dirtyPaths(current) };
     }
   }
   return null;

@@ -169,7 +169,8 @@ export async function returnAnyWorktreeToPool(root: string, worktree: string, li
   if (!adminDir) return false;
   let commonDir: string;
   try {
-    commonDir = await fs.realpath(path.resolve(adminDir, (await fs.readFile(path.join(adminDir, "commondir"), "utf8")).trim()));
+    // turbopackIgnore (here and below): git's admin dirs, not files of the app; without it the build traces the whole project.
+    commonDir = await fs.realpath(/*turbopackIgnore: true*/ path.resolve(adminDir, (await fs.readFile(path.join(adminDir, "commondir"), "utf8")).trim()));
   } catch {
     return false;
   }
@@ -262,8 +263,8 @@ export async function resetWorktreeOrThrow(dir: string, commit: string, policy: 
   const adminDir = await adminDirOf(dir);
   if (!adminDir) throw new GitError("worktree_invalid", `${dir} is not a linked worktree`);
   await Promise.all([
-    ...OPERATION_STATE.map((name) => fs.rm(path.join(adminDir, name), { force: true })),
-    ...OPERATION_DIRS.map((name) => fs.rm(path.join(adminDir, name), { recursive: true, force: true })),
+    ...OPERATION_STATE.map((name) => fs.rm(path.join(/*turbopackIgnore: true*/ adminDir, name), { force: true })),
+    ...OPERATION_DIRS.map((name) => fs.rm(path.join(/*turbopackIgnore: true*/ adminDir, name), { recursive: true, force: true })),
   ]);
   await runGitOrThrow(["checkout", "-q", "-f", "--no-recurse-submodules", "--detach", commit], { cwd: dir });
   await runGitOrThrow(["clean", "-q", "-f", "-f", "-d", ...(policy === "clean" ? ["-x"] : [])], { cwd: dir });
