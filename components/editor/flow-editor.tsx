@@ -3,18 +3,24 @@
  * The flow editor screen: loads the flow and the profile list (TanStack Query), then runs one
  * editor session over one store. Saving sends the document with the version it was based on;
  * the server refuses invalid documents (its issues are shown) and stale bases (409).
+ *
+ * /flows/new (NewFlowEditorScreen) is the same session over a flow that doesn't exist yet: an
+ * agent's draft from the flows page, unsaved. Its first Save creates the flow (version 1) and
+ * moves to /flows/<id>; until then nothing is on the server (no version, no server draft — a
+ * draft with problems can't be saved there yet, so Save waits for them to be fixed).
  */
 import { ReactFlowProvider } from "@xyflow/react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { FlowDocument } from "@/lib/flow/document";
-import { ApiError, deleteDraft, flowKeys, getFlow, listProfiles, saveDraft, saveFlow, type FlowDetailDto } from "@/lib/client/flows";
+import { ApiError, createFlow, deleteDraft, flowKeys, getFlow, listProfiles, saveDraft, saveFlow, type FlowDetailDto } from "@/lib/client/flows";
 import { initialEditorState, isDirty, issuesStale, onDraft, storedWork, type EditorState, type SavedDraft } from "@/lib/editor/editor-state";
 import { clearLocalDraft, readLocalDraft, sameWork, type LocalDraft } from "@/lib/editor/local-draft";
 import { fieldDraftsFrom, type FieldDraft } from "@/lib/editor/field-drafts";
 import { DraftBanners, type Recoverable } from "./draft-banners";
 import { AgentDraftBanner, AgentDraftDialog, type AgentDraft } from "./agent-draft-dialog";
-import { takeAgentDraft } from "@/lib/editor/agent-draft-handoff";
+import { clearNewFlowDraft, readNewFlowDraft, stashNewFlowDraft } from "@/lib/editor/agent-draft-handoff";
 import { useLocalDraft } from "./use-local-draft";
 import { useUnsavedGuard } from "./use-unsaved-guard";
 import { exportFileName, exportFlowJson } from "@/lib/editor/import-export";
@@ -58,7 +64,9 @@ function currentDraftOf(detail: FlowDetailDto): SavedDraft | null {
  * (a crash, a reload), or a server draft based on an older version. Offered, never applied
  * silently.
  */
-function recoverableOf(flowId: string, detail: FlowDetailDto, stored: { doc: FlowDocument; fields: FieldDraft[] }): Recoverable | null {
+function recoverableOf(flowId: string | null, detail: FlowDetailDto, stored: { doc: FlowDocument; fields: FieldDraft[] }): Recoverable | null {
+  // A flow not created yet has nothing kept anywhere else.
+  if (flowId === null) return null;
   let local: LocalDraft | null = null;
   try {
     local = readLocalDraft(window.localStorage, flowId);
@@ -73,7 +81,17 @@ function recoverableOf(flowId: string, detail: FlowDetailDto, stored: { doc: Flo
   return null;
 }
 
-function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: FlowDetailDto; profiles: ReadonlySet<string> | undefined }) {
+interface SessionProps {
+  /** Null: a flow not created yet (/flows/new): Save creates it. */
+  flowId: string | null;
+  detail: FlowDetailDto;
+  profiles: ReadonlySet<string> | undefined;
+  /** An agent's draft to open unsaved on top of `detail` (the flows page's, for /flows/new). */
+  initialAgentDraft?: AgentDraft;
+}
+
+function EditorSession({ flowId, detail, profiles, initialAgentDraft }: SessionProps) {
+  const router = useRouter();
   const [store] = useState(() => createEditorStore(initialEditorState(detail.document, detail.version, profiles, currentDraftOf(detail))));
   const [recoverable, setRecoverable] = useState<Recoverable | null>(() => {
     const stored = storedWork(store.getState());
@@ -139,6 +157,13 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
    */
   const saveDraftNow = useCallback(
     async (state: EditorState): Promise<false> => {
+      if (flowId === null) {
+        // Nothing to keep a draft in yet (the toolbar disables Save meanwhile); a refusal by
+        // the server is shown in the issues panel.
+        const problems = state.issues.length;
+        if (problems > 0) setNotice(`Not saved: a new flow is created once it is valid — fix ${problems === 1 ? "its problem" : `its ${problems} problems`} first`);
+        return false;
+      }
       const fieldDrafts = state.fieldDrafts;
       await saveDraft(flowId, { document: state.doc, baseVersion: state.baseVersion, fields: [...fieldDrafts.values()] });
       store.dispatch({ type: "mark-draft-saved", draft: { doc: state.doc, fieldDrafts } });
@@ -163,6 +188,20 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
         return await saveDraftNow(state);
       }
       const message = saveMessage.current ?? undefined;
+      if (flowId === null) {
+        // The first Save of a flow drafted on the flows page: only now does it exist.
+        const created = await createFlow(state.doc);
+        store.dispatch({ type: "mark-saved", doc: state.doc, version: created.version });
+        try {
+          clearNewFlowDraft(window.sessionStorage);
+        } catch {
+          // Storage unavailable: nothing was kept there.
+        }
+        queryClient.setQueryData(flowKeys.detail(created.id), created);
+        void queryClient.invalidateQueries({ queryKey: flowKeys.list() });
+        router.replace(`/flows/${encodeURIComponent(created.id)}`);
+        return true;
+      }
       const saved = await saveFlow(flowId, { document: state.doc, baseVersion: state.baseVersion, ...(message ? { message } : {}) });
       store.dispatch({ type: "mark-saved", doc: state.doc, version: saved.version });
       saveMessage.current = null;
@@ -186,7 +225,7 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
     } finally {
       setSaving(false);
     }
-  }, [flowId, queryClient, saving, store, saveDraftNow]);
+  }, [flowId, queryClient, router, saving, store, saveDraftNow]);
 
   useEditorShortcuts(store, {
     save: () => void save(),
@@ -195,6 +234,7 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
   });
 
   const reloadLatest = async () => {
+    if (flowId === null) return;
     if (isDirty(store.getState()) && !window.confirm("Discard your unsaved changes and load the latest saved version?")) return;
     const latest = await queryClient.fetchQuery({ queryKey: flowKeys.detail(flowId), queryFn: () => getFlow(flowId), staleTime: 0 });
     store.dispatch({ type: "load", doc: await withLayout(latest.document), version: latest.version, draft: currentDraftOf(latest) });
@@ -209,7 +249,7 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
     setRecoverable(null);
   };
   const discardRecovered = () => {
-    if (!recoverable) return;
+    if (!recoverable || flowId === null) return;
     if (recoverable.source === "browser") {
       try {
         clearLocalDraft(window.localStorage, flowId);
@@ -220,6 +260,7 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
     setRecoverable(null);
   };
   const discardServerDraft = async () => {
+    if (flowId === null) return;
     if (!window.confirm("Discard the draft and go back to the saved version? (Undo brings the draft's content back, unsaved.)")) return;
     await deleteDraft(flowId);
     store.dispatch({ type: "discard-draft" });
@@ -250,10 +291,11 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
       onRun: async () => {
         const state = store.getState();
         if ((isDirty(state) || onDraft(state)) && !(await save())) return;
-        setDialog("run");
+        // A new flow's Save moved to its own page, where it runs.
+        if (flowId !== null) setDialog("run");
       },
     }),
-    [store, save, trackLayout, fitAfterRender],
+    [flowId, store, save, trackLayout, fitAfterRender],
   );
 
   const replaceDocument = useCallback(
@@ -269,25 +311,27 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
   /** An agent's draft replaces the document, unsaved (one undo step brings the previous one back). */
   const applyAgentDraft = useCallback(
     async (draft: AgentDraft) => {
+      // A flow not created yet: the tab keeps the draft on screen, so a reload opens this one.
+      if (flowId === null) {
+        try {
+          stashNewFlowDraft(window.sessionStorage, draft);
+        } catch {
+          // Storage unavailable: the draft lives on this page only.
+        }
+      }
       await replaceDocument(draft.doc, `drafted by ${draft.profile}`);
       setAgentDraft(draft);
     },
-    [replaceDocument],
+    [flowId, replaceDocument],
   );
 
-  // A draft made on the flows page arrives with the flow created to hold it (taken once).
-  const handoffTaken = useRef(false);
+  // A draft made on the flows page opens once, unsaved, over the empty new flow.
+  const initialApplied = useRef(false);
   useEffect(() => {
-    if (handoffTaken.current) return;
-    handoffTaken.current = true;
-    let draft: AgentDraft | null = null;
-    try {
-      draft = takeAgentDraft<AgentDraft>(window.sessionStorage, flowId);
-    } catch {
-      draft = null;
-    }
-    if (draft) void applyAgentDraft(draft);
-  }, [flowId, applyAgentDraft]);
+    if (initialApplied.current || !initialAgentDraft) return;
+    initialApplied.current = true;
+    void applyAgentDraft(initialAgentDraft);
+  }, [initialAgentDraft, applyAgentDraft]);
 
   return (
     <EditorStoreProvider value={store}>
@@ -326,7 +370,7 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
         <ImportDialog title="Import flow JSON" actionLabel="Load into editor" onImport={(doc) => replaceDocument(doc, "imported from JSON")} onClose={() => setDialog(null)} />
       ) : null}
       {dialog === "agent-draft" ? <AgentDraftDialog onDrafted={applyAgentDraft} onClose={() => setDialog(null)} /> : null}
-      {dialog === "run" ? (
+      {dialog === "run" && flowId !== null ? (
         <RunDialog
           flowId={flowId}
           flowName={store.getState().savedDoc.name}
@@ -336,7 +380,7 @@ function EditorSession({ flowId, detail, profiles }: { flowId: string; detail: F
         />
       ) : null}
       {dialog === "shortcuts" ? <ShortcutsSheet onClose={() => setDialog(null)} /> : null}
-      {dialog === "history" ? (
+      {dialog === "history" && flowId !== null ? (
         <VersionsDialog
           flowId={flowId}
           currentVersion={store.getState().baseVersion}
@@ -373,6 +417,55 @@ export function FlowEditorScreen({ flowId }: { flowId: string }) {
   return (
     <ReactFlowProvider>
       <EditorSession flowId={flowId} detail={initial} profiles={profileIds} />
+    </ReactFlowProvider>
+  );
+}
+
+/**
+ * /flows/new: the agent's draft from the flows page (agent-draft-handoff.ts) in the designer
+ * of a flow that doesn't exist yet. The session starts from an empty document of the draft's
+ * name, so the draft is the unsaved change (Undo brings the empty one back); Save creates the
+ * flow. Nothing to open (another tab, a draft already saved): says so.
+ */
+export function NewFlowEditorScreen() {
+  const profiles = useQuery({ queryKey: flowKeys.profiles, queryFn: listProfiles });
+  const profileIds = useMemo(() => (profiles.data ? new Set(profiles.data.map((p) => p.id)) : undefined), [profiles.data]);
+  // sessionStorage exists only in the browser: read after mounting (undefined: not read yet).
+  const [draft, setDraft] = useState<AgentDraft | null | undefined>(undefined);
+  useEffect(() => {
+    let found: AgentDraft | null = null;
+    try {
+      found = readNewFlowDraft<AgentDraft>(window.sessionStorage);
+    } catch {
+      found = null;
+    }
+    setDraft(found && typeof found === "object" && found.doc && Array.isArray(found.doc.nodes) ? found : null);
+  }, []);
+
+  if (draft === undefined) return <div className="p-6 text-[12px] text-zinc-400">Loading draft…</div>;
+  if (draft === null) {
+    return (
+      <div className="p-6 text-[13px]" data-testid="editor-error">
+        <p className="font-medium text-zinc-800">There is no unsaved draft to open here: draft a flow with an agent from the flows page.</p>
+        <a href="/flows" className="text-zinc-600 underline">Back to flows</a>
+      </div>
+    );
+  }
+  const name = draft.doc.name || "Drafted flow";
+  const empty: FlowDetailDto = {
+    id: "",
+    name,
+    description: "",
+    latestVersion: 0,
+    version: 0,
+    document: { name, inputs: [], nodes: [], edges: [] },
+    draft: null,
+    createdAt: "",
+    updatedAt: "",
+  };
+  return (
+    <ReactFlowProvider>
+      <EditorSession flowId={null} detail={empty} profiles={profileIds} initialAgentDraft={draft} />
     </ReactFlowProvider>
   );
 }

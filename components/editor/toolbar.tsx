@@ -21,7 +21,9 @@ export interface ToolbarActions {
   onRun(): void;
 }
 
-export function Toolbar({ flowId, actions, saving, notice }: { flowId: string; actions: ToolbarActions; saving: boolean; notice: string | null }) {
+/** `flowId` null: a flow not created yet (/flows/new): Save creates it; no versions or runs before that. */
+export function Toolbar({ flowId, actions, saving, notice }: { flowId: string | null; actions: ToolbarActions; saving: boolean; notice: string | null }) {
+  const creating = flowId === null;
   const name = useEditor((s) => s.doc.name);
   const version = useEditor((s) => s.baseVersion);
   const dirty = useEditor(isDirty);
@@ -39,7 +41,7 @@ export function Toolbar({ flowId, actions, saving, notice }: { flowId: string; a
         {name || "(unnamed)"}
       </h1>
       <span className="rounded bg-zinc-100 px-1.5 py-px font-mono text-[11px] text-zinc-600" data-testid="editor-version">
-        v{version}
+        {creating ? "new" : `v${version}`}
       </span>
       {dirty ? (
         <span className="flex items-center gap-1 text-[11px] font-medium text-amber-700" data-testid="dirty-indicator">
@@ -76,7 +78,14 @@ export function Toolbar({ flowId, actions, saving, notice }: { flowId: string; a
         <button type="button" className={buttonClass} onClick={actions.onExport} data-testid="export-button">
           Export
         </button>
-        <button type="button" className={buttonClass} onClick={actions.onHistory} data-testid="history-button">
+        <button
+          type="button"
+          className={buttonClass}
+          onClick={actions.onHistory}
+          disabled={creating}
+          title={creating ? "Not saved yet: no versions" : undefined}
+          data-testid="history-button"
+        >
           History
         </button>
         <button
@@ -96,21 +105,39 @@ export function Toolbar({ flowId, actions, saving, notice }: { flowId: string; a
           type="button"
           className={primaryButtonClass}
           onClick={actions.onSave}
-          disabled={saving || !dirty}
-          title={issueCount ? `${issueCount} problems: saved as a draft, which is never run (${mod}S)` : `Save a new version (${mod}S)`}
+          disabled={saving || !dirty || (creating && issueCount > 0)}
+          title={
+            creating
+              ? issueCount
+                ? `Fix the ${issueCount} problems to create the flow: nothing is saved until then`
+                : `Create the flow with this as version 1 (${mod}S)`
+              : issueCount
+                ? `${issueCount} problems: saved as a draft, which is never run (${mod}S)`
+                : `Save a new version (${mod}S)`
+          }
           data-testid="save-button"
         >
-          {saving ? "Saving…" : issueCount ? "Save draft" : "Save"}
+          {saving ? "Saving…" : issueCount && !creating ? "Save draft" : "Save"}
         </button>
-        <Link href={`/runs?flowId=${encodeURIComponent(flowId)}`} className={buttonClass} data-testid="flow-runs-link" title="This flow's runs">
-          Runs
-        </Link>
+        {creating ? null : (
+          <Link href={`/runs?flowId=${encodeURIComponent(flowId)}`} className={buttonClass} data-testid="flow-runs-link" title="This flow's runs">
+            Runs
+          </Link>
+        )}
         <button
           type="button"
           className={primaryButtonClass}
           onClick={actions.onRun}
-          disabled={saving || issueCount > 0}
-          title={issueCount ? `Fix the problems before running (runs use v${version} until then)` : dirty || draft ? "Save, then run the new version" : `Run v${version}`}
+          disabled={saving || issueCount > 0 || creating}
+          title={
+            creating
+              ? "Save first: the flow is created then, and runs from its page"
+              : issueCount
+                ? `Fix the problems before running (runs use v${version} until then)`
+                : dirty || draft
+                  ? "Save, then run the new version"
+                  : `Run v${version}`
+          }
           data-testid="run-button"
         >
           ▶ Run

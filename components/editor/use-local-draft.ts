@@ -20,7 +20,8 @@ function storage(): Storage | null {
   }
 }
 
-export function useLocalDraft(store: EditorStore, flowId: string, recoveryPending: boolean): void {
+/** `flowId` null: a flow not created yet (/flows/new), whose draft the tab's handoff keeps instead. */
+export function useLocalDraft(store: EditorStore, flowId: string | null, recoveryPending: boolean): void {
   const pending = useRef(recoveryPending);
   useEffect(() => {
     pending.current = recoveryPending;
@@ -28,7 +29,7 @@ export function useLocalDraft(store: EditorStore, flowId: string, recoveryPendin
 
   useEffect(() => {
     const local = storage();
-    if (!local) return;
+    if (!local || flowId === null) return;
     let timer: ReturnType<typeof setTimeout> | null = null;
     const flush = () => {
       if (timer) clearTimeout(timer);

@@ -13,7 +13,7 @@ import { ApiError, createFlow, deleteFlow, flowKeys, listFlows, renameFlow, type
 import { newFlowDocument } from "@/lib/editor/document-ops";
 import { ImportDialog } from "@/components/editor/import-dialog";
 import { AgentDraftDialog, type AgentDraft } from "@/components/editor/agent-draft-dialog";
-import { stashAgentDraft } from "@/lib/editor/agent-draft-handoff";
+import { stashNewFlowDraft } from "@/lib/editor/agent-draft-handoff";
 import { buttonClass, primaryButtonClass } from "@/components/editor/modal";
 import { formatTime } from "@/components/editor/time";
 
@@ -168,15 +168,13 @@ export function FlowsPage() {
   };
 
   /**
-   * The designer edits a flow that exists, so the draft gets a new flow to live in — created
-   * like "+ New flow" (version 1: one empty agent step) — and opens there unsaved, on top of
-   * version 1. Only Save makes the draft a version.
+   * The draft opens in the designer of a flow that doesn't exist yet (/flows/new), unsaved:
+   * nothing is created until Save makes it a new flow, so a draft that is never saved leaves
+   * no flow behind.
    */
-  const openAgentDraft = async (draft: AgentDraft) => {
-    const flow = await createFlow(newFlowDocument(draft.doc.name || "Drafted flow"));
-    stashAgentDraft(window.sessionStorage, flow.id, draft);
-    await queryClient.invalidateQueries({ queryKey: flowKeys.all });
-    router.push(`/flows/${flow.id}`);
+  const openAgentDraft = (draft: AgentDraft) => {
+    stashNewFlowDraft(window.sessionStorage, draft);
+    router.push("/flows/new");
   };
 
   return (

@@ -17,16 +17,25 @@ interface Props {
   stepKey: string;
   attempt: number;
   resultCommit: string;
+  /** Why it can't be done (the run's refs were deleted), shown on the disabled button; null: it can. */
+  refused: string | null;
 }
 
-export function CheckoutBranch({ runId, stepId, stepKey, attempt, resultCommit }: Props) {
+export function CheckoutBranch({ runId, stepId, stepKey, attempt, resultCommit, refused }: Props) {
   const [open, setOpen] = useState(false);
   const [name, setName] = useState(() => `baton/${stepKey.replace(/#/g, ".")}-${attempt}`);
   const action = useRunAction(runId, (branch: string) => checkoutBranch(runId, stepId, branch, attempt));
   const problem = branchNameProblem(name.trim());
-  if (!open) {
+  if (!open || refused) {
     return (
-      <button type="button" className={buttonClass.secondary} onClick={() => setOpen(true)} data-testid="checkout-branch">
+      <button
+        type="button"
+        className={buttonClass.secondary}
+        disabled={!!refused}
+        title={refused ?? undefined}
+        onClick={() => setOpen(true)}
+        data-testid="checkout-branch"
+      >
         Check out as a branch…
       </button>
     );

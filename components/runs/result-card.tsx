@@ -16,7 +16,7 @@ import { DiffViewer } from "./diff-viewer";
 const short = (commit: string | null | undefined) => (commit ? commit.slice(0, 10) : "");
 
 function stampOf(run: RunDetail): string {
-  return `${run.status}|${run.steps.map((s) => `${s.state}:${s.attempt}:${s.resultCommit ?? ""}`).join(",")}`;
+  return `${run.status}|${run.refsDeletedAt ?? ""}|${run.steps.map((s) => `${s.state}:${s.attempt}:${s.resultCommit ?? ""}`).join(",")}`;
 }
 
 function mergeLabel(merge: NonNullable<RunResult["merge"]>): string {

@@ -11,17 +11,18 @@ import { useState } from "react";
 import { flowKeys, listProfiles } from "@/lib/client/flows";
 import { rerunStep, type RerunStepChanges } from "@/lib/client/runs";
 import type { LiveRun, RunDetail, StepDto } from "@/lib/client/run-types";
-import { definitionOf } from "@/lib/kinds";
+import { rerunChangesOf } from "@/lib/kinds";
+import { refsDeletedRefusal } from "@/lib/runs/refs-deleted";
+import type { RerunChanges } from "@/lib/kinds/define";
 import { waitingPanelOf } from "@/lib/kinds/client";
 import { buttonClass, Dialog, ErrorNote } from "./dialog";
 import { useRunAction } from "./use-run-action";
 
 const RERUNNABLE = new Set(["failed", "canceled", "succeeded", "skipped"]);
 
-function RerunWithChanges({ run, step, onClose }: { run: RunDetail; step: StepDto; onClose(): void }) {
+function RerunWithChanges({ run, step, current, onClose }: { run: RunDetail; step: StepDto; current: RerunChanges; onClose(): void }) {
   const profiles = useQuery({ queryKey: flowKeys.profiles, queryFn: listProfiles });
-  const initialPrompt = typeof step.spec.prompt === "string" ? step.spec.prompt : "";
-  const initialProfile = typeof step.spec.profile === "string" ? step.spec.profile : "";
+  const { prompt: initialPrompt, profile: initialProfile } = current;
   const [prompt, setPrompt] = useState(initialPrompt);
   const [profile, setProfile] = useState(initialProfile);
   const action = useRunAction(run.id, (changes: RerunStepChanges) => rerunStep(run.id, step.id, changes));
@@ -43,18 +44,16 @@ function RerunWithChanges({ run, step, onClose }: { run: RunDetail; step: StepDt
             data-testid="rerun-prompt"
           />
         </label>
-        {initialProfile ? (
-          <label className="block">
-            <span className="mb-1 block font-medium text-zinc-700">Agent profile</span>
-            <select className="w-full rounded border border-zinc-300 p-1" value={profile} onChange={(e) => setProfile(e.target.value)} data-testid="rerun-profile">
-              {[initialProfile, ...(profiles.data ?? []).map((p) => p.id).filter((id) => id !== initialProfile)].map((id) => (
-                <option key={id} value={id}>
-                  {id}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : null}
+        <label className="block">
+          <span className="mb-1 block font-medium text-zinc-700">Agent profile</span>
+          <select className="w-full rounded border border-zinc-300 p-1" value={profile} onChange={(e) => setProfile(e.target.value)} data-testid="rerun-profile">
+            {[initialProfile, ...(profiles.data ?? []).map((p) => p.id).filter((id) => id !== initialProfile)].map((id) => (
+              <option key={id} value={id}>
+                {id}
+              </option>
+            ))}
+          </select>
+        </label>
         <ErrorNote error={action.error} />
         <div className="flex justify-end gap-2">
           <button type="button" className={buttonClass.secondary} onClick={onClose}>
@@ -76,16 +75,34 @@ export function StepActions({ run, step, live }: { run: RunDetail; step: StepDto
   const rerun = useRunAction(run.id, () => rerunStep(run.id, step.id));
   const WaitingPanel = step.state === "waiting" ? waitingPanelOf(step.kind) : undefined;
   const canRerun = RERUNNABLE.has(step.state) && step.role !== "select";
+  // What the server lets a re-run replace here: nothing on a check, a concat fold, an approval.
+  const changes = rerunChangesOf(step);
+  // Shown, disabled, with the reason: the step panel says why above (step-panel.tsx).
+  const refsDeleted = refsDeletedRefusal(run, "rerun");
   return (
     <div className="space-y-2" data-testid="step-actions">
       <div className="flex flex-wrap gap-2">
         {step.state === "failed" || step.state === "canceled" ? (
-          <button type="button" className={buttonClass.primary} disabled={rerun.isPending} onClick={() => rerun.mutate(undefined)} data-testid="rerun-step">
+          <button
+            type="button"
+            className={buttonClass.primary}
+            disabled={rerun.isPending || !!refsDeleted}
+            title={refsDeleted ?? undefined}
+            onClick={() => rerun.mutate(undefined)}
+            data-testid="rerun-step"
+          >
             Re-run step
           </button>
         ) : null}
-        {canRerun && definitionOf(step.kind)?.rerunWithChanges ? (
-          <button type="button" className={buttonClass.secondary} onClick={() => setChanging(true)} data-testid="rerun-with-changes">
+        {canRerun && changes ? (
+          <button
+            type="button"
+            className={buttonClass.secondary}
+            disabled={!!refsDeleted}
+            title={refsDeleted ?? undefined}
+            onClick={() => setChanging(true)}
+            data-testid="rerun-with-changes"
+          >
             Re-run with changes…
           </button>
         ) : null}
@@ -93,8 +110,8 @@ export function StepActions({ run, step, live }: { run: RunDetail; step: StepDto
           <button
             type="button"
             className={buttonClass.secondary}
-            disabled={rerun.isPending}
-            title="Re-runs this step and everything after it; earlier steps are reused"
+            disabled={rerun.isPending || !!refsDeleted}
+            title={refsDeleted ?? "Re-runs this step and everything after it; earlier steps are reused"}
             onClick={() => rerun.mutate(undefined)}
             data-testid="rerun-from-here"
           >
@@ -104,7 +121,7 @@ export function StepActions({ run, step, live }: { run: RunDetail; step: StepDto
       </div>
       <ErrorNote error={rerun.error} />
       {WaitingPanel ? <WaitingPanel run={run} step={step} live={live} /> : null}
-      {changing ? <RerunWithChanges run={run} step={step} onClose={() => setChanging(false)} /> : null}
+      {changing && changes ? <RerunWithChanges run={run} step={step} current={changes} onClose={() => setChanging(false)} /> : null}
     </div>
   );
 }

@@ -16,6 +16,7 @@ import { formatCost, formatTokens, StateBadge } from "./status";
 import { StepActions } from "./step-actions";
 import { ToolCalls } from "./tool-calls";
 import { LoopRounds } from "./loop-rounds";
+import { refsDeletedRefusal } from "@/lib/runs/refs-deleted";
 
 interface AttemptView {
   attempt: number;
@@ -89,6 +90,8 @@ export const StepPanel = memo(function StepPanel({ run, step, attempt, live, now
   const logs = streamed?.logs ?? [];
   // An arena contestant's verdict, once its select step has picked.
   const winnerKey = step.role === "contestant" ? run.steps.find((s) => s.nodeId === step.nodeId && s.role === "select")?.winner : null;
+  // Re-run, Review changes and Check out as a branch need the run's commits: disabled, and why.
+  const refsDeleted = refsDeletedRefusal(run, "step");
   return (
     <div className="space-y-4 p-3" data-testid="step-panel" data-step-key={step.key} data-attempt={attempt}>
       <div className="flex flex-wrap items-center gap-2">
@@ -130,6 +133,11 @@ export const StepPanel = memo(function StepPanel({ run, step, attempt, live, now
         ) : null}
       </div>
       <ReviewRoundNote detail={view.detail} />
+      {refsDeleted ? (
+        <div className="rounded border border-zinc-200 bg-zinc-50 px-2 py-1.5 text-[12px] text-zinc-600" role="note" data-testid="refs-deleted-note">
+          {refsDeleted.charAt(0).toUpperCase() + refsDeleted.slice(1)}.
+        </div>
+      ) : null}
       {attempt === step.attempt ? <StepActions run={run} step={step} live={live} /> : null}
       {view.error || stderr || exitCode !== null ? (
         <Section title="Error" testId="step-error">
@@ -199,7 +207,7 @@ export const StepPanel = memo(function StepPanel({ run, step, attempt, live, now
         ) : null}
       </Section>
       {view.resultCommit && !running ? (
-        <CheckoutBranch key={`${step.id}-${attempt}`} runId={run.id} stepId={step.id} stepKey={step.key} attempt={attempt} resultCommit={view.resultCommit} />
+        <CheckoutBranch key={`${step.id}-${attempt}`} runId={run.id} stepId={step.id} stepKey={step.key} attempt={attempt} resultCommit={view.resultCommit} refused={refsDeletedRefusal(run, "branch")} />
       ) : null}
     </div>
   );

@@ -8,6 +8,7 @@ import { useState } from "react";
 import { reviewStep } from "@/lib/client/review";
 import { TERMINAL_RUN, type RunDetail, type StepDto } from "@/lib/client/run-types";
 import { runsAgentInCode } from "@/lib/kinds/define";
+import { refsDeletedRefusal } from "@/lib/runs/refs-deleted";
 import { buttonClass } from "./dialog";
 import { DiffViewer } from "./diff-viewer";
 import { ReviewDiff, type DraftComment } from "./review-diff";
@@ -24,11 +25,20 @@ export function StepChanges({ run, step, diff, current, running }: { run: RunDet
     reviewStep(run.id, step.id, { decision: "request-changes", comments, ...(note ? { reason: note } : {}) }),
   );
   const reviewable = current && isReviewable(run, step);
-  if (!reviewable || !reviewing) {
+  // Shown, disabled, with the reason once the run's refs were deleted (the step panel says why).
+  const refused = refsDeletedRefusal(run, "review");
+  if (!reviewable || !reviewing || refused) {
     return (
       <div className="space-y-2">
         {reviewable ? (
-          <button type="button" className={buttonClass.secondary} onClick={() => setReviewing(true)} data-testid="review-changes">
+          <button
+            type="button"
+            className={buttonClass.secondary}
+            disabled={!!refused}
+            title={refused ?? undefined}
+            onClick={() => setReviewing(true)}
+            data-testid="review-changes"
+          >
             Review changes…
           </button>
         ) : null}

@@ -130,6 +130,8 @@ export const runDetailSchema = z.object({
   keepWorktrees: z.boolean(),
   /** What pooled worktrees keep between steps; null: each step's profile default ("clean" if none). */
   worktreePolicy: z.enum(["clean", "keep-ignored"]).nullable(),
+  /** When the run's refs were deleted (its steps then can't be re-run or branched: lib/runs/refs-deleted.ts), else null. */
+  refsDeletedAt: isoDate.nullable(),
   updatedAt: isoDate,
   /** In plan order: dependencies first. */
   steps: z.array(stepSchema),

@@ -80,6 +80,7 @@ export function runFixture(steps: Step[], overrides: Partial<RunDetail> = {}): R
     baseCommit: null,
     keepWorktrees: false,
     worktreePolicy: null,
+    refsDeletedAt: null,
     parentRunId: null,
     origin: "api",
     error: null,

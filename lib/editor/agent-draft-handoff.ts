@@ -1,22 +1,27 @@
 /**
- * Hands an agent's draft from the flows page to the designer of the flow created to hold it:
- * kept in the tab's sessionStorage under the flow's id, taken (read and removed) once by the
- * designer, which shows it unsaved. After that the designer's own unsaved-work copy
- * (local-draft.ts) keeps it across reloads like any other edit.
+ * Hands an agent's draft from the flows page to the designer of a flow that doesn't exist yet
+ * (/flows/new): kept in the tab's sessionStorage until the designer saves it as a new flow
+ * (which clears it) or another draft replaces it. Nothing is written to the server before that
+ * Save, so a draft that is never saved leaves no flow behind. Read, not taken: a reload of
+ * /flows/new opens the same draft again.
  */
-const KEY_PREFIX = "baton.agent-draft.";
+const KEY = "baton.agent-draft.new-flow";
 
-export function stashAgentDraft<T>(storage: Storage, flowId: string, draft: T): void {
-  storage.setItem(KEY_PREFIX + flowId, JSON.stringify(draft));
+export function stashNewFlowDraft<T>(storage: Storage, draft: T): void {
+  storage.setItem(KEY, JSON.stringify(draft));
 }
 
-export function takeAgentDraft<T>(storage: Storage, flowId: string): T | null {
-  const text = storage.getItem(KEY_PREFIX + flowId);
+/** The draft waiting for /flows/new, or null (none, or unreadable). */
+export function readNewFlowDraft<T>(storage: Storage): T | null {
+  const text = storage.getItem(KEY);
   if (text === null) return null;
-  storage.removeItem(KEY_PREFIX + flowId);
   try {
     return JSON.parse(text) as T;
   } catch {
     return null;
   }
+}
+
+export function clearNewFlowDraft(storage: Storage): void {
+  storage.removeItem(KEY);
 }

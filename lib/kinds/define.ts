@@ -12,7 +12,9 @@
  * - `referenceFields`: what `{{steps.<id>.<field>}}` may read of its node beyond output and diff;
  * - `runConfig`: the config a node's run steps now carry (the run graph's cards show it);
  * - `answeredByPerson`: its waiting step is approved or rejected by a person;
- * - `rerunWithChanges`: the run page offers "Re-run with changes…" on its steps;
+ * - `rerunChanges`: what "Re-run with changes…" may replace on one of its steps (null: it
+ *   may not — the run page doesn't offer it and the server refuses it; `rerunChangesOf` in
+ *   index.ts is the one predicate both read);
  * - `stepSchema` / `plan`: the steps a node plans into, and their spec's schema. The
  *   engine's `StepSpec` is the discriminated union (on `kind`) of every kind's step schema;
  *   a kind with several step roles (arena: contestants + a select step) makes its own
@@ -173,6 +175,31 @@ export function nodeStepRunConfig(config: JsonConfig, steps: readonly RunStepVie
   return changed ? out : undefined;
 }
 
+/** A stored step as `rerunChanges` reads it: its role and its spec as JSON. */
+export interface RerunStepView {
+  role: string;
+  spec: JsonConfig;
+}
+
+/** What a re-run with changes may replace on a step: its prompt template and its profile, as they are now. */
+export interface RerunChanges {
+  prompt: string;
+  profile: string;
+}
+
+/**
+ * `rerunChanges` of a step that runs one agent task (agent, loop, arena contestant, fold
+ * "agent"): its prompt and profile; null for a spec without them (a fold "concat").
+ */
+export function agentTaskRerunChanges(step: RerunStepView): RerunChanges | null {
+  const prompt = jsonText(step.spec.prompt);
+  const profile = jsonText(step.spec.profile);
+  return prompt !== undefined && profile ? { prompt, profile } : null;
+}
+
+/** `rerunChanges` of a kind whose steps run no agent prompt. */
+export const noRerunChanges = (): RerunChanges | null => null;
+
 /**
  * A node kind's pure definition (see the header). `Config` is its config schema (a zod
  * object), `Step` its step spec schema (a zod object, or a discriminated union of them, with a
@@ -212,10 +239,13 @@ export interface KindDefinition<K extends string, Config extends z.ZodObject, St
    */
   answeredByPerson: boolean;
   /**
-   * The run page offers "Re-run with changes…" (another prompt or profile) on its steps. False
-   * for a step that is a person's answer: there is no prompt or profile to change.
+   * What "Re-run with changes…" (another prompt or profile) may replace on one of its steps,
+   * with what the step runs now; null when the step runs no agent prompt (a check, a concat
+   * fold, an approval, a select that isn't a judge). Reads the stored spec, so trusts no shape.
+   * The run page offers the action only where this answers, and the server refuses it where it
+   * doesn't: both call `rerunChangesOf` (index.ts).
    */
-  rerunWithChanges: boolean;
+  rerunChanges(step: RerunStepView): RerunChanges | null;
   stepSchema: Step;
   /**
    * The steps of one node of a valid flow, in dependency order; `upstream` are the node's

@@ -31,7 +31,7 @@ import { agentKind } from "./agent/definition";
 import { approvalKind } from "./approval/definition";
 import { arenaKind } from "./arena/definition";
 import { checkKind } from "./check/definition";
-import type { ConfigIssue, JsonConfig, PlannedStepOf, ProfileRef, RunStepView, TemplateField } from "./define";
+import type { ConfigIssue, JsonConfig, PlannedStepOf, ProfileRef, RerunChanges, RerunStepView, RunStepView, TemplateField } from "./define";
 import type { KindStepField, StepField } from "../flow/template";
 import { foldKind } from "./fold/definition";
 import { loopKind } from "./loop/definition";
@@ -80,7 +80,7 @@ export interface AnyKindDefinition {
   needsInput: boolean;
   referenceFields: readonly KindStepField[];
   answeredByPerson: boolean;
-  rerunWithChanges: boolean;
+  rerunChanges(step: RerunStepView): RerunChanges | null;
   runConfig(config: JsonConfig, steps: readonly RunStepView[]): JsonConfig | undefined;
   schema: z.ZodType;
   defaults(): ConfigOf<NodeKind>;
@@ -104,4 +104,15 @@ export function kindsOffering(field: StepField): string {
 /** The definition of a stored step's or node's kind (a plain string); undefined: no such kind. */
 export function definitionOf(kind: string): AnyKindDefinition | undefined {
   return isNodeKind(kind) ? KIND_DEFINITIONS[kind] : undefined;
+}
+
+/**
+ * What "Re-run with changes…" may replace on a stored step (its prompt and profile as they
+ * are now), or null: the step runs no agent prompt. THE rule: the run page offers the action
+ * only where this answers, and the server (lib/runs/actions.ts) refuses a prompt or profile
+ * where it doesn't.
+ */
+export function rerunChangesOf(step: { kind: string; role: string; spec: unknown }): RerunChanges | null {
+  const spec = step.spec !== null && typeof step.spec === "object" ? (step.spec as JsonConfig) : {};
+  return definitionOf(step.kind)?.rerunChanges({ role: step.role, spec }) ?? null;
 }

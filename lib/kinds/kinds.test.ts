@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { EVERY_STEP_FIELDS, STEP_FIELDS } from "../flow/template";
-import { KINDS, NODE_KINDS, definitionOf, kindDefinition, kindsOffering, stepSpecSchema, type NodeKind } from ".";
+import { KINDS, NODE_KINDS, definitionOf, kindDefinition, kindsOffering, rerunChangesOf, stepSpecSchema, type NodeKind } from ".";
 
 /** Configs beyond the defaults that plan into other step shapes. */
 const VARIANTS: Array<[NodeKind, Record<string, unknown>]> = [
@@ -58,11 +58,40 @@ describe("the kind list", () => {
 });
 
 describe("what the run treats by kind", () => {
-  const kindsWith = (flag: "answeredByPerson" | "rerunWithChanges") => KINDS.filter((k) => k[flag]).map((k) => k.kind);
+  it("only an approval's step is answered by a person", () => {
+    expect(KINDS.filter((k) => k.answeredByPerson).map((k) => k.kind)).toEqual(["approval"]);
+  });
 
-  it("only an approval's step is answered by a person, and only it offers no re-run with changes", () => {
-    expect(kindsWith("answeredByPerson")).toEqual(["approval"]);
-    expect(NODE_KINDS.filter((k) => !kindsWith("rerunWithChanges").includes(k))).toEqual(["approval"]);
+  it("a re-run with changes may replace the prompt and profile of a step that runs an agent prompt, and nothing of any other step", () => {
+    const first: [NodeKind, Record<string, unknown>] = ["arena", { prompt: "p", contestants: [{ profile: "demo" }, { profile: "demo" }], select: { mode: "first" } }];
+    const offered = [...VARIANTS, first].flatMap(([kind, config]) => {
+      const definition = kindDefinition(kind);
+      return definition.plan({ id: "n", config: definition.schema.parse(config) }, ["up"]).map((step) => {
+        const stored = { kind: step.kind, role: step.role, spec: JSON.parse(JSON.stringify(step.spec)) as unknown };
+        const mode = "fold" in step.spec ? ` ${step.spec.fold.mode}` : "select" in step.spec ? ` ${step.spec.select.mode}` : "";
+        return [`${kind}${mode} ${step.role}`, rerunChangesOf(stored)];
+      });
+    });
+    expect(Object.fromEntries(offered)).toEqual({
+      "agent node": { prompt: "p", profile: "demo" },
+      "arena contestant": { prompt: "p", profile: "demo" },
+      "arena first select": null,
+      "arena judge select": { prompt: "pick", profile: "j" },
+      "arena check select": null,
+      "arena manual select": null,
+      "fold concat node": null,
+      "fold agent node": { prompt: "sum up", profile: "demo" },
+      "check node": null,
+      "approval node": null,
+      "loop node": { prompt: "p", profile: "demo" },
+    });
+  });
+
+  it("a stored step's changes are read from its spec as stored, whatever its shape", () => {
+    expect(rerunChangesOf({ kind: "agent", role: "node", spec: { profile: "demo", prompt: "edited" } })).toEqual({ prompt: "edited", profile: "demo" });
+    expect(rerunChangesOf({ kind: "agent", role: "node", spec: null })).toBeNull();
+    expect(rerunChangesOf({ kind: "arena", role: "select", spec: { select: { mode: "judge" }, profile: "j" } })).toEqual({ prompt: "", profile: "j" });
+    expect(rerunChangesOf({ kind: "gone", role: "node", spec: { profile: "demo", prompt: "p" } })).toBeNull();
   });
 
   it("a stored kind that names no kind has no definition", () => {

@@ -18,11 +18,9 @@ import { gitSharingFromEnvOrThrow } from "../git/repo-map";
 import { runRepoOrThrow } from "../engine/shared-lineage";
 import { branchTip, checkoutOf, currentBranch, shortBranch } from "../git/user-branch";
 import { notFound } from "../http/errors";
+import { refsDeletedRefusal } from "../runs/refs-deleted";
 import { planResult, type ResultPlan, type ResultStepInput } from "./result-plan";
 import type { RunResult } from "./schemas";
-
-export const refsDeletedReason = (at: string) =>
-  `this run's refs were deleted (${at.slice(0, 16).replace("T", " ")} UTC): its commits are no longer kept, so its result can't be merged, branched, exported or pushed`;
 
 /** Baton's ref that keeps a run's result commit reachable, in the run's ref namespace (no attempt ref ends in `result`). */
 export const resultRefName = (runId: string) => `${lineageRunPrefix(runId)}result`;
@@ -152,7 +150,8 @@ export async function computeRunResultOrThrow(db: Executor, runId: string, optio
   if (!run.repo || !run.baseCommit) return { run, plan, result: { ...empty, reason: "the run has no repository" } };
   // Checked before anything is read or written in the repository: reading the result would
   // otherwise write refs/baton/<run>/result again, and its commits may already be gone.
-  if (run.refsDeletedAt) return { run, plan, result: { ...empty, refsDeletedAt: run.refsDeletedAt, reason: refsDeletedReason(run.refsDeletedAt) } };
+  const refsDeleted = refsDeletedRefusal(run, "result");
+  if (refsDeleted) return { run, plan, result: { ...empty, refsDeletedAt: run.refsDeletedAt, reason: refsDeleted } };
   const repo = run.repo;
   const remotes = await listRemotes(repo);
   if (plan.sources.length === 0) {

@@ -18,7 +18,7 @@ import { parseUnifiedDiff } from "../diff-view/parse";
 import { definitionOf, type StepSpec } from "../kinds";
 import { runsAgentInCode } from "../kinds/define";
 import { HttpError, notFound } from "../http/errors";
-import { applyOrThrow, cleanupIfEnded, findStepOrThrow, forgetDescendantReviews, type StepRef } from "../runs/actions";
+import { applyOrThrow, assertRefsKeptOrThrow, cleanupIfEnded, findStepOrThrow, forgetDescendantReviews, type StepRef } from "../runs/actions";
 import { getRunOrThrow, type RunDetail } from "../runs/queries";
 import { anchorComments } from "./render-review";
 import type { ReviewBody } from "./schemas";
@@ -107,6 +107,7 @@ async function requestChangesOrThrow(tx: Executor, runId: string, step: StepRef,
   if (definitionOf(step.kind)?.answeredByPerson && (await stateOf(tx, step.id)) !== "waiting") {
     throw new HttpError("conflict", `step "${step.key}" is not waiting; changes can be requested of a waiting approval`);
   }
+  await assertRefsKeptOrThrow(tx, runId, "review");
   if (body.comments.length === 0 && !body.reason) throw invalid("comments", "give at least one comment (or a reason) for the changes");
   const target = await targetOrThrow(tx, runId, step, body);
   checkCommentsOrThrow(target, body);

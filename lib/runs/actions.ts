@@ -10,7 +10,7 @@ import { dataDir as defaultDataDir, rows, type Db, type Executor } from "../db/c
 import { cleanupRunIfFinished } from "../engine/run-cleanup";
 import { applyRunEvent } from "../engine/apply-run-event";
 import type { RunEvent } from "../engine/reducer";
-import type { StepSpec } from "../kinds";
+import { rerunChangesOf, type StepSpec } from "../kinds";
 import { contestantKey } from "../kinds/arena/definition";
 import { profileTag } from "../kinds/define";
 import { findVersion } from "../flows/repository";
@@ -18,6 +18,7 @@ import { referenceScopeOf, templateIssues } from "../flow/validate";
 import { HttpError, notFound } from "../http/errors";
 import { findProfile } from "../profiles/repository";
 import { getRunOrThrow, type RunDetail } from "./queries";
+import { refsDeletedRefusal, type RefsAction } from "./refs-deleted";
 import type { RerunStepBody } from "./schemas";
 
 export interface StepRef {
@@ -53,6 +54,17 @@ export async function findStepOrThrow(tx: Executor, runId: string, stepIdOrKey: 
     spec: json<StepSpec>(raw.spec),
     requiredTags: json<string[]>(raw.required_tags),
   };
+}
+
+/**
+ * Refuses (409, naming the date) an action that needs the run's commits once its refs were
+ * deleted: the same rule the run page disables the action by (refs-deleted.ts).
+ */
+export async function assertRefsKeptOrThrow(tx: Executor, runId: string, action: RefsAction): Promise<void> {
+  const [run] = await rows<{ repo: string | null; refs_deleted_at: Date | string | null }>(tx, sql`select repo, refs_deleted_at from runs where id = ${runId}`);
+  if (!run) throw notFound(`run "${runId}"`);
+  const refusal = refsDeletedRefusal({ repo: run.repo, refsDeletedAt: run.refs_deleted_at === null ? null : new Date(run.refs_deleted_at).toISOString() }, action);
+  if (refusal) throw new HttpError("conflict", refusal);
 }
 
 export async function applyOrThrow(tx: Executor, runId: string, event: RunEvent): Promise<void> {
@@ -117,16 +129,14 @@ function invalid(field: string, message: string): HttpError {
 
 /**
  * The spec a re-run with another prompt or profile runs: the step's agent task with them, or
- * a judge-mode select's judge. Null: the step runs no agent prompt. Pure.
+ * a judge-mode select's judge. Null: the step takes no changes (`rerunChangesOf`, the rule the
+ * run page offers the action by). Pure.
  */
 export function specWithOverrides(spec: StepSpec, body: RerunStepBody): StepSpec | null {
+  if (!rerunChangesOf({ kind: spec.kind, role: spec.role, spec })) return null;
   const profile = body.profile ? { profile: body.profile } : {};
   const prompt = body.prompt ? { prompt: body.prompt } : {};
-  if (spec.kind === "arena" && spec.role === "select") {
-    if (spec.select.mode !== "judge") return null;
-    return { ...spec, select: { ...spec.select, ...profile, ...prompt }, ...profile };
-  }
-  if (!("prompt" in spec) || spec.prompt === undefined) return null;
+  if (spec.kind === "arena" && spec.role === "select") return { ...spec, select: { ...spec.select, ...profile, ...prompt }, ...profile };
   // The last review round's comments were about the attempt being replaced (a kind without
   // review rounds, such as the loop, has none to drop).
   if ("review" in spec) return { ...spec, review: undefined, ...profile, ...prompt };
@@ -172,6 +182,7 @@ export async function forgetDescendantReviews(tx: Executor, runId: string, rerun
 export async function rerunStepOrThrow(db: Db, runId: string, stepId: string, body: RerunStepBody = {}): Promise<RunDetail> {
   await db.orm.transaction(async (tx) => {
     const step = await findStepOrThrow(tx, runId, stepId);
+    await assertRefsKeptOrThrow(tx, runId, "rerun");
     const spec = await overriddenSpecOrThrow(tx, runId, step, body);
     await applyOrThrow(tx, runId, { type: "rerun-step", key: step.key });
     await rows(tx, sql`update runs set step_reruns = step_reruns + 1 where id = ${runId}`);

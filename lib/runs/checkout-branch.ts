@@ -4,14 +4,17 @@
  * the user's branch list grows only by the branches people ask for.
  *
  * The commit comes from the database (the attempt's recorded result, or a failed attempt's
- * detail.resultCommit), not from the attempt ref, which the retention period may have
- * deleted; the commit must still be in the repository. Never touches a worktree or HEAD.
+ * detail.resultCommit), not from the attempt ref; the commit must still be in the repository.
+ * Once the run's refs were deleted (by hand or by the retention period) it is refused with that
+ * reason (409, refs-deleted.ts), even while git still has the commit: nothing keeps it any more.
+ * Never touches a worktree or HEAD.
  */
 import { sql } from "drizzle-orm";
 import { rows, type Executor } from "../db/client";
 import { BranchExistsError, createBranchOrThrow } from "../git/attempt-refs";
 import { runGitOrThrow } from "../git/run-git";
 import { HttpError, notFound } from "../http/errors";
+import { refsDeletedRefusal } from "./refs-deleted";
 
 export interface CheckoutBranchInput {
   name: string;
@@ -31,9 +34,9 @@ export async function checkoutStepBranchOrThrow(
   stepIdOrKey: string,
   input: CheckoutBranchInput,
 ): Promise<CheckedOutBranch> {
-  const [step] = await rows<{ id: string; key: string; attempt: number; result_commit: string | null; detail: unknown; repo: string | null }>(
+  const [step] = await rows<{ id: string; key: string; attempt: number; result_commit: string | null; detail: unknown; repo: string | null; refs_deleted_at: Date | string | null }>(
     db,
-    sql`select s.id, s.key, s.attempt, s.result_commit, s.detail, r.repo
+    sql`select s.id, s.key, s.attempt, s.result_commit, s.detail, r.repo, r.refs_deleted_at
         from steps s join runs r on r.id = s.run_id
         where s.run_id = ${runId} and (s.id = ${stepIdOrKey} or s.key = ${stepIdOrKey})
         order by (s.id = ${stepIdOrKey}) desc limit 1`,
@@ -43,6 +46,9 @@ export async function checkoutStepBranchOrThrow(
     throw notFound(run ? `step "${stepIdOrKey}" in run "${runId}"` : `run "${runId}"`);
   }
   if (!step.repo) throw new HttpError("conflict", `run "${runId}" has no repository, so its steps have no commits`);
+  // Even while the commit is still in the repository (until its next gc): the run gave it up.
+  const refsDeleted = refsDeletedRefusal({ repo: step.repo, refsDeletedAt: step.refs_deleted_at === null ? null : new Date(step.refs_deleted_at).toISOString() }, "branch");
+  if (refsDeleted) throw new HttpError("conflict", refsDeleted);
   const attempt = input.attempt ?? step.attempt;
   let commit: string | null;
   if (attempt === step.attempt) commit = resultOf(step.result_commit, step.detail);

@@ -2,7 +2,8 @@
  * "Delete this run's refs": removes a finished run's attempt refs (`refs/baton/<run>/*` in its
  * repository), its worktrees (kept ones included) and its scratch directories. Its commits are
  * then reachable only from branches a person made from them, and go with the repository's
- * next gc otherwise — so re-running its steps or taking its result may no longer work.
+ * next gc otherwise — so re-running its steps, checking them out as a branch and taking its
+ * result are refused from then on (409 with the date, refs-deleted.ts; the run page disables them).
  *
  * Refused (409) while the run has not ended or a step of it is still running (a canceled run
  * whose agents are stopping): those steps still write to the worktrees and refs.

@@ -140,6 +140,7 @@ export async function getRunOrThrow(db: Executor, runId: string): Promise<RunDet
     baseCommit: run.baseCommit,
     keepWorktrees: run.keepWorktrees,
     worktreePolicy: run.worktreePolicy === "clean" || run.worktreePolicy === "keep-ignored" ? run.worktreePolicy : null,
+    refsDeletedAt: iso(run.refsDeletedAt),
     parentRunId: run.parentRunId,
     origin: run.origin,
     error: run.error,

@@ -16,8 +16,11 @@ import { createResultBranchOrThrow, mergeResultOrThrow } from "../results/result
 import { computeRunResultOrThrow } from "../results/run-result";
 import { currentRetention, resolveRetention, retentionBodySchema, setRetention } from "../settings/retention";
 import { storageReport } from "../settings/storage";
+import { reviewStepOrThrow } from "../review/review-actions";
+import { checkoutStepBranchOrThrow } from "./checkout-branch";
 import { deleteRunRefsOrThrow } from "./delete-run-refs";
-import { startRunOrThrow } from "./service";
+import { refsDeletedRefusal } from "./refs-deleted";
+import { getRunOrThrow, rerunRunOrThrow, rerunStepOrThrow, startRunOrThrow } from "./service";
 
 describe("cleanup of runs' refs and worktrees", () => {
   let h: Harness;
@@ -69,7 +72,7 @@ describe("cleanup of runs' refs and worktrees", () => {
     expect(deletedAt).not.toBeNull();
     const { result: shown } = await computeRunResultOrThrow(h.db.orm, run.id);
     expect(shown).toMatchObject({ state: "none", commit: null, refsDeletedAt: new Date(deletedAt!).toISOString() });
-    expect(shown.reason).toMatch(/^this run's refs were deleted \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\): its commits are no longer kept/);
+    expect(shown.reason).toMatch(/^this run's refs were deleted on \d{4}-\d\d-\d\d \d\d:\d\d UTC: its commits are no longer kept, so its result can't be merged/);
     expect(await refsOf(run.id)).toBe("");
     for (const take of [() => mergeResultOrThrow(h.db.orm, run.id), () => createResultBranchOrThrow(h.db.orm, run.id, { name: "from-deleted" })]) {
       const refused = await take().catch((error: unknown) => error);
@@ -86,6 +89,49 @@ describe("cleanup of runs' refs and worktrees", () => {
     expect((await h.drain(live.id)).status).toBe("succeeded");
     expect((await deleteRunRefsOrThrow(h.db.orm, h.dataDir, live.id)).refs).toEqual([`refs/baton/${live.id}/edit-1`]);
     await expect(deleteRunRefsOrThrow(h.db.orm, h.dataDir, "run_missing")).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("once a run's refs are deleted, re-running, reviewing and branching its steps are refused (409 with the date, the run page's own reason); a whole re-run still starts from its base", async () => {
+    const run = await runOnce("change to give up", false);
+    const edit = run.steps[0];
+    expect(run.refsDeletedAt).toBeNull();
+    expect(refsDeletedRefusal(run, "rerun")).toBeNull();
+    await deleteRunRefsOrThrow(h.db.orm, h.dataDir, run.id);
+
+    const after = await getRunOrThrow(h.db.orm, run.id);
+    expect(after.refsDeletedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const at = `${after.refsDeletedAt!.slice(0, 10)} ${after.refsDeletedAt!.slice(11, 16)} UTC`;
+    const refusals = {
+      rerun: `this run's refs were deleted on ${at}: its commits are no longer kept, so its steps can't be re-run`,
+      review: `this run's refs were deleted on ${at}: its commits are no longer kept, so changes can't be requested of its steps`,
+      branch: `this run's refs were deleted on ${at}: its commits are no longer kept, so its attempts can't be checked out as a branch`,
+    };
+    // The page decides from the same rule and the run's detail.
+    expect(refsDeletedRefusal(after, "rerun")).toBe(refusals.rerun);
+    expect(refsDeletedRefusal(after, "review")).toBe(refusals.review);
+    expect(refsDeletedRefusal(after, "branch")).toBe(refusals.branch);
+    expect(refsDeletedRefusal({ repo: null, refsDeletedAt: after.refsDeletedAt }, "rerun")).toBeNull();
+
+    const refused = (work: Promise<unknown>) => work.then(() => null, (error: unknown) => error);
+    // The commit is still in the repository (no gc yet): refused all the same.
+    expect(await git(repo, "cat-file", "-t", edit.resultCommit!)).toBe("commit");
+    expect(await refused(rerunStepOrThrow(h.db, run.id, edit.id))).toMatchObject({ status: 409, message: refusals.rerun });
+    expect(await refused(rerunStepOrThrow(h.db, run.id, edit.id, { prompt: "another" }))).toMatchObject({ status: 409, message: refusals.rerun });
+    expect(await refused(reviewStepOrThrow(h.db, run.id, edit.id, { decision: "request-changes", reason: "again", comments: [] }, h.dataDir))).toMatchObject({
+      status: 409,
+      message: refusals.review,
+    });
+    expect(await refused(checkoutStepBranchOrThrow(h.db.orm, run.id, edit.id, { name: "after-deletion" }))).toMatchObject({ status: 409, message: refusals.branch });
+    expect(await git(repo, "branch", "--list", "after-deletion")).toBe("");
+    // Nothing moved: the run is as it ended, its refs still gone.
+    expect(await getRunOrThrow(h.db.orm, run.id)).toMatchObject({ status: "succeeded", steps: [{ state: "succeeded", attempt: 1 }] });
+    expect(await refsOf(run.id)).toBe("");
+
+    // A whole re-run needs none of them: a new run from the same base commit.
+    const again = await h.drain((await rerunRunOrThrow(h.db, run.id)).id);
+    expect(again).toMatchObject({ status: "succeeded", baseCommit: run.baseCommit, parentRunId: run.id, refsDeletedAt: null });
+    // The tests below count the repository's refs: this one's go too.
+    await deleteRunRefsOrThrow(h.db.orm, h.dataDir, again.id);
   });
 
   it("the retention setting overrides BATON_REF_RETENTION_DAYS, which overrides the default; applying it prunes old runs' refs and kept worktrees", async () => {

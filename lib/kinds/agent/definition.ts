@@ -1,6 +1,6 @@
 /** agent: one profile runs one prompt, in its own worktree (workspace "code") or none. */
 import { z } from "zod";
-import { agentTaskFields, agentTaskOf, defineKind, nodeStep, nodeStepRunConfig, nodeStepSchema, withOptions } from "../define";
+import { agentTaskFields, agentTaskOf, agentTaskRerunChanges, defineKind, nodeStep, nodeStepRunConfig, nodeStepSchema, withOptions } from "../define";
 import { agentOptions, modelName, nonEmpty, profileId, promptText, runSettingsFields, workspaceModeSchema } from "../fields";
 
 export const agentConfigSchema = z.object({
@@ -29,7 +29,7 @@ export const agentKind = defineKind({
   referenceFields: [],
   runConfig: nodeStepRunConfig,
   answeredByPerson: false,
-  rerunWithChanges: true,
+  rerunChanges: agentTaskRerunChanges,
   stepSchema: agentStepSchema,
   plan: ({ id, config: c }, upstream) => [
     nodeStep(

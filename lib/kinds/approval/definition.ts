@@ -1,6 +1,6 @@
 /** approval: the run waits here until a person approves (or rejects, or asks for changes). */
 import { z } from "zod";
-import { defineKind, nodeStep, nodeStepRunConfig, nodeStepSchema } from "../define";
+import { defineKind, nodeStep, nodeStepRunConfig, nodeStepSchema, noRerunChanges } from "../define";
 
 export const approvalConfigSchema = z.object({
   /** Shown to the approver. */
@@ -27,7 +27,7 @@ export const approvalKind = defineKind({
   referenceFields: [],
   runConfig: nodeStepRunConfig,
   answeredByPerson: true,
-  rerunWithChanges: false,
+  rerunChanges: noRerunChanges,
   stepSchema: approvalStepSchema,
   // One attempt: a person's answer is not retried.
   plan: ({ id, config: c }, upstream) => [

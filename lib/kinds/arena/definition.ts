@@ -9,6 +9,7 @@ import { z } from "zod";
 import {
   agentTaskFields,
   agentTaskOf,
+  agentTaskRerunChanges,
   defineKind,
   jsonText,
   profileTag,
@@ -18,6 +19,8 @@ import {
   type ConfigIssue,
   type JsonConfig,
   type PlannedStepOf,
+  type RerunChanges,
+  type RerunStepView,
   type RunStepView,
 } from "../define";
 import { agentOptions, argv, modelName, nonEmpty, profileId, promptText, runSettingsFields, workspaceModeSchema } from "../fields";
@@ -119,6 +122,17 @@ function arenaRunConfig(config: JsonConfig, steps: readonly RunStepView[]): Json
   return changed ? out : undefined;
 }
 
+/**
+ * A contestant's prompt and profile; a select step's judge (its profile and instructions) when
+ * it judges — first, check and manual selects run no agent.
+ */
+function arenaRerunChanges(step: RerunStepView): RerunChanges | null {
+  if (step.role !== "select") return agentTaskRerunChanges(step);
+  const select = (step.spec.select ?? {}) as JsonConfig;
+  const profile = jsonText(step.spec.profile) ?? jsonText(select.profile);
+  return select.mode === "judge" && profile ? { prompt: jsonText(select.prompt) ?? "", profile } : null;
+}
+
 export const arenaKind = defineKind({
   kind: "arena",
   label: "Arena",
@@ -163,7 +177,7 @@ export const arenaKind = defineKind({
   referenceFields: ["contestants"],
   runConfig: arenaRunConfig,
   answeredByPerson: false,
-  rerunWithChanges: true,
+  rerunChanges: arenaRerunChanges,
   stepSchema: arenaStepSchema,
   plan: ({ id, config: c }, upstream) => {
     const retries = c.retries ?? 0;

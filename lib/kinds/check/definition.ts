@@ -1,6 +1,6 @@
 /** check: runs an argv command in the upstream step's worktree; its exit code passes or fails. */
 import { z } from "zod";
-import { defineKind, nodeStep, nodeStepRunConfig, nodeStepSchema } from "../define";
+import { defineKind, nodeStep, nodeStepRunConfig, nodeStepSchema, noRerunChanges } from "../define";
 import { argv, nonEmpty, runSettingsFields } from "../fields";
 
 export const checkConfigSchema = z.object({
@@ -27,7 +27,7 @@ export const checkKind = defineKind({
   referenceFields: [],
   runConfig: nodeStepRunConfig,
   answeredByPerson: false,
-  rerunWithChanges: true,
+  rerunChanges: noRerunChanges,
   stepSchema: checkStepSchema,
   plan: ({ id, config: c }, upstream) => [
     nodeStep({ kind: "check", role: "node", nodeId: id, command: c.command, workspace: "code", upstream, retries: c.retries ?? 0 }, c.timeoutSec),

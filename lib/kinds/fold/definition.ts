@@ -3,7 +3,7 @@
  * their commits), "agent" has an agent synthesise them from a prompt.
  */
 import { z } from "zod";
-import { defineKind, nodeStep, nodeStepRunConfig, nodeStepSchema, reviewSchema, withOptions, type ConfigIssue } from "../define";
+import { agentTaskRerunChanges, defineKind, nodeStep, nodeStepRunConfig, nodeStepSchema, reviewSchema, withOptions, type ConfigIssue } from "../define";
 import { agentOptions, modelName, nonEmpty, profileId, promptText, runSettingsFields } from "../fields";
 
 export const FOLD_MODES = ["concat", "agent"] as const;
@@ -54,7 +54,8 @@ export const foldKind = defineKind({
   referenceFields: [],
   runConfig: nodeStepRunConfig,
   answeredByPerson: false,
-  rerunWithChanges: true,
+  // Mode "agent" only: a concat fold has no prompt or profile to replace.
+  rerunChanges: agentTaskRerunChanges,
   stepSchema: foldStepSchema,
   plan: ({ id, config: c }, upstream) => {
     const agent = c.mode === "agent" && c.profile ? c.profile : undefined;

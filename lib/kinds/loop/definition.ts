@@ -15,7 +15,7 @@
  *     "check": { "command": ["npm", "test"] }, "maxRounds": 3 } }
  */
 import { z } from "zod";
-import { agentTaskOf, defineKind, nodeStep, nodeStepRunConfig, nodeStepSchema, withOptions, type ConfigIssue } from "../define";
+import { agentTaskOf, agentTaskRerunChanges, defineKind, nodeStep, nodeStepRunConfig, nodeStepSchema, withOptions, type ConfigIssue } from "../define";
 import { agentOptions, argv, modelName, nonEmpty, profileId, promptText, retries, timeoutSec } from "../fields";
 
 export const MAX_ROUNDS_LIMIT = 20;
@@ -93,7 +93,7 @@ export const loopKind = defineKind({
   referenceFields: [],
   runConfig: nodeStepRunConfig,
   answeredByPerson: false,
-  rerunWithChanges: true,
+  rerunChanges: agentTaskRerunChanges,
   stepSchema: loopStepSpecSchema,
   plan: ({ id, config: c }, upstream) => [
     // No step timeout: each round has its own (spec.loop.roundTimeoutMs).
