@@ -31,6 +31,15 @@ function alive(pid: number): boolean {
   }
 }
 
+/** What the fake agent received from the client (its wireLog), in order. */
+function wireMessages(file: string): { method: string; params: unknown }[] {
+  return fs
+    .readFileSync(file, "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as { method: string; params: unknown });
+}
+
 async function runExpectingError(run: Promise<unknown>): Promise<AgentError> {
   const error = await run.then(
     () => null,
@@ -340,6 +349,57 @@ describe("acp backend with the fake agent", () => {
     const result = await acpBackend.run(r.task);
     expect(turns).toEqual(["[turn 1 of session fake-session-1] one", "[turn 2 of session fake-session-1][prompt the check failed]"]);
     expect(result).toMatchObject({ output: "[turn 2 of session fake-session-1][prompt the check failed]", stopReason: "cancelled" });
+  });
+
+  test("a cancel during a follow-up turn sends session/cancel naming that turn's session", async () => {
+    const wire = path.join(base, `wire-${++counter}.jsonl`);
+    const r = recordedTask({
+      cwd: worktree(),
+      options: {
+        // `sessions`: a session id of this process's own, so the cancel can't name it by luck.
+        command: fakeAgentCommand({ wireLog: wire, sessions: path.join(base, `sessions-${counter}`), turns: [[{ op: "turn" }], [{ op: "chunk", text: "[round 2]" }, { op: "hang" }]] }),
+        cancelGraceMs: 3000,
+      },
+    });
+    r.task.followUp = async () => "the check failed";
+    const running = acpBackend.run(r.task);
+    await waitForEvent(r, (e) => e.type === "text-chunk" && e.text === "[round 2]");
+    r.controller.abort();
+    const result = await running;
+    expect(result.stopReason).toBe("cancelled");
+    const received = wireMessages(wire);
+    const prompts = received.filter((m) => m.method === "session/prompt");
+    expect(prompts).toHaveLength(2);
+    const sessionId = (prompts[1].params as { sessionId: string }).sessionId;
+    expect(sessionId).toMatch(/^fake-\d+-/);
+    expect(result.sessionId).toBe(sessionId);
+    // Exactly one cancel, after round 2's prompt, naming its session (the agent answered it
+    // within the grace: the task ended cancelled, not killed).
+    expect(received.filter((m) => m.method === "session/cancel")).toEqual([{ method: "session/cancel", params: { sessionId } }]);
+    expect(received.map((m) => m.method).slice(-2)).toEqual(["session/prompt", "session/cancel"]);
+  });
+
+  test("a cancel between turns sends no session/cancel (no turn is pending) and ends the agent at once", async () => {
+    const wire = path.join(base, `wire-${++counter}.jsonl`);
+    const startLog = path.join(base, `starts-${counter}.log`);
+    const r = recordedTask({
+      cwd: worktree(),
+      options: { command: fakeAgentCommand({ wireLog: wire, startLog, turns: [[{ op: "turn" }]] }), cancelGraceMs: 3000 },
+    });
+    let agentGone = false;
+    r.task.followUp = async () => {
+      // Between turns (a fix loop's commit and check) the caller is canceled, and goes on
+      // working a while before it returns: the agent must not wait for it.
+      const pid = Number(fs.readFileSync(startLog, "utf8").trim());
+      r.controller.abort();
+      await vi.waitFor(() => expect(alive(pid)).toBe(false), { timeout: 2000 });
+      agentGone = true;
+      return null;
+    };
+    const result = await acpBackend.run(r.task);
+    expect(result).toMatchObject({ output: "[turn 1 of session fake-session-1]", stopReason: "cancelled" });
+    expect(agentGone).toBe(true);
+    expect(wireMessages(wire).map((m) => m.method)).toEqual(["initialize", "session/new", "session/prompt"]);
   });
 
   test("an abort before the prompt starts ends the process at once", async () => {
