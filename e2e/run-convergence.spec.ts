@@ -10,6 +10,8 @@
  */
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { captureRunView, createFlow, RunPage, startRunByApi } from "./pages/run-page";
+import type { RunStatus, StepState } from "../lib/contract/run";
+import { rerunRefusal } from "../lib/engine/rerun-rule";
 
 const SEED = Number(process.env.BATON_E2E_SEED ?? Date.now() % 1_000_000);
 const RUNS = Number(process.env.BATON_E2E_RUNS ?? 10);
@@ -71,8 +73,17 @@ interface ApiStep {
   nodeId: string;
   role: string;
   kind: string;
-  state: string;
+  state: StepState;
+  dependsOn: string[];
+  spec: { select?: { mode?: string } };
   winner: string | null;
+}
+
+/** Whether the page offers a re-run of this step now: the engine's rule, as the page applies it. */
+function rerunnable(run: ApiRun, step: ApiStep): boolean {
+  const view = (s: ApiStep) => ({ key: s.key, role: s.role, state: s.state, dependsOn: s.dependsOn, ...(s.spec.select?.mode ? { selectMode: s.spec.select.mode } : {}) });
+  const byKey = new Map(run.steps.map((s) => [s.key, view(s)]));
+  return rerunRefusal(run.status as RunStatus, view(step), (key) => byKey.get(key), byKey.values()) === null;
 }
 interface ApiRun {
   status: string;
@@ -119,7 +130,8 @@ async function drive(page: Page, request: APIRequestContext, runId: string, rng:
       await page.waitForTimeout(200);
       continue;
     }
-    const failed = state.steps.filter((s) => s.state === "failed" && s.role !== "select");
+    // A failed contestant of an arena another contestant already won is not offered a re-run.
+    const failed = state.steps.filter((s) => s.state === "failed" && s.role !== "select" && rerunnable(state, s));
     if (state.status !== "succeeded" && failed.length > 0 && reruns < 4) {
       reruns++;
       const step = rng.pick(failed);
@@ -141,7 +153,7 @@ async function drive(page: Page, request: APIRequestContext, runId: string, rng:
     }
     if (state.status === "succeeded" && rerunFromHere) {
       rerunFromHere = false;
-      const candidates = state.steps.filter((s) => s.state === "succeeded" && s.role !== "select");
+      const candidates = state.steps.filter((s) => s.state === "succeeded" && s.role !== "select" && rerunnable(state, s));
       const step = rng.pick(candidates);
       log.push(`rerun from ${step.key}`);
       await run.selectStep(step.key);

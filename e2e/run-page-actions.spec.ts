@@ -4,7 +4,9 @@
  *   "agent", never a check or a fold "concat" (the server refuses a prompt there);
  * - once the run's refs are deleted, Re-run step / from here / with changes, Review changes and
  *   Check out as a branch stay on the page disabled, with the date they were deleted; the
- *   server answers each with 409 and the same reason. Re-running the whole run still works.
+ *   server answers each with 409 and the same reason. Re-running the whole run still works;
+ * - a re-run the engine refuses right now (the run is still running) is disabled with its
+ *   reason until it isn't, and a skipped step offers none (its failed upstream step is re-run).
  */
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { utcMinute } from "../lib/runs/refs-deleted";
@@ -14,7 +16,7 @@ import { createFlow, RunPage, startRunByApi } from "./pages/run-page";
 async function runDetail(request: APIRequestContext, runId: string) {
   const response = await request.get(`/api/runs/${runId}`);
   expect(response.status()).toBe(200);
-  return (await response.json()) as { status: string; refsDeletedAt: string | null; steps: Array<{ id: string; key: string }> };
+  return (await response.json()) as { status: string; refsDeletedAt: string | null; steps: Array<{ id: string; key: string; attempt: number }> };
 }
 
 test("Re-run with changes is offered only where a prompt or profile can change: not on a check or a concat fold", async ({ page, request }) => {
@@ -134,4 +136,49 @@ test("after 'Delete this run's refs' its step actions are disabled with the date
   await run.selectStep("edit");
   await expect(run.panel().getByTestId("rerun-from-here")).toBeEnabled();
   await expect(run.panel().getByTestId("refs-deleted-note")).toHaveCount(0);
+});
+
+test("a re-run the engine would refuse is disabled with its reason while the run runs; a skipped step offers none", async ({ page, request }) => {
+  const flowId = await createFlow(request, {
+    name: unique("E2E rerun while running"),
+    inputs: [{ name: "task", required: true }],
+    nodes: [
+      // About ten seconds of streaming: the run is still running when the check has failed.
+      { id: "slow", kind: "agent", config: { profile: "demo", prompt: "{{inputs.task}}", options: { delayMs: 1000, chunks: 10 } } },
+      { id: "verify", kind: "check", config: { command: ["git", "no-such-subcommand"] } },
+      { id: "after", kind: "agent", config: { profile: "demo", prompt: "after {{steps.verify.output}}" } },
+    ],
+    edges: [{ from: "verify", to: "after" }],
+  });
+  const runId = await startRunByApi(request, flowId);
+  const run = new RunPage(page);
+  await run.goto(runId);
+  await expect(run.nodeState("verify")).toContainText("failed", { timeout: 30_000 });
+  await run.expectStatus("running");
+  await run.selectStep("verify");
+  const panel = run.panel();
+  await expect(panel.getByTestId("rerun-step")).toBeDisabled();
+  await expect(panel.getByTestId("rerun-refused")).toHaveText("Can't re-run now: the run is running; re-run a step once the run has finished or is waiting.");
+  const verify = (await runDetail(request, runId)).steps.find((s) => s.key === "verify")!;
+  const refused = await request.post(`/api/runs/${runId}/steps/${verify.id}/rerun`, { data: {} });
+  expect(refused.status()).toBe(409);
+  expect(await refused.text()).toContain("the run is running; re-run a step once the run has finished or is waiting");
+
+  // Once the run is over it is offered, and a skipped step offers nothing.
+  await run.expectStatus("failed", 60_000);
+  await expect(panel.getByTestId("rerun-step")).toBeEnabled();
+  await expect(panel.getByTestId("rerun-refused")).toHaveCount(0);
+  // Never attempted, so no bar on the timeline: picked on the graph.
+  await run.node("after").click();
+  await expect(panel).toHaveAttribute("data-step-key", "after");
+  await expect(panel.getByTestId("step-actions").getByRole("button")).toHaveCount(0);
+  const after = (await runDetail(request, runId)).steps.find((s) => s.key === "after")!;
+  const skipped = await request.post(`/api/runs/${runId}/steps/${after.id}/rerun`, { data: {} });
+  expect(skipped.status()).toBe(409);
+  expect(await skipped.text()).toContain(`step \\"after\\" was skipped because an upstream step did not succeed; re-run that step instead`);
+
+  await run.selectStep("verify");
+  await panel.getByTestId("rerun-step").click();
+  // Accepted: a second attempt of the check (it fails again, as scripted).
+  await expect.poll(async () => (await runDetail(request, runId)).steps.find((s) => s.key === "verify")!.attempt).toBe(2);
 });

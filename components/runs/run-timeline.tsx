@@ -2,8 +2,9 @@
 /**
  * The run's timeline: one lane per node, a bar per attempt (live bars grow with `now`), arena
  * contestants as sub-lanes, the winner starred, +/− counts on code steps' bars and the failure
- * reason beside failed bars; a fix loop's bar is split into its rounds (agent part, check part); an attempt whose worker was lost is striped and says so. Hover
- * shows details; click selects the step and attempt.
+ * reason beside failed bars; a fix loop's bar is split into its rounds (agent part, commit
+ * part, check part); an attempt whose worker was lost is striped and says so. Hover shows
+ * details (each round part's duration among them); click selects the step and attempt.
  */
 import { Fragment, memo, useMemo } from "react";
 import { liveKey, type AttemptDto, type StepDto } from "@/lib/client/run-types";
@@ -47,12 +48,21 @@ function roundPartTitle(part: RoundSegment): string {
     const diff = part.additions !== null ? ` +${part.additions} −${part.deletions ?? 0}` : "";
     return `round ${part.round} agent: ${part.live ? "running" : took}${diff}`;
   }
+  if (part.part === "commit") return `round ${part.round} ${phaseLabel("committing")}: ${part.live ? "running" : took}`;
   return `round ${part.round} check: ${part.live ? "running" : `${part.verdict} (${took})`}`;
 }
 
+/** The text inside a round's part (clipped to its width; the bar's title has it in full). */
+function roundPartLabel(part: RoundSegment): string {
+  if (part.part === "agent") return `R${part.round}${part.additions !== null ? ` +${part.additions} −${part.deletions ?? 0}` : ""}`;
+  if (part.part === "commit") return part.live ? "commit…" : `commit ${formatDuration(part.end - part.start)}`;
+  return part.live ? "check…" : (part.verdict ?? "");
+}
+
 /**
- * A fix loop's rounds inside its bar: per round the agent's part (with the round's +/−) and
- * the check's part, green or red with its exit code. Positions are fractions of the bar.
+ * A fix loop's rounds inside its bar: per round the agent's part (with the round's +/−), the
+ * commit of its changes (with how long it took), and the check's part, green or red with its
+ * exit code. Positions are fractions of the bar.
  */
 function RoundParts({ bar }: { bar: TimelineBar }) {
   const span = Math.max(1, bar.end - bar.start);
@@ -61,13 +71,8 @@ function RoundParts({ bar }: { bar: TimelineBar }) {
       {bar.rounds.map((part) => {
         const left = ((part.start - bar.start) / span) * 100;
         const width = Math.max(0.5, ((part.end - part.start) / span) * 100);
-        const look = part.part === "agent" ? "bg-sky-600" : part.live ? "bg-sky-800" : part.green ? "bg-emerald-700" : "bg-red-700";
-        const label =
-          part.part === "agent"
-            ? `R${part.round}${part.additions !== null ? ` +${part.additions} −${part.deletions ?? 0}` : ""}`
-            : part.live
-              ? "check…"
-              : (part.verdict ?? "");
+        const look =
+          part.part === "agent" ? "bg-sky-600" : part.part === "commit" ? "bg-slate-500" : part.live ? "bg-sky-800" : part.green ? "bg-emerald-700" : "bg-red-700";
         return (
           <span
             key={`${part.round}-${part.part}`}
@@ -77,9 +82,10 @@ function RoundParts({ bar }: { bar: TimelineBar }) {
             data-round={part.round}
             data-part={part.part}
             data-exit-code={part.exitCode ?? undefined}
+            data-duration-ms={part.live ? undefined : part.end - part.start}
             data-live={part.live ? "true" : "false"}
           >
-            {label}
+            {roundPartLabel(part)}
           </span>
         );
       })}

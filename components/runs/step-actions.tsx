@@ -4,7 +4,9 @@
  * Re-run with changes… (edited prompt or another profile), Re-run from here, and what its kind
  * offers while it waits (lib/kinds/<kind>/client.tsx: an approval's Approve / Reject /
  * Request changes, a manual arena's Pick winner). Each calls the Run API and shows its error
- * inline.
+ * inline. The re-runs are offered by the engine's own rule (lib/engine/rerun-rule.ts): while
+ * it refuses one (the run is still running, an upstream step failed…) the button is disabled
+ * and the reason shown.
  */
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
@@ -13,12 +15,23 @@ import { rerunStep, type RerunStepChanges } from "@/lib/client/runs";
 import type { LiveRun, RunDetail, StepDto } from "@/lib/client/run-types";
 import { rerunChangesOf } from "@/lib/kinds";
 import { refsDeletedRefusal } from "@/lib/runs/refs-deleted";
+import { rerunRefusal, type RerunStepView } from "@/lib/engine/rerun-rule";
 import type { RerunChanges } from "@/lib/kinds/define";
 import { waitingPanelOf } from "@/lib/kinds/client";
 import { buttonClass, Dialog, ErrorNote } from "./dialog";
 import { useRunAction } from "./use-run-action";
 
-const RERUNNABLE = new Set(["failed", "canceled", "succeeded", "skipped"]);
+/** A step as the re-run rule reads it (an arena select's mode is in its spec). */
+function rerunViewOf(step: StepDto): RerunStepView {
+  const select = step.spec.select as { mode?: unknown } | undefined;
+  return { key: step.key, role: step.role, state: step.state, dependsOn: step.dependsOn, ...(typeof select?.mode === "string" ? { selectMode: select.mode } : {}) };
+}
+
+/** Why the engine would refuse to re-run `step` now, or null. */
+function rerunRefusalOf(run: RunDetail, step: StepDto): string | null {
+  const byKey = new Map(run.steps.map((s) => [s.key, rerunViewOf(s)]));
+  return rerunRefusal(run.status, rerunViewOf(step), (key) => byKey.get(key), byKey.values());
+}
 
 function RerunWithChanges({ run, step, current, onClose }: { run: RunDetail; step: StepDto; current: RerunChanges; onClose(): void }) {
   const profiles = useQuery({ queryKey: flowKeys.profiles, queryFn: listProfiles });
@@ -74,20 +87,24 @@ export function StepActions({ run, step, live }: { run: RunDetail; step: StepDto
   // failed step) and "Re-run from here" (on any finished step) are the same call.
   const rerun = useRunAction(run.id, () => rerunStep(run.id, step.id));
   const WaitingPanel = step.state === "waiting" ? waitingPanelOf(step.kind) : undefined;
-  const canRerun = RERUNNABLE.has(step.state) && step.role !== "select";
+  const failed = step.state === "failed" || step.state === "canceled";
+  // A skipped step is never re-run (its failed upstream step is): no button for it.
+  const canRerun = (failed || step.state === "succeeded") && step.role !== "select";
   // What the server lets a re-run replace here: nothing on a check, a concat fold, an approval.
   const changes = rerunChangesOf(step);
   // Shown, disabled, with the reason: the step panel says why above (step-panel.tsx).
   const refsDeleted = refsDeletedRefusal(run, "rerun");
+  const refused = failed || canRerun ? rerunRefusalOf(run, step) : null;
+  const blocked = refsDeleted ?? refused;
   return (
     <div className="space-y-2" data-testid="step-actions">
       <div className="flex flex-wrap gap-2">
-        {step.state === "failed" || step.state === "canceled" ? (
+        {failed ? (
           <button
             type="button"
             className={buttonClass.primary}
-            disabled={rerun.isPending || !!refsDeleted}
-            title={refsDeleted ?? undefined}
+            disabled={rerun.isPending || !!blocked}
+            title={blocked ?? undefined}
             onClick={() => rerun.mutate(undefined)}
             data-testid="rerun-step"
           >
@@ -98,20 +115,20 @@ export function StepActions({ run, step, live }: { run: RunDetail; step: StepDto
           <button
             type="button"
             className={buttonClass.secondary}
-            disabled={!!refsDeleted}
-            title={refsDeleted ?? undefined}
+            disabled={!!blocked}
+            title={blocked ?? undefined}
             onClick={() => setChanging(true)}
             data-testid="rerun-with-changes"
           >
             Re-run with changes…
           </button>
         ) : null}
-        {canRerun && step.state !== "failed" && step.state !== "canceled" ? (
+        {canRerun && !failed ? (
           <button
             type="button"
             className={buttonClass.secondary}
-            disabled={rerun.isPending || !!refsDeleted}
-            title={refsDeleted ?? "Re-runs this step and everything after it; earlier steps are reused"}
+            disabled={rerun.isPending || !!blocked}
+            title={blocked ?? "Re-runs this step and everything after it; earlier steps are reused"}
             onClick={() => rerun.mutate(undefined)}
             data-testid="rerun-from-here"
           >
@@ -119,6 +136,11 @@ export function StepActions({ run, step, live }: { run: RunDetail; step: StepDto
           </button>
         ) : null}
       </div>
+      {refused && !refsDeleted ? (
+        <div className="text-[12px] text-zinc-600" data-testid="rerun-refused">
+          Can&apos;t re-run now: {refused}.
+        </div>
+      ) : null}
       <ErrorNote error={rerun.error} />
       {WaitingPanel ? <WaitingPanel run={run} step={step} live={live} /> : null}
       {changing && changes ? <RerunWithChanges run={run} step={step} current={changes} onClose={() => setChanging(false)} /> : null}

@@ -20,6 +20,7 @@
  */
 import type { RunStatus, StepState } from "../db/schema";
 import { definitionOf } from "../kinds";
+import { rerunRefusal } from "./rerun-rule";
 import {
   descendantKeys,
   isTerminalRun,
@@ -178,29 +179,9 @@ function applyEvent(draft: Draft, event: RunEvent): string | undefined {
 }
 
 function applyRerun(draft: Draft, step: StepStatus): string | undefined {
-  if (!["succeeded", "failed", "canceled"].includes(step.state)) {
-    if (step.state === "skipped") return `step "${step.key}" was skipped because an upstream step did not succeed; re-run that step instead`;
-    return `cannot re-run a ${step.state} step ("${step.key}"); only a succeeded, failed or canceled step can be re-run`;
-  }
-  if (!isTerminalRun(draft.status) && draft.status !== "waiting") {
-    return `the run is ${draft.status}; re-run a step once the run has finished or is waiting`;
-  }
-  const deps = step.dependsOn.map((key) => draft.get(key)!).filter(Boolean);
-  if (step.role === "select") {
-    if (!deps.some((d) => d.state === "succeeded")) return `no contestant of "${step.key}" succeeded; re-run a contestant instead`;
-  } else {
-    const blocked = deps.find((d) => d.state !== "succeeded");
-    if (blocked) return `upstream step "${blocked.key}" is ${blocked.state}; re-run it first`;
-  }
-  if (step.role === "contestant") {
-    const select = [...draft.byKey.values()].find((s) => s.role === "select" && s.dependsOn.includes(step.key));
-    if (select?.selectMode === "first") {
-      const winner = select.dependsOn.find((key) => key !== step.key && draft.get(key)?.state === "succeeded");
-      if (winner) {
-        return `"${step.key}" is a contestant of first-to-succeed arena "${select.key}", already won by "${winner}"; re-run "${select.key}" or the whole run instead`;
-      }
-    }
-  }
+  // The run page offers re-runs by the same rule (rerun-rule.ts).
+  const refused = rerunRefusal(draft.status, step, (key) => draft.get(key), draft.byKey.values());
+  if (refused) return refused;
   for (const key of descendantKeys([...draft.byKey.values()], step.key)) {
     const descendant = draft.get(key)!;
     // Descendants run again as new attempts, each with a fresh retry budget.

@@ -38,7 +38,7 @@ export interface TimelineBar {
   /** How many review comments it answered. */
   reviewComments: number;
   winner: boolean;
-  /** A fix loop's rounds inside the bar: each round's agent part and check part. */
+  /** A fix loop's rounds inside the bar: each round's agent part, commit part and check part. */
   rounds: RoundSegment[];
 }
 

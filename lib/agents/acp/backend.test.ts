@@ -31,6 +31,15 @@ function alive(pid: number): boolean {
   }
 }
 
+/** What the fake agent received from the client (its wireLog), in order. */
+function wireMessages(file: string): { method: string; params: unknown }[] {
+  return fs
+    .readFileSync(file, "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as { method: string; params: unknown });
+}
+
 async function runExpectingError(run: Promise<unknown>): Promise<AgentError> {
   const error = await run.then(
     () => null,
@@ -147,6 +156,20 @@ describe("acp backend with the fake agent", () => {
       recordedTask({ cwd: worktree(), options: { command: fakeAgentCommand({ steps }), permissionPolicy: "allow" } }).task,
     );
     expect(allowAll.output).toBe("[permission inside: ok zz-yes][permission outside: ok zz-yes][permission shell: ok zz-yes]");
+  });
+
+  test("grants a permission request for the task's own MCP tool announced under the agent's title, as qwen-code asks it (the model's call id, the arguments as title)", async () => {
+    const steps = [
+      { op: "tool-call" as const, id: "call_0_0", title: "validate_flow (baton MCP Server)", kind: "read" as const },
+      { op: "permission" as const, id: "call_0_0", title: '{"document":{"name":"x"}}' },
+      // The same request for a call the agent never announced as Baton's tool is the policy's.
+      { op: "permission" as const, id: "call_1_0", title: '{"document":{"name":"x"}}' },
+    ];
+    const mcpHttp = { name: "baton", url: "http://127.0.0.1:9/api/drafts/mcp/dt_x", tools: ["describe_flow_format", "validate_flow"] };
+    const r = recordedTask({ cwd: worktree(), mcpHttp, options: { command: fakeAgentCommand({ steps }) } });
+    const result = await acpBackend.run(r.task);
+    expect(result.output).toBe("[permission call_0_0: ok zz-yes][permission call_1_0: ok zz-no]");
+    expect(r.logs("info")).toEqual(expect.arrayContaining([expect.stringMatching(/^permission granted \(Baton's own MCP tool\): \{"document"/)]));
   });
 
   test("selects the task's model through the agent's model config option", async () => {
@@ -326,6 +349,57 @@ describe("acp backend with the fake agent", () => {
     const result = await acpBackend.run(r.task);
     expect(turns).toEqual(["[turn 1 of session fake-session-1] one", "[turn 2 of session fake-session-1][prompt the check failed]"]);
     expect(result).toMatchObject({ output: "[turn 2 of session fake-session-1][prompt the check failed]", stopReason: "cancelled" });
+  });
+
+  test("a cancel during a follow-up turn sends session/cancel naming that turn's session", async () => {
+    const wire = path.join(base, `wire-${++counter}.jsonl`);
+    const r = recordedTask({
+      cwd: worktree(),
+      options: {
+        // `sessions`: a session id of this process's own, so the cancel can't name it by luck.
+        command: fakeAgentCommand({ wireLog: wire, sessions: path.join(base, `sessions-${counter}`), turns: [[{ op: "turn" }], [{ op: "chunk", text: "[round 2]" }, { op: "hang" }]] }),
+        cancelGraceMs: 3000,
+      },
+    });
+    r.task.followUp = async () => "the check failed";
+    const running = acpBackend.run(r.task);
+    await waitForEvent(r, (e) => e.type === "text-chunk" && e.text === "[round 2]");
+    r.controller.abort();
+    const result = await running;
+    expect(result.stopReason).toBe("cancelled");
+    const received = wireMessages(wire);
+    const prompts = received.filter((m) => m.method === "session/prompt");
+    expect(prompts).toHaveLength(2);
+    const sessionId = (prompts[1].params as { sessionId: string }).sessionId;
+    expect(sessionId).toMatch(/^fake-\d+-/);
+    expect(result.sessionId).toBe(sessionId);
+    // Exactly one cancel, after round 2's prompt, naming its session (the agent answered it
+    // within the grace: the task ended cancelled, not killed).
+    expect(received.filter((m) => m.method === "session/cancel")).toEqual([{ method: "session/cancel", params: { sessionId } }]);
+    expect(received.map((m) => m.method).slice(-2)).toEqual(["session/prompt", "session/cancel"]);
+  });
+
+  test("a cancel between turns sends no session/cancel (no turn is pending) and ends the agent at once", async () => {
+    const wire = path.join(base, `wire-${++counter}.jsonl`);
+    const startLog = path.join(base, `starts-${counter}.log`);
+    const r = recordedTask({
+      cwd: worktree(),
+      options: { command: fakeAgentCommand({ wireLog: wire, startLog, turns: [[{ op: "turn" }]] }), cancelGraceMs: 3000 },
+    });
+    let agentGone = false;
+    r.task.followUp = async () => {
+      // Between turns (a fix loop's commit and check) the caller is canceled, and goes on
+      // working a while before it returns: the agent must not wait for it.
+      const pid = Number(fs.readFileSync(startLog, "utf8").trim());
+      r.controller.abort();
+      await vi.waitFor(() => expect(alive(pid)).toBe(false), { timeout: 2000 });
+      agentGone = true;
+      return null;
+    };
+    const result = await acpBackend.run(r.task);
+    expect(result).toMatchObject({ output: "[turn 1 of session fake-session-1]", stopReason: "cancelled" });
+    expect(agentGone).toBe(true);
+    expect(wireMessages(wire).map((m) => m.method)).toEqual(["initialize", "session/new", "session/prompt"]);
   });
 
   test("an abort before the prompt starts ends the process at once", async () => {

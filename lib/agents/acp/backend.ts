@@ -4,9 +4,13 @@
  * Lifecycle: spawn (own process group) → initialize → [authenticate] → session/new {cwd} →
  * [model] → [set_mode] → session/prompt → result (open-session.ts has the part before the
  * prompt); with `task.followUp`, more session/prompt turns in the same session, each with its
- * own timeout. Cancel (signal) and timeout (watchdog) both send session/cancel
- * and give the agent `cancelGraceMs` to answer `cancelled` before the group is killed. The
- * process group is always terminated when the task ends, however it ends.
+ * own timeout. Cancel (signal) and timeout (watchdog) during a turn send session/cancel
+ * naming the session whose prompt is pending, and give the agent `cancelGraceMs` to answer
+ * `cancelled` before the group is killed. With no turn pending — before the first prompt, or
+ * between follow-up turns (a fix loop's commit and check) — there is nothing for
+ * session/cancel to cancel (ACP: it ends the pending prompt turn), so none is sent and the
+ * process ends at once. The process group is always terminated when the task ends, however
+ * it ends.
  */
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -99,8 +103,8 @@ async function runAcp(task: AgentTask): Promise<AgentResult> {
 
   let stopping: null | "cancel" | "timeout" = null;
   let replaying = false;
-  let sessionId: string | null = null;
-  let prompting = false;
+  /** The turn whose session/prompt is pending: the only time session/cancel has something to end. */
+  let turn: { sessionId: string } | null = null;
   let graceTimer: NodeJS.Timeout | undefined;
   let watchdog: NodeJS.Timeout | undefined;
   let startWatchdog: NodeJS.Timeout | undefined;
@@ -119,17 +123,18 @@ async function runAcp(task: AgentTask): Promise<AgentResult> {
   });
   const connection = app.connect(connectStdio(proc));
 
-  const sendCancelThenKill = () => {
-    if (sessionId) connection.agent.notify(acp.methods.agent.session.cancel, { sessionId }).catch(() => {});
-    graceTimer = setTimeout(() => signalGroup(proc.child, "SIGKILL"), config.cancelGraceMs);
-  };
   const stop = (kind: "cancel" | "timeout") => {
     if (stopping) return;
     stopping = kind;
     info(kind === "timeout" ? `timed out after ${task.timeoutMs ?? "the step's"} ms; stopping the agent` : "cancel requested");
-    // Before the prompt there is no turn to cancel politely: end the process at once.
-    if (prompting) sendCancelThenKill();
-    else signalGroup(proc.child, "SIGKILL");
+    if (turn) {
+      // A turn is pending: ask its session to stop, then kill the group after the grace.
+      connection.agent.notify(acp.methods.agent.session.cancel, { sessionId: turn.sessionId }).catch(() => {});
+      graceTimer = setTimeout(() => signalGroup(proc.child, "SIGKILL"), config.cancelGraceMs);
+    } else {
+      // Before the first prompt or between turns there is no turn to cancel politely.
+      signalGroup(proc.child, "SIGKILL");
+    }
   };
   const onAbort = () => stop(abortKind(task.signal));
   if (task.signal.aborted) onAbort();
@@ -143,7 +148,8 @@ async function runAcp(task: AgentTask): Promise<AgentResult> {
   /** Races one request against the process ending; maps failures to AgentError. */
   const send = async <T>(name: string, request: () => Promise<T>): Promise<T> => {
     phase = name;
-    if (stopping && !prompting) throw new Stopped();
+    // Nothing new is asked of an agent that is being stopped.
+    if (stopping) throw new Stopped();
     const exited = proc.exited.then((exit) => ({ exited: exit }));
     let outcome: { value: T } | { exited: ExitInfo } | { error: unknown };
     try {
@@ -195,15 +201,19 @@ async function runAcp(task: AgentTask): Promise<AgentResult> {
     });
     let promptText = session.loaded && task.resume ? task.resume.prompt : task.prompt;
     clearTimeout(startWatchdog);
-    sessionId = session.sessionId;
-    prompting = true;
-    if (stopping) sendCancelThenKill();
     // One turn per prompt, all in this session: a follow-up (task.followUp) is the next turn.
     for (;;) {
       const text = promptText;
-      const response = await send("session/prompt", () =>
-        connection.agent.request(acp.methods.agent.session.prompt, { sessionId: session.sessionId, prompt: [{ type: "text", text }] }),
-      );
+      // send() refuses when stopping, so a turn only begins while the task still runs.
+      let response: acp.PromptResponse;
+      try {
+        response = await send("session/prompt", () => {
+          turn = { sessionId: session.sessionId };
+          return connection.agent.request(acp.methods.agent.session.prompt, { sessionId: session.sessionId, prompt: [{ type: "text", text }] });
+        });
+      } finally {
+        turn = null;
+      }
       await finish();
       const reported = mapPromptUsage(response);
       if (Object.keys(reported).length > 0) usage = mergeUsage(usage, reported);

@@ -316,5 +316,34 @@ const app = acp
     onCancel();
   });
 
-const connection = app.connect(acp.ndJsonStream(Writable.toWeb(process.stdout), Readable.toWeb(process.stdin) as ReadableStream<Uint8Array>));
+/** Stdin unchanged, with each client message's method and params appended to `file` as it passes. */
+function recordingWire(input: ReadableStream<Uint8Array>, file: string): ReadableStream<Uint8Array> {
+  const decoder = new TextDecoder();
+  let pending = "";
+  return input.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        pending += decoder.decode(chunk, { stream: true });
+        const lines = pending.split("\n");
+        pending = lines.pop() ?? "";
+        for (const line of lines) {
+          if (!line.trim()) continue;
+          let message: { method?: string; params?: unknown };
+          try {
+            message = JSON.parse(line) as typeof message;
+          } catch {
+            fs.appendFileSync(file, JSON.stringify({ method: null, raw: line }) + "\n");
+            continue;
+          }
+          // Answers to the agent's own requests have no method: not what the client sent of its own.
+          if (message.method) fs.appendFileSync(file, JSON.stringify({ method: message.method, params: message.params ?? null }) + "\n");
+        }
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+}
+
+const stdin = Readable.toWeb(process.stdin) as ReadableStream<Uint8Array>;
+const connection = app.connect(acp.ndJsonStream(Writable.toWeb(process.stdout), script.wireLog ? recordingWire(stdin, script.wireLog) : stdin));
 await connection.closed;

@@ -73,6 +73,12 @@ export const fakeScriptSchema = z.object({
   promptUsage: z.object({ inputTokens: z.number(), outputTokens: z.number(), totalTokens: z.number() }).optional(),
   /** Appends the agent's pid to this file when it starts (tests count starts). */
   startLog: z.string().optional(),
+  /**
+   * Appends every request and notification the client sends, as read off stdin, to this file:
+   * one JSON line `{"method", "params"}` each, written before it is handled (tests assert what
+   * went over the wire, e.g. which session a session/cancel named).
+   */
+  wireLog: z.string().optional(),
   /** Answer session/new with "authentication required". */
   requireAuth: z.boolean().default(false),
   /**

@@ -16,3 +16,13 @@ export function processesIn(dir: string): number[] {
   }
   return pids;
 }
+
+/** Alive and not a zombie (a zombie has exited; only its parent hasn't reaped it yet). */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}

@@ -1,14 +1,16 @@
 // A fix loop with a real ACP agent process (the scripted fake agent) in a real git repository
 // whose test fails: round 1 leaves it red, round 2 fixes it. The agent is ONE process with ONE
-// session for both rounds, and round 2's prompt is the failing test's output.
+// session for both rounds, and round 2's prompt is the failing test's output. A loop canceled
+// between rounds sends the agent no session/cancel (no turn is pending) and ends it.
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeAgentCommand } from "../../agents/testing/fake-acp";
+import { isAlive } from "../../agents/testing/processes";
 import { createRepo, git, makeTempDir } from "../../git/test-repos";
-import { openHarness, type Harness } from "../../engine/testing/harness";
+import { openHarness, waitFor, type Harness } from "../../engine/testing/harness";
 import { insertProfile } from "../../profiles/repository";
-import { startRunOrThrow } from "../../runs/service";
+import { cancelRunOrThrow, getRunOrThrow, startRunOrThrow } from "../../runs/service";
 import { roundsOf } from "./rounds";
 
 let h: Harness;
@@ -82,5 +84,58 @@ describe("fix loop with an ACP agent", () => {
     expect(fix.diffStats).toMatchObject({ files: 2 });
     expect(await git(repo, "show", `${fix.resultCommit}:math.js`)).toBe("exports.add = (a, b) => a + b;");
     expect(fix.output).toContain("Fixed add.");
+  });
+
+  it("canceled between rounds (its check running), sends the agent no session/cancel and ends it", async () => {
+    const { repo } = await createRepo(path.join(dir, "repo-cancel"), { "README.md": "# Project\n" });
+    const wire = path.join(dir, "cancel-wire.jsonl");
+    const startLog = path.join(dir, "cancel-starts.log");
+    const checkStarted = path.join(dir, "check-started");
+    await insertProfile(h.db.orm, {
+      id: "canceled-fixer",
+      backend: "acp",
+      label: "scripted fixer, canceled",
+      enabled: true,
+      config: { command: fakeAgentCommand({ wireLog: wire, startLog, turns: [[{ op: "disk-write", path: "NOTES.md", content: "round 1\n" }, { op: "chunk", text: "Round 1." }]] }) },
+    });
+    const flowId = await h.createFlow({
+      name: "cancel between rounds",
+      inputs: [],
+      nodes: [
+        {
+          id: "fix",
+          kind: "loop",
+          config: {
+            profile: "canceled-fixer",
+            prompt: "Make it pass.",
+            check: { command: ["node", "-e", `require("fs").writeFileSync(${JSON.stringify(checkStarted)}, ""); setTimeout(() => process.exit(1), 60000)`] },
+            maxRounds: 3,
+          },
+        },
+      ],
+      edges: [],
+    });
+    const worker = await h.startLoop();
+    try {
+      const { id } = await startRunOrThrow(h.db, { flowId, inputs: {}, repo, origin: "api" });
+      await waitFor(async () => fs.existsSync(checkStarted), "round 1's check to start");
+      const agentPid = Number(fs.readFileSync(startLog, "utf8").trim());
+      expect(isAlive(agentPid)).toBe(true);
+      expect((await cancelRunOrThrow(h.db, id)).status).toBe("canceled");
+      const run = await waitFor(async () => {
+        const r = await getRunOrThrow(h.db.orm, id);
+        return r.finishedAt !== null && r.steps[0].state === "canceled" && r;
+      }, "the run to finish");
+      await waitFor(async () => !isAlive(agentPid), "the agent process to be gone", 5_000);
+      // What the agent was sent: its one turn, and no session/cancel (nothing was pending).
+      const received = fs.readFileSync(wire, "utf8").trim().split("\n").map((line) => (JSON.parse(line) as { method: string }).method);
+      expect(received).toEqual(["initialize", "session/new", "session/prompt"]);
+      // Round 1 got as far as its check: the agent's part and its commit are recorded.
+      const [round] = roundsOf(run.steps[0].detail, 1);
+      expect(round.committing?.finishedAt).not.toBeNull();
+      expect(round.commit).not.toBeNull();
+    } finally {
+      await worker.stop(0);
+    }
   });
 });

@@ -8,8 +8,9 @@
  *      retry: execute-code.ts executeInWorktree does that, the live diffs and the final
  *      commit, release and publish);
  *   2. round n: the agent's turn (the rendered prompt, then the follow-up), then its changes
- *      are committed — the round's diff is against the previous round's commit — then the
- *      check runs in the worktree on that commit;
+ *      are committed — the round's diff is against the previous round's commit; the commit is
+ *      recorded as its own part of the round (`committing`) — then the check runs in the
+ *      worktree on that commit;
  *   3. green check: the step succeeds with the last answer as its output; red: the next round,
  *      until `maxRounds`, then the step fails with the last check's output as its error.
  * Without a repo, rounds work in a scratch directory with no commits or diffs.
@@ -34,7 +35,7 @@ import { renderStepPrompt } from "../../engine/step-data";
 import { prepareWorkspace } from "../../engine/workspace";
 import type { AgentProfileRow } from "../../db/schema";
 import type { LoopStep, LoopStepSpec } from "./definition";
-import { CHECK_OUTPUT_TAIL, exhaustedError, followUpPrompt, isGreen, ROUND_OUTPUT_LIMIT, withRound, type LoopRound } from "./rounds";
+import { CHECK_OUTPUT_TAIL, exhaustedError, followUpPrompt, isGreen, ROUND_OUTPUT_LIMIT, withCommitted, withRound, withTurnEnded, type LoopRound } from "./rounds";
 
 export const loopExecutor: KindExecutor<LoopStepSpec> = {
   execute: (context, spec) => executeLoop(context, spec),
@@ -77,15 +78,20 @@ async function runRounds(context: StepContext, r: Rounds): Promise<StepOutcome> 
 
   const followUp = async (turn: AgentResult): Promise<string | null> => {
     try {
-      round = { ...round, agent: { ...round.agent, finishedAt: now(), output: tail(turn.output, ROUND_OUTPUT_LIMIT) } };
-      if (r.worktree && base) {
+      const worktree = r.worktree && base ? { path: r.worktree.path, ref: r.worktree.ref, base } : null;
+      round = withTurnEnded(round, now(), tail(turn.output, ROUND_OUTPUT_LIMIT), worktree !== null);
+      if (worktree) {
+        // Committing is its own part of the round, saved as it begins: on a big repository the
+        // commit and its diff take real time, and a page must not show it as the agent's.
+        await log.save(round);
         context.emit(phaseEvent("committing"));
-        const committed = await commitWorktreeOrThrow(r.worktree.path, roundMessage(context, round.round), base, {
-          ref: r.worktree.ref,
+        const committed = await commitWorktreeOrThrow(worktree.path, roundMessage(context, round.round), worktree.base, {
+          ref: worktree.ref,
           maxDiffBytes: LIVE_DIFF_MAX_BYTES,
+          onDiffing: () => context.emit(phaseEvent("diffing")),
         });
         base = committed.resultCommit;
-        round = { ...round, commit: committed.resultCommit, diff: committed.diff, diffStats: committed.stats };
+        round = withCommitted(round, now(), { commit: committed.resultCommit, diff: committed.diff, diffStats: committed.stats });
       }
       round = { ...round, check: { startedAt: now(), finishedAt: null, exitCode: null, signal: null, timedOut: false, output: "" } };
       await log.save(round);
@@ -105,6 +111,10 @@ async function runRounds(context: StepContext, r: Rounds): Promise<StepOutcome> 
     } catch (error) {
       // A round that could not be recorded or committed ends the loop; the step says why.
       broken = `round ${round.round}: ${error instanceof Error ? error.message : String(error)}`;
+      if (round.committing && round.committing.finishedAt === null) {
+        round = { ...round, committing: { ...round.committing, finishedAt: now() } };
+        await log.save(round).catch(() => {});
+      }
       return null;
     }
   };
@@ -177,6 +187,7 @@ class RoundLog {
       attempt: this.context.step.attempt,
       round: number,
       agent: { startedAt: now(), finishedAt: null, output: null },
+      committing: null,
       commit: null,
       diff: null,
       diffStats: null,

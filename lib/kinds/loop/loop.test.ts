@@ -77,6 +77,12 @@ describe.each<Driver>(["pglite", "postgres"])("fix loop on %s", (driver) => {
     expect(rounds[1].diff).not.toContain(demoFileName("Fix: add the feature"));
     expect(fix.resultCommit).toBe(rounds[1].commit);
     expect(fix.diffStats).toMatchObject({ files: 2 });
+    // Each round's commit is timed as its own part: from the agent's end to the check's start.
+    for (const r of rounds) {
+      expect(r.committing?.startedAt).toBe(r.agent.finishedAt);
+      expect(Date.parse(r.committing!.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(r.committing!.startedAt));
+      expect(Date.parse(r.check!.startedAt)).toBeGreaterThanOrEqual(Date.parse(r.committing!.finishedAt!));
+    }
     const after = step(result, "after");
     expect(after.startCommit).toBe(fix.resultCommit);
     expect(after.prompt).toBe(`Review: ${fix.output}`);

@@ -8,9 +8,10 @@
  * (archived with the attempt in step_attempts). Every round names its attempt: a retry's row
  * still holds the previous attempt's detail until its first round is written.
  *
- * A round: the agent's turn (its answer, and the commit of what it changed with that diff),
- * then the check in the same worktree (exit code, its output's tail). The last round of a
- * loop that ran out of rounds has a red check; a green check is always the last round.
+ * A round: the agent's turn (its answer), then committing what it changed (its own part: a
+ * big repository's commit and diff take real time that is not the agent's), then the check in
+ * the same worktree (exit code, its output's tail). The last round of a loop that ran out of
+ * rounds has a red check; a green check is always the last round.
  */
 import { z } from "zod";
 
@@ -20,6 +21,7 @@ export const CHECK_OUTPUT_TAIL = 8_000;
 export const ROUND_OUTPUT_LIMIT = 20_000;
 
 const diffStats = z.object({ files: z.number(), additions: z.number(), deletions: z.number() });
+const span = z.object({ startedAt: z.string(), finishedAt: z.string().nullable() });
 
 export const loopRoundSchema = z.object({
   attempt: z.number().int().min(1),
@@ -29,6 +31,11 @@ export const loopRoundSchema = z.object({
     finishedAt: z.string().nullable(),
     output: z.string().nullable(),
   }),
+  /**
+   * When the round's changes were committed and diffed (the step's "committing" phase); null:
+   * no repo, not begun yet, or a round recorded before commit times were kept (the default).
+   */
+  committing: span.nullable().default(null),
   /** The round's commit (null: no repo, or nothing committed yet) and its diff against the previous round's. */
   commit: z.string().nullable(),
   diff: z.string().nullable(),
@@ -64,6 +71,23 @@ export function withRound(rounds: readonly LoopRound[], round: LoopRound): LoopR
   return [...others, round].sort((a, b) => a.round - b.round);
 }
 
+/** The round once its agent's turn ended at `at` with `output`, and (with a repo) its commit began then too. */
+export function withTurnEnded(round: LoopRound, at: string, output: string, committing: boolean): LoopRound {
+  return { ...round, agent: { ...round.agent, finishedAt: at, output }, committing: committing ? { startedAt: at, finishedAt: null } : null };
+}
+
+/**
+ * The round once its commit ended at `at`: the commit and its diff against the previous
+ * round's. (A commit whose start was not recorded reads as starting at its end.)
+ */
+export function withCommitted(
+  round: LoopRound,
+  at: string,
+  committed: { commit: string; diff: string; diffStats: NonNullable<LoopRound["diffStats"]> },
+): LoopRound {
+  return { ...round, committing: { startedAt: round.committing?.startedAt ?? at, finishedAt: at }, ...committed };
+}
+
 /** A finished check passed. */
 export const isGreen = (round: LoopRound): boolean => round.check?.finishedAt != null && round.check.exitCode === 0;
 
@@ -97,10 +121,10 @@ export function exhaustedError(round: LoopRound, maxRounds: number, command: rea
   return `\`${command.join(" ")}\` still failed after ${maxRounds} round${maxRounds === 1 ? "" : "s"} (${checkVerdict(check)})${output ? `:\n${output}` : ""}`;
 }
 
-/** One part of one round on the run timeline: the agent's turn or the check. */
+/** One part of one round on the run timeline: the agent's turn, committing its changes, or the check. */
 export interface RoundSegment {
   round: number;
-  part: "agent" | "check";
+  part: "agent" | "commit" | "check";
   start: number;
   /** A part still running ends at `now`. */
   end: number;
@@ -117,35 +141,28 @@ export interface RoundSegment {
 /** The timeline segments of an attempt's rounds, in time order. Pure: `now` is an argument. */
 export function roundSegments(rounds: readonly LoopRound[], now: number): RoundSegment[] {
   return rounds.flatMap((r) => {
-    const agentStart = Date.parse(r.agent.startedAt);
-    const agentEnd = r.agent.finishedAt ? Date.parse(r.agent.finishedAt) : Math.max(agentStart, now);
-    const agent: RoundSegment = {
-      round: r.round,
-      part: "agent",
-      start: agentStart,
-      end: agentEnd,
-      live: r.agent.finishedAt === null,
-      additions: r.diffStats?.additions ?? null,
-      deletions: r.diffStats?.deletions ?? null,
-      exitCode: null,
-      verdict: null,
-      green: false,
+    const part = (name: RoundSegment["part"], times: { startedAt: string; finishedAt: string | null }): RoundSegment => {
+      const start = Date.parse(times.startedAt);
+      return {
+        round: r.round,
+        part: name,
+        start,
+        // A part still running ends at `now`.
+        end: times.finishedAt ? Date.parse(times.finishedAt) : Math.max(start, now),
+        live: times.finishedAt === null,
+        additions: name === "agent" ? (r.diffStats?.additions ?? null) : null,
+        deletions: name === "agent" ? (r.diffStats?.deletions ?? null) : null,
+        exitCode: null,
+        verdict: null,
+        green: false,
+      };
     };
-    if (!r.check) return [agent];
-    const checkStart = Date.parse(r.check.startedAt);
-    const finished = r.check.finishedAt !== null;
-    const check: RoundSegment = {
-      round: r.round,
-      part: "check",
-      start: checkStart,
-      end: finished ? Date.parse(r.check.finishedAt!) : Math.max(checkStart, now),
-      live: !finished,
-      additions: null,
-      deletions: null,
-      exitCode: r.check.exitCode,
-      verdict: finished ? checkVerdict(r.check) : null,
-      green: isGreen(r),
-    };
-    return [agent, check];
+    const segments = [part("agent", r.agent)];
+    if (r.committing) segments.push(part("commit", r.committing));
+    if (r.check) {
+      const finished = r.check.finishedAt !== null;
+      segments.push({ ...part("check", r.check), exitCode: r.check.exitCode, verdict: finished ? checkVerdict(r.check) : null, green: isGreen(r) });
+    }
+    return segments;
   });
 }
