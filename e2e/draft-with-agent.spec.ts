@@ -5,7 +5,9 @@
  * the second draft is valid and opens in the designer of a flow not created yet (/flows/new)
  * unsaved with its summary — no flow exists until Save creates it with the draft as v1, and
  * running it succeeds; a draft left unsaved (or a dialog cancelled) leaves no flow behind. In the designer: drafts that stay invalid end with the
- * last draft's problems (and can be opened anyway), a failing agent with its error.
+ * last draft's problems (and can be opened anyway), a failing agent with its error; while the
+ * agent works, each round shows live (its validate_flow call and problem count, its words, the
+ * problems Baton sent back) before the draft lands; Stop ends the agent's model request.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -28,6 +30,8 @@ const scriptNext = (turns: ScriptedTurn[]) => model.setScript([...chats().map(()
 
 test.beforeAll(async ({ request }) => {
   model = await startModelServer([], { turns: "request" });
+  // A worker that replaces a failed one runs this again, with a new model server: start over.
+  await request.delete(`/api/profiles/${PROFILE}`);
   const response = await request.post("/api/profiles", {
     data: { id: PROFILE, backend: "openai", label: "Scripted drafter", config: { baseURL: `${model.origin}/v1`, model: "scripted" } },
   });
@@ -169,4 +173,77 @@ test("in the designer: a failing agent ends with its error; drafts that stay inv
   await expect(editor.issues()).toHaveCount(2);
   await expect(page.getByTestId("dirty-indicator")).toBeVisible();
   await expect(page.getByTestId("run-button")).toBeDisabled();
+});
+
+test("in the designer: the dialog shows each round live — the agent's validate_flow call with its problem count, its words, the problems sent back — before the draft lands unsaved", async ({ page, request }) => {
+  const editor = new EditorPage(page);
+  await editor.goto(await createFlowViaApi(request, chain(unique("Draft progress"))));
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  // Round 1: the model checks its broken draft with validate_flow, then answers with it anyway;
+  // round 2 (the repair) is held until the test has seen round 1's progress.
+  scriptNext([
+    { toolCalls: [{ name: "validate_flow", args: { document: broken } }] },
+    answer(broken, "first try"),
+    { ...answer(repaired, "Plans the change, then builds the plan."), after: held },
+  ]);
+  await page.getByTestId("draft-with-agent").click();
+  const dialog = await openDialogAndAsk(page, "Plan a change and build it");
+  const status = dialog.getByTestId("agent-draft-status");
+  await expect(status).toHaveAttribute("data-state", "drafting");
+
+  const first = dialog.locator('[data-testid="agent-draft-attempt"][data-attempt="1"]');
+  const tool = first.getByTestId("agent-draft-tool");
+  await expect(tool).toHaveAttribute("data-tool", "validate_flow");
+  await expect(tool).toHaveText("⚙ validate_flow: 2 problems");
+  await expect(tool).toHaveAttribute("data-status", "completed");
+  await expect(first.getByTestId("agent-draft-text")).toContainText("[JSON] Summary: first try");
+  await expect(first).toHaveAttribute("data-state", "invalid");
+  await expect(first).toContainText("Draft 1 of at most 3: 2 problems — sent back to the agent");
+  const sentBack = first.getByTestId("agent-draft-round-problems");
+  await expect(sentBack).toContainText("edges[1]: cycle: plan → build → plan");
+  await expect(sentBack).toContainText('nodes[1].config.prompt: {{steps.research.output}} refers to unknown step "research"');
+  const second = dialog.locator('[data-testid="agent-draft-attempt"][data-attempt="2"]');
+  await expect(second).toHaveAttribute("data-state", "asking");
+  await expect(second).toContainText(`${PROFILE} is repairing it…`);
+  // Nothing has landed yet: the repair is still being written.
+  await expect(page.getByTestId("agent-draft-banner")).toHaveCount(0);
+  await expect(editor.node("plan")).toHaveCount(0);
+  await page.screenshot({ path: path.join(SHOTS, "draft-progress.png") });
+
+  const canvas = page.getByTestId("flow-editor");
+  const laidOut = Number(await canvas.getAttribute("data-layouts-done"));
+  release();
+  // The draft is laid out (ELK) before it lands, and the dialog closes once it has: seconds on a busy machine.
+  await expect(canvas).toHaveAttribute("data-layouts-done", String(laidOut + 1), { timeout: 30_000 });
+  const banner = page.getByTestId("agent-draft-banner");
+  await expect(banner).toContainText(`Drafted by ${PROFILE} (2 drafts`);
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId("agent-draft-summary")).toHaveText("Plans the change, then builds the plan.");
+  await expect(page.getByTestId("dirty-indicator")).toBeVisible();
+  await expect(editor.node("plan")).toBeVisible();
+  await expect(editor.edge("plan", "build")).toHaveCount(1);
+  await expect(page.getByTestId("issue-count")).toHaveText("valid");
+});
+
+test("in the designer: Stop drafting ends the agent's turn (its model request is dropped) and keeps what it did so far", async ({ page, request }) => {
+  const editor = new EditorPage(page);
+  await editor.goto(await createFlowViaApi(request, chain(unique("Draft stop"))));
+  scriptNext([{ hang: true }]);
+  const asked = chats().length;
+  await page.getByTestId("draft-with-agent").click();
+  const dialog = await openDialogAndAsk(page, "Plan a change and build it");
+  await expect(dialog.locator('[data-testid="agent-draft-attempt"][data-attempt="1"]')).toHaveAttribute("data-state", "asking");
+  await expect.poll(() => chats().length).toBe(asked + 1);
+  await expect.poll(() => model.inFlight()).toBe(1);
+
+  await dialog.getByTestId("agent-draft-cancel").click();
+  const status = dialog.getByTestId("agent-draft-status");
+  await expect(status).toHaveAttribute("data-state", "stopped");
+  await expect(status).toContainText("Stopped.");
+  await expect(dialog.locator('[data-testid="agent-draft-attempt"][data-attempt="1"]')).toContainText("no answer");
+  // The server stopped the agent: its request to the model went away with the dialog's.
+  await expect.poll(() => model.inFlight(), { timeout: 15_000 }).toBe(0);
+  await expect(page.getByTestId("agent-draft-banner")).toHaveCount(0);
+  await expect(dialog.getByTestId("agent-draft-start")).toHaveText("Try again");
 });

@@ -3,8 +3,10 @@
  * "Draft with an agent": pick a profile (one that can't run now is listed, marked and not
  * selectable), describe the task and optionally the repository; Baton gives the agent the
  * flow format and sends every problem of a draft back to it, up to the chosen number of drafts
- * (server side: lib/drafts). While it works the dialog shows each attempt and what was sent
- * back; a failing agent, or drafts that stay invalid, end in a clear error with the last
+ * (server side: lib/drafts). While it works the dialog shows each round as it happens (the
+ * stream of lib/contract/draft.ts): the agent's tool calls (validate_flow with its problem
+ * count), its words, and the problems sent back; Stop ends the request, which stops the agent.
+ * A failing agent, or drafts that stay invalid, end in a clear error with the last
  * draft's problems. A usable draft goes to `onDrafted` — the designer shows it unsaved.
  * Nothing is saved or run here.
  */
@@ -12,7 +14,9 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { ApiError } from "@/lib/client/api";
 import { draftWithAgent, type DraftProgressDto, type DraftResultDto } from "@/lib/client/drafts";
+import { DEFAULT_DRAFT_ATTEMPTS as DEFAULT_ATTEMPTS, MAX_DRAFT_ATTEMPTS as MAX_ATTEMPTS } from "@/lib/contract/draft";
 import { flowKeys, listCheckedProfiles, profileUnavailability } from "@/lib/client/flows";
+import { draftRounds, toolLineText } from "@/lib/editor/agent-draft-progress";
 import { importFlowJson } from "@/lib/editor/import-export";
 import type { FlowDocument } from "@/lib/flow/document";
 import { IssueList } from "./import-dialog";
@@ -28,13 +32,12 @@ export interface AgentDraft {
   drafts: number;
 }
 
-const DEFAULT_ATTEMPTS = 3;
-const MAX_ATTEMPTS = 6;
 
 type Phase =
   | { kind: "form" }
   | { kind: "drafting"; startedAt: number; progress: DraftProgressDto[] }
   | { kind: "failed"; message: string; progress: DraftProgressDto[] }
+  | { kind: "stopped"; progress: DraftProgressDto[] }
   | { kind: "invalid"; result: DraftResultDto; loadable: FlowDocument | null; progress: DraftProgressDto[] };
 
 function Elapsed({ since }: { since: number }) {
@@ -46,39 +49,70 @@ function Elapsed({ since }: { since: number }) {
   return <span className="tabular-nums text-zinc-400">{Math.max(0, Math.round((now - since) / 1000))} s</span>;
 }
 
-/** One line per attempt: asked, then its problems (sent back) or "valid". */
+/**
+ * One entry per round: asked, what the agent does (tool calls as they happen, its words), and
+ * Baton's check — the problems sent back, or "valid". Once it is over, the last round's
+ * problems are listed below the list with their paths instead.
+ */
 function ProgressList({ progress, profile, live }: { progress: DraftProgressDto[]; profile: string; live: boolean }) {
-  const last = progress[progress.length - 1];
-  const attempts = new Map<number, DraftProgressDto>();
-  for (const p of progress) attempts.set(p.attempt, p);
+  const rounds = draftRounds(progress);
+  const end = useRef<HTMLLIElement | null>(null);
+  useEffect(() => {
+    if (live) end.current?.scrollIntoView({ block: "nearest" });
+  }, [live, progress.length]);
   return (
-    <ol className="space-y-1 text-[12px]" data-testid="agent-draft-progress">
-      {[...attempts.values()].map((p) => (
-        <li key={p.attempt} data-testid="agent-draft-attempt" data-attempt={p.attempt} data-state={p.type === "asking" ? "asking" : p.problems.length ? "invalid" : "valid"}>
-          <span className="font-medium text-zinc-800">
-            Draft {p.attempt} of at most {p.maxAttempts}:
-          </span>{" "}
-          {p.type === "asking" ? (
-            <span className="text-zinc-600">{!live ? "no answer" : p.attempt === 1 ? `${profile} is writing the flow…` : `${profile} is repairing it…`}</span>
-          ) : p.problems.length === 0 ? (
-            <span className="text-emerald-700">valid</span>
-          ) : (
-            <span className="text-amber-800">
-              {p.problems.length} {p.problems.length === 1 ? "problem" : "problems"}
-              {p.attempt < p.maxAttempts ? " — sent back to the agent" : ""}
-              {/* Once it is over, the last draft's problems are listed below with their paths. */}
-              {live ? (
-                <ul className="ml-4 list-disc text-[11.5px] text-amber-900">
-                  {p.problems.map((problem, i) => (
-                    <li key={i}>{problem}</li>
-                  ))}
-                </ul>
-              ) : null}
-            </span>
-          )}
-        </li>
-      ))}
-      {!last && live ? <li className="text-zinc-600">Starting {profile}…</li> : null}
+    <ol className="max-h-72 space-y-1.5 overflow-y-auto text-[12px]" data-testid="agent-draft-progress">
+      {rounds.map((round, index) => {
+        const last = index === rounds.length - 1;
+        return (
+          <li key={round.attempt} data-testid="agent-draft-attempt" data-attempt={round.attempt} data-state={round.state}>
+            <span className="font-medium text-zinc-800">
+              Draft {round.attempt} of at most {round.maxAttempts}:
+            </span>{" "}
+            {round.state === "asking" ? (
+              <span className="text-zinc-600">{!live ? "no answer" : round.attempt === 1 ? `${profile} is writing the flow…` : `${profile} is repairing it…`}</span>
+            ) : round.state === "valid" ? (
+              <span className="text-emerald-700">valid</span>
+            ) : (
+              <span className="text-amber-800">
+                {round.problems.length} {round.problems.length === 1 ? "problem" : "problems"}
+                {round.attempt < round.maxAttempts ? " — sent back to the agent" : ""}
+              </span>
+            )}
+            {round.activity.length > 0 ? (
+              <ul className="ml-4 mt-0.5 space-y-0.5 text-[11.5px]">
+                {round.activity.map((line, i) =>
+                  line.kind === "tool" ? (
+                    <li
+                      key={line.id}
+                      className={`font-mono ${line.status === "failed" || (line.problems?.length ?? 0) > 0 ? "text-amber-800" : "text-zinc-700"}`}
+                      title={line.problems?.join("\n")}
+                      data-testid="agent-draft-tool"
+                      data-tool={line.tool}
+                      data-status={line.status}
+                    >
+                      ⚙ {toolLineText(line)}
+                    </li>
+                  ) : (
+                    <li key={`text-${i}`} className="truncate italic text-zinc-500" title={line.text} data-testid="agent-draft-text">
+                      “{line.text}”
+                    </li>
+                  ),
+                )}
+              </ul>
+            ) : null}
+            {round.state === "invalid" && (live || !last) ? (
+              <ul className="ml-4 list-disc text-[11.5px] text-amber-900" data-testid="agent-draft-round-problems">
+                {round.problems.map((problem, i) => (
+                  <li key={i}>{problem}</li>
+                ))}
+              </ul>
+            ) : null}
+          </li>
+        );
+      })}
+      {rounds.length === 0 && live ? <li className="text-zinc-600">Starting {profile}…</li> : null}
+      <li ref={end} aria-hidden className="h-0" />
     </ol>
   );
 }
@@ -136,7 +170,7 @@ export function AgentDraftDialog({ onDrafted, onClose }: { onDrafted: (draft: Ag
       if (result.valid && loaded?.ok) await accept(result, loaded.doc);
       else setPhase({ kind: "invalid", result, loadable: loaded?.ok ? loaded.doc : null, progress });
     } catch (error) {
-      if (controller.signal.aborted) setPhase({ kind: "form" });
+      if (controller.signal.aborted) setPhase({ kind: "stopped", progress });
       else setPhase({ kind: "failed", message: error instanceof ApiError ? error.message : `could not reach the server (${(error as Error).message})`, progress });
     } finally {
       if (abort.current === controller) abort.current = null;
@@ -233,7 +267,14 @@ export function AgentDraftDialog({ onDrafted, onClose }: { onDrafted: (draft: Ag
             <ProgressList progress={phase.progress} profile={profile} live />
           </div>
         ) : null}
-        {(phase.kind === "failed" || phase.kind === "invalid") && phase.progress.length > 0 ? <ProgressList progress={phase.progress} profile={profile} live={false} /> : null}
+        {(phase.kind === "failed" || phase.kind === "invalid" || phase.kind === "stopped") && phase.progress.length > 0 ? (
+          <ProgressList progress={phase.progress} profile={profile} live={false} />
+        ) : null}
+        {phase.kind === "stopped" ? (
+          <p className="rounded border border-zinc-200 bg-zinc-50 px-3 py-2 text-[12px] text-zinc-700" role="status" data-testid="agent-draft-status" data-state="stopped">
+            <b>Stopped.</b> The agent was stopped before it finished; nothing was drafted.
+          </p>
+        ) : null}
         {phase.kind === "failed" ? (
           <p className="rounded border border-red-200 bg-red-50 px-3 py-2 text-[12px] text-red-800" role="alert" data-testid="agent-draft-status" data-state="failed">
             <b>No draft.</b> {phase.message}

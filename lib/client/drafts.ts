@@ -1,11 +1,14 @@
 /**
  * "Draft with an agent" from the browser: POST /api/flows/draft with its progress streamed
- * (lib/http/ndjson.ts). Each progress line goes to `onProgress` as it arrives; the promise
- * resolves with the result line, or rejects with an ApiError (a refused request, the agent's
- * failure, a stream that ended without a result).
+ * (lib/http/ndjson.ts). Every line is parsed against the wire contract (lib/contract/draft.ts);
+ * each progress event goes to `onProgress` as it arrives; the promise resolves with the result
+ * line, or rejects with an ApiError (a refused request, the agent's failure, a line that breaks
+ * the contract, a stream that ended without a result).
  */
-import type { ValidationIssue } from "../flow/validate";
+import { parseDraftStreamLineOrThrow, type DraftProgress, type DraftResultDto } from "../contract/draft";
 import { ApiError, apiErrorOf } from "./api";
+
+export type { DraftProgress as DraftProgressDto, DraftResultDto };
 
 export interface DraftRequestBody {
   profile: string;
@@ -14,31 +17,18 @@ export interface DraftRequestBody {
   maxAttempts?: number;
 }
 
-/** Mirrors lib/drafts/draft-loop.ts DraftProgress. */
-export type DraftProgressDto =
-  | { type: "asking"; attempt: number; maxAttempts: number }
-  | { type: "checked"; attempt: number; maxAttempts: number; problems: string[] };
-
-/** Mirrors lib/drafts/draft-loop.ts DraftResult (+ the profile that drafted it). */
-export interface DraftResultDto {
-  /** The last draft that parsed as JSON (valid or not), or null if none did. */
-  document: unknown | null;
-  valid: boolean;
-  issues: ValidationIssue[];
-  summary: string;
-  attempts: Array<{ problems: string[] }>;
-  profile: string;
-}
-
-type Line = { type: "progress"; progress: DraftProgressDto } | { type: "result"; result: DraftResultDto } | { type: "error"; error?: string; code?: string; issues?: ValidationIssue[] };
-
-export async function draftWithAgent(body: DraftRequestBody, options: { signal: AbortSignal; onProgress(progress: DraftProgressDto): void }): Promise<DraftResultDto> {
+export async function draftWithAgent(body: DraftRequestBody, options: { signal: AbortSignal; onProgress(progress: DraftProgress): void }): Promise<DraftResultDto> {
   const response = await fetch("/api/flows/draft?progress=ndjson", {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
     signal: options.signal,
   });
+  return readDraftStream(response, options.onProgress);
+}
+
+/** Reads a draft request's answer: a plain error status, or the NDJSON stream to its last line. */
+export async function readDraftStream(response: Response, onProgress: (progress: DraftProgress) => void): Promise<DraftResultDto> {
   if (!response.ok || !response.body) {
     const text = await response.text();
     let parsed: unknown;
@@ -56,9 +46,16 @@ export async function draftWithAgent(body: DraftRequestBody, options: { signal: 
     if (value) buffered += value;
     let newline: number;
     while ((newline = buffered.indexOf("\n")) >= 0) {
-      const line = JSON.parse(buffered.slice(0, newline)) as Line;
+      const text = buffered.slice(0, newline);
       buffered = buffered.slice(newline + 1);
-      if (line.type === "progress") options.onProgress(line.progress);
+      let line;
+      try {
+        line = parseDraftStreamLineOrThrow(text);
+      } catch (error) {
+        await reader.cancel().catch(() => {});
+        throw new ApiError(502, "bad_response", `unexpected line from /api/flows/draft: ${(error as Error).message}`);
+      }
+      if (line.type === "progress") onProgress(line.progress);
       else if (line.type === "result") return line.result;
       // The status an error would have had is gone (streaming had begun): 409 is "the request
       // was fine, the work failed", as the plain endpoint answers an agent's failure.

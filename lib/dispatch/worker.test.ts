@@ -7,6 +7,8 @@ import { Worker } from "./worker";
 import { createTestEngine, expectedOutput } from "./testing/test-engine";
 import { insertRun, runStatus, stepsOf, waitFor } from "./testing/fixtures";
 import { claimSteps } from "./claim-steps";
+import { registerWorker } from "./register-worker";
+import { Rescuer } from "./rescuer";
 
 let db: Db;
 beforeAll(async () => {
@@ -185,5 +187,76 @@ describe("worker on Postgres", () => {
     }
     const [step] = await stepsOf(db.orm, runId);
     expect(step).toMatchObject({ state: "succeeded", attempt: 1 });
+  });
+
+  it("claims again a step it still executes after the rescuer took the lease: the older attempt ends there, the newer one keeps its lease", async () => {
+    // Manual mode, so nothing happens by itself: runOnce claims, beatOnce is one heartbeat.
+    const tags = uniqueTag();
+    const engine = createTestEngine();
+    const { runId, stepIds } = await insertRun(db.orm, [{ key: "a", requiredTags: tags, maxAttempts: 3, spec: { hang: true } }]);
+    const worker = new Worker({ db, engine, mode: "standalone", tags, concurrency: 2 });
+    await registerWorker(db.orm, worker.info);
+    let firstEnded = false;
+    const first = worker.runOnce().then((n) => ((firstEnded = true), n));
+    await waitFor(async () => engine.stats.executions === 1, 10_000, "attempt 1 executing");
+    // The worker stalls past its lease (nothing beats here): the rescuer makes the step ready.
+    await rows(db.orm, sql`update steps set lease_expires_at = now() - interval '1 second' where id = ${stepIds.a}`);
+    expect((await new Rescuer({ db, engine }).runOnce()).retried).toEqual([stepIds.a]);
+    // A heartbeat asks about attempt 1 and is held at its worker-row upsert (it runs last in
+    // the statement) until attempt 2 is claimed, so its answer arrives after that claim.
+    let unlock = () => {};
+    const locked = new Promise<void>((resolve) => {
+      void db.orm.transaction(async (tx) => {
+        await rows(tx, sql`select id from workers where id = ${worker.id} for update`);
+        resolve();
+        await new Promise<void>((release) => (unlock = release));
+      });
+    });
+    await locked;
+    try {
+      const staleBeat = worker.beatOnce();
+      await waitFor(
+        async () =>
+          (
+            await rows<{ n: number }>(
+              db.orm,
+              sql`select count(*)::int as n from pg_stat_activity
+                  where datname = current_database() and pid <> pg_backend_pid() and wait_event_type = 'Lock' and query like '%insert into workers%'`,
+            )
+          )[0].n > 0,
+        10_000,
+        "the heartbeat about attempt 1 to wait",
+      );
+      const second = worker.runOnce();
+      await waitFor(async () => engine.stats.executions === 2, 10_000, "attempt 2 executing");
+      // The claim itself ends attempt 1 (its fence is gone), without waiting for a heartbeat.
+      await waitFor(async () => firstEnded, 5_000, "attempt 1 to end when its step was claimed again");
+      expect(await first).toBe(1);
+      unlock();
+      await staleBeat;
+      // The stale answer ("attempt 1 lost") left attempt 2 alone, and attempt 2 is still held:
+      // the next heartbeat renews its lease, and the one after sees its cancel request.
+      expect(engine.stats.concurrent).toBe(1);
+      await rows(db.orm, sql`update steps set lease_expires_at = now() where id = ${stepIds.a}`);
+      await worker.beatOnce();
+      const [renewed] = await rows<{ ok: boolean }>(db.orm, sql`select lease_expires_at > now() + interval '10 seconds' as ok from steps where id = ${stepIds.a}`);
+      expect(renewed.ok, "attempt 2's lease renewed").toBe(true);
+      await rows(db.orm, sql`update steps set cancel_requested = true where id = ${stepIds.a}`);
+      await worker.beatOnce();
+      expect(await second).toBe(1);
+      expect(engine.stats.concurrent).toBe(0);
+      const [a] = await stepsOf(db.orm, runId);
+      expect(a).toMatchObject({ state: "canceled", attempt: 2, fence: 2 });
+      const attempts = await rows<{ attempt: number; state: string; error: string | null }>(
+        db.orm,
+        sql`select attempt, state, error from step_attempts where step_id = ${stepIds.a} order by attempt`,
+      );
+      expect(attempts.map((r) => [r.attempt, r.state, r.error?.split(":")[0] ?? null])).toEqual([
+        [1, "failed", "worker lost"],
+        [2, "canceled", "canceled"],
+      ]);
+    } finally {
+      unlock();
+    }
   });
 });

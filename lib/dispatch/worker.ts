@@ -26,6 +26,11 @@
  *   nothing written), released (graceful shutdown past the grace period).
  * - Cancel requests (seen by the heartbeat), timeouts and lease loss abort the step's
  *   signal; the reason decides the outcome written (canceled / failed "timed out" / none).
+ * - This worker may claim a step it is still executing: it stalled past the lease, the
+ *   rescuer made the step ready, and this worker's next claim took it again. That claim bumped
+ *   the fence, so the older attempt is lost: it is aborted at the claim, and it is tracked as
+ *   an attempt (an entry), never as "the step": a heartbeat asked about the older attempt
+ *   aborts only that one, and the older attempt's end never drops the newer one's lease.
  */
 import { cancelRequested } from "./cancel-requested";
 import { dataDir as defaultDataDir, type Db } from "../db/client";
@@ -97,6 +102,8 @@ export class Worker {
   private readonly sweepIntervalMs: number;
   private readonly log: (message: string, error?: unknown) => void;
   private readonly running = new Map<string, Running>();
+  /** Older attempts of steps this worker claimed again (see the header), until they end. */
+  private readonly superseded = new Set<Running>();
   /** Entries of `running` still executing (the rest are having their outcome written). */
   private executing = 0;
   /** Slots a completion in flight may fill with the steps it readies (hand-off claim). */
@@ -159,6 +166,11 @@ export class Worker {
     const done = claimed.map((step) => this.launch(step));
     await Promise.all(done);
     return claimed.length;
+  }
+
+  /** One heartbeat now (loop mode beats on its timer); for tests of manual mode. */
+  async beatOnce(): Promise<void> {
+    await this.beat();
   }
 
   /** Loop mode: register, listen, poll and beat until `stop()`. */
@@ -321,6 +333,12 @@ export class Worker {
   }
 
   private launch(step: StepRow): Promise<void> {
+    const older = this.running.get(step.id);
+    if (older) {
+      // Claimed again while still executing: this claim's fence ends the older attempt's lease.
+      this.superseded.add(older);
+      this.abort(older, "lease-lost");
+    }
     const controller = new AbortController();
     const entry: Running = { step, executing: true, controller, cause: null, done: Promise.resolve(), timeout: null };
     if (step.timeoutMs && step.timeoutMs > 0) {
@@ -337,7 +355,8 @@ export class Worker {
       .finally(() => {
         if (entry.timeout) clearTimeout(entry.timeout);
         this.endExecution(entry);
-        this.running.delete(step.id);
+        if (this.running.get(step.id) === entry) this.running.delete(step.id);
+        this.superseded.delete(entry);
         this.slotFreed(readied);
       });
     return entry.done;
@@ -448,7 +467,10 @@ export class Worker {
   }
 
   private async beat(): Promise<void> {
-    const held = [...this.running.values()].map((r) => ({ id: r.step.id, fence: r.step.fence }));
+    // The attempts asked about: by the time the answer arrives the step may have been
+    // claimed again here, and the answer is about these attempts, not the newer one.
+    const asked = new Map(this.running);
+    const held = [...asked.values()].map((r) => ({ id: r.step.id, fence: r.step.fence }));
     try {
       const result = await heartbeat(this.db.orm, { worker: this.info, held, leaseMs: this.leaseMs, orphanAfterMs: Math.floor(this.leaseMs / 2) });
       if (result.orphaned.length > 0) {
@@ -456,11 +478,11 @@ export class Worker {
         if (released.length > 0) this.log(`released ${released.length} step(s) claimed for this worker whose claim reply was lost`);
       }
       for (const id of result.lost) {
-        const entry = this.running.get(id);
+        const entry = asked.get(id);
         if (entry) this.abort(entry, "lease-lost");
       }
       for (const id of result.cancelRequested) {
-        const entry = this.running.get(id);
+        const entry = asked.get(id);
         if (entry) this.abort(entry, "cancel");
       }
     } catch (error) {
@@ -470,7 +492,7 @@ export class Worker {
   }
 
   private allDone(): Promise<void> {
-    return Promise.all([...this.running.values()].map((r) => r.done)).then(() => undefined);
+    return Promise.all([...this.running.values(), ...this.superseded].map((r) => r.done)).then(() => undefined);
   }
 
   private every(ms: number, fn: () => void): void {

@@ -4,7 +4,7 @@
  * HOME, its timeout; no node options, no repository (cwd null — the draft is text only).
  */
 import { backendFor } from "../agents/registry";
-import { AgentError, type AgentBackend, type AgentTask, type TaskTools } from "../agents/types";
+import { AgentError, type AgentBackend, type AgentEvent, type AgentTask, type TaskTools } from "../agents/types";
 import type { Executor } from "../db/client";
 import { agentTimeoutMs } from "../engine/run-agent";
 import { HttpError } from "../http/errors";
@@ -31,8 +31,8 @@ export async function drafterOrThrow(db: Executor, profileId: string, dataDir: s
   return { profileId: profile.id, backend, config, env: agentEnv.env };
 }
 
-/** One turn, with the drafting tools in the form the backend takes (draft-tools.ts, draft-mcp.ts). */
-export async function askOrThrow(drafter: Drafter, prompt: string, options: { signal: AbortSignal; tools?: TaskTools; mcpHttp?: AgentTask["mcpHttp"] }): Promise<string> {
+/** One turn (its events to `onEvent`: the dialog's progress), with the drafting tools in the form the backend takes (draft-tools.ts, draft-mcp.ts). */
+export async function askOrThrow(drafter: Drafter, prompt: string, options: { signal: AbortSignal; tools?: TaskTools; mcpHttp?: AgentTask["mcpHttp"]; onEvent?: (event: AgentEvent) => void }): Promise<string> {
   try {
     const result = await drafter.backend.run({
       prompt,
@@ -47,7 +47,7 @@ export async function askOrThrow(drafter: Drafter, prompt: string, options: { si
       attempt: 1,
       ...(options.tools && drafter.backend.offersTaskTools ? { tools: options.tools } : {}),
       ...(options.mcpHttp && drafter.backend.connectsMcpHttp ? { mcpHttp: options.mcpHttp } : {}),
-      onEvent: () => {},
+      onEvent: options.onEvent ?? (() => {}),
     });
     return result.output;
   } catch (error) {

@@ -17,7 +17,8 @@ import { seedOrThrow } from "../seed";
 import { openTestPglite } from "../testing/postgres";
 import { handleDraftMcpPost, openDraftMcpAccess } from "./draft-mcp";
 import { draftBodySchema, draftWithAgentOrThrow } from "./service";
-import { broken, repaired } from "./testing/drafts";
+import type { DraftProgress } from "../contract/draft";
+import { broken, brokenProblems, repaired } from "./testing/drafts";
 import { startDraftMcpServer, type DraftMcpTestServer } from "./testing/draft-mcp-server";
 
 
@@ -50,8 +51,12 @@ describe("drafting with an ACP agent", () => {
     });
     await insertMissingProfiles(db.orm, [{ id: "acp-drafter", backend: "acp", label: "fake", config: { command } }]);
     const body = draftBodySchema.parse({ profile: "acp-drafter", task: "Plan a change and build it" });
-    const result = await draftWithAgentOrThrow(db, body, { dataDir, signal: new AbortController().signal, origin });
+    const progress: DraftProgress[] = [];
+    const result = await draftWithAgentOrThrow(db, body, { dataDir, signal: new AbortController().signal, origin, onProgress: (event) => progress.push(event) });
     expect(result).toMatchObject({ valid: true, attempts: [{ problems: [] }] });
+    // The endpoint told the draft's progress what validate_flow found (the fake agent reports
+    // no tool call of its own, so Baton's result is a line of its own).
+    expect(progress).toContainEqual({ type: "tool-call", attempt: 1, toolCallId: "baton-validate_flow-1", tool: "validate_flow", status: "completed", problems: brokenProblems });
     expect(result.document).toMatchObject({ edges: [{ from: "plan", to: "build" }] });
     expect(mcpServer.requests).toEqual(expect.arrayContaining(["POST initialize", "POST tools/list", "POST tools/call"]));
     // The agent's own report of its MCP session, which it put in its summary.

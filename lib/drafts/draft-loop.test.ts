@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { validateFlow } from "../flow/validate";
-import { draftFlow, type DraftProgress } from "./draft-loop";
+import { draftFlow, type LoopProgress } from "./draft-loop";
 import { extractDraft } from "./draft-text";
 
 const valid = {
@@ -27,7 +27,7 @@ describe("draftFlow", () => {
   it("feeds every problem of a bad draft back and stops at the first valid one", async () => {
     const prompts: string[] = [];
     const answers = [answer(cyclic), answer(valid), answer(valid)];
-    const progress: DraftProgress[] = [];
+    const progress: LoopProgress[] = [];
     const result = await draftFlow(
       { task: "fix the login bug" },
       { formatText: "FORMAT", ask: async (p) => (prompts.push(p), answers[prompts.length - 1]), validate, onProgress: (p) => progress.push(p) },

@@ -4,11 +4,14 @@
  * `maxAttempts` drafts, before a person sees the result. Nothing is saved or run here: the
  * draft goes to the designer unsaved. The agent and the validator are injected (pure loop).
  */
+import { DEFAULT_DRAFT_ATTEMPTS, MAX_DRAFT_ATTEMPTS, type DraftProgress } from "../contract/draft";
 import type { ValidationIssue, ValidationResult } from "../flow/validate";
 import { extractDraft, fallbackSummary, firstPrompt, issueText, repairPrompt, type DraftRequest } from "./draft-text";
 
-export const DEFAULT_DRAFT_ATTEMPTS = 3;
-export const MAX_DRAFT_ATTEMPTS = 6;
+export { DEFAULT_DRAFT_ATTEMPTS, MAX_DRAFT_ATTEMPTS, type DraftProgress };
+
+/** The loop's own progress events: a round asked, a round's draft checked. */
+export type LoopProgress = Extract<DraftProgress, { type: "asking" | "checked" }>;
 
 export interface DraftAttempt {
   /** Problems found in this attempt's draft (empty: it was valid). */
@@ -25,17 +28,14 @@ export interface DraftResult {
   attempts: DraftAttempt[];
 }
 
-/** What the loop is doing, for a person watching (the designer's progress line). */
-export type DraftProgress =
-  | { type: "asking"; attempt: number; maxAttempts: number }
-  | { type: "checked"; attempt: number; maxAttempts: number; problems: string[] };
-
 export interface DraftDeps {
   formatText: string;
-  ask(prompt: string): Promise<string>;
+  /** One agent turn for draft `attempt` (1-based): its answer. */
+  ask(prompt: string, attempt: number): Promise<string>;
   validate(document: unknown): Promise<ValidationResult>;
   maxAttempts?: number;
-  onProgress?(progress: DraftProgress): void;
+  /** Told when an attempt is asked and when its draft was checked (the loop's own events). */
+  onProgress?(progress: LoopProgress): void;
 }
 
 export async function draftFlow(request: DraftRequest, deps: DraftDeps): Promise<DraftResult> {
@@ -45,7 +45,7 @@ export async function draftFlow(request: DraftRequest, deps: DraftDeps): Promise
   let best: Omit<DraftResult, "attempts"> = { document: null, valid: false, issues: [], summary: "The agent did not answer with a flow document." };
   for (let i = 0; i < maxAttempts; i++) {
     deps.onProgress?.({ type: "asking", attempt: i + 1, maxAttempts });
-    const answer = await deps.ask(prompt);
+    const answer = await deps.ask(prompt, i + 1);
     const extracted = extractDraft(answer);
     let problems: string[];
     if (!extracted.ok) {

@@ -14,7 +14,12 @@ import { handleMcpPost } from "../mcp/http";
 import { createFormatToolsMcpServer } from "../mcp/server";
 
 // On globalThis: Next may evaluate this module more than once, and one table must serve all.
-const shared = globalThis as unknown as { __batonDraftMcpTokens?: Map<string, number> };
+// A token's entry: when it expires, and who is told of each tool result (the draft's progress).
+interface Access {
+  expires: number;
+  observe?: ToolContext["observe"];
+}
+const shared = globalThis as unknown as { __batonDraftMcpTokens?: Map<string, Access> };
 const tokens = () => (shared.__batonDraftMcpTokens ??= new Map());
 
 export interface DraftMcpAccess {
@@ -23,28 +28,32 @@ export interface DraftMcpAccess {
   revoke(): void;
 }
 
-/** `origin`: how this server is reached from this machine (the draft request's own origin). */
-export function openDraftMcpAccess(origin: string, ttlMs: number): DraftMcpAccess {
+/**
+ * `origin`: how this server is reached from this machine (the draft request's own origin).
+ * `observe`: told each tool result served on this endpoint.
+ */
+export function openDraftMcpAccess(origin: string, ttlMs: number, observe?: ToolContext["observe"]): DraftMcpAccess {
   const token = `dt_${crypto.randomBytes(24).toString("base64url")}`;
-  tokens().set(token, Date.now() + ttlMs);
+  tokens().set(token, { expires: Date.now() + ttlMs, ...(observe ? { observe } : {}) });
   return { url: `${origin.replace(/\/+$/, "")}${DRAFT_MCP_PREFIX}${token}`, revoke: () => void tokens().delete(token) };
 }
 
-function isLive(token: string): boolean {
-  const expires = tokens().get(token);
-  if (expires === undefined) return false;
-  if (expires > Date.now()) return true;
+function liveAccess(token: string): Access | null {
+  const access = tokens().get(token);
+  if (access === undefined) return null;
+  if (access.expires > Date.now()) return access;
   tokens().delete(token);
-  return false;
+  return null;
 }
 
 /** POST /api/drafts/mcp/<token>: a live token gets the two tools; any other answers 404. */
 export async function handleDraftMcpPost(request: Request, token: string, context: ToolContext): Promise<Response> {
-  if (!isLive(token)) {
+  const access = liveAccess(token);
+  if (!access) {
     return Response.json(
       { jsonrpc: "2.0", id: null, error: { code: -32001, message: "no such draft: this endpoint lives only while its draft is being written" } },
       { status: 404, headers: { "cache-control": "no-store" } },
     );
   }
-  return handleMcpPost(request, context, createFormatToolsMcpServer);
+  return handleMcpPost(request, access.observe ? { ...context, observe: access.observe } : context, createFormatToolsMcpServer);
 }

@@ -9,6 +9,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { TaskTools } from "../agents/types";
 import type { Db } from "../db/client";
+import type { ToolContext } from "../mcp/context";
 import { SERVER_INFO, createFormatToolsMcpServer } from "../mcp/server";
 
 export interface DraftTools {
@@ -16,8 +17,9 @@ export interface DraftTools {
   close(): Promise<void>;
 }
 
-export async function openDraftTools(db: Db, log: (message: string, error?: unknown) => void): Promise<DraftTools> {
-  const server = createFormatToolsMcpServer({ db: async () => db, log });
+/** `observe`: told each tool's result as computed (the draft's progress). */
+export async function openDraftTools(db: Db, log: ToolContext["log"], observe?: ToolContext["observe"]): Promise<DraftTools> {
+  const server = createFormatToolsMcpServer({ db: async () => db, log, ...(observe ? { observe } : {}) });
   const client = new Client({ name: `${SERVER_INFO.name}-drafter`, version: SERVER_INFO.version });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);

@@ -11,6 +11,8 @@ import { FORMAT_TOOLS } from "../mcp/blueprint-tools";
 import { openDraftMcpAccess } from "./draft-mcp";
 import { openDraftTools } from "./draft-tools";
 import { agentTimeoutMs } from "../engine/run-agent";
+import type { FormatToolResult } from "../mcp/context";
+import { draftActivity, type DraftActivity } from "./draft-activity";
 import { DEFAULT_DRAFT_ATTEMPTS, MAX_DRAFT_ATTEMPTS, draftFlow, type DraftProgress, type DraftResult } from "./draft-loop";
 
 export const draftBodySchema = z.strictObject({
@@ -20,6 +22,9 @@ export const draftBodySchema = z.strictObject({
   maxAttempts: z.number().int().min(1).max(MAX_DRAFT_ATTEMPTS).default(DEFAULT_DRAFT_ATTEMPTS),
 });
 export type DraftBody = z.infer<typeof draftBodySchema>;
+
+/** The MCP server's name in an ACP agent's session: its tools show up as mcp__baton__validate_flow etc. */
+const DRAFT_MCP_SERVER = "baton";
 
 const logToConsole = (message: string, error?: unknown) => console.error(message, error ?? "");
 
@@ -31,20 +36,39 @@ export async function draftWithAgentOrThrow(db: Db, body: DraftBody, options: { 
   // (openai), or an MCP endpoint of this server the agent connects to (ACP, when the request's
   // origin is known and the agent takes HTTP MCP). Every draft's problems are fed back by the
   // loop below either way.
-  const tools = drafter.backend.offersTaskTools ? await openDraftTools(db, options.log ?? logToConsole) : null;
+  // With progress wanted, each attempt's activity (the agent's events, the tools' results as
+  // computed here) goes out as it happens (draft-activity.ts).
+  const onProgress = options.onProgress;
+  let activity: DraftActivity | null = null;
+  const observe = onProgress ? (result: FormatToolResult) => activity?.onToolResult(result) : undefined;
+  const tools = drafter.backend.offersTaskTools ? await openDraftTools(db, options.log ?? logToConsole, observe) : null;
   const access =
     !tools && drafter.backend.connectsMcpHttp && options.origin
-      ? openDraftMcpAccess(options.origin, body.maxAttempts * agentTimeoutMs(null, drafter.config) + 60_000)
+      ? openDraftMcpAccess(options.origin, body.maxAttempts * agentTimeoutMs(null, drafter.config) + 60_000, observe)
       : null;
-  const mcpHttp = access ? { name: "baton", url: access.url, tools: FORMAT_TOOLS } : undefined;
+  const mcpHttp = access ? { name: DRAFT_MCP_SERVER, url: access.url, tools: FORMAT_TOOLS } : undefined;
   try {
     const result = await draftFlow(
       { task: body.task, ...(repo ? { repo } : {}), tools: tools !== null || access !== null },
       {
         formatText,
         maxAttempts: body.maxAttempts,
-        onProgress: options.onProgress,
-        ask: (prompt) => askOrThrow(drafter, prompt, { signal: options.signal, ...(tools ? { tools: tools.tools } : {}), ...(mcpHttp ? { mcpHttp } : {}) }),
+        onProgress,
+        ask: async (prompt, attempt) => {
+          const current = onProgress ? draftActivity(attempt, onProgress, { server: DRAFT_MCP_SERVER, tools: FORMAT_TOOLS }) : null;
+          activity = current;
+          try {
+            return await askOrThrow(drafter, prompt, {
+              signal: options.signal,
+              ...(tools ? { tools: tools.tools } : {}),
+              ...(mcpHttp ? { mcpHttp } : {}),
+              ...(current ? { onEvent: current.onEvent } : {}),
+            });
+          } finally {
+            current?.end();
+            activity = null;
+          }
+        },
         validate: (document) => validateForSave(db.orm, document),
       },
     );

@@ -22,15 +22,6 @@ const step = (run: RunDetail, key: string) => {
   return found;
 };
 const demoFile = (prompt: string) => demoFileName(prompt);
-/**
- * A `command`-backend agent running an sh script. Only a profile may name a program, so each
- * script gets a profile of its own ("script-<node>"), created by `run` before the flow.
- */
-const scripts = new Map<string, string>();
-const script = (id: string, shell: string, extra: Record<string, unknown> = {}) => {
-  scripts.set(`script-${id}`, shell);
-  return { id, kind: "agent", config: { profile: `script-${id}`, prompt: id, ...extra } };
-};
 const agent = (id: string, prompt: string, extra: Record<string, unknown> = {}) => ({
   id,
   kind: "agent",
@@ -41,6 +32,27 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
   let h: Harness;
   let repo: string;
   const tempDirs: string[] = [];
+  /**
+   * A `command`-backend agent running an sh script. Only a profile may name a program, so each
+   * script gets a profile of its own ("script-<node>"), inserted by `insertScripts` (`run` calls
+   * it before the flow). The map belongs to this driver's describe: profiles are inserted only
+   * when missing (a stored profile is never overwritten), so a script known to the other
+   * driver's tests, or a second script under one id, would run with the first script's text.
+   * Shared by both drivers, it gave Postgres' database PGlite's lease-lost script, whose marker
+   * lived under PGlite's removed temp dir: attempt 1 never appeared to run.
+   */
+  const scripts = new Map<string, string>();
+  const script = (id: string, shell: string, extra: Record<string, unknown> = {}) => {
+    const known = scripts.get(`script-${id}`);
+    if (known !== undefined && known !== shell) throw new Error(`script-${id} is already registered with another script; its profile would keep that one`);
+    scripts.set(`script-${id}`, shell);
+    return { id, kind: "agent", config: { profile: `script-${id}`, prompt: id, ...extra } };
+  };
+  const insertScripts = () =>
+    insertMissingProfiles(
+      h.db.orm,
+      [...scripts].map(([id, shell]) => ({ id, backend: "command", label: "test script", config: { command: ["sh", "-c", shell] } })),
+    );
 
   beforeAll(async () => {
     h = await openHarness(driver);
@@ -54,10 +66,7 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
   });
 
   const run = async (document: unknown, options: { keepWorktrees?: boolean; worktreePolicy?: "clean" | "keep-ignored" } = {}) => {
-    await insertMissingProfiles(
-      h.db.orm,
-      [...scripts].map(([id, shell]) => ({ id, backend: "command", label: "test script", config: { command: ["sh", "-c", shell] } })),
-    );
+    await insertScripts();
     const flowId = await h.createFlow(document);
     const started = await startRunOrThrow(h.db, { flowId, inputs: {}, repo, origin: "api", ...options });
     return h.drain(started.id);
@@ -107,23 +116,13 @@ describe.each<Driver>(["pglite", "postgres"])("git lineage on %s", (driver) => {
     expect(await git(repo, "rev-parse", one.branch!)).toBe(one.resultCommit);
   });
 
-  // `git branch` is a property of git, not of the database: proven on PGlite. On Postgres this
-  // test flaked inside the full file (attempt 1 not seen running after the chain test;
-  // cause not yet found, recorded in the 2026-12-02 stop note), so it runs on PGlite only.
   it("leaves `git branch` of the user's repo exactly as it was: every attempt (lease-lost, retried, re-run) has a ref under refs/baton/ instead", async () => {
     const userBranches = async () => [await git(repo, "branch", "-a", "-vv", "--no-abbrev"), await git(repo, "for-each-ref", "refs/heads/", "refs/remotes/")];
     const before = await userBranches();
     const marker = path.join(tempDirs[0], `lease-lost-${driver}`);
     // Attempt 1 hangs until its lease is taken away; attempt 2 (and the re-run) finish.
-    // The profile id is per driver: `scripts` is shared by both drivers' describes, and an
-    // earlier test's run() inserts every script known so far — the other driver's marker path
-    // under a removed directory would otherwise be this database's "script-flaky".
-    const shell = `if [ -e '${marker}' ]; then printf 'done\\n' > done.txt; else touch '${marker}'; exec sleep 30; fi`;
-    const flaky = { ...script(`flaky-${driver}`, shell, { workspace: "code" }), id: "flaky" };
-    await insertMissingProfiles(
-      h.db.orm,
-      [...scripts].map(([id, shell]) => ({ id, backend: "command", label: "test script", config: { command: ["sh", "-c", shell] } })),
-    );
+    const flaky = script("flaky", `if [ -e '${marker}' ]; then printf 'done\\n' > done.txt; else touch '${marker}'; exec sleep 30; fi`, { workspace: "code" });
+    await insertScripts();
     const flowId = await h.createFlow({ name: "lease lost", inputs: [], nodes: [flaky], edges: [] });
     const worker = await h.startLoop();
     try {

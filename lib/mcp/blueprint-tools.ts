@@ -73,6 +73,7 @@ export function registerFormatTools(server: McpServer, context: ToolContext): vo
     async () =>
       guarded(async () => {
         const format = flowFormat(await checkedProfiles((await context.db()).orm));
+        context.observe?.({ tool: "describe_flow_format" });
         return ok({ ...format }, flowFormatText(format));
       }, log),
   );
@@ -94,6 +95,7 @@ export function registerFormatTools(server: McpServer, context: ToolContext): vo
     async ({ document }) =>
       guarded(async () => {
         const result = await validateForSave((await context.db()).orm, documentOrThrow(document));
+        context.observe?.({ tool: "validate_flow", issues: result.issues });
         return ok({ valid: result.ok, issues: result.issues }, result.ok ? "valid: create_flow will accept this document" : `invalid: ${problemsText(result.issues)}`);
       }, log),
   );

@@ -158,6 +158,20 @@ describe("acp backend with the fake agent", () => {
     expect(allowAll.output).toBe("[permission inside: ok zz-yes][permission outside: ok zz-yes][permission shell: ok zz-yes]");
   });
 
+  test("grants a permission request for the task's own MCP tool announced under the agent's title, as qwen-code asks it (the model's call id, the arguments as title)", async () => {
+    const steps = [
+      { op: "tool-call" as const, id: "call_0_0", title: "validate_flow (baton MCP Server)", kind: "read" as const },
+      { op: "permission" as const, id: "call_0_0", title: '{"document":{"name":"x"}}' },
+      // The same request for a call the agent never announced as Baton's tool is the policy's.
+      { op: "permission" as const, id: "call_1_0", title: '{"document":{"name":"x"}}' },
+    ];
+    const mcpHttp = { name: "baton", url: "http://127.0.0.1:9/api/drafts/mcp/dt_x", tools: ["describe_flow_format", "validate_flow"] };
+    const r = recordedTask({ cwd: worktree(), mcpHttp, options: { command: fakeAgentCommand({ steps }) } });
+    const result = await acpBackend.run(r.task);
+    expect(result.output).toBe("[permission call_0_0: ok zz-yes][permission call_1_0: ok zz-no]");
+    expect(r.logs("info")).toEqual(expect.arrayContaining([expect.stringMatching(/^permission granted \(Baton's own MCP tool\): \{"document"/)]));
+  });
+
   test("selects the task's model through the agent's model config option", async () => {
     const r = recordedTask({ cwd: worktree(), model: "Fake Large", options: { command: fakeAgentCommand({ steps: [{ op: "chunk", text: "hi" }] }) } });
     expect((await acpBackend.run(r.task)).output).toBe("[model fake-large]hi");

@@ -69,6 +69,11 @@ function rawSessionNotification(params: unknown): { update: unknown } {
 
 export function createClientApp(deps: ClientAppDeps): acp.ClientApp {
   const logInfo = (text: string) => deps.enqueue(() => deps.deliver({ type: "log-line", stream: "info", text }));
+  // The titles the agent gave its tool calls in session updates, by id. qwen-code announces a
+  // call of an MCP tool as "validate_flow (baton MCP Server)" but asks permission for it under
+  // the model's call id with its arguments as the title, so the permission rule also reads the
+  // announced title (the agent's own words, like the request's title: lib/agents/acp/permission.ts).
+  const announced = new Map<string, string>();
 
   return acp
     .client({ name: "baton" })
@@ -79,6 +84,7 @@ export function createClientApp(deps: ClientAppDeps): acp.ClientApp {
       // Judged on arrival: the replay of a loaded session comes before the load's answer.
       if (deps.replaying?.()) return;
       const events = mapSessionUpdate(params.update);
+      for (const event of events) if ((event.type === "tool-call" || event.type === "tool-call-update") && event.title) announced.set(event.toolCallId, event.title);
       deps.enqueue(async () => {
         for (const event of events) await deps.deliver(event);
       });
@@ -86,7 +92,9 @@ export function createClientApp(deps: ClientAppDeps): acp.ClientApp {
     .onRequest(acp.methods.client.session.requestPermission, async ({ params }): Promise<PermissionAnswer> => {
       if (deps.stopping()) return { outcome: { outcome: "cancelled" } };
       const paths = (params.toolCall.locations ?? []).map((l) => l.path);
-      const own = deps.ownMcpTools !== undefined && isOwnMcpTool(params.toolCall, deps.ownMcpTools);
+      const ownTools = deps.ownMcpTools;
+      const seen = announced.get(params.toolCall.toolCallId);
+      const own = ownTools !== undefined && (isOwnMcpTool(params.toolCall, ownTools) || (seen !== undefined && isOwnMcpTool({ toolCallId: params.toolCall.toolCallId, title: seen }, ownTools)));
       const allow = own || decideAllow(deps.policy, await locationsInside(deps.root, paths));
       const answer = chooseOption(allow, params.options);
       const title = params.toolCall.title ?? params.toolCall.toolCallId;

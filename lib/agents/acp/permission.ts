@@ -52,8 +52,15 @@ export function chooseOption(allow: boolean, options: PermissionOptionLike[]): P
  * command's title is its command line, so "contains" would let one through).
  */
 export function isOwnMcpTool(toolCall: { toolCallId: string; title?: string | null }, own: { server: string; tools: readonly string[] }): boolean {
-  return own.tools.some((tool) => {
-    const ids = [`mcp_${own.server}_${tool}`, `mcp__${own.server}__${tool}`];
-    return toolCall.title === `${tool} (${own.server} MCP Server)` || ids.includes(toolCall.title ?? "") || ids.some((id) => toolCall.toolCallId === id || toolCall.toolCallId.startsWith(`${id}_`));
-  });
+  return ownMcpToolName(toolCall, own) !== null;
+}
+
+/** Which of the task's own MCP tools a tool call is (the rule above), or null. */
+export function ownMcpToolName(toolCall: { toolCallId: string; title?: string | null }, own: { server: string; tools: readonly string[] }): string | null {
+  return (
+    own.tools.find((tool) => {
+      const ids = [`mcp_${own.server}_${tool}`, `mcp__${own.server}__${tool}`];
+      return toolCall.title === `${tool} (${own.server} MCP Server)` || ids.includes(toolCall.title ?? "") || ids.some((id) => toolCall.toolCallId === id || toolCall.toolCallId.startsWith(`${id}_`));
+    }) ?? null
+  );
 }

@@ -28,6 +28,8 @@ export interface ScriptedTurn {
   hang?: boolean;
   /** Answer with this HTTP status instead (an error body). */
   status?: number;
+  /** Answer only once this settles: a test holds a turn until it has seen what came before. */
+  after?: Promise<unknown>;
 }
 
 export interface ModelRequest {
@@ -45,6 +47,8 @@ export interface ModelServer {
   waitForTurn(turn: number): Promise<void>;
   /** Replaces the script (a test learns the worktree path only once its run exists). */
   setScript(script: ScriptedTurn[]): void;
+  /** Requests being answered now (a hanging turn counts until its client goes away). */
+  inFlight(): number;
   close(): Promise<void>;
 }
 
@@ -161,8 +165,11 @@ export async function startModelServer(initial: ScriptedTurn[] = [], options: Mo
   const requests: ModelRequest[] = [];
   const waiters: Array<{ turn: number; resolve: () => void }> = [];
   const sockets = new Set<Socket>();
+  let inFlight = 0;
 
   const server = http.createServer(async (req, res) => {
+    inFlight++;
+    res.on("close", () => inFlight--);
     let text = "";
     for await (const chunk of req) text += chunk;
     const url = req.url ?? "";
@@ -177,6 +184,7 @@ export async function startModelServer(initial: ScriptedTurn[] = [], options: Mo
     requests.push({ format, url, turn: index, body });
     for (const waiter of waiters.filter((w) => w.turn === index)) waiter.resolve();
     const turn = script[index] ?? { text: "ok" };
+    if (turn.after) await turn.after;
 
     if (turn.status) {
       res.writeHead(turn.status, { "content-type": "application/json" });
@@ -239,6 +247,7 @@ export async function startModelServer(initial: ScriptedTurn[] = [], options: Mo
     setScript: (next) => {
       script = next;
     },
+    inFlight: () => inFlight,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

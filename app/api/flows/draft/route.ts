@@ -11,8 +11,10 @@ export const dynamic = "force-dynamic";
  * Drafts a flow with an agent: `{profile, task, repo?, maxAttempts?}` → `{document, valid,
  * issues, summary, attempts}`. Nothing is saved or run; the designer shows the draft unsaved.
  * Lasts as long as the agent takes (each attempt is one agent turn); closing the request
- * stops the agent. With `?progress=ndjson` the answer streams the loop's progress (each
- * attempt asked, each draft's problems) as NDJSON lines, then the result (lib/http/ndjson.ts).
+ * stops the agent. With `?progress=ndjson` the answer streams the loop's progress as NDJSON
+ * lines — each round asked, the agent's tool calls (validate_flow with Baton's problem count)
+ * and words, each draft's problems — then the result (lib/http/ndjson.ts; the lines' contract:
+ * lib/contract/draft.ts).
  */
 export const POST = route(async (request) => {
   const body = await readBodyOrThrow(request, draftBodySchema);
