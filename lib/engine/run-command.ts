@@ -6,6 +6,7 @@
  */
 import { truncationMarker } from "../flow/template";
 import { spawnGroup, terminateGroup } from "../agents/command/process-group";
+import { pathExists } from "../path-exists";
 import { childEnv } from "../process/child-env";
 import type { StepEventInput } from "./contract";
 
@@ -62,7 +63,7 @@ export async function runCommand(
   try {
     const exit = await proc.exited;
     const error = proc.spawnError() as NodeJS.ErrnoException | undefined;
-    const spawnError = error ? (error.code === "ENOENT" ? `command not found: ${argv[0]}` : error.message) : undefined;
+    const spawnError = error ? await describeSpawnError(error, argv[0], options.cwd) : undefined;
     return {
       exitCode: exit.code,
       signal: exit.signal,
@@ -76,6 +77,12 @@ export async function runCommand(
     // Whatever the command left running in its group doesn't outlive the step.
     await terminateGroup(proc, 0);
   }
+}
+
+/** spawn says ENOENT for a missing working directory too: name whichever is missing. */
+async function describeSpawnError(error: NodeJS.ErrnoException, program: string, cwd: string): Promise<string> {
+  if (error.code !== "ENOENT") return error.message;
+  return (await pathExists(cwd)) ? `command not found: ${program}` : `the working directory ${cwd} no longer exists`;
 }
 
 /** The last `n` characters, for error messages. */
